@@ -1,1 +1,18 @@
-export {};
+/**
+ * pulumi-taskgate: the task lists of Tencent Cloud (TAT, MPS, Bare Metal) and Huawei Cloud (CPH,
+ * Workspace) as typed Pulumi data sources.
+ *
+ * ```typescript
+ * import * as taskgate from "pulumi-taskgate";
+ * const run = taskgate.tencentcloud.getTatInvocationTasksOutput({ invocationId: "inv-1vll7hda" });
+ * export const succeeded = run.summary.succeeded;
+ * ```
+ * @packageDocumentation
+ */
+export * as tencentcloud from "./tencentcloud";
+export * as huaweicloud from "./huaweicloud";
+export * from "./types";
+export { TaskgateCloudError, TaskgateValidationError, TaskgateReadError } from "../provider/errors";
+export type { ErrorKind } from "../provider/errors";
+export { configureRateLimits, DEFAULT_RATE_LIMITS } from "../provider/rateLimit";
+export type { RateLimit } from "../provider/rateLimit";

@@ -1,0 +1,98 @@
+import { ErrorKind, TaskgateCloudError } from "../errors";
+import type { CallResult } from "../paging";
+import type { ResolvedTencent } from "../settings";
+import type { ApiName } from "../types";
+import { agentFor, redactUrls, virtualHost } from "./agents";
+
+/** The Tencent Cloud API 3.0 services taskgate reads, with their versions and SDK clients. */
+const SERVICES = {
+    tat: { version: "2020-10-28", api: "tat" as ApiName, load: () => require("tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client").Client },
+    mps: { version: "2019-06-12", api: "mps" as ApiName, load: () => require("tencentcloud-sdk-nodejs/tencentcloud/services/mps/v20190612/mps_client").Client },
+    bm: { version: "2018-04-23", api: "bm" as ApiName, load: () => require("tencentcloud-sdk-nodejs/tencentcloud/services/bm/v20180423/bm_client").Client },
+} as const;
+
+export type TencentService = keyof typeof SERVICES;
+
+/** Calls one Tencent Cloud API 3.0 action (TC3-HMAC-SHA256) through the official SDK. */
+export interface TencentApi3Transport {
+    call<B>(action: string, params: Record<string, unknown>, timeoutMs: number): Promise<CallResult<B>>;
+}
+
+interface SdkClient {
+    request(action: string, req: unknown, options?: Record<string, unknown>): Promise<Record<string, unknown>>;
+}
+
+/**
+ * A transport for one service. The SDK client is built per call because its timeout lives in
+ * the shared profile, which concurrent pages must not race on; building one costs microseconds.
+ * Only the one service's client module is loaded (importing the whole SDK costs ~0.25 s).
+ */
+export function tencentApi3(conn: ResolvedTencent, service: TencentService): TencentApi3Transport {
+    const svc = SERVICES[service];
+    const Client = svc.load();
+    const override = conn.endpoint;
+    const protocol = override?.protocol ?? "https:";
+    const httpProfile = {
+        endpoint: virtualHost(`${service}.tencentcloudapi.com`, override),
+        protocol: `${protocol}//`,
+        reqMethod: "POST",
+        agent: agentFor(protocol, override),
+    };
+    return {
+        async call<B>(action: string, params: Record<string, unknown>, timeoutMs: number): Promise<CallResult<B>> {
+            const client: SdkClient = new Client({
+                credential: { secretId: conn.secretId, secretKey: conn.secretKey, token: conn.securityToken },
+                region: conn.region,
+                profile: { httpProfile: { ...httpProfile, reqTimeout: timeoutMs / 1000 } },
+            });
+            let response: Record<string, unknown>;
+            try {
+                response = await client.request(action, params);
+            } catch (e) {
+                throw toCloudError(svc.api, action, e);
+            }
+            if (response === null || typeof response !== "object") {
+                throw malformed(svc.api, action, "the response has no Response object");
+            }
+            const requestId = typeof response.RequestId === "string" ? response.RequestId : undefined;
+            return { body: response as B, requestId };
+        },
+    };
+}
+
+function malformed(api: ApiName, operation: string, message: string, requestId?: string): TaskgateCloudError {
+    return new TaskgateCloudError({ cloud: "tencentcloud", api, operation, code: "MalformedResponse", message, requestId, kind: "transient" });
+}
+
+/** How a Tencent API 3.0 error code is handled. */
+export function classifyTencentCode(code: string): ErrorKind {
+    if (code.startsWith("RequestLimitExceeded")) return "throttled";
+    if (code.startsWith("AuthFailure") || code.startsWith("UnauthorizedOperation") || code === "InvalidAuthorization") return "auth";
+    if (code.startsWith("InternalError") || code.startsWith("ServiceUnavailable") || code === "ResourceUnavailable") return "transient";
+    return "client";
+}
+
+/**
+ * Turns what the SDK throws into a {@link TaskgateCloudError}. The SDK's exception carries a code
+ * only for `Response.Error` (HTTP 200), an `httpCode` only for other statuses, and neither for
+ * network failures; a body that is not the JSON envelope escapes it as a raw parse error.
+ */
+function toCloudError(api: ApiName, operation: string, e: unknown): TaskgateCloudError {
+    const err = e as { code?: unknown; httpCode?: unknown; requestId?: unknown; message?: unknown; name?: unknown; type?: unknown };
+    const message = redactUrls(typeof err?.message === "string" ? err.message : String(e));
+    const requestId = typeof err?.requestId === "string" && err.requestId ? err.requestId : undefined;
+    const base = { cloud: "tencentcloud" as const, api, operation, requestId };
+    if (typeof err?.code === "string" && err.code) {
+        return new TaskgateCloudError({ ...base, code: err.code, message, kind: classifyTencentCode(err.code), httpStatus: 200 });
+    }
+    if (typeof err?.httpCode === "number") {
+        const status = err.httpCode;
+        const kind: ErrorKind = status === 429 ? "throttled" : status >= 500 ? "transient" : status === 401 || status === 403 ? "auth" : "client";
+        return new TaskgateCloudError({ ...base, code: "HttpError", message: `HTTP ${status} ${message}`.trim(), httpStatus: status, kind });
+    }
+    if (err?.type === "invalid-json" || e instanceof SyntaxError || e instanceof TypeError) {
+        return malformed(api, operation, `the response is not the API 3.0 JSON envelope (${message})`);
+    }
+    const timedOut = /timeout/i.test(message);
+    return new TaskgateCloudError({ ...base, code: timedOut ? "Timeout" : "NetworkError", message, kind: "transient" });
+}

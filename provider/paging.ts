@@ -1,0 +1,266 @@
+import { TaskgateCloudError, TaskgateReadError } from "./errors";
+import { spacerFor, RequestSpacer } from "./rateLimit";
+import { DEFAULT_RETRY, RetryContext, RetryPolicy, withRetry, sleep } from "./retry";
+import { ApiName, Logger, silentLogger } from "./types";
+
+/** Tuning of one read. Every field has a default suited to `pulumi up`. */
+export interface ReadOptions {
+    /** Deadline of the whole read, retries included. Default 300 s. */
+    timeoutSeconds?: number;
+    /** Timeout of one HTTP request. Default 30 s (never beyond the read's deadline). */
+    requestTimeoutMs?: number;
+    /** Retry policy overrides. */
+    retry?: Partial<RetryPolicy>;
+    /** Pages in flight at once in one read. Default 8; the rate limit is the real bound. */
+    concurrency?: number;
+    /** Full re-reads allowed when the list changes between pages. Default 4. */
+    maxRereads?: number;
+    /** Where retries and re-reads are reported. */
+    log?: Logger;
+    /** Source of jitter, for tests. */
+    random?: () => number;
+}
+
+/** State of one read: its deadline, its rate limiter, the RequestIds it saw. */
+export interface ReadContext extends RetryContext {
+    readonly spacer: RequestSpacer;
+    readonly concurrency: number;
+    readonly requestTimeoutMs: number;
+    readonly maxRereads: number;
+    /** Appended to as responses arrive; the read's own list, never shared. */
+    readonly requestIds: string[];
+}
+
+export const DEFAULT_TIMEOUT_SECONDS = 300;
+
+/**
+ * Creates the context of one read.
+ * @param scope what the cloud counts a rate limit against (account and region), never a secret.
+ */
+export function createReadContext(api: ApiName, scope: string, o: ReadOptions = {}): ReadContext {
+    const timeoutSeconds = o.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    return {
+        policy: { ...DEFAULT_RETRY, ...o.retry },
+        deadline: performance.now() + timeoutSeconds * 1000,
+        log: o.log ?? silentLogger,
+        random: o.random,
+        spacer: spacerFor(api, scope),
+        concurrency: Math.max(1, Math.floor(o.concurrency ?? 8)),
+        requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
+        maxRereads: o.maxRereads ?? 4,
+        requestIds: [],
+    };
+}
+
+/** What a transport call returns: the parsed body and the cloud's RequestId. */
+export interface CallResult<B> {
+    body: B;
+    requestId?: string;
+}
+
+/**
+ * Sends one request through the rate limiter with retries. `send` gets the timeout for this attempt.
+ * RequestIds of failed attempts are recorded too: they are what a support ticket needs.
+ */
+export async function request<B>(ctx: ReadContext, what: string, send: (timeoutMs: number) => Promise<CallResult<B>>): Promise<CallResult<B>> {
+    return withRetry(what, ctx, async () => {
+        await ctx.spacer.acquire();
+        const left = ctx.deadline - performance.now();
+        if (left <= 0) throw new TaskgateReadError(`taskgate: ${what} was not sent: the read's deadline passed`);
+        try {
+            const r = await send(Math.max(1, Math.min(ctx.requestTimeoutMs, left)));
+            if (r.requestId) ctx.requestIds.push(r.requestId);
+            return r;
+        } catch (e) {
+            if (e instanceof TaskgateCloudError && e.requestId) ctx.requestIds.push(e.requestId);
+            throw e;
+        }
+    });
+}
+
+/** One page as the sources hand it to the pagers: records already mapped. */
+export interface Page<T> {
+    items: T[];
+    /** Total the API reported for the query (offset-paged APIs). */
+    total?: number;
+    /** Token of the next page (scroll-token APIs); empty or undefined at the end. */
+    nextToken?: string;
+}
+
+/** What a pager returns. */
+export interface PagedList<T> {
+    items: T[];
+    /** The total the API reported, or the number of items where it reports none. */
+    total: number;
+}
+
+/** Runs `fn` over `inputs` with at most `limit` in flight, keeping the input order. */
+export async function mapConcurrent<I, O>(inputs: readonly I[], limit: number, fn: (input: I, index: number) => Promise<O>): Promise<O[]> {
+    const out = new Array<O>(inputs.length);
+    let next = 0;
+    let failed = false;
+    async function worker(): Promise<void> {
+        while (!failed && next < inputs.length) {
+            const i = next++;
+            try {
+                out[i] = await fn(inputs[i], i);
+            } catch (e) {
+                failed = true;
+                throw e;
+            }
+        }
+    }
+    await Promise.all(Array.from({ length: Math.min(limit, inputs.length) }, worker));
+    return out;
+}
+
+class ListChanged extends Error {}
+
+function collect<T>(pages: ReadonlyArray<Page<T>>, idOf: (t: T) => string): T[] {
+    const seen = new Set<string>();
+    const items: T[] = [];
+    for (const p of pages) {
+        for (const t of p.items) {
+            const id = idOf(t);
+            // A record on two pages means the list shifted under us; a re-read is the only way
+            // to know what else moved.
+            if (seen.has(id)) throw new ListChanged(`record ${id} appeared on two pages`);
+            seen.add(id);
+            items.push(t);
+        }
+    }
+    return items;
+}
+
+async function rereadOnChange<T>(ctx: ReadContext, what: string, readOnce: () => Promise<PagedList<T>>): Promise<PagedList<T>> {
+    for (let attempt = 0; ; attempt++) {
+        try {
+            return await readOnce();
+        } catch (e) {
+            if (!(e instanceof ListChanged)) throw e;
+            if (attempt >= ctx.maxRereads) {
+                throw new TaskgateReadError(`taskgate: ${what}: the list kept changing while it was read (${e.message}), ${attempt + 1} times; no partial list is returned`);
+            }
+            ctx.log.warn(`taskgate: ${what}: the list changed while it was read (${e.message}); reading it again`);
+            await sleep(Math.min(2000, 100 * 2 ** attempt));
+        }
+    }
+}
+
+/**
+ * Reads an offset-paged list that reports its total: the first page, then the rest concurrently.
+ * If the total changes between pages, a record appears twice or a page comes back short, the whole
+ * list is read again rather than returned with holes or duplicates.
+ */
+export function readOffsetPaged<T>(ctx: ReadContext, o: {
+    what: string;
+    pageSize: number;
+    maxResults?: number;
+    idOf: (t: T) => string;
+    fetch: (offset: number, limit: number) => Promise<Page<T>>;
+}): Promise<PagedList<T>> {
+    const cap = o.maxResults ?? Infinity;
+    return rereadOnChange(ctx, o.what, async () => {
+        const first = await o.fetch(0, Math.min(o.pageSize, cap));
+        const total = first.total ?? 0;
+        const want = Math.min(total, cap);
+        const offsets: number[] = [];
+        for (let off = o.pageSize; off < want; off += o.pageSize) offsets.push(off);
+        const rest = await mapConcurrent(offsets, ctx.concurrency, (off) => o.fetch(off, Math.min(o.pageSize, want - off)));
+        const pages = [first, ...rest];
+        const moved = pages.find((p) => p.total !== total);
+        if (moved) throw new ListChanged(`total went from ${total} to ${moved.total}`);
+        const items = collect(pages, o.idOf);
+        if (items.length < want) throw new ListChanged(`expected ${want} records, pages held ${items.length}`);
+        if (items.length > total) throw new ListChanged(`pages held ${items.length} records, more than the total ${total}`);
+        return { items: items.slice(0, want), total };
+    });
+}
+
+/**
+ * Reads an offset-paged list without a total (CPH): page after page until a short page.
+ */
+export function readUntilShortPage<T>(ctx: ReadContext, o: {
+    what: string;
+    pageSize: number;
+    maxResults?: number;
+    idOf: (t: T) => string;
+    fetch: (offset: number, limit: number) => Promise<Page<T>>;
+}): Promise<PagedList<T>> {
+    const cap = o.maxResults ?? Infinity;
+    return rereadOnChange(ctx, o.what, async () => {
+        const pages: Page<T>[] = [];
+        let got = 0;
+        for (let off = 0; got < cap; off += o.pageSize) {
+            const limit = Math.min(o.pageSize, cap - got);
+            const p = await o.fetch(off, limit);
+            pages.push(p);
+            got += p.items.length;
+            if (p.items.length < limit) break;
+        }
+        const items = collect(pages, o.idOf);
+        return { items, total: items.length };
+    });
+}
+
+/**
+ * Reads a scroll-token list (MPS) page after page until the token is empty. `TotalCount` on a
+ * scrolled page counts what is left, not the whole list, so completeness rests on the token and
+ * records are de-duplicated by id instead. A token seen twice is a loop and fails the read.
+ */
+export async function readScrollPaged<T>(ctx: ReadContext, o: {
+    what: string;
+    pageSize: number;
+    maxResults?: number;
+    idOf: (t: T) => string;
+    fetch: (token: string | undefined, limit: number) => Promise<Page<T>>;
+}): Promise<PagedList<T>> {
+    const cap = o.maxResults ?? Infinity;
+    const seen = new Set<string>();
+    const tokens = new Set<string>();
+    const items: T[] = [];
+    let total: number | undefined;
+    let token: string | undefined;
+    while (items.length < cap) {
+        const p = await o.fetch(token, Math.min(o.pageSize, cap - items.length));
+        if (total === undefined) total = p.total;
+        for (const t of p.items) {
+            const id = o.idOf(t);
+            if (seen.has(id)) continue;
+            seen.add(id);
+            items.push(t);
+        }
+        if (!p.nextToken) break;
+        if (tokens.has(p.nextToken)) {
+            throw new TaskgateReadError(`taskgate: ${o.what}: the API returned ScrollToken ${JSON.stringify(p.nextToken)} twice; stopping rather than looping`);
+        }
+        tokens.add(p.nextToken);
+        token = p.nextToken;
+    }
+    const kept = items.slice(0, cap);
+    return { items: kept, total: Math.max(total ?? 0, kept.length) };
+}
+
+/**
+ * Runs several queries of one read (id batches, filter combinations) through the same context,
+ * and merges their records in query order, each record once. `total` sums the totals the API
+ * reported per query.
+ */
+export async function readQueries<Q, T>(ctx: ReadContext, queries: readonly Q[], idOf: (t: T) => string,
+    maxResults: number | undefined, run: (q: Q) => Promise<PagedList<T>>): Promise<PagedList<T>> {
+    const lists = await mapConcurrent(queries, ctx.concurrency, run);
+    const seen = new Set<string>();
+    const items: T[] = [];
+    let total = 0;
+    for (const l of lists) {
+        total += l.total;
+        for (const t of l.items) {
+            const id = idOf(t);
+            if (!seen.has(id)) {
+                seen.add(id);
+                items.push(t);
+            }
+        }
+    }
+    return { items: maxResults === undefined ? items : items.slice(0, maxResults), total };
+}

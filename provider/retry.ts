@@ -1,0 +1,72 @@
+import { TaskgateCloudError, TaskgateReadError } from "./errors";
+import type { Logger } from "./types";
+
+/** How failed requests are retried. Delays are bounded in seconds, never minutes. */
+export interface RetryPolicy {
+    /** Attempts per request, the first included. */
+    readonly maxAttempts: number;
+    /** First backoff for transient errors; doubles each attempt. */
+    readonly baseDelayMs: number;
+    /** First backoff after throttling: the limit is per second, so waiting less rarely helps. */
+    readonly throttleBaseDelayMs: number;
+    /** Upper bound of one backoff. */
+    readonly maxDelayMs: number;
+}
+
+export const DEFAULT_RETRY: RetryPolicy = {
+    maxAttempts: 8,
+    baseDelayMs: 200,
+    throttleBaseDelayMs: 500,
+    maxDelayMs: 8000,
+};
+
+/**
+ * Backoff before attempt `attempt + 1` (attempt counts from 1): "equal jitter", half fixed and half
+ * random, so concurrent pages that failed together do not retry together, yet the wait never
+ * collapses to zero. A Retry-After from the cloud is a floor.
+ */
+export function backoffMs(policy: RetryPolicy, attempt: number, err: TaskgateCloudError, random: () => number = Math.random): number {
+    const base = err.kind === "throttled" ? policy.throttleBaseDelayMs : policy.baseDelayMs;
+    const ceiling = Math.min(policy.maxDelayMs, base * 2 ** (attempt - 1));
+    const jittered = ceiling / 2 + random() * (ceiling / 2);
+    const floor = (err.retryAfterSeconds ?? 0) * 1000;
+    return Math.round(Math.max(jittered, floor));
+}
+
+/** What {@link withRetry} needs. */
+export interface RetryContext {
+    readonly policy: RetryPolicy;
+    /** `performance.now()` value after which no new attempt starts. */
+    readonly deadline: number;
+    readonly log: Logger;
+    readonly random?: () => number;
+}
+
+/** Resolves after `ms`. */
+export function sleep(ms: number): Promise<void> {
+    return new Promise((r) => setTimeout(r, ms));
+}
+
+/**
+ * Runs `attempt` until it succeeds, it fails with an error that must not be retried
+ * (authentication, parameters), the attempts are used up, or the deadline would pass.
+ * Each retry is logged with the cloud's code and RequestId, never with a credential.
+ */
+export async function withRetry<T>(what: string, ctx: RetryContext, attempt: (n: number) => Promise<T>): Promise<T> {
+    for (let n = 1; ; n++) {
+        try {
+            return await attempt(n);
+        } catch (e) {
+            if (!(e instanceof TaskgateCloudError) || !e.retryable) throw e;
+            e.attempts = n;
+            if (n >= ctx.policy.maxAttempts) throw e;
+            const delay = backoffMs(ctx.policy, n, e, ctx.random);
+            if (performance.now() + delay >= ctx.deadline) {
+                throw new TaskgateReadError(
+                    `taskgate: ${what} did not succeed before the read's deadline (${n} attempt(s)); last error: ${e.message}`, e);
+            }
+            ctx.log.info(`taskgate: ${what}: ${e.code}${e.requestId ? ` (RequestId ${e.requestId})` : ""}; retry ${n}/${ctx.policy.maxAttempts - 1} in ${delay} ms`);
+            await sleep(delay);
+        }
+    }
+}

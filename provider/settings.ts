@@ -1,0 +1,238 @@
+import { TaskgateValidationError } from "./errors";
+
+/**
+ * Connection settings for Tencent Cloud, accepted by every Tencent data source and gate.
+ * Each is optional: the call's own value wins, then the stack config, then the environment.
+ */
+export interface TencentConnectionArgs {
+    /** SecretId. Config `tencentcloud:secretId`, env `TENCENTCLOUD_SECRET_ID`. */
+    secretId?: string;
+    /** SecretKey. Config `tencentcloud:secretKey`, env `TENCENTCLOUD_SECRET_KEY`. */
+    secretKey?: string;
+    /** Token of temporary credentials. Config `tencentcloud:securityToken`, env `TENCENTCLOUD_SECURITY_TOKEN`. */
+    securityToken?: string;
+    /** Region, e.g. `ap-guangzhou`. Config `tencentcloud:region`, env `TENCENTCLOUD_REGION`. */
+    region?: string;
+    /** Base URL that replaces the public endpoints (e.g. the emulator `http://127.0.0.1:4566`).
+     * Config `taskgate:endpoint`, env `TASKGATE_ENDPOINT`. */
+    endpoint?: string;
+}
+
+/**
+ * Connection settings for Huawei Cloud, accepted by every Huawei data source and gate.
+ * Authenticate with an AK/SK pair (optionally temporary, with `securityToken`) or an IAM token.
+ */
+export interface HuaweiConnectionArgs {
+    /** AK. Config `huaweicloud:accessKey`, env `HW_ACCESS_KEY`. */
+    accessKey?: string;
+    /** SK. Config `huaweicloud:secretKey`, env `HW_SECRET_KEY`. */
+    secretKey?: string;
+    /** Security token of a temporary AK/SK. Config `huaweicloud:securityToken`, env `HW_SECURITY_TOKEN`. */
+    securityToken?: string;
+    /** IAM user token sent as `X-Auth-Token`, instead of AK/SK. Config `huaweicloud:authToken`, env `HW_AUTH_TOKEN`. */
+    authToken?: string;
+    /** Region, e.g. `cn-north-4`. Config `huaweicloud:region`, env `HW_REGION_NAME`. */
+    region?: string;
+    /** Project id of the region. Config `huaweicloud:projectId`, env `HW_PROJECT_ID`. */
+    projectId?: string;
+    /** Base URL that replaces the public endpoints. Config `taskgate:endpoint`, env `TASKGATE_ENDPOINT`. */
+    endpoint?: string;
+}
+
+/** Reads a namespaced stack config value (`tencentcloud:secretId`), or undefined. */
+export type ConfigLookup = (key: string) => string | undefined;
+
+/** Where settings come from besides the call's args. */
+export interface SettingsSources {
+    config: ConfigLookup;
+    env: Record<string, string | undefined>;
+}
+
+/** Settings read from nowhere but the args: for tests and for callers that pass everything. */
+export const argsOnly: SettingsSources = { config: () => undefined, env: {} };
+
+/** A parsed endpoint override. */
+export interface Endpoint {
+    protocol: "http:" | "https:";
+    hostname: string;
+    /** Port as given, or undefined for the protocol's default. */
+    port?: number;
+}
+
+export interface ResolvedTencent {
+    secretId: string;
+    secretKey: string;
+    securityToken?: string;
+    region?: string;
+    endpoint?: Endpoint;
+}
+
+export type HuaweiAuth =
+    | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string }
+    | { kind: "token"; authToken: string };
+
+export interface ResolvedHuawei {
+    auth: HuaweiAuth;
+    projectId: string;
+    region?: string;
+    /** Full base URL, e.g. `https://cph.cn-north-4.myhuaweicloud.com` or the override. */
+    baseUrl: string;
+}
+
+interface Setting {
+    arg: string;
+    config: string;
+    env: string;
+}
+
+const TENCENT = {
+    secretId: { arg: "secretId", config: "tencentcloud:secretId", env: "TENCENTCLOUD_SECRET_ID" },
+    secretKey: { arg: "secretKey", config: "tencentcloud:secretKey", env: "TENCENTCLOUD_SECRET_KEY" },
+    securityToken: { arg: "securityToken", config: "tencentcloud:securityToken", env: "TENCENTCLOUD_SECURITY_TOKEN" },
+    region: { arg: "region", config: "tencentcloud:region", env: "TENCENTCLOUD_REGION" },
+} satisfies Record<string, Setting>;
+
+const HUAWEI = {
+    accessKey: { arg: "accessKey", config: "huaweicloud:accessKey", env: "HW_ACCESS_KEY" },
+    secretKey: { arg: "secretKey", config: "huaweicloud:secretKey", env: "HW_SECRET_KEY" },
+    securityToken: { arg: "securityToken", config: "huaweicloud:securityToken", env: "HW_SECURITY_TOKEN" },
+    authToken: { arg: "authToken", config: "huaweicloud:authToken", env: "HW_AUTH_TOKEN" },
+    region: { arg: "region", config: "huaweicloud:region", env: "HW_REGION_NAME" },
+    projectId: { arg: "projectId", config: "huaweicloud:projectId", env: "HW_PROJECT_ID" },
+} satisfies Record<string, Setting>;
+
+const ENDPOINT: Setting = { arg: "endpoint", config: "taskgate:endpoint", env: "TASKGATE_ENDPOINT" };
+
+/** The names of every credential setting, for redaction and for marking secrets. */
+export const SECRET_ARG_NAMES: readonly string[] = ["secretKey", "securityToken", "authToken"];
+
+function pick(args: Record<string, unknown>, s: Setting, src: SettingsSources, secret: boolean): string | undefined {
+    const fromArgs = args[s.arg];
+    if (fromArgs !== undefined && fromArgs !== null) {
+        if (typeof fromArgs !== "string") {
+            throw new TaskgateValidationError(s.arg, "must be a string", secret ? undefined : safeRender(fromArgs));
+        }
+        if (fromArgs !== "") return checkToken(s.arg, fromArgs, secret);
+    }
+    const fromConfig = src.config(s.config);
+    if (fromConfig) return checkToken(s.config, fromConfig, secret);
+    const fromEnv = src.env[s.env];
+    if (fromEnv) return checkToken(s.env, fromEnv, secret);
+    return undefined;
+}
+
+function checkToken(field: string, value: string, secret: boolean): string {
+    // Whitespace or control characters in a key or id are always a copy-paste accident, and
+    // would otherwise surface later as a confusing signature failure.
+    if (/[\s\u0000-\u001f\u007f]/.test(value)) {
+        throw new TaskgateValidationError(field, "must not contain whitespace or control characters",
+            secret ? undefined : safeRender(value));
+    }
+    return value;
+}
+
+function missing(what: string, s: Setting, extra = ""): TaskgateValidationError {
+    return new TaskgateValidationError(s.arg,
+        `no ${what} was given: set the \`${s.arg}\` argument, the \`${s.config}\` stack config or the ${s.env} environment variable${extra}`);
+}
+
+/** Renders a non-secret value for an error message, cut short. */
+export function safeRender(v: unknown): string {
+    let s: string;
+    try {
+        s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+    } catch {
+        s = String(v);
+    }
+    return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+const REGION = /^[a-z][a-z0-9-]{1,40}$/;
+
+function checkRegion(field: string, region: string | undefined): string | undefined {
+    if (region !== undefined && !REGION.test(region)) {
+        throw new TaskgateValidationError(field, "must be a region id of lower-case letters, digits and dashes, e.g. ap-guangzhou or cn-north-4", safeRender(region));
+    }
+    return region;
+}
+
+/** Parses an endpoint override; only http and https base URLs without a path are allowed. */
+export function parseEndpoint(field: string, value: string): Endpoint {
+    let u: URL;
+    try {
+        u = new URL(value);
+    } catch {
+        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL such as http://127.0.0.1:4566", safeRender(value));
+    }
+    if ((u.protocol !== "http:" && u.protocol !== "https:") || (u.pathname !== "/" && u.pathname !== "") || u.search || u.hash || u.username || u.password) {
+        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL with no path, query or user info, such as http://127.0.0.1:4566", safeRender(value));
+    }
+    return { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : undefined };
+}
+
+function resolveEndpoint(args: Record<string, unknown>, src: SettingsSources): Endpoint | undefined {
+    const v = pick(args, ENDPOINT, src, false);
+    return v === undefined ? undefined : parseEndpoint("endpoint", v);
+}
+
+/** Origin of an endpoint, e.g. `http://127.0.0.1:4566`. */
+export function endpointOrigin(e: Endpoint): string {
+    const host = e.hostname.includes(":") ? `[${e.hostname}]` : e.hostname;
+    return `${e.protocol}//${host}${e.port ? `:${e.port}` : ""}`;
+}
+
+/**
+ * Resolves Tencent Cloud settings: args, then stack config, then environment.
+ * @param requireRegion the API needs `X-TC-Region` (TAT, BM); MPS does not.
+ */
+export function resolveTencent(args: TencentConnectionArgs, src: SettingsSources, requireRegion: boolean): ResolvedTencent {
+    const a = args as Record<string, unknown>;
+    const secretId = pick(a, TENCENT.secretId, src, false);
+    const secretKey = pick(a, TENCENT.secretKey, src, true);
+    const securityToken = pick(a, TENCENT.securityToken, src, true);
+    const region = checkRegion("region", pick(a, TENCENT.region, src, false));
+    const endpoint = resolveEndpoint(a, src);
+    if (!secretId) throw missing("Tencent Cloud SecretId", TENCENT.secretId);
+    if (!secretKey) throw missing("Tencent Cloud SecretKey", TENCENT.secretKey);
+    if (requireRegion && !region) throw missing("Tencent Cloud region (e.g. ap-guangzhou)", TENCENT.region);
+    return { secretId, secretKey, securityToken, region, endpoint };
+}
+
+/**
+ * Resolves Huawei Cloud settings: args, then stack config, then environment.
+ * @param service the endpoint prefix (`cph`, `workspace`) used to build the public endpoint.
+ */
+export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, service: "cph" | "workspace"): ResolvedHuawei {
+    const a = args as Record<string, unknown>;
+    const accessKey = pick(a, HUAWEI.accessKey, src, false);
+    const secretKey = pick(a, HUAWEI.secretKey, src, true);
+    const securityToken = pick(a, HUAWEI.securityToken, src, true);
+    const authToken = pick(a, HUAWEI.authToken, src, true);
+    const region = checkRegion("region", pick(a, HUAWEI.region, src, false));
+    const projectId = pick(a, HUAWEI.projectId, src, false);
+    const endpoint = resolveEndpoint(a, src);
+
+    let auth: HuaweiAuth;
+    if (accessKey || secretKey) {
+        if (!accessKey) throw missing("Huawei Cloud AK to go with the SK", HUAWEI.accessKey);
+        if (!secretKey) throw missing("Huawei Cloud SK to go with the AK", HUAWEI.secretKey);
+        auth = { kind: "aksk", accessKey, secretKey, securityToken };
+    } else if (authToken) {
+        auth = { kind: "token", authToken };
+    } else {
+        throw missing("Huawei Cloud credential", HUAWEI.accessKey,
+            ` (with \`secretKey\` / huaweicloud:secretKey / HW_SECRET_KEY), or an IAM token in \`authToken\` / huaweicloud:authToken / HW_AUTH_TOKEN`);
+    }
+    if (!projectId) throw missing("Huawei Cloud project id", HUAWEI.projectId);
+    if (!/^[A-Za-z0-9_-]{1,64}$/.test(projectId)) {
+        throw new TaskgateValidationError("projectId", "must be a project id of letters, digits, '-' and '_' (32 hex characters on Huawei Cloud)", safeRender(projectId));
+    }
+    let baseUrl: string;
+    if (endpoint) {
+        baseUrl = endpointOrigin(endpoint);
+    } else {
+        if (!region) throw missing("Huawei Cloud region (e.g. cn-north-4)", HUAWEI.region, ", or an `endpoint`");
+        baseUrl = `https://${service}.${region}.myhuaweicloud.com`;
+    }
+    return { auth, projectId, region, baseUrl };
+}

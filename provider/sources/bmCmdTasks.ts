@@ -1,0 +1,202 @@
+import { tencentApi3 } from "../clouds/tencentApi3";
+import { LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
+import { malformedResponse, TaskgateValidationError } from "../errors";
+import { createReadContext, Page, readOffsetPaged, ReadOptions, request } from "../paging";
+import { queryId, taskListResult } from "../result";
+import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
+import { summarize } from "../summary";
+import type { TargetSummary, TaskListResult, TaskState } from "../types";
+import { BEIJING_OFFSET_MINUTES, isoTime, num, obj, str } from "../values";
+import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
+
+/**
+ * Tencent Cloud Bare Metal custom-script tasks: API 3.0 `DescribeUserCmdTasks` (2018-04-23,
+ * 10 requests/s) by default, or the legacy v2 `GetUserCmdTaskList` on `bm.api.qcloud.com`.
+ * Both page by offset and report a total; both send Beijing-time timestamps without a zone, and
+ * the legacy API sends its counts as strings.
+ */
+
+/** Which Bare Metal API to call. */
+export type BmApi = "2018-04-23" | "legacy";
+
+/** Sort fields: API 3.0 and the legacy API accept different ones. */
+export const BM_ORDER_BY: Readonly<Record<BmApi, readonly string[]>> = {
+    "2018-04-23": ["runBeginTime", "runEndTime", "instanceCount", "successCount", "failureCount"],
+    legacy: ["runBeginTime", "runEndTime", "status"],
+};
+
+/** Arguments of `tencentcloud.getBmCmdTasks`. */
+export interface BmCmdTasksArgs extends TencentConnectionArgs {
+    /** `"2018-04-23"` (API 3.0 `DescribeUserCmdTasks`, default) or `"legacy"` (v2 `GetUserCmdTaskList`). */
+    api?: BmApi;
+    /** Sort field. API 3.0: runBeginTime, runEndTime, instanceCount, successCount, failureCount;
+     * legacy: runBeginTime, runEndTime, status. The API's default order when omitted. */
+    orderBy?: string;
+    /** `asc` or `desc` (default). */
+    order?: "asc" | "desc";
+    /** Legacy API only: HmacSHA256 (default) or HmacSHA1. */
+    signatureMethod?: LegacySignatureMethod;
+    /** Read at most this many tasks; all of them when omitted. */
+    maxResults?: number;
+}
+
+/** One Bare Metal script task, run on `instanceCount` machines. */
+export interface BmCmdTask {
+    readonly taskId: string;
+    /** Raw status: -1 running, 0 finished. */
+    readonly status?: number;
+    /** RUNNING while -1; when finished, SUCCEEDED if no machine failed, else FAILED. */
+    readonly state: TaskState;
+    /** Script name (`Alias` in API 3.0, `cmdAlias` in the legacy API). */
+    readonly alias?: string;
+    readonly cmdId?: string;
+    readonly instanceCount?: number;
+    readonly successCount?: number;
+    readonly failureCount?: number;
+    /** ISO-8601 UTC, converted from the API's Beijing time. */
+    readonly runBeginTime?: string;
+    /** Undefined while running. */
+    readonly runEndTime?: string;
+}
+
+export type BmCmdTasksResult = TaskListResult<BmCmdTask>;
+
+/** Maps a raw status and failure count to the normalized state. */
+export function bmTaskState(status: number | undefined, failureCount: number | undefined): TaskState {
+    if (status === -1) return "RUNNING";
+    if (status === 0) {
+        if (failureCount === undefined) return "UNKNOWN";
+        return failureCount === 0 ? "SUCCEEDED" : "FAILED";
+    }
+    return "UNKNOWN";
+}
+
+/** Per-machine counts of a task. */
+export function bmTargets(t: BmCmdTask): TargetSummary {
+    return { total: t.instanceCount ?? 0, succeeded: t.successCount ?? 0, failed: t.failureCount ?? 0, skipped: 0 };
+}
+
+const ALLOWED_ARGS = ["api", "orderBy", "order", "signatureMethod", "maxResults", ...TENCENT_CONNECTION_ARGS];
+export const BM_PAGE_SIZE = 100;
+
+/** A validated BM query. */
+export interface BmQuery {
+    readonly api: BmApi;
+    readonly orderBy?: string;
+    readonly order: "asc" | "desc";
+    readonly signatureMethod: LegacySignatureMethod;
+    readonly maxResults?: number;
+}
+
+/** Validates the args. Pure. */
+export function planBmQuery(rawArgs: unknown): BmQuery {
+    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const api = oneOf("api", args.api, ["2018-04-23", "legacy"] as const) ?? "2018-04-23";
+    const orderBy = oneOf("orderBy", args.orderBy, BM_ORDER_BY[api]);
+    const order = oneOf("order", args.order, ["asc", "desc"] as const) ?? "desc";
+    const signatureMethod = oneOf("signatureMethod", args.signatureMethod, ["HmacSHA256", "HmacSHA1"] as const);
+    if (signatureMethod && api !== "legacy") {
+        throw new TaskgateValidationError("signatureMethod", "applies to the legacy API only (api: \"legacy\"); API 3.0 is always signed with TC3-HMAC-SHA256", JSON.stringify(signatureMethod));
+    }
+    return { api, orderBy, order, signatureMethod: signatureMethod ?? "HmacSHA256", maxResults: maxResults(args.maxResults) };
+}
+
+function record(taskId: string, status: number | undefined, fields: Omit<BmCmdTask, "taskId" | "status" | "state">): BmCmdTask {
+    return { taskId, status, state: bmTaskState(status, fields.failureCount), ...fields };
+}
+
+/** Maps one API 3.0 `UserCmdTask`. */
+export function mapBmTask(raw: unknown): BmCmdTask | undefined {
+    const r = obj(raw);
+    const taskId = str(r?.TaskId);
+    if (!r || !taskId) return undefined;
+    return record(taskId, num(r.Status), {
+        alias: str(r.Alias), cmdId: str(r.CmdId),
+        instanceCount: num(r.InstanceCount), successCount: num(r.SuccessCount), failureCount: num(r.FailureCount),
+        runBeginTime: isoTime(r.RunBeginTime, BEIJING_OFFSET_MINUTES), runEndTime: isoTime(r.RunEndTime, BEIJING_OFFSET_MINUTES),
+    });
+}
+
+/** Maps one legacy list item: counts arrive as strings (`"1"`), times in Beijing time. */
+export function mapBmLegacyTask(raw: unknown): BmCmdTask | undefined {
+    const r = obj(raw);
+    const taskId = str(r?.taskId);
+    if (!r || !taskId) return undefined;
+    return record(taskId, num(r.status), {
+        alias: str(r.cmdAlias), cmdId: str(r.cmdId),
+        instanceCount: num(r.instanceCount), successCount: num(r.successCount), failureCount: num(r.failureCount),
+        runBeginTime: isoTime(r.runBeginTime, BEIJING_OFFSET_MINUTES), runEndTime: isoTime(r.runEndTime, BEIJING_OFFSET_MINUTES),
+    });
+}
+
+const OPERATION: Readonly<Record<BmApi, string>> = { "2018-04-23": "DescribeUserCmdTasks", legacy: "GetUserCmdTaskList" };
+
+/** Parses an API 3.0 response body into a page. */
+export function parseBmPage(body: unknown, requestId?: string): Page<BmCmdTask> {
+    const b = obj(body);
+    const total = num(b?.TotalCount);
+    if (!Array.isArray(b?.UserCmdTasks) || total === undefined) {
+        throw malformedResponse("tencentcloud", "bm", OPERATION["2018-04-23"], "the response lacks UserCmdTasks or TotalCount", requestId);
+    }
+    return {
+        total,
+        items: b.UserCmdTasks.map((raw, i) => mapBmTask(raw) ?? (() => {
+            throw malformedResponse("tencentcloud", "bm", OPERATION["2018-04-23"], `UserCmdTasks[${i}] has no TaskId`, requestId);
+        })()),
+    };
+}
+
+/** Parses a legacy response body (`{code, message, data: {totalNum, list}}`) into a page. */
+export function parseBmLegacyPage(body: unknown): Page<BmCmdTask> {
+    const data = obj(obj(body)?.data);
+    const total = num(data?.totalNum);
+    if (!Array.isArray(data?.list) || total === undefined) {
+        throw malformedResponse("tencentcloud", "bmLegacy", OPERATION.legacy, "the response lacks data.list or data.totalNum");
+    }
+    return {
+        total,
+        items: data.list.map((raw, i) => mapBmLegacyTask(raw) ?? (() => {
+            throw malformedResponse("tencentcloud", "bmLegacy", OPERATION.legacy, `data.list[${i}] has no taskId`);
+        })()),
+    };
+}
+
+const API3_ORDER_FIELD: Readonly<Record<string, string>> = {
+    runBeginTime: "RunBeginTime", runEndTime: "RunEndTime", instanceCount: "InstanceCount", successCount: "SuccessCount", failureCount: "FailureCount",
+};
+
+/** Reads every Bare Metal script task (or the first `maxResults`). */
+export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<BmCmdTasksResult> {
+    const q = planBmQuery(args);
+    const conn = resolveTencent(args, sources, true);
+    const apiName = q.api === "legacy" ? "bmLegacy" : "bm";
+    const ctx = createReadContext(apiName, `${conn.secretId}|${conn.region}`, options);
+    const operation = OPERATION[q.api];
+    let fetchPage: (offset: number, limit: number, timeoutMs: number) => Promise<{ body: Page<BmCmdTask>; requestId?: string }>;
+    if (q.api === "legacy") {
+        const transport = tencentLegacy(conn, "bm", "bmLegacy", q.signatureMethod);
+        const params: Record<string, string> = { orderType: q.order === "asc" ? "0" : "1" };
+        if (q.orderBy) params.orderBy = q.orderBy;
+        fetchPage = async (offset, limit, timeoutMs) => {
+            const res = await transport.call<unknown>(operation, { ...params, offset: String(offset), limit: String(limit) }, timeoutMs);
+            return { body: parseBmLegacyPage(res.body) };
+        };
+    } else {
+        const transport = tencentApi3(conn, "bm");
+        const params: Record<string, unknown> = { Order: q.order === "asc" ? 0 : 1 };
+        if (q.orderBy) params.OrderField = API3_ORDER_FIELD[q.orderBy];
+        fetchPage = async (offset, limit, timeoutMs) => {
+            const res = await transport.call<unknown>(operation, { ...params, Offset: offset, Limit: limit }, timeoutMs);
+            return { body: parseBmPage(res.body, res.requestId), requestId: res.requestId };
+        };
+    }
+    const list = await readOffsetPaged(ctx, {
+        what: `BM ${operation}`,
+        pageSize: BM_PAGE_SIZE,
+        maxResults: q.maxResults,
+        idOf: (t: BmCmdTask) => t.taskId,
+        fetch: async (offset, limit) => (await request(ctx, `BM ${operation} offset ${offset}`, (timeoutMs) => fetchPage(offset, limit, timeoutMs))).body,
+    });
+    const id = queryId("tencentcloud", apiName, conn.region, { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults });
+    return taskListResult(id, list.items, list.total, summarize(list.items, bmTargets), ctx.requestIds);
+}

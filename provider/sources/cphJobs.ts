@@ -1,0 +1,143 @@
+import { huawei } from "../clouds/huawei";
+import { malformedResponse, TaskgateValidationError } from "../errors";
+import { createReadContext, Page, readQueries, ReadOptions, readUntilShortPage, request } from "../paging";
+import { queryId, taskListResult } from "../result";
+import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
+import { summarize } from "../summary";
+import type { TaskListResult, TaskState } from "../types";
+import { isoTime, num, obj, rawStr, str } from "../values";
+import { chunk, HUAWEI_CONNECTION_ARGS, idList, maxResults, rejectUnknownArgs } from "../validate";
+
+/**
+ * Huawei Cloud CPH (cloud phone) `ListJobs`, `GET /v1/{project_id}/cloud-phone/jobs`: the jobs a
+ * request (an adb command, a restart...) started, one per phone or server. It takes up to 20
+ * request ids per call and pages by offset/limit (limit <= 100) without reporting a total.
+ */
+
+/** Arguments of `huaweicloud.getCphJobs`. One of `requestId` and `requestIds` is required. */
+export interface CphJobsArgs extends HuaweiConnectionArgs {
+    /** The `request_id` returned when the jobs were started. */
+    requestId?: string;
+    /** Several request ids, any number: sent 20 per call. */
+    requestIds?: string[];
+    /** Read at most this many jobs; all of them when omitted. */
+    maxResults?: number;
+}
+
+/** One CPH job. */
+export interface CphJob {
+    readonly jobId: string;
+    readonly phoneId?: string;
+    readonly serverId?: string;
+    /** Deprecated by the API in favour of `serverId`. */
+    readonly nodeId?: string;
+    readonly encodeServerId?: string;
+    readonly beginTime?: string;
+    readonly endTime?: string;
+    /** Raw status: 1 running, 2 succeeded, -1 failed. */
+    readonly status?: number;
+    readonly state: TaskState;
+    /** Error code of a failed job, e.g. `CPS0005` (undefined on success, where the API sends ""). */
+    readonly errorCode?: string;
+    readonly errorMsg?: string;
+    /** What the job returned (at most 1024 bytes). */
+    readonly executeMsg?: string;
+}
+
+export type CphJobsResult = TaskListResult<CphJob>;
+
+/** Maps a raw CPH job status to the normalized state. */
+export function cphJobState(status: unknown): TaskState {
+    switch (num(status)) {
+        case 1: return "RUNNING";
+        case 2: return "SUCCEEDED";
+        case -1: return "FAILED";
+        default: return "UNKNOWN";
+    }
+}
+
+const ALLOWED_ARGS = ["requestId", "requestIds", "maxResults", ...HUAWEI_CONNECTION_ARGS];
+export const CPH_LIMITS = { pageSize: 100, requestIdsPerCall: 20 } as const;
+const REQUEST_ID = { re: /^[A-Za-z0-9_-]+$/, hint: "a request id of letters, digits, '-' and '_', such as 6837531fd3f54550927b930180a706bf" };
+
+/** A validated CPH query. */
+export interface CphQuery {
+    readonly requestIds: string[];
+    readonly maxResults?: number;
+}
+
+/** Validates the args. Pure. */
+export function planCphQuery(rawArgs: unknown): CphQuery {
+    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    if (Array.isArray(args.requestId)) {
+        throw new TaskgateValidationError("requestId", "must be one id; for several use `requestIds`", `${args.requestId.length} ids`);
+    }
+    const one = idList("requestId", args.requestId, REQUEST_ID);
+    const many = idList("requestIds", args.requestIds, REQUEST_ID);
+    if (!one && !many) {
+        throw new TaskgateValidationError("requestId", "is required: give `requestId` or `requestIds`, the request id(s) returned when the CPH jobs were started");
+    }
+    const requestIds = [...new Set([...(one ?? []), ...(many ?? [])])];
+    return { requestIds, maxResults: maxResults(args.maxResults) };
+}
+
+/** Maps one raw job. */
+export function mapCphJob(raw: unknown): CphJob | undefined {
+    const r = obj(raw);
+    const jobId = str(r?.job_id);
+    if (!r || !jobId) return undefined;
+    return {
+        jobId,
+        phoneId: str(r.phone_id),
+        serverId: str(r.server_id),
+        nodeId: str(r.node_id),
+        encodeServerId: str(r.encode_server_id),
+        beginTime: isoTime(r.begin_time),
+        endTime: isoTime(r.end_time),
+        status: num(r.status),
+        state: cphJobState(r.status),
+        errorCode: str(r.error_code),
+        errorMsg: str(r.error_msg),
+        executeMsg: rawStr(r.execute_msg),
+    };
+}
+
+const OPERATION = "ListJobs";
+
+/** Parses one response body into a page. */
+export function parseCphPage(body: unknown, requestId?: string): Page<CphJob> {
+    const jobs = obj(body)?.jobs;
+    if (!Array.isArray(jobs)) throw malformedResponse("huaweicloud", "cph", OPERATION, "the response lacks the jobs array", requestId);
+    return {
+        items: jobs.map((raw, i) => mapCphJob(raw) ?? (() => {
+            throw malformedResponse("huaweicloud", "cph", OPERATION, `jobs[${i}] has no job_id`, requestId);
+        })()),
+    };
+}
+
+/** Reads every job of the given request ids (or the first `maxResults`). */
+export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, options?: ReadOptions): Promise<CphJobsResult> {
+    const q = planCphQuery(args);
+    const conn = resolveHuawei(args, sources, "cph");
+    const transport = huawei(conn, "cph");
+    const ctx = createReadContext("cph", `${conn.projectId}|${conn.baseUrl}`, options);
+    const idOf = (j: CphJob) => j.jobId;
+    const batches = chunk(q.requestIds, CPH_LIMITS.requestIdsPerCall);
+    const list = await readQueries(ctx, batches, idOf, q.maxResults, (batch) => readUntilShortPage(ctx, {
+        what: `CPH ${OPERATION}`,
+        pageSize: CPH_LIMITS.pageSize,
+        maxResults: q.maxResults,
+        idOf,
+        fetch: async (offset, limit) => {
+            const ids: Record<string, string> = batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") };
+            const r = await request(ctx, `CPH ${OPERATION} offset ${offset}`, async (timeoutMs) => {
+                const res = await transport.get<unknown>(OPERATION, "/v1/{project_id}/cloud-phone/jobs",
+                    { ...ids, offset: String(offset), limit: String(limit) }, timeoutMs);
+                return { body: parseCphPage(res.body, res.requestId), requestId: res.requestId };
+            });
+            return r.body;
+        },
+    }));
+    const id = queryId("huaweicloud", "cph", conn.region, { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults });
+    return taskListResult(id, list.items, list.items.length, summarize(list.items), ctx.requestIds);
+}

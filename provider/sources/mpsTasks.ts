@@ -1,0 +1,131 @@
+import { tencentApi3 } from "../clouds/tencentApi3";
+import { malformedResponse, TaskgateValidationError } from "../errors";
+import { createReadContext, Page, readQueries, ReadOptions, readScrollPaged, request } from "../paging";
+import { queryId, taskListResult } from "../result";
+import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
+import { summarize } from "../summary";
+import type { TaskListResult, TaskState } from "../types";
+import { isoTime, num, obj, str, strList } from "../values";
+import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
+
+/**
+ * Tencent Cloud MPS `DescribeTasks` (2019-06-12): media processing tasks of the last 7 days,
+ * listed by status and paged with a ScrollToken. Documented limit: 100 requests/s, Limit <= 100.
+ */
+
+/** The statuses the API filters by; every task is listed under exactly one. */
+export const MPS_STATUSES = ["WAITING", "PROCESSING", "FINISH"] as const;
+export type MpsStatus = (typeof MPS_STATUSES)[number];
+
+/** Arguments of `tencentcloud.getMpsTasks`. */
+export interface MpsTasksArgs extends TencentConnectionArgs {
+    /** Status or statuses to list; all three when omitted (the API takes one per request). */
+    status?: MpsStatus | MpsStatus[];
+    /** Read at most this many tasks; all of them when omitted. */
+    maxResults?: number;
+}
+
+/** One MPS task. */
+export interface MpsTask {
+    readonly taskId: string;
+    /** `WorkflowTask`, `EditMediaTask`, `LiveProcessTask`, ... */
+    readonly taskType?: string;
+    /** The status the task was listed under (the API returns no status field). */
+    readonly status: MpsStatus;
+    readonly state: TaskState;
+    readonly createTime?: string;
+    /** Undefined until processing starts (the API sends `0000-00-00T00:00:00Z`). */
+    readonly beginProcessTime?: string;
+    /** Undefined until the task finishes. */
+    readonly finishTime?: string;
+    readonly subTaskTypes: string[];
+}
+
+export type MpsTasksResult = TaskListResult<MpsTask>;
+
+const STATE: Readonly<Record<MpsStatus, TaskState>> = { WAITING: "PENDING", PROCESSING: "RUNNING", FINISH: "FINISHED" };
+
+/** Maps a listing status to the normalized state. */
+export function mpsTaskState(status: unknown): TaskState {
+    return typeof status === "string" && Object.prototype.hasOwnProperty.call(STATE, status) ? STATE[status as MpsStatus] : "UNKNOWN";
+}
+
+const ALLOWED_ARGS = ["status", "maxResults", ...TENCENT_CONNECTION_ARGS];
+export const MPS_PAGE_SIZE = 100;
+
+/** A validated MPS query. */
+export interface MpsQuery {
+    readonly statuses: MpsStatus[];
+    readonly maxResults?: number;
+}
+
+/** Validates the args. Pure. */
+export function planMpsQuery(rawArgs: unknown): MpsQuery {
+    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const max = maxResults(args.maxResults);
+    if (args.status === undefined || args.status === null) return { statuses: [...MPS_STATUSES], maxResults: max };
+    const list = Array.isArray(args.status) ? args.status : [args.status];
+    if (list.length === 0) throw new TaskgateValidationError("status", `must not be empty; omit it to list every status (${MPS_STATUSES.join(", ")})`);
+    const statuses = [...new Set(list.map((s, i) => oneOf(Array.isArray(args.status) ? `status[${i}]` : "status", s, MPS_STATUSES)!))];
+    return { statuses, maxResults: max };
+}
+
+/** Maps one raw `TaskSimpleInfo` listed under `status`. */
+export function mapMpsTask(raw: unknown, status: MpsStatus): MpsTask | undefined {
+    const r = obj(raw);
+    const taskId = str(r?.TaskId);
+    if (!r || !taskId) return undefined;
+    return {
+        taskId,
+        taskType: str(r.TaskType),
+        status,
+        state: mpsTaskState(status),
+        createTime: isoTime(r.CreateTime),
+        beginProcessTime: isoTime(r.BeginProcessTime),
+        finishTime: isoTime(r.FinishTime),
+        subTaskTypes: strList(r.SubTaskTypes) ?? [],
+    };
+}
+
+const OPERATION = "DescribeTasks";
+
+/** Parses one response body into a page. */
+export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: string): Page<MpsTask> {
+    const b = obj(body);
+    const set = b?.TaskSet;
+    if (!Array.isArray(set) || (b?.ScrollToken !== undefined && b?.ScrollToken !== null && typeof b.ScrollToken !== "string")) {
+        throw malformedResponse("tencentcloud", "mps", OPERATION, "the response lacks TaskSet or has a ScrollToken that is not a string", requestId);
+    }
+    const items = set.map((raw, i) => {
+        const t = mapMpsTask(raw, status);
+        if (!t) throw malformedResponse("tencentcloud", "mps", OPERATION, `TaskSet[${i}] has no TaskId`, requestId);
+        return t;
+    });
+    return { items, total: num(b?.TotalCount), nextToken: str(b?.ScrollToken) };
+}
+
+/** Reads every MPS task of the given statuses (or the first `maxResults`). */
+export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<MpsTasksResult> {
+    const q = planMpsQuery(args);
+    const conn = resolveTencent(args, sources, false);
+    const transport = tencentApi3(conn, "mps");
+    const ctx = createReadContext("mps", `${conn.secretId}|${conn.region ?? ""}`, options);
+    const idOf = (t: MpsTask) => t.taskId;
+    const list = await readQueries(ctx, q.statuses, idOf, q.maxResults, (status) => readScrollPaged(ctx, {
+        what: `MPS ${OPERATION} ${status}`,
+        pageSize: MPS_PAGE_SIZE,
+        maxResults: q.maxResults,
+        idOf,
+        fetch: async (token, limit) => {
+            const params: Record<string, unknown> = { Status: status, Limit: limit };
+            if (token) params.ScrollToken = token;
+            const r = await request(ctx, `MPS ${OPERATION} ${status}${token ? ` after ${token}` : ""}`, async (timeoutMs) => {
+                const res = await transport.call<unknown>(OPERATION, params, timeoutMs);
+                return { body: parseMpsPage(res.body, status, res.requestId), requestId: res.requestId };
+            });
+            return r.body;
+        },
+    }));
+    const id = queryId("tencentcloud", "mps", conn.region, { statuses: q.statuses, maxResults: q.maxResults });
+    return taskListResult(id, list.items, list.total, summarize(list.items), ctx.requestIds);
+}

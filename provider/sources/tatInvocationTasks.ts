@@ -1,0 +1,265 @@
+import { tencentApi3 } from "../clouds/tencentApi3";
+import { malformedResponse, TaskgateValidationError } from "../errors";
+import { createReadContext, Page, readOffsetPaged, readQueries, ReadOptions, request } from "../paging";
+import { queryId, taskListResult } from "../result";
+import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
+import { summarize } from "../summary";
+import type { TaskListResult, TaskState } from "../types";
+import { decodeBase64, isoTime, num, obj, rawStr, str } from "../values";
+import { chunk, idList, maxResults, optionalBool, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
+
+/**
+ * Tencent Cloud TAT `DescribeInvocationTasks` (2020-10-28): the tasks of command invocations,
+ * one per instance. Documented limits: 20 requests/s, Limit <= 100, at most 100
+ * InvocationTaskIds, 10 Filters and 5 values per filter, ids and filters mutually exclusive.
+ */
+
+/** Arguments of `tencentcloud.getTatInvocationTasks`. */
+export interface TatInvocationTasksArgs extends TencentConnectionArgs {
+    /** Tasks to read by id (`invt-...`), any number: sent 100 per request. Mutually exclusive with the filters. */
+    invocationTaskIds?: string[];
+    /** Filter: invocation (`inv-...`). */
+    invocationId?: string | string[];
+    /** Filter: instance (`ins-...`, `lhins-...`, `mi-...`). */
+    instanceId?: string | string[];
+    /** Filter: command (`cmd-...`). */
+    commandId?: string | string[];
+    /** Filter: task (`invt-...`). */
+    invocationTaskId?: string | string[];
+    /** Leave out command output (the API's default, true). Set false to read and decode it. */
+    hideOutput?: boolean;
+    /** Read at most this many tasks; all of them when omitted. */
+    maxResults?: number;
+}
+
+/** The raw TAT task statuses. */
+export type TatTaskStatus =
+    | "PENDING" | "DELIVERING" | "DELIVER_DELAYED" | "DELIVER_FAILED" | "START_FAILED" | "RUNNING" | "SUCCESS"
+    | "FAILED" | "TIMEOUT" | "TASK_TIMEOUT" | "CANCELLING" | "CANCELLED" | "TERMINATED";
+
+/** The result of running the command on the instance. */
+export interface TatTaskResult {
+    readonly exitCode?: number;
+    /** Command output decoded from base64 to text; undefined when `hideOutput` is true. */
+    readonly output?: string;
+    /** Command output as the API returns it (base64, at most 24 KB). */
+    readonly outputBase64?: string;
+    readonly execStartTime?: string;
+    readonly execEndTime?: string;
+    /** Bytes of output dropped beyond the API's 24 KB. */
+    readonly dropped?: number;
+    readonly outputUrl?: string;
+    readonly outputUploadCosErrorInfo?: string;
+}
+
+/** The command as it was run. */
+export interface TatCommandDocument {
+    /** Command text decoded from base64. */
+    readonly content?: string;
+    /** Command text as the API returns it (base64). */
+    readonly contentBase64?: string;
+    readonly commandType?: string;
+    /** Timeout in seconds. */
+    readonly timeout?: number;
+    readonly workingDirectory?: string;
+    readonly username?: string;
+    readonly outputCosBucketUrl?: string;
+    readonly outputCosKeyPrefix?: string;
+}
+
+/** One TAT invocation task. */
+export interface TatInvocationTask {
+    readonly invocationTaskId: string;
+    readonly invocationId?: string;
+    readonly commandId?: string;
+    readonly instanceId?: string;
+    /** The raw status, kept as the API sent it. */
+    readonly taskStatus?: TatTaskStatus | string;
+    readonly state: TaskState;
+    readonly errorInfo?: string;
+    readonly invocationSource?: string;
+    readonly commandName?: string;
+    readonly startTime?: string;
+    readonly endTime?: string;
+    readonly createdTime?: string;
+    readonly updatedTime?: string;
+    readonly taskResult?: TatTaskResult;
+    readonly commandDocument?: TatCommandDocument;
+}
+
+export type TatInvocationTasksResult = TaskListResult<TatInvocationTask>;
+
+const STATE: Readonly<Record<string, TaskState>> = {
+    PENDING: "PENDING", DELIVERING: "PENDING", DELIVER_DELAYED: "PENDING",
+    RUNNING: "RUNNING", CANCELLING: "RUNNING",
+    SUCCESS: "SUCCEEDED",
+    FAILED: "FAILED", DELIVER_FAILED: "FAILED", START_FAILED: "FAILED",
+    TIMEOUT: "TIMED_OUT", TASK_TIMEOUT: "TIMED_OUT",
+    CANCELLED: "CANCELLED", TERMINATED: "CANCELLED",
+};
+
+/** Maps a raw TAT status to the normalized state; anything unknown is `UNKNOWN`. */
+export function tatTaskState(status: unknown): TaskState {
+    return (typeof status === "string" && Object.prototype.hasOwnProperty.call(STATE, status)) ? STATE[status] : "UNKNOWN";
+}
+
+const FILTERS = {
+    invocationId: { name: "invocation-id", pattern: { re: /^inv-[a-z0-9]+$/, hint: "an invocation id such as inv-1vll7hda" } },
+    instanceId: { name: "instance-id", pattern: undefined },
+    commandId: { name: "command-id", pattern: { re: /^cmd-[a-z0-9]+$/, hint: "a command id such as cmd-13axrtuq" } },
+    invocationTaskId: { name: "invocation-task-id", pattern: { re: /^invt-[a-z0-9]+$/, hint: "an invocation task id such as invt-08oe5fe2" } },
+} as const;
+type FilterArg = keyof typeof FILTERS;
+
+const ALLOWED_ARGS = ["invocationTaskIds", ...Object.keys(FILTERS), "hideOutput", "maxResults", ...TENCENT_CONNECTION_ARGS];
+
+/** The API's limits on one request. */
+export const TAT_LIMITS = { pageSize: 100, idsPerRequest: 100, valuesPerFilter: 5, maxQueries: 200 } as const;
+
+interface Filter {
+    Name: string;
+    Values: string[];
+}
+
+/** A validated query: either id batches or filter combinations, each one API query. */
+export interface TatQuery {
+    readonly hideOutput: boolean;
+    readonly maxResults?: number;
+    readonly invocationTaskIds?: string[];
+    readonly filters?: Partial<Record<FilterArg, string[]>>;
+    /** The request bodies to page through (without Offset and Limit). */
+    readonly requests: ReadonlyArray<Record<string, unknown>>;
+}
+
+/** Validates the args and plans the requests. Pure: sends nothing. */
+export function planTatQuery(rawArgs: unknown): TatQuery {
+    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const hideOutput = optionalBool("hideOutput", args.hideOutput) ?? true;
+    const max = maxResults(args.maxResults);
+    if (typeof args.invocationTaskIds === "string") {
+        throw new TaskgateValidationError("invocationTaskIds", "must be an array of ids; for one id use `invocationTaskId`", JSON.stringify(args.invocationTaskIds));
+    }
+    const ids = idList("invocationTaskIds", args.invocationTaskIds, FILTERS.invocationTaskId.pattern);
+    const filters: Partial<Record<FilterArg, string[]>> = {};
+    for (const key of Object.keys(FILTERS) as FilterArg[]) {
+        const values = idList(key, args[key], FILTERS[key].pattern);
+        if (values) filters[key] = values;
+    }
+    const filterKeys = Object.keys(filters) as FilterArg[];
+    if (ids && filterKeys.length > 0) {
+        throw new TaskgateValidationError("invocationTaskIds",
+            `cannot be combined with the filters (${filterKeys.join(", ")}): the API takes either InvocationTaskIds or Filters; give one or the other`);
+    }
+    const base = { HideOutput: hideOutput };
+    let requests: Array<Record<string, unknown>>;
+    if (ids) {
+        requests = chunk(ids, TAT_LIMITS.idsPerRequest).map((batch) => ({ ...base, InvocationTaskIds: batch }));
+    } else if (filterKeys.length > 0) {
+        // The API ANDs filters and ORs the values of one filter, 5 values at most: so each filter's
+        // values are cut into groups of 5 and every combination of groups is one query.
+        let combos: Filter[][] = [[]];
+        for (const key of filterKeys) {
+            const groups = chunk(filters[key]!, TAT_LIMITS.valuesPerFilter);
+            combos = combos.flatMap((c) => groups.map((g) => [...c, { Name: FILTERS[key].name, Values: g }]));
+            if (combos.length > TAT_LIMITS.maxQueries) {
+                throw new TaskgateValidationError(key,
+                    `the filters need more than ${TAT_LIMITS.maxQueries} requests (each request takes 5 values per filter, and the filters combine); narrow them, or list the tasks by invocationTaskIds`);
+            }
+        }
+        requests = combos.map((Filters) => ({ ...base, Filters }));
+    } else {
+        requests = [base];
+    }
+    return { hideOutput, maxResults: max, invocationTaskIds: ids, filters: filterKeys.length ? filters : undefined, requests };
+}
+
+/** Maps one raw `InvocationTask` to a record; an unknown status maps to `UNKNOWN`. */
+export function mapTatTask(raw: unknown, hideOutput: boolean): TatInvocationTask | undefined {
+    const r = obj(raw);
+    const invocationTaskId = str(r?.InvocationTaskId);
+    if (!r || !invocationTaskId) return undefined;
+    const result = obj(r.TaskResult);
+    const doc = obj(r.CommandDocument);
+    const outputBase64 = hideOutput ? undefined : rawStr(result?.Output);
+    const contentBase64 = rawStr(doc?.Content);
+    return {
+        invocationTaskId,
+        invocationId: str(r.InvocationId),
+        commandId: str(r.CommandId),
+        instanceId: str(r.InstanceId),
+        taskStatus: str(r.TaskStatus),
+        state: tatTaskState(r.TaskStatus),
+        errorInfo: str(r.ErrorInfo),
+        invocationSource: str(r.InvocationSource),
+        commandName: str(r.CommandName),
+        startTime: isoTime(r.StartTime),
+        endTime: isoTime(r.EndTime),
+        createdTime: isoTime(r.CreatedTime),
+        updatedTime: isoTime(r.UpdatedTime),
+        taskResult: result && {
+            exitCode: num(result.ExitCode),
+            output: outputBase64 === undefined ? undefined : decodeBase64(outputBase64),
+            outputBase64,
+            execStartTime: isoTime(result.ExecStartTime),
+            execEndTime: isoTime(result.ExecEndTime),
+            dropped: num(result.Dropped),
+            outputUrl: str(result.OutputUrl),
+            outputUploadCosErrorInfo: str(result.OutputUploadCOSErrorInfo),
+        },
+        commandDocument: doc && {
+            content: contentBase64 === undefined ? undefined : decodeBase64(contentBase64),
+            contentBase64,
+            commandType: str(doc.CommandType),
+            timeout: num(doc.Timeout),
+            workingDirectory: str(doc.WorkingDirectory),
+            username: str(doc.Username),
+            outputCosBucketUrl: str(doc.OutputCOSBucketUrl),
+            outputCosKeyPrefix: str(doc.OutputCOSKeyPrefix),
+        },
+    };
+}
+
+const OPERATION = "DescribeInvocationTasks";
+
+/** Parses one response body into a page; a body of the wrong shape is a malformed response. */
+export function parseTatPage(body: unknown, hideOutput: boolean, requestId?: string): Page<TatInvocationTask> {
+    const b = obj(body);
+    const set = b?.InvocationTaskSet;
+    const total = num(b?.TotalCount);
+    if (!Array.isArray(set) || total === undefined) {
+        throw malformedResponse("tencentcloud", "tat", OPERATION, "the response lacks InvocationTaskSet or TotalCount", requestId);
+    }
+    const items = set.map((raw, i) => {
+        const t = mapTatTask(raw, hideOutput);
+        if (!t) throw malformedResponse("tencentcloud", "tat", OPERATION, `InvocationTaskSet[${i}] has no InvocationTaskId`, requestId);
+        return t;
+    });
+    return { items, total };
+}
+
+/**
+ * Reads every TAT invocation task matching the args (or the first `maxResults`).
+ * @param sources where settings come from besides the args (stack config, environment)
+ */
+export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<TatInvocationTasksResult> {
+    const q = planTatQuery(args);
+    const conn = resolveTencent(args, sources, true);
+    const transport = tencentApi3(conn, "tat");
+    const ctx = createReadContext("tat", `${conn.secretId}|${conn.region}`, options);
+    const idOf = (t: TatInvocationTask) => t.invocationTaskId;
+    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (req) => readOffsetPaged(ctx, {
+        what: `TAT ${OPERATION}`,
+        pageSize: TAT_LIMITS.pageSize,
+        maxResults: q.maxResults,
+        idOf,
+        fetch: async (offset, limit) => {
+            const r = await request(ctx, `TAT ${OPERATION} offset ${offset}`, async (timeoutMs) => {
+                const res = await transport.call<unknown>(OPERATION, { ...req, Offset: offset, Limit: limit }, timeoutMs);
+                return { body: parseTatPage(res.body, q.hideOutput, res.requestId), requestId: res.requestId };
+            });
+            return r.body;
+        },
+    }));
+    const id = queryId("tencentcloud", "tat", conn.region, { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults });
+    return taskListResult(id, list.items, list.total, summarize(list.items), ctx.requestIds);
+}

@@ -1,0 +1,179 @@
+import { huawei } from "../clouds/huawei";
+import { malformedResponse, TaskgateValidationError } from "../errors";
+import { createReadContext, Page, readOffsetPaged, readQueries, ReadOptions, request } from "../paging";
+import { queryId, taskListResult } from "../result";
+import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
+import { summarize } from "../summary";
+import type { TargetSummary, TaskListResult, TaskState } from "../types";
+import { huaweiQueryTime, isoTime, num, obj, str } from "../values";
+import { chunk, HUAWEI_CONNECTION_ARGS, id, idList, instant, maxResults, oneOf, rejectUnknownArgs, text } from "../validate";
+
+/**
+ * Huawei Cloud Workspace desktop-pool script execution tasks,
+ * `GET /v2/{project_id}/desktop-pools/script-execution-tasks/detail`: offset/limit (<= 100) with a
+ * total. Its `status` filter speaks SUCCESS/FAILED/RUNNING/WAITING while its records say
+ * FINISH/FAILED/RUNNING/INIT; both vocabularies are mapped.
+ */
+
+/** Values of the `status` filter, as the API names them. */
+export const WORKSPACE_STATUS_FILTERS = ["SUCCESS", "FAILED", "RUNNING", "WAITING"] as const;
+export const WORKSPACE_TASK_TYPES = ["SCRIPT", "COMMAND"] as const;
+
+/** Arguments of `huaweicloud.getWorkspaceScriptTasks`. */
+export interface WorkspaceScriptTasksArgs extends HuaweiConnectionArgs {
+    desktopPoolId?: string;
+    scriptId?: string;
+    scriptName?: string;
+    /** Status filter: SUCCESS, FAILED, RUNNING or WAITING. */
+    status?: (typeof WORKSPACE_STATUS_FILTERS)[number];
+    /** SCRIPT or COMMAND. */
+    taskType?: (typeof WORKSPACE_TASK_TYPES)[number];
+    /** Tasks executed at or after this time (ISO-8601 with a zone, or a Date). */
+    executeTimeStart?: string | Date;
+    /** Tasks executed at or before this time. */
+    executeTimeEnd?: string | Date;
+    /** Tasks by id, any number (sent 100 per request). */
+    taskIds?: string[];
+    /** Read at most this many tasks; all of them when omitted. */
+    maxResults?: number;
+}
+
+/** One script execution task over a desktop pool. */
+export interface WorkspaceScriptTask {
+    readonly id: string;
+    readonly desktopPoolId?: string;
+    readonly desktopPoolName?: string;
+    readonly scripts: ReadonlyArray<{ readonly id?: string; readonly name?: string }>;
+    readonly commandContent?: string;
+    readonly commandType?: string;
+    readonly startTime?: string;
+    readonly endTime?: string;
+    /** Raw status: FINISH, FAILED, RUNNING or INIT (SUCCESS and WAITING are accepted too). */
+    readonly status?: string;
+    readonly state: TaskState;
+    /** Desktops where the script succeeded. */
+    readonly successNum?: number;
+    readonly failedNum?: number;
+    readonly skipNum?: number;
+}
+
+export type WorkspaceScriptTasksResult = TaskListResult<WorkspaceScriptTask>;
+
+const STATE: Readonly<Record<string, TaskState>> = {
+    WAITING: "PENDING", INIT: "PENDING", RUNNING: "RUNNING", SUCCESS: "SUCCEEDED", FINISH: "SUCCEEDED", FAILED: "FAILED",
+};
+
+/** Maps a raw Workspace status (either vocabulary) to the normalized state. */
+export function workspaceTaskState(status: unknown): TaskState {
+    return typeof status === "string" && Object.prototype.hasOwnProperty.call(STATE, status) ? STATE[status] : "UNKNOWN";
+}
+
+/** Per-desktop counts of a task. */
+export function workspaceTargets(t: WorkspaceScriptTask): TargetSummary {
+    const succeeded = t.successNum ?? 0;
+    const failed = t.failedNum ?? 0;
+    const skipped = t.skipNum ?? 0;
+    return { total: succeeded + failed + skipped, succeeded, failed, skipped };
+}
+
+const ALLOWED_ARGS = ["desktopPoolId", "scriptId", "scriptName", "status", "taskType", "executeTimeStart", "executeTimeEnd", "taskIds", "maxResults", ...HUAWEI_CONNECTION_ARGS];
+export const WORKSPACE_LIMITS = { pageSize: 100, taskIdsPerRequest: 100 } as const;
+
+/** A validated Workspace query. */
+export interface WorkspaceQuery {
+    readonly filters: Readonly<Record<string, string>>;
+    readonly taskIds?: string[];
+    readonly maxResults?: number;
+    /** Query strings to page through (without offset and limit). */
+    readonly requests: ReadonlyArray<Record<string, string | string[]>>;
+}
+
+/** Validates the args and plans the requests. Pure. */
+export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
+    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const filters: Record<string, string> = {};
+    const set = (key: string, v: string | undefined) => { if (v !== undefined) filters[key] = v; };
+    set("desktop_pool_id", args.desktopPoolId === undefined ? undefined : id("desktopPoolId", args.desktopPoolId));
+    set("script_id", args.scriptId === undefined ? undefined : id("scriptId", args.scriptId));
+    set("script_name", text("scriptName", args.scriptName));
+    set("status", oneOf("status", args.status, WORKSPACE_STATUS_FILTERS));
+    set("task_type", oneOf("taskType", args.taskType, WORKSPACE_TASK_TYPES));
+    const start = instant("executeTimeStart", args.executeTimeStart);
+    const end = instant("executeTimeEnd", args.executeTimeEnd);
+    if (start && end && start.getTime() > end.getTime()) {
+        throw new TaskgateValidationError("executeTimeStart", `must not be after executeTimeEnd (${huaweiQueryTime(end)})`, huaweiQueryTime(start));
+    }
+    set("execute_time_start", start && huaweiQueryTime(start));
+    set("execute_time_end", end && huaweiQueryTime(end));
+    const taskIds = idList("taskIds", args.taskIds);
+    const requests = taskIds
+        ? chunk(taskIds, WORKSPACE_LIMITS.taskIdsPerRequest).map((batch) => ({ ...filters, task_id: batch }))
+        : [filters];
+    return { filters, taskIds, maxResults: maxResults(args.maxResults), requests };
+}
+
+/** Maps one raw `ScriptExecutionTask`. */
+export function mapWorkspaceTask(raw: unknown): WorkspaceScriptTask | undefined {
+    const r = obj(raw);
+    const taskId = str(r?.id);
+    if (!r || !taskId) return undefined;
+    const scripts = Array.isArray(r.scripts) ? r.scripts.map(obj).filter((s): s is Record<string, unknown> => !!s).map((s) => ({ id: str(s.id), name: str(s.name) })) : [];
+    return {
+        id: taskId,
+        desktopPoolId: str(r.desktop_pool_id),
+        desktopPoolName: str(r.desktop_pool_name),
+        scripts,
+        commandContent: str(r.command_content),
+        commandType: str(r.command_type),
+        startTime: isoTime(r.start_time),
+        endTime: isoTime(r.end_time),
+        status: str(r.status),
+        state: workspaceTaskState(r.status),
+        successNum: num(r.success_num),
+        failedNum: num(r.failed_num),
+        skipNum: num(r.skip_num),
+    };
+}
+
+const OPERATION = "ShowDesktopPoolsScriptExecTasks";
+
+/** Parses one response body into a page. */
+export function parseWorkspacePage(body: unknown, requestId?: string): Page<WorkspaceScriptTask> {
+    const b = obj(body);
+    const tasks = b?.script_execution_tasks;
+    const total = num(b?.total_count);
+    if (!Array.isArray(tasks) || total === undefined) {
+        throw malformedResponse("huaweicloud", "workspace", OPERATION, "the response lacks script_execution_tasks or total_count", requestId);
+    }
+    return {
+        total,
+        items: tasks.map((raw, i) => mapWorkspaceTask(raw) ?? (() => {
+            throw malformedResponse("huaweicloud", "workspace", OPERATION, `script_execution_tasks[${i}] has no id`, requestId);
+        })()),
+    };
+}
+
+/** Reads every script execution task matching the filters (or the first `maxResults`). */
+export async function readWorkspaceScriptTasks(args: WorkspaceScriptTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<WorkspaceScriptTasksResult> {
+    const q = planWorkspaceQuery(args);
+    const conn = resolveHuawei(args, sources, "workspace");
+    const transport = huawei(conn, "workspace");
+    const ctx = createReadContext("workspace", `${conn.projectId}|${conn.baseUrl}`, options);
+    const idOf = (t: WorkspaceScriptTask) => t.id;
+    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (query) => readOffsetPaged(ctx, {
+        what: `Workspace ${OPERATION}`,
+        pageSize: WORKSPACE_LIMITS.pageSize,
+        maxResults: q.maxResults,
+        idOf,
+        fetch: async (offset, limit) => {
+            const r = await request(ctx, `Workspace ${OPERATION} offset ${offset}`, async (timeoutMs) => {
+                const res = await transport.get<unknown>(OPERATION, "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
+                    { ...query, offset: String(offset), limit: String(limit) }, timeoutMs);
+                return { body: parseWorkspacePage(res.body, res.requestId), requestId: res.requestId };
+            });
+            return r.body;
+        },
+    }));
+    const id = queryId("huaweicloud", "workspace", conn.region, { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults });
+    return taskListResult(id, list.items, list.total, summarize(list.items, workspaceTargets), ctx.requestIds);
+}

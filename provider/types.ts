@@ -1,0 +1,86 @@
+/**
+ * Types shared by every data source: the result frame, the normalized task state and the
+ * summary that gates and audits read. They are plain declarations so that a native provider
+ * plugin (a later step) can reuse them unchanged.
+ */
+
+/**
+ * The normalized state of one task, the same vocabulary for every cloud.
+ *
+ * `FINISHED` means done with no outcome reported (MPS lists tasks only as WAITING,
+ * PROCESSING or FINISH). `UNKNOWN` is a raw status this package does not know: it is kept
+ * on the record (`status`/`taskStatus`), counted in `summary.unknown`, and always fails a gate,
+ * never counting as success.
+ */
+export type TaskState =
+    | "PENDING"
+    | "RUNNING"
+    | "SUCCEEDED"
+    | "FAILED"
+    | "CANCELLED"
+    | "TIMED_OUT"
+    | "FINISHED"
+    | "UNKNOWN";
+
+/** All states, in the order summaries and reports list them. */
+export const TASK_STATES: readonly TaskState[] = [
+    "PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "FINISHED", "UNKNOWN",
+];
+
+/** Counts of targets (hosts, desktops) where the API reports them per task (BM, Workspace). */
+export interface TargetSummary {
+    readonly total: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly skipped: number;
+}
+
+/** The same summary shape for every cloud, for gates and audits. */
+export interface TaskSummary {
+    /** Number of tasks read. */
+    readonly total: number;
+    readonly pending: number;
+    readonly running: number;
+    readonly succeeded: number;
+    readonly failed: number;
+    readonly cancelled: number;
+    readonly timedOut: number;
+    /** Done, with no outcome reported by the API (MPS). */
+    readonly finished: number;
+    /** Raw statuses this package does not recognise; they never count as success. */
+    readonly unknown: number;
+    /** True when no task is pending, running or in an unknown state. */
+    readonly done: boolean;
+    /** Per-target counts, present only where the API reports targets (BM, Workspace). */
+    readonly targets?: TargetSummary;
+}
+
+/** The frame every data source returns. */
+export interface TaskListResult<T> {
+    /** Stable hash of the query (cloud, API, region, normalized args); never of credentials. */
+    readonly id: string;
+    /** Typed records in camelCase with values parsed (numbers, ISO-8601 UTC times, decoded output). */
+    readonly tasks: T[];
+    /** The total the API reported (summed over batched queries); CPH reports none, so its job count. */
+    readonly totalCount: number;
+    /** Counts by normalized state. */
+    readonly summary: TaskSummary;
+    /** Every RequestId the cloud returned while reading, for support tickets and audits. */
+    readonly requestIds: string[];
+}
+
+/** The clouds taskgate reads. */
+export type CloudName = "tencentcloud" | "huaweicloud";
+
+/** The APIs taskgate reads; also the keys of rate limits and emulator routes. */
+export type ApiName = "tat" | "mps" | "bm" | "bmLegacy" | "cph" | "workspace";
+
+/** Receives log lines. Never given a secret: callers redact before they log. */
+export interface Logger {
+    debug(message: string): void;
+    info(message: string): void;
+    warn(message: string): void;
+}
+
+/** A logger that drops everything, for plain Node.js callers who pass none. */
+export const silentLogger: Logger = { debug() {}, info() {}, warn() {} };
