@@ -1,0 +1,47 @@
+/**
+ * What every handler receives: the stores, the emulator clock reading for this request, the
+ * configuration and the request id. Handlers are pure functions of (params, context).
+ */
+import type { Store } from "../store";
+import type { EmulatorConfig } from "../types";
+
+/** Per-request context of a handler. */
+export interface HandlerContext {
+  store: Store;
+  /** Emulator clock (real clock + offset), epoch ms, fixed for the whole request. */
+  nowMs: number;
+  config: EmulatorConfig;
+  /** This API call's request id (CPH returns it as `request_id`). */
+  requestId: string;
+}
+
+/** Checks a seed row's id field and returns it. */
+export function requireId(input: Record<string, unknown>, field: string, store: string): string {
+  const id = input[field];
+  if (typeof id !== "string" || id === "") throw new Error(`${store} records need a non-empty string ${field}`);
+  return id;
+}
+
+/** `value` if it is a string, else `fallback`. */
+export function str(value: unknown, fallback: string): string {
+  return typeof value === "string" ? value : fallback;
+}
+
+/** `value` if it is a finite number (or numeric string), else `fallback`. */
+export function num(value: unknown, fallback: number): number {
+  if (typeof value === "number" && Number.isFinite(value)) return value;
+  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+  return fallback;
+}
+
+/** Binary search: first index in [0, n) for which `pred` is true, assuming pred is monotone. */
+export function firstIndex(n: number, pred: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (pred(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
