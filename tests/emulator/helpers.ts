@@ -76,6 +76,10 @@ export interface HuaweiClientOptions {
   secretKey?: string;
   projectId?: string;
   securityToken?: string;
+  /** axios timeout, ms. */
+  timeoutMs?: number;
+  /** Extra endpoints after the emulator (the core fails over to endpoints[1] on 504/ECONNRESET). */
+  endpoints?: string[];
 }
 
 /** A real Huawei core HcClient pointed at the emulator. */
@@ -85,7 +89,9 @@ export function huaweiClient(emu: Emulator, opts: HuaweiClientOptions = {}) {
     .withSk(opts.secretKey ?? EMULATOR_CREDENTIALS.huawei.secretKey)
     .withProjectId(opts.projectId ?? EMULATOR_CREDENTIALS.huawei.projectId);
   if (opts.securityToken) cred = cred.withSecurityToken(opts.securityToken);
-  return new ClientBuilder((hc: unknown) => hc).withCredential(cred).withEndpoint(emu.url).build();
+  let builder = new ClientBuilder((hc: unknown) => hc).withCredential(cred).withEndpoint(opts.endpoints ?? emu.url);
+  if (opts.timeoutMs !== undefined) builder = builder.withOptions({ axiosRequestConfig: { timeout: opts.timeoutMs } });
+  return builder.build();
 }
 
 /** GET a Huawei path through the SDK (the way the generated CphClient/WorkspaceClient do). */
