@@ -144,6 +144,8 @@ export interface LegacyCallOptions {
   nonce?: number;
   timestamp?: number;
   host?: string;
+  /** Host used in the source string, if not the one sent. */
+  signHost?: string;
   token?: string;
   /** Tamper with the params after signing. */
   afterSign?: (params: Record<string, string>) => void;
@@ -167,7 +169,7 @@ export async function legacyCall(emu: Emulator, apiParams: Record<string, string
   if (opts.signatureMethod !== null) params.SignatureMethod = opts.signatureMethod ?? "HmacSHA256";
   if (opts.token) params.Token = opts.token;
   const source =
-    `${method}${host}/v2/index.php?` +
+    `${method}${opts.signHost ?? host}/v2/index.php?` +
     Object.keys(params)
       .sort()
       .map((k) => `${k.replace(/_/g, ".")}=${params[k]}`)
