@@ -319,7 +319,9 @@ class EmulatorServer implements Emulator {
   }
 
   requests(filter: { api?: ApiId | "unknown"; limit?: number } = {}): RequestLogEntry[] {
-    let out = filter.api ? this.log.filter((e) => e.api === filter.api) : this.log.slice();
+    // The log array may hold up to twice the limit (trimmed in batches); show only the limit.
+    const log = this.log.slice(Math.max(0, this.log.length - this.cfg.requestLogLimit));
+    let out = filter.api ? log.filter((e) => e.api === filter.api) : log;
     if (filter.limit !== undefined && filter.limit >= 0) out = out.slice(Math.max(0, out.length - filter.limit));
     return out.map((e) => structuredClone(e));
   }
