@@ -166,7 +166,9 @@ export function readOffsetPaged<T>(ctx: ReadContext, o: {
         const want = Math.min(total, cap);
         const offsets: number[] = [];
         for (let off = o.pageSize; off < want; off += o.pageSize) offsets.push(off);
-        const rest = await mapConcurrent(offsets, ctx.concurrency, (off) => o.fetch(off, Math.min(o.pageSize, want - off)));
+        // Every page asks for a full page, as a hand-written client would; only a maxResults cap
+        // trims the last one.
+        const rest = await mapConcurrent(offsets, ctx.concurrency, (off) => o.fetch(off, Math.min(o.pageSize, cap - off)));
         const pages = [first, ...rest];
         const moved = pages.find((p) => p.total !== total);
         if (moved) throw new ListChanged(`total went from ${total} to ${moved.total}`);

@@ -32,9 +32,13 @@ export function sdkReadOptions(): ReadOptions {
     return { log: pulumiLogger() };
 }
 
-/** The Input form of an args type: every field may be an Input, and list elements too. */
+/**
+ * The Input form of an args type: every field may be an Input, and list elements too. A Date is
+ * taken as a plain value only: `pulumi.output()` flattens a Date to `{}`, so an `Output<Date>`
+ * cannot arrive intact; pass an `Input<string>` (ISO-8601) for a computed time.
+ */
 export type InputArgs<T> = { [K in keyof T]?: InputOf<Exclude<T[K], undefined>> };
-type InputOf<V> = V extends ReadonlyArray<infer E> ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<V>;
+type InputOf<V> = V extends Date ? V : V extends ReadonlyArray<infer E> ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<V>;
 
 /**
  * Builds `getXOutput` from `getX`, as Pulumi's generated SDKs do for local functions: the call

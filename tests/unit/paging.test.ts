@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { TaskgateCloudError, TaskgateReadError } from "../../provider/errors";
-import { configureRateLimits } from "../../provider/rateLimit";
+import { configureRateLimits, DEFAULT_RATE_LIMITS } from "../../provider/rateLimit";
 import { createReadContext, mapConcurrent, Page, readOffsetPaged, readQueries, readScrollPaged, readUntilShortPage, request } from "../../provider/paging";
 
 type Rec = { id: string };
@@ -25,12 +25,14 @@ function offsetSource(data: Rec[]) {
 }
 
 describe("paging", () => {
+    // These tests run the pagers without a client-side rate limit; put the documented one back.
+    after(() => configureRateLimits({ tat: DEFAULT_RATE_LIMITS.tat }));
     describe("offset paging with a total", () => {
         for (const n of [0, 1, 99, 100, 101, 250, 10_000]) {
             it(`returns each of ${n} records exactly once, in order`, async () => {
                 const data = recs(n);
                 const src = offsetSource(data);
-                const r = await readOffsetPaged(ctx(), { what: "t", pageSize: 100, idOf: (x) => x.id, fetch: src.fetch });
+                const r = await readOffsetPaged(ctx(), { what: "t", pageSize: 100, idOf: (x: Rec) => x.id, fetch: src.fetch });
                 assert.deepEqual(r.items.map((x) => x.id), data.map((x) => x.id));
                 assert.equal(r.total, n);
                 assert.equal(src.calls.length, Math.max(1, Math.ceil(n / 100)));
@@ -39,7 +41,7 @@ describe("paging", () => {
 
         it("reads only the pages maxResults needs, trimming the last", async () => {
             const src = offsetSource(recs(1000));
-            const r = await readOffsetPaged(ctx(), { what: "t", pageSize: 100, maxResults: 150, idOf: (x) => x.id, fetch: src.fetch });
+            const r = await readOffsetPaged(ctx(), { what: "t", pageSize: 100, maxResults: 150, idOf: (x: Rec) => x.id, fetch: src.fetch });
             assert.equal(r.items.length, 150);
             assert.equal(r.total, 1000);
             assert.deepEqual(src.calls.sort((a, b) => a[0] - b[0]), [[0, 100], [100, 50]]);
@@ -50,7 +52,7 @@ describe("paging", () => {
             let reads = 0;
             let inserted = false;
             const r = await readOffsetPaged(ctx(), {
-                what: "t", pageSize: 100, idOf: (x) => x.id,
+                what: "t", pageSize: 100, idOf: (x: Rec) => x.id,
                 fetch: async (offset, limit) => {
                     if (offset === 0) reads++;
                     // During the first pass a record is inserted at the top after page 1.
@@ -69,7 +71,7 @@ describe("paging", () => {
         it("re-reads when a record shows up on two pages with the same total", async () => {
             let pass = 0;
             const r = await readOffsetPaged(ctx(), {
-                what: "t", pageSize: 2, idOf: (x) => x.id,
+                what: "t", pageSize: 2, idOf: (x: Rec) => x.id,
                 fetch: async (offset) => {
                     if (offset === 0) pass++;
                     const data = pass === 1 && offset === 2 ? [{ id: "r1" }, { id: "r3" }] : recs(4).slice(offset, offset + 2);
@@ -83,7 +85,7 @@ describe("paging", () => {
         it("fails loudly, never with a partial list, when the list keeps changing", async () => {
             let total = 300;
             await assert.rejects(readOffsetPaged(ctx({ maxRereads: 2 }), {
-                what: "TAT read", pageSize: 100, idOf: (x) => x.id,
+                what: "TAT read", pageSize: 100, idOf: (x: Rec) => x.id,
                 fetch: async (offset, limit) => ({ items: recs(limit, offset), total: offset === 0 ? total++ : total + 5 }),
             }), (e: unknown) => e instanceof TaskgateReadError && /kept changing.*3 times; no partial list/.test(e.message));
         });
@@ -91,7 +93,7 @@ describe("paging", () => {
         it("treats a short middle page as a change, not as the end", async () => {
             let pass = 0;
             const r = await readOffsetPaged(ctx(), {
-                what: "t", pageSize: 10, idOf: (x) => x.id,
+                what: "t", pageSize: 10, idOf: (x: Rec) => x.id,
                 fetch: async (offset, limit) => {
                     if (offset === 0) pass++;
                     const items = recs(30).slice(offset, offset + limit);
@@ -107,7 +109,7 @@ describe("paging", () => {
         for (const n of [0, 1, 100, 101]) {
             it(`returns each of ${n} records once`, async () => {
                 const src = offsetSource(recs(n));
-                const r = await readUntilShortPage(ctx(), { what: "t", pageSize: 100, idOf: (x) => x.id, fetch: src.fetch });
+                const r = await readUntilShortPage(ctx(), { what: "t", pageSize: 100, idOf: (x: Rec) => x.id, fetch: src.fetch });
                 assert.equal(r.items.length, n);
                 assert.equal(src.calls.length, Math.floor(n / 100) + 1);
             });
@@ -132,7 +134,7 @@ describe("paging", () => {
         for (const n of [0, 1, 100, 101, 10_000]) {
             it(`follows the token through ${n} records`, async () => {
                 const src = scrollSource(recs(n));
-                const r = await readScrollPaged(ctx(), { what: "t", pageSize: 100, idOf: (x) => x.id, fetch: src.fetch });
+                const r = await readScrollPaged(ctx(), { what: "t", pageSize: 100, idOf: (x: Rec) => x.id, fetch: src.fetch });
                 assert.equal(r.items.length, n);
                 assert.equal(r.total, n);
                 assert.equal(src.calls, Math.max(1, Math.ceil(n / 100)));
@@ -142,7 +144,7 @@ describe("paging", () => {
         it("ignores TotalCount on scrolled pages (the docs answer 1 there) and de-duplicates by id", async () => {
             const data = recs(12);
             const r = await readScrollPaged(ctx(), {
-                what: "t", pageSize: 5, idOf: (x) => x.id,
+                what: "t", pageSize: 5, idOf: (x: Rec) => x.id,
                 fetch: async (token, limit) => {
                     const start = token ? Number(token.slice(1)) - 1 : 0; // the next page repeats one record
                     const items = data.slice(Math.max(0, start), start + limit);
@@ -155,14 +157,14 @@ describe("paging", () => {
 
         it("stops with an error when the API hands back a token it gave before", async () => {
             await assert.rejects(readScrollPaged(ctx(), {
-                what: "MPS", pageSize: 1, idOf: (x) => x.id,
+                what: "MPS", pageSize: 1, idOf: (x: Rec) => x.id,
                 fetch: async (token) => ({ items: [{ id: token ?? "a" }], nextToken: "loop" }),
             }), /ScrollToken "loop" twice/);
         });
 
         it("stops at maxResults", async () => {
             const src = scrollSource(recs(1000));
-            const r = await readScrollPaged(ctx(), { what: "t", pageSize: 100, maxResults: 150, idOf: (x) => x.id, fetch: src.fetch });
+            const r = await readScrollPaged(ctx(), { what: "t", pageSize: 100, maxResults: 150, idOf: (x: Rec) => x.id, fetch: src.fetch });
             assert.equal(r.items.length, 150);
             assert.equal(src.calls, 2);
         });
