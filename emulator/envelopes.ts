@@ -29,11 +29,12 @@ export interface Envelope {
   internalError(): EmuResponse;
 }
 
-const JSON_TYPE = "application/json";
-
-function json(status: number, body: unknown, headers: Record<string, string>, code: string): EmuResponse {
-  return { status, headers: { "Content-Type": JSON_TYPE, ...headers }, body: JSON.stringify(body), code };
+function json(status: number, body: unknown, headers: Record<string, string>, code: string, type = "application/json"): EmuResponse {
+  return { status, headers: { "Content-Type": type, ...headers }, body: JSON.stringify(body), code };
 }
+
+/** Huawei services answer `application/json;charset=UTF-8`. */
+const HUAWEI_JSON = "application/json;charset=UTF-8";
 
 function bare(status: number, headers: Record<string, string>): EmuResponse {
   const text = STATUS_CODES[status] ?? "Server Error";
@@ -81,10 +82,10 @@ export function huaweiEnvelope(requestId: string, api: ApiId | undefined): Envel
   const fail = (err: ApiError) => {
     const body: Record<string, unknown> = { error_code: err.code, error_msg: err.message, ...err.extra };
     if (err.bodyRequestId) body.request_id = requestId;
-    return { ...json(err.status, body, headers, err.code), headers: { "Content-Type": "application/json;charset=UTF-8", ...headers } };
+    return json(err.status, body, headers, err.code, HUAWEI_JSON);
   };
   return {
-    ok: (payload) => ({ ...json(200, payload, headers, ""), headers: { "Content-Type": "application/json;charset=UTF-8", ...headers } }),
+    ok: (payload) => json(200, payload, headers, "", HUAWEI_JSON),
     fail,
     throttled: (limit) => fail(HuaweiGatewayErrors.throttled(limit)),
     serverError: (status) => {

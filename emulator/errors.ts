@@ -66,8 +66,6 @@ export const TencentErrors = {
   invalidParameterValue: (message: string, sub?: string) =>
     tc(sub ? `InvalidParameterValue.${sub}` : "InvalidParameterValue", message),
   unknownParameter: (name: string) => tc("UnknownParameter", `The parameter \`${name}\` is not recognized.`),
-  requestSizeLimitExceeded: (limit: number) =>
-    tc("RequestSizeLimitExceeded", `The request body exceeds the limit of ${limit} bytes.`),
 };
 
 // ---------------------------------------------------------------------------------------------

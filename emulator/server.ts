@@ -202,7 +202,9 @@ class EmulatorServer implements Emulator {
     this.keys = new KeyRing(this.credentials);
     this.startConfig = initialConfig(options);
     this.cfg = structuredClone(this.startConfig);
-    this.server = createServer({ keepAliveTimeout: 5000 }, (req, res) => {
+    // A long keep-alive: a client polling every few seconds must not race the server closing
+    // an idle socket (Node's 5 s default), which would show up as random "socket hang up".
+    this.server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
       this.onRequest(req, res).catch((err: unknown) => {
         // A bug in the emulator itself: say so plainly rather than imitate a cloud.
         process.stderr.write(`taskgate emulator: internal error: ${(err as Error)?.stack ?? String(err)}\n`);
@@ -481,8 +483,11 @@ class EmulatorServer implements Emulator {
   ): Promise<EmuResponse | undefined> {
     const json = (body: string): EmuResponse => ({ status: 200, headers: { "Content-Type": "application/json" }, body, code: "" });
     switch (fault.kind) {
-      case "throttle":
-        return call.envelope.throttled(this.cfg.rateLimits[call.api] || 1, (this.cfg.rateLimits[call.api] || 1) + 1);
+      case "throttle": {
+        // A scripted throttle on an unlimited API still names a limit, as the cloud's answer does.
+        const limit = this.cfg.rateLimits[call.api] || 1;
+        return call.envelope.throttled(limit, limit + 1);
+      }
       case "http5xx":
         return call.envelope.serverError(fault.status ?? 503);
       case "internalError":

@@ -72,7 +72,7 @@ export function prepareTencentLegacy(call: IncomingCall, deps: FrontendDeps): Pr
       nonces: deps.nonces,
     },
   );
-  if (!("secretId" in verified)) return { ...reject(v1Error(verified), action, params) };
+  if (!("secretId" in verified)) return reject(v1Error(verified), action, params);
 
   return {
     kind: "call",
