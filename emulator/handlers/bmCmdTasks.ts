@@ -13,7 +13,7 @@ import { TencentErrors } from "../errors";
 import type { RecordSpec, Snapshot } from "../store";
 import { beijingTime } from "../timefmt";
 import type { BmUserCmdTask } from "../types";
-import { type HandlerContext, num, requireId, str } from "./context";
+import { compareIds, type HandlerContext, num, requireId, str } from "./context";
 import { readInt, readString, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -75,7 +75,7 @@ export function bmSorted(snap: Snapshot<BmUserCmdTask>, field: BmOrderField): re
       const x = a[field];
       const y = b[field];
       if (x !== y) return x < y ? -1 : 1;
-      return a.TaskId < b.TaskId ? -1 : a.TaskId > b.TaskId ? 1 : 0;
+      return compareIds(a.TaskId, b.TaskId);
     }),
   );
 }

@@ -34,6 +34,11 @@ export function num(value: unknown, fallback: number): number {
   return fallback;
 }
 
+/** Code-unit order of two ids, the tie-breaker of every sort order (stable pages). */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** Binary search: first index in [0, n) for which `pred` is true, assuming pred is monotone. */
 export function firstIndex(n: number, pred: (i: number) => boolean): number {
   let lo = 0;

@@ -18,7 +18,7 @@ import { TencentErrors } from "../errors";
 import type { RecordSpec } from "../store";
 import { isoSeconds, MPS_ZERO_TIME, parseWireTime } from "../timefmt";
 import type { MpsStatus, MpsTaskRecord } from "../types";
-import { firstIndex, type HandlerContext, requireId, str } from "./context";
+import { compareIds, firstIndex, type HandlerContext, requireId, str } from "./context";
 import { readBool, readInt, readString, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -58,7 +58,7 @@ interface StatusList {
 
 function buildView(records: readonly MpsTaskRecord[]): Map<MpsStatus, StatusList> {
   const keyed = records.map((r) => ({ r, t: parseWireTime(r.CreateTime) }));
-  keyed.sort((a, b) => b.t - a.t || (a.r.TaskId < b.r.TaskId ? -1 : a.r.TaskId > b.r.TaskId ? 1 : 0));
+  keyed.sort((a, b) => b.t - a.t || compareIds(a.r.TaskId, b.r.TaskId));
   const out = new Map<MpsStatus, StatusList>(STATUSES.map((s) => [s, { list: [], createdMs: [], position: new Map() }]));
   for (const { r, t } of keyed) {
     const bucket = out.get(r.Status);

@@ -14,7 +14,7 @@ import { TencentErrors } from "../errors";
 import type { RecordSpec, Snapshot } from "../store";
 import { parseWireTime, tatTime } from "../timefmt";
 import type { TatInvocationTask, TatTaskResult } from "../types";
-import { type HandlerContext, num, requireId, str } from "./context";
+import { compareIds, type HandlerContext, num, requireId, str } from "./context";
 import { readBool, readInt, readStringArray, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -95,7 +95,7 @@ interface TatView {
 
 function buildView(records: readonly TatInvocationTask[]): TatView {
   const keyed = records.map((r) => ({ r, t: parseWireTime(r.CreatedTime) }));
-  keyed.sort((a, b) => b.t - a.t || (a.r.InvocationTaskId < b.r.InvocationTaskId ? -1 : a.r.InvocationTaskId > b.r.InvocationTaskId ? 1 : 0));
+  keyed.sort((a, b) => b.t - a.t || compareIds(a.r.InvocationTaskId, b.r.InvocationTaskId));
   const sorted = keyed.map((k) => k.r);
   const rank = new Map<TatInvocationTask, number>();
   const byField = {

@@ -17,7 +17,7 @@ import { WorkspaceErrors } from "../errors";
 import type { RecordSpec } from "../store";
 import { isoSeconds, parseWireTime, WORKSPACE_QUERY_TIME_RE } from "../timefmt";
 import type { WorkspaceScript, WorkspaceTaskRecord, WorkspaceTaskStatus } from "../types";
-import { type HandlerContext, num, requireId, str } from "./context";
+import { compareIds, type HandlerContext, num, requireId, str } from "./context";
 
 const STATUS_FILTER: Record<string, WorkspaceTaskStatus> = {
   SUCCESS: "FINISH",
@@ -88,7 +88,7 @@ interface Keyed {
 function buildView(records: readonly WorkspaceTaskRecord[]): Keyed[] {
   const keyed = records.map((r) => ({ r, startMs: parseWireTime(r.start_time) }));
   const key = (k: Keyed) => (Number.isNaN(k.startMs) ? Number.POSITIVE_INFINITY : k.startMs);
-  keyed.sort((a, b) => key(b) - key(a) || (a.r.id < b.r.id ? -1 : a.r.id > b.r.id ? 1 : 0));
+  keyed.sort((a, b) => key(b) - key(a) || compareIds(a.r.id, b.r.id));
   return keyed;
 }
 
