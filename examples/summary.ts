@@ -1,0 +1,69 @@
+/**
+ * `npm run example`: starts the emulator on 127.0.0.1, seeds every API with generated tasks, and
+ * prints what each data source reads, through the public SDK exactly as a stack would call it
+ * (credentials and endpoint from the environment).
+ */
+import { EMULATOR_CREDENTIALS, startEmulator } from "../emulator/server";
+import * as taskgate from "../sdk";
+
+function line(name: string, r: taskgate.TaskListResult<unknown>, ms: number): string {
+    const s = r.summary;
+    const parts = [`${r.tasks.length}/${r.totalCount} read`, `succeeded ${s.succeeded}`, `failed ${s.failed}`, `timed out ${s.timedOut}`,
+        `running ${s.running}`, `pending ${s.pending}`];
+    if (s.finished) parts.push(`finished ${s.finished}`);
+    if (s.targets) parts.push(`targets ${s.targets.succeeded}/${s.targets.total} ok`);
+    parts.push(s.done ? "done" : "not done", `${r.requestIds.length} RequestIds`, `${ms} ms`);
+    return `${name.padEnd(36)} ${parts.join(", ")}`;
+}
+
+async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
+    const t0 = performance.now();
+    const r = await f();
+    return [r, Math.round(performance.now() - t0)];
+}
+
+async function main(): Promise<void> {
+    const emu = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
+    try {
+        const [tat, , , cph] = emu.generate([
+            { api: "tat", count: 1200, seed: "demo", statusMix: { SUCCESS: 1150, FAILED: 30, TIMEOUT: 10, RUNNING: 10 } },
+            { api: "mps", count: 340, seed: "demo", statusMix: { FINISH: 300, PROCESSING: 30, WAITING: 10 } },
+            { api: "bm", count: 260, seed: "demo", statusMix: { SUCCESS: 240, FAILED: 15, RUNNING: 5 } },
+            { api: "cph", count: 420, seed: "demo", statusMix: { SUCCESS: 400, FAILED: 15, RUNNING: 5 } },
+            { api: "workspace", count: 150, seed: "demo", statusMix: { FINISH: 140, FAILED: 6, RUNNING: 4 } },
+        ]);
+        const c = EMULATOR_CREDENTIALS;
+        Object.assign(process.env, {
+            TASKGATE_ENDPOINT: emu.url,
+            TENCENTCLOUD_SECRET_ID: c.tencent.secretId, TENCENTCLOUD_SECRET_KEY: c.tencent.secretKey, TENCENTCLOUD_REGION: "ap-guangzhou",
+            HW_ACCESS_KEY: c.huawei.accessKey, HW_SECRET_KEY: c.huawei.secretKey, HW_PROJECT_ID: c.huawei.projectId, HW_REGION_NAME: "cn-north-4",
+        });
+        console.log(`taskgate example: emulator at ${emu.url}\n`);
+
+        const [t, tMs] = await timed(() => taskgate.tencentcloud.getTatInvocationTasks({ invocationId: tat.groups.invocationId, hideOutput: false }));
+        console.log(line("tencentcloud.getTatInvocationTasks", t, tMs));
+        const [m, mMs] = await timed(() => taskgate.tencentcloud.getMpsTasks());
+        console.log(line("tencentcloud.getMpsTasks", m, mMs));
+        const [b, bMs] = await timed(() => taskgate.tencentcloud.getBmCmdTasks());
+        console.log(line("tencentcloud.getBmCmdTasks", b, bMs));
+        const [l, lMs] = await timed(() => taskgate.tencentcloud.getBmCmdTasks({ api: "legacy" }));
+        console.log(line("  ... api: \"legacy\"", l, lMs));
+        const [j, jMs] = await timed(() => taskgate.huaweicloud.getCphJobs({ requestId: cph.groups.requestId }));
+        console.log(line("huaweicloud.getCphJobs", j, jMs));
+        const [w, wMs] = await timed(() => taskgate.huaweicloud.getWorkspaceScriptTasks());
+        console.log(line("huaweicloud.getWorkspaceScriptTasks", w, wMs));
+
+        const failed = t.tasks.filter((x) => x.state !== "SUCCEEDED" && x.state !== "RUNNING").slice(0, 3);
+        console.log(`\nfirst TAT tasks that did not succeed:`);
+        for (const x of failed) console.log(`  ${x.invocationTaskId} on ${x.instanceId}: ${x.taskStatus} exit ${x.taskResult?.exitCode ?? "-"} ${x.errorInfo ?? ""}`);
+        const ratio = t.summary.succeeded / t.summary.total;
+        console.log(`\nTAT success ratio ${(ratio * 100).toFixed(1)}%: a 95% gate would ${ratio >= 0.95 && t.summary.done ? "pass" : "block"} (done: ${t.summary.done})`);
+    } finally {
+        await emu.close();
+    }
+}
+
+main().catch((e) => {
+    console.error(e instanceof Error ? e.message : e);
+    process.exitCode = 1;
+});
