@@ -383,7 +383,8 @@ class EmulatorServer implements Emulator {
     const path = q < 0 ? url : url.slice(0, q);
     const rawQuery = q < 0 ? "" : url.slice(q + 1);
     const body = await readBody(req, TENCENT_MAX_BODY);
-    if (body === undefined) {
+    if (body === "aborted") return; // the client went away mid-body: nothing to answer
+    if (body === "tooLarge") {
       res.writeHead(413, { "Content-Type": "text/plain", Connection: "close" });
       res.end("Request Entity Too Large\n");
       return;
@@ -556,18 +557,19 @@ class EmulatorServer implements Emulator {
   }
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
-  return new Promise((resolve, reject) => {
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | "tooLarge" | "aborted"> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let tooBig = false;
     req.on("data", (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) tooBig = true;
-      else chunks.push(chunk);
+      if (size <= limit) chunks.push(chunk);
     });
-    req.on("end", () => resolve(tooBig ? undefined : Buffer.concat(chunks)));
-    req.on("error", reject);
+    req.on("end", () => resolve(size > limit ? "tooLarge" : Buffer.concat(chunks)));
+    req.on("error", () => resolve("aborted"));
+    req.on("close", () => {
+      if (!req.complete) resolve("aborted");
+    });
   });
 }
 
