@@ -234,9 +234,11 @@ describe("emulator: TAT DescribeInvocationTasks (real SDK)", () => {
       assert.equal(JSON.parse(r.body).Response.TotalCount, 1);
     });
 
-    it("wrong key, unknown SecretId, skewed clock", async () => {
+    it("wrong key, unknown SecretId, skipped signing, skewed clock", async () => {
       assert.equal((await rejects<TcError>(tat({ secretKey: "not-the-key" }).DescribeInvocationTasks({}))).code, "AuthFailure.SignatureFailure");
       assert.equal((await rejects<TcError>(tat({ secretId: "AKIDUNKNOWN" }).DescribeInvocationTasks({}))).code, "AuthFailure.SecretIdNotFound");
+      const skipped = await rejects<TcError>(tat().request("DescribeInvocationTasks", {}, { skipSign: true }));
+      assert.equal(skipped.code, "AuthFailure.InvalidAuthorization", "Authorization: SKIP is not a bypass");
       emu.configure({ clockOffsetMs: 10 * 60_000 });
       const e = await rejects<TcError>(tat().DescribeInvocationTasks({}));
       assert.equal(e.code, "AuthFailure.SignatureExpire");
