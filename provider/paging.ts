@@ -29,6 +29,8 @@ export interface ReadContext extends RetryContext {
     readonly maxRereads: number;
     /** Appended to as responses arrive; the read's own list, never shared. */
     readonly requestIds: string[];
+    /** Set by the first request that fails for good: requests still waiting are not sent. */
+    failure?: Error;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -63,19 +65,39 @@ export interface CallResult<B> {
  * RequestIds of failed attempts are recorded too: they are what a support ticket needs.
  */
 export async function request<B>(ctx: ReadContext, what: string, send: (timeoutMs: number) => Promise<CallResult<B>>): Promise<CallResult<B>> {
-    return withRetry(what, ctx, async () => {
-        await ctx.spacer.acquire();
-        const left = ctx.deadline - performance.now();
-        if (left <= 0) throw new TaskgateReadError(`taskgate: ${what} was not sent: the read's deadline passed`);
-        try {
-            const r = await send(Math.max(1, Math.min(ctx.requestTimeoutMs, left)));
-            if (r.requestId) ctx.requestIds.push(r.requestId);
-            return r;
-        } catch (e) {
-            if (e instanceof TaskgateCloudError && e.requestId) ctx.requestIds.push(e.requestId);
-            throw e;
-        }
-    });
+    try {
+        return await withRetry(what, ctx, async () => {
+            await ctx.spacer.acquire();
+            // Another page of this read already failed for good: that error is the read's answer,
+            // and sending more requests (or retrying them) would only add load.
+            if (ctx.failure) throw new ReadAborted(ctx.failure);
+            return sendOnce(ctx, what, send);
+        });
+    } catch (e) {
+        if (e instanceof ReadAborted) throw e.failure;
+        ctx.failure ??= e as Error;
+        throw e;
+    }
+}
+
+/** Not a cloud error, so {@link withRetry} passes it straight through. */
+class ReadAborted extends Error {
+    constructor(readonly failure: Error) {
+        super(failure.message);
+    }
+}
+
+async function sendOnce<B>(ctx: ReadContext, what: string, send: (timeoutMs: number) => Promise<CallResult<B>>): Promise<CallResult<B>> {
+    const left = ctx.deadline - performance.now();
+    if (left <= 0) throw new TaskgateReadError(`taskgate: ${what} was not sent: the read's deadline passed`);
+    try {
+        const r = await send(Math.max(1, Math.min(ctx.requestTimeoutMs, left)));
+        if (r.requestId) ctx.requestIds.push(r.requestId);
+        return r;
+    } catch (e) {
+        if (e instanceof TaskgateCloudError && e.requestId) ctx.requestIds.push(e.requestId);
+        throw e;
+    }
 }
 
 /** One page as the sources hand it to the pagers: records already mapped. */

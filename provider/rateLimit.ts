@@ -21,29 +21,33 @@ export const DEFAULT_RATE_LIMITS: Readonly<Record<ApiName, RateLimit>> = {
 };
 
 /**
- * Share of the limit left unused, so that evenly spaced requests stay under a sliding-window
- * limit even when the network delivers two of them closer together than they were sent.
+ * Slack added to the window, as a share of it: requests that leave the client a full window apart
+ * may reach the cloud closer together (network jitter, a pause on either side), and a
+ * sliding-window limit counts them as they arrive. 10% of one second tolerates 100 ms of jitter.
  */
-export const DEFAULT_HEADROOM = 0.05;
+export const DEFAULT_GUARD_SHARE = 0.1;
 
 /**
- * Spaces requests evenly: each request starts at least `interval` after the previous one actually
- * started. Measuring from the real start (not the planned one) means a late timer can never bunch
- * two requests together, which is what trips a sliding-window limit.
+ * Keeps request starts within the cloud's limit read as strictly as possible: at most
+ * `requests` starts in any window of `perMs` plus a guard. Unlike evenly spaced requests, this lets
+ * the pages after the first go out together (the cloud allows a burst of `requests` per window), so
+ * a read is not slowed by the first page's round trip, while the guard keeps arrival jitter from
+ * ever putting `requests + 1` into one window.
  */
 export class RequestSpacer {
-    readonly intervalMs: number;
-    private lastStart = -Infinity;
+    /** The shortest time in which `requests + 1` starts may happen. */
+    readonly windowMs: number;
+    private readonly starts: number[] = [];
     private readonly waiting: Array<() => void> = [];
     private timer: NodeJS.Timeout | undefined;
 
-    constructor(readonly limit: RateLimit, headroom = DEFAULT_HEADROOM) {
-        this.intervalMs = limit.requests > 0 ? limit.perMs / (limit.requests * (1 - headroom)) : 0;
+    constructor(readonly limit: RateLimit, guardShare = DEFAULT_GUARD_SHARE) {
+        this.windowMs = limit.perMs * (1 + guardShare);
     }
 
     /** Resolves when the caller may send its request. */
     acquire(): Promise<void> {
-        if (this.intervalMs === 0) return Promise.resolve();
+        if (this.limit.requests <= 0) return Promise.resolve();
         return new Promise((resolve) => {
             this.waiting.push(resolve);
             this.pump();
@@ -56,19 +60,24 @@ export class RequestSpacer {
     }
 
     private pump(): void {
-        if (this.timer || this.waiting.length === 0) return;
-        const now = performance.now();
-        const wait = this.lastStart + this.intervalMs - now;
-        if (wait <= 0) {
-            this.lastStart = now;
+        if (this.timer) return;
+        const n = this.limit.requests;
+        while (this.waiting.length > 0) {
+            const now = performance.now();
+            // Start times are recorded when a request is released, so a late timer can only
+            // spread requests out, never bunch them.
+            const wait = this.starts.length < n ? 0 : this.starts[this.starts.length - n] + this.windowMs - now;
+            if (wait > 0) {
+                this.timer = setTimeout(() => {
+                    this.timer = undefined;
+                    this.pump();
+                }, Math.ceil(wait));
+                return;
+            }
+            this.starts.push(now);
+            if (this.starts.length > n) this.starts.splice(0, this.starts.length - n);
             this.waiting.shift()!();
-            if (this.waiting.length > 0) this.pump();
-            return;
         }
-        this.timer = setTimeout(() => {
-            this.timer = undefined;
-            this.pump();
-        }, Math.ceil(wait));
     }
 }
 

@@ -121,6 +121,15 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
     });
 
+    it("stops sending the read's queued pages once one page fails for good", async () => {
+        ctx.emu.generate({ api: "tat", count: 2000 });
+        // Page 2 fails with a parameter error; at 20 requests/s most of the 20 pages are still queued.
+        ctx.emu.addFault({ api: "tat", kind: "internalError", times: -1, match: { Offset: 100 } });
+        await assertCloudError(readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ retry: { maxAttempts: 1 } })), "InternalError");
+        await new Promise((r) => setTimeout(r, 1500));
+        assert.ok(ctx.emu.requests({ api: "tat" }).length < 20, `${ctx.emu.requests({ api: "tat" }).length} requests sent`);
+    });
+
     it("gives up on a page that keeps failing, with the cloud's last error", async () => {
         ctx.emu.generate({ api: "tat", count: 150 });
         ctx.emu.addFault({ api: "tat", kind: "internalError", times: -1, match: { Offset: 100 } });
