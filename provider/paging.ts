@@ -136,6 +136,32 @@ export async function mapConcurrent<I, O>(inputs: readonly I[], limit: number, f
     return out;
 }
 
+/** What every pager takes: how to fetch a page, and how to tell records apart. */
+export interface PagerOptions<T, F> {
+    /** Names the read in logs and errors. */
+    what: string;
+    pageSize: number;
+    maxResults?: number;
+    idOf: (t: T) => string;
+    fetch: F;
+}
+
+/** Fetches the page at `offset` holding at most `limit` records. */
+export type OffsetFetch<T> = (offset: number, limit: number) => Promise<Page<T>>;
+
+/**
+ * Sends one page request and parses it. Parsing happens inside the retried attempt, so a body
+ * that arrives malformed or truncated is retried like a failed request.
+ */
+export async function fetchPage<P>(ctx: ReadContext, what: string, call: (timeoutMs: number) => Promise<CallResult<unknown>>,
+    parse: (body: unknown, requestId?: string) => P): Promise<P> {
+    const r = await request(ctx, what, async (timeoutMs) => {
+        const res = await call(timeoutMs);
+        return { body: parse(res.body, res.requestId), requestId: res.requestId };
+    });
+    return r.body;
+}
+
 class ListChanged extends Error {}
 
 function collect<T>(pages: ReadonlyArray<Page<T>>, idOf: (t: T) => string): T[] {
@@ -174,13 +200,7 @@ async function rereadOnChange<T>(ctx: ReadContext, what: string, readOnce: () =>
  * If the total changes between pages, a record appears twice or a page comes back short, the whole
  * list is read again rather than returned with holes or duplicates.
  */
-export function readOffsetPaged<T>(ctx: ReadContext, o: {
-    what: string;
-    pageSize: number;
-    maxResults?: number;
-    idOf: (t: T) => string;
-    fetch: (offset: number, limit: number) => Promise<Page<T>>;
-}): Promise<PagedList<T>> {
+export function readOffsetPaged<T>(ctx: ReadContext, o: PagerOptions<T, OffsetFetch<T>>): Promise<PagedList<T>> {
     const cap = o.maxResults ?? Infinity;
     return rereadOnChange(ctx, o.what, async () => {
         const first = await o.fetch(0, Math.min(o.pageSize, cap));
@@ -204,13 +224,7 @@ export function readOffsetPaged<T>(ctx: ReadContext, o: {
 /**
  * Reads an offset-paged list without a total (CPH): page after page until a short page.
  */
-export function readUntilShortPage<T>(ctx: ReadContext, o: {
-    what: string;
-    pageSize: number;
-    maxResults?: number;
-    idOf: (t: T) => string;
-    fetch: (offset: number, limit: number) => Promise<Page<T>>;
-}): Promise<PagedList<T>> {
+export function readUntilShortPage<T>(ctx: ReadContext, o: PagerOptions<T, OffsetFetch<T>>): Promise<PagedList<T>> {
     const cap = o.maxResults ?? Infinity;
     return rereadOnChange(ctx, o.what, async () => {
         const pages: Page<T>[] = [];
@@ -232,13 +246,7 @@ export function readUntilShortPage<T>(ctx: ReadContext, o: {
  * scrolled page counts what is left, not the whole list, so completeness rests on the token and
  * records are de-duplicated by id instead. A token seen twice is a loop and fails the read.
  */
-export async function readScrollPaged<T>(ctx: ReadContext, o: {
-    what: string;
-    pageSize: number;
-    maxResults?: number;
-    idOf: (t: T) => string;
-    fetch: (token: string | undefined, limit: number) => Promise<Page<T>>;
-}): Promise<PagedList<T>> {
+export async function readScrollPaged<T>(ctx: ReadContext, o: PagerOptions<T, (token: string | undefined, limit: number) => Promise<Page<T>>>): Promise<PagedList<T>> {
     const cap = o.maxResults ?? Infinity;
     const seen = new Set<string>();
     const tokens = new Set<string>();

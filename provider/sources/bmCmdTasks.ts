@@ -1,7 +1,7 @@
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, Page, readOffsetPaged, ReadOptions, request } from "../paging";
+import { CallResult, createReadContext, fetchPage, Page, readOffsetPaged, ReadOptions } from "../paging";
 import { queryId, taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
@@ -101,62 +101,66 @@ export function planBmQuery(rawArgs: unknown): BmQuery {
     return { api, orderBy, order, signatureMethod: signatureMethod ?? "HmacSHA256", maxResults: maxResults(args.maxResults) };
 }
 
-function record(taskId: string, status: number | undefined, fields: Omit<BmCmdTask, "taskId" | "status" | "state">): BmCmdTask {
-    return { taskId, status, state: bmTaskState(status, fields.failureCount), ...fields };
+/** Where each record field lives in the two APIs' payloads. */
+interface BmShape {
+    api: "bm" | "bmLegacy";
+    operation: string;
+    /** The list and total inside the response body. */
+    list: (body: Record<string, unknown> | undefined) => { list: unknown; total: unknown };
+    listName: string;
+    fields: Readonly<Record<"taskId" | "status" | "alias" | "cmdId" | "instanceCount" | "successCount" | "failureCount" | "runBeginTime" | "runEndTime", string>>;
+}
+
+const SHAPES: Readonly<Record<BmApi, BmShape>> = {
+    "2018-04-23": {
+        api: "bm", operation: "DescribeUserCmdTasks", listName: "UserCmdTasks",
+        list: (b) => ({ list: b?.UserCmdTasks, total: b?.TotalCount }),
+        fields: { taskId: "TaskId", status: "Status", alias: "Alias", cmdId: "CmdId", instanceCount: "InstanceCount", successCount: "SuccessCount", failureCount: "FailureCount", runBeginTime: "RunBeginTime", runEndTime: "RunEndTime" },
+    },
+    // The legacy envelope is {code, message, data: {totalNum, list}}; counts arrive as strings.
+    legacy: {
+        api: "bmLegacy", operation: "GetUserCmdTaskList", listName: "data.list",
+        list: (b) => ({ list: obj(b?.data)?.list, total: obj(b?.data)?.totalNum }),
+        fields: { taskId: "taskId", status: "status", alias: "cmdAlias", cmdId: "cmdId", instanceCount: "instanceCount", successCount: "successCount", failureCount: "failureCount", runBeginTime: "runBeginTime", runEndTime: "runEndTime" },
+    },
+};
+
+function mapRecord(raw: unknown, f: BmShape["fields"]): BmCmdTask | undefined {
+    const r = obj(raw);
+    const taskId = str(r?.[f.taskId]);
+    if (!r || !taskId) return undefined;
+    const status = num(r[f.status]);
+    const failureCount = num(r[f.failureCount]);
+    return {
+        taskId, status, state: bmTaskState(status, failureCount),
+        alias: str(r[f.alias]), cmdId: str(r[f.cmdId]),
+        instanceCount: num(r[f.instanceCount]), successCount: num(r[f.successCount]), failureCount,
+        runBeginTime: isoTime(r[f.runBeginTime], BEIJING_OFFSET_MINUTES), runEndTime: isoTime(r[f.runEndTime], BEIJING_OFFSET_MINUTES),
+    };
 }
 
 /** Maps one API 3.0 `UserCmdTask`. */
 export function mapBmTask(raw: unknown): BmCmdTask | undefined {
-    const r = obj(raw);
-    const taskId = str(r?.TaskId);
-    if (!r || !taskId) return undefined;
-    return record(taskId, num(r.Status), {
-        alias: str(r.Alias), cmdId: str(r.CmdId),
-        instanceCount: num(r.InstanceCount), successCount: num(r.SuccessCount), failureCount: num(r.FailureCount),
-        runBeginTime: isoTime(r.RunBeginTime, BEIJING_OFFSET_MINUTES), runEndTime: isoTime(r.RunEndTime, BEIJING_OFFSET_MINUTES),
-    });
+    return mapRecord(raw, SHAPES["2018-04-23"].fields);
 }
 
 /** Maps one legacy list item: counts arrive as strings (`"1"`), times in Beijing time. */
 export function mapBmLegacyTask(raw: unknown): BmCmdTask | undefined {
-    const r = obj(raw);
-    const taskId = str(r?.taskId);
-    if (!r || !taskId) return undefined;
-    return record(taskId, num(r.status), {
-        alias: str(r.cmdAlias), cmdId: str(r.cmdId),
-        instanceCount: num(r.instanceCount), successCount: num(r.successCount), failureCount: num(r.failureCount),
-        runBeginTime: isoTime(r.runBeginTime, BEIJING_OFFSET_MINUTES), runEndTime: isoTime(r.runEndTime, BEIJING_OFFSET_MINUTES),
-    });
+    return mapRecord(raw, SHAPES.legacy.fields);
 }
 
-const OPERATION: Readonly<Record<BmApi, string>> = { "2018-04-23": "DescribeUserCmdTasks", legacy: "GetUserCmdTaskList" };
-
-/** Parses an API 3.0 response body into a page. */
-export function parseBmPage(body: unknown, requestId?: string): Page<BmCmdTask> {
-    const b = obj(body);
-    const total = num(b?.TotalCount);
-    if (!Array.isArray(b?.UserCmdTasks) || total === undefined) {
-        throw malformedResponse("tencentcloud", "bm", OPERATION["2018-04-23"], "the response lacks UserCmdTasks or TotalCount", requestId);
+/** Parses a response body of either API into a page. */
+export function parseBmPage(api: BmApi, body: unknown, requestId?: string): Page<BmCmdTask> {
+    const shape = SHAPES[api];
+    const { list, total } = shape.list(obj(body));
+    const count = num(total);
+    if (!Array.isArray(list) || count === undefined) {
+        throw malformedResponse("tencentcloud", shape.api, shape.operation, `the response lacks ${shape.listName} or its total`, requestId);
     }
     return {
-        total,
-        items: b.UserCmdTasks.map((raw, i) => mapBmTask(raw) ?? (() => {
-            throw malformedResponse("tencentcloud", "bm", OPERATION["2018-04-23"], `UserCmdTasks[${i}] has no TaskId`, requestId);
-        })()),
-    };
-}
-
-/** Parses a legacy response body (`{code, message, data: {totalNum, list}}`) into a page. */
-export function parseBmLegacyPage(body: unknown): Page<BmCmdTask> {
-    const data = obj(obj(body)?.data);
-    const total = num(data?.totalNum);
-    if (!Array.isArray(data?.list) || total === undefined) {
-        throw malformedResponse("tencentcloud", "bmLegacy", OPERATION.legacy, "the response lacks data.list or data.totalNum");
-    }
-    return {
-        total,
-        items: data.list.map((raw, i) => mapBmLegacyTask(raw) ?? (() => {
-            throw malformedResponse("tencentcloud", "bmLegacy", OPERATION.legacy, `data.list[${i}] has no taskId`);
+        total: count,
+        items: list.map((raw, i) => mapRecord(raw, shape.fields) ?? (() => {
+            throw malformedResponse("tencentcloud", shape.api, shape.operation, `${shape.listName}[${i}] has no ${shape.fields.taskId}`, requestId);
         })()),
     };
 }
@@ -169,33 +173,25 @@ const API3_ORDER_FIELD: Readonly<Record<string, string>> = {
 export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<BmCmdTasksResult> {
     const q = planBmQuery(args);
     const conn = resolveTencent(args, sources, true);
-    const apiName = q.api === "legacy" ? "bmLegacy" : "bm";
+    const { api: apiName, operation } = SHAPES[q.api];
     const ctx = createReadContext(apiName, `${conn.secretId}|${conn.region}`, options);
-    const operation = OPERATION[q.api];
-    let fetchPage: (offset: number, limit: number, timeoutMs: number) => Promise<{ body: Page<BmCmdTask>; requestId?: string }>;
+    let call: (offset: number, limit: number, timeoutMs: number) => Promise<CallResult<unknown>>;
     if (q.api === "legacy") {
         const transport = tencentLegacy(conn, "bm", "bmLegacy", q.signatureMethod);
-        const params: Record<string, string> = { orderType: q.order === "asc" ? "0" : "1" };
-        if (q.orderBy) params.orderBy = q.orderBy;
-        fetchPage = async (offset, limit, timeoutMs) => {
-            const res = await transport.call<unknown>(operation, { ...params, offset: String(offset), limit: String(limit) }, timeoutMs);
-            return { body: parseBmLegacyPage(res.body) };
-        };
+        const params: Record<string, string> = { orderType: q.order === "asc" ? "0" : "1", ...(q.orderBy ? { orderBy: q.orderBy } : {}) };
+        call = (offset, limit, timeoutMs) => transport.call(operation, { ...params, offset: String(offset), limit: String(limit) }, timeoutMs);
     } else {
         const transport = tencentApi3(conn, "bm");
-        const params: Record<string, unknown> = { Order: q.order === "asc" ? 0 : 1 };
-        if (q.orderBy) params.OrderField = API3_ORDER_FIELD[q.orderBy];
-        fetchPage = async (offset, limit, timeoutMs) => {
-            const res = await transport.call<unknown>(operation, { ...params, Offset: offset, Limit: limit }, timeoutMs);
-            return { body: parseBmPage(res.body, res.requestId), requestId: res.requestId };
-        };
+        const params: Record<string, unknown> = { Order: q.order === "asc" ? 0 : 1, ...(q.orderBy ? { OrderField: API3_ORDER_FIELD[q.orderBy] } : {}) };
+        call = (offset, limit, timeoutMs) => transport.call(operation, { ...params, Offset: offset, Limit: limit }, timeoutMs);
     }
     const list = await readOffsetPaged(ctx, {
         what: `BM ${operation}`,
         pageSize: BM_PAGE_SIZE,
         maxResults: q.maxResults,
         idOf: (t: BmCmdTask) => t.taskId,
-        fetch: async (offset, limit) => (await request(ctx, `BM ${operation} offset ${offset}`, (timeoutMs) => fetchPage(offset, limit, timeoutMs))).body,
+        fetch: (offset, limit) => fetchPage(ctx, `BM ${operation} offset ${offset}`,
+            (timeoutMs) => call(offset, limit, timeoutMs), (body, requestId) => parseBmPage(q.api, body, requestId)),
     });
     const id = queryId("tencentcloud", apiName, conn.region, { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.total, summarize(list.items, bmTargets), ctx.requestIds);

@@ -1,6 +1,6 @@
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, Page, readQueries, ReadOptions, readUntilShortPage, request } from "../paging";
+import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readUntilShortPage } from "../paging";
 import { queryId, taskListResult } from "../result";
 import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
 import { summarize } from "../summary";
@@ -128,15 +128,10 @@ export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, o
         pageSize: CPH_LIMITS.pageSize,
         maxResults: q.maxResults,
         idOf,
-        fetch: async (offset, limit) => {
-            const ids: Record<string, string> = batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") };
-            const r = await request(ctx, `CPH ${OPERATION} offset ${offset}`, async (timeoutMs) => {
-                const res = await transport.get<unknown>(OPERATION, "/v1/{project_id}/cloud-phone/jobs",
-                    { ...ids, offset: String(offset), limit: String(limit) }, timeoutMs);
-                return { body: parseCphPage(res.body, res.requestId), requestId: res.requestId };
-            });
-            return r.body;
-        },
+        fetch: (offset, limit) => fetchPage(ctx, `CPH ${OPERATION} offset ${offset}`,
+            (timeoutMs) => transport.get(OPERATION, "/v1/{project_id}/cloud-phone/jobs",
+                { ...(batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") }), offset: String(offset), limit: String(limit) }, timeoutMs),
+            parseCphPage),
     }));
     const id = queryId("huaweicloud", "cph", conn.region, { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.items.length, summarize(list.items), ctx.requestIds);

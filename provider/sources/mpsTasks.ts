@@ -1,6 +1,6 @@
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, Page, readQueries, ReadOptions, readScrollPaged, request } from "../paging";
+import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readScrollPaged } from "../paging";
 import { queryId, taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
@@ -116,15 +116,9 @@ export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources,
         pageSize: MPS_PAGE_SIZE,
         maxResults: q.maxResults,
         idOf,
-        fetch: async (token, limit) => {
-            const params: Record<string, unknown> = { Status: status, Limit: limit };
-            if (token) params.ScrollToken = token;
-            const r = await request(ctx, `MPS ${OPERATION} ${status}${token ? ` after ${token}` : ""}`, async (timeoutMs) => {
-                const res = await transport.call<unknown>(OPERATION, params, timeoutMs);
-                return { body: parseMpsPage(res.body, status, res.requestId), requestId: res.requestId };
-            });
-            return r.body;
-        },
+        fetch: (token, limit) => fetchPage(ctx, `MPS ${OPERATION} ${status}${token ? ` after ${token}` : ""}`,
+            (timeoutMs) => transport.call(OPERATION, { Status: status, Limit: limit, ...(token ? { ScrollToken: token } : {}) }, timeoutMs),
+            (body, requestId) => parseMpsPage(body, status, requestId)),
     }));
     const id = queryId("tencentcloud", "mps", conn.region, { statuses: q.statuses, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.total, summarize(list.items), ctx.requestIds);

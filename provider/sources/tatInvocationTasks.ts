@@ -1,6 +1,6 @@
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, Page, readOffsetPaged, readQueries, ReadOptions, request } from "../paging";
+import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
 import { queryId, taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
@@ -252,13 +252,9 @@ export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sourc
         pageSize: TAT_LIMITS.pageSize,
         maxResults: q.maxResults,
         idOf,
-        fetch: async (offset, limit) => {
-            const r = await request(ctx, `TAT ${OPERATION} offset ${offset}`, async (timeoutMs) => {
-                const res = await transport.call<unknown>(OPERATION, { ...req, Offset: offset, Limit: limit }, timeoutMs);
-                return { body: parseTatPage(res.body, q.hideOutput, res.requestId), requestId: res.requestId };
-            });
-            return r.body;
-        },
+        fetch: (offset, limit) => fetchPage(ctx, `TAT ${OPERATION} offset ${offset}`,
+            (timeoutMs) => transport.call(OPERATION, { ...req, Offset: offset, Limit: limit }, timeoutMs),
+            (body, requestId) => parseTatPage(body, q.hideOutput, requestId)),
     }));
     const id = queryId("tencentcloud", "tat", conn.region, { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.total, summarize(list.items), ctx.requestIds);

@@ -1,6 +1,6 @@
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, Page, readOffsetPaged, readQueries, ReadOptions, request } from "../paging";
+import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
 import { queryId, taskListResult } from "../result";
 import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
 import { summarize } from "../summary";
@@ -165,14 +165,10 @@ export async function readWorkspaceScriptTasks(args: WorkspaceScriptTasksArgs, s
         pageSize: WORKSPACE_LIMITS.pageSize,
         maxResults: q.maxResults,
         idOf,
-        fetch: async (offset, limit) => {
-            const r = await request(ctx, `Workspace ${OPERATION} offset ${offset}`, async (timeoutMs) => {
-                const res = await transport.get<unknown>(OPERATION, "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
-                    { ...query, offset: String(offset), limit: String(limit) }, timeoutMs);
-                return { body: parseWorkspacePage(res.body, res.requestId), requestId: res.requestId };
-            });
-            return r.body;
-        },
+        fetch: (offset, limit) => fetchPage(ctx, `Workspace ${OPERATION} offset ${offset}`,
+            (timeoutMs) => transport.get(OPERATION, "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
+                { ...query, offset: String(offset), limit: String(limit) }, timeoutMs),
+            parseWorkspacePage),
     }));
     const id = queryId("huaweicloud", "workspace", conn.region, { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.total, summarize(list.items, workspaceTargets), ctx.requestIds);
