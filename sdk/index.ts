@@ -16,3 +16,8 @@ export { TaskgateCloudError, TaskgateValidationError, TaskgateReadError } from "
 export type { ErrorKind } from "../provider/errors";
 export { configureRateLimits, DEFAULT_RATE_LIMITS } from "../provider/rateLimit";
 export type { RateLimit } from "../provider/rateLimit";
+export { TaskGate } from "./taskGate";
+export type { TaskGateArgs, GateSource } from "./taskGate";
+export { check } from "./check";
+export { GateFailedError } from "../provider/gateRules";
+export type { GateRequirements, GateWait, FailedTask, Verdict, GateTally } from "../provider/gateRules";

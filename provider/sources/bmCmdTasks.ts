@@ -1,3 +1,4 @@
+import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
 import { malformedResponse, TaskgateValidationError } from "../errors";
@@ -195,4 +196,9 @@ export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSour
     });
     const id = queryId("tencentcloud", apiName, conn.region, { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.total, summarize(list.items, bmTargets), ctx.requestIds);
+}
+
+/** A task as a gate reports it when it fails. */
+export function bmFailedTask(t: BmCmdTask): FailedTask {
+    return { id: t.taskId, target: `${t.failureCount ?? "?"} of ${t.instanceCount ?? "?"} machines failed`, state: t.state, errorCode: t.status === undefined ? undefined : `status ${t.status}`, errorMessage: t.alias };
 }

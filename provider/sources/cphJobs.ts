@@ -1,3 +1,4 @@
+import type { FailedTask } from "../gateRules";
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readUntilShortPage } from "../paging";
@@ -135,4 +136,9 @@ export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, o
     }));
     const id = queryId("huaweicloud", "cph", conn.region, { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.items.length, summarize(list.items), ctx.requestIds);
+}
+
+/** A job as a gate reports it when it fails. */
+export function cphFailedTask(j: CphJob): FailedTask {
+    return { id: j.jobId, target: j.phoneId ?? j.serverId ?? j.encodeServerId, state: j.state, errorCode: j.errorCode, errorMessage: j.errorMsg ?? j.executeMsg };
 }

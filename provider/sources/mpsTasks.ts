@@ -1,3 +1,4 @@
+import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readScrollPaged } from "../paging";
@@ -122,4 +123,9 @@ export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources,
     }));
     const id = queryId("tencentcloud", "mps", conn.region, { statuses: q.statuses, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.total, summarize(list.items), ctx.requestIds);
+}
+
+/** A task as a gate reports it (MPS tasks fail a gate only in an unknown state). */
+export function mpsFailedTask(t: MpsTask): FailedTask {
+    return { id: t.taskId, target: t.taskType, state: t.state, errorCode: t.status };
 }

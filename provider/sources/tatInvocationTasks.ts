@@ -1,3 +1,4 @@
+import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
@@ -258,4 +259,9 @@ export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sourc
     }));
     const id = queryId("tencentcloud", "tat", conn.region, { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.total, summarize(list.items), ctx.requestIds);
+}
+
+/** A task as a gate reports it when it fails. */
+export function tatFailedTask(t: TatInvocationTask): FailedTask {
+    return { id: t.invocationTaskId, target: t.instanceId, state: t.state, errorCode: t.taskStatus, errorMessage: t.errorInfo, exitCode: t.taskResult?.exitCode };
 }

@@ -1,3 +1,4 @@
+import type { FailedTask } from "../gateRules";
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
@@ -172,4 +173,10 @@ export async function readWorkspaceScriptTasks(args: WorkspaceScriptTasksArgs, s
     }));
     const id = queryId("huaweicloud", "workspace", conn.region, { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults });
     return taskListResult(id, list.items, list.total, summarize(list.items, workspaceTargets), ctx.requestIds);
+}
+
+/** A task as a gate reports it when it fails. */
+export function workspaceFailedTask(t: WorkspaceScriptTask): FailedTask {
+    const counts = `${t.failedNum ?? 0} desktop(s) failed, ${t.skipNum ?? 0} skipped, ${t.successNum ?? 0} succeeded`;
+    return { id: t.id, target: t.desktopPoolName ?? t.desktopPoolId, state: t.state, errorCode: t.status, errorMessage: counts };
 }

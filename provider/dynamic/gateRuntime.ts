@@ -1,0 +1,276 @@
+import { createHash, randomUUID } from "node:crypto";
+import {
+    evaluate, FailedTask, GateFailedError, GateRequirements, GateWait, resolveRequirements, ResolvedRequirements, ResolvedWait,
+    resolveWait, RuleFailure, tally, validateGateSettings, Verdict,
+} from "../gateRules";
+import { sleep } from "../retry";
+import { SECRET_ARG_NAMES, SettingsSources } from "../settings";
+import { failedTasksWithoutFailedTargets, failingTasks, SourceKind, SOURCE_KINDS, sourceDefinition } from "../sources";
+import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
+import { progressLogger } from "./engineLog";
+
+/**
+ * Everything a TaskGate does at deploy time. The provider object that Pulumi serializes into the
+ * state (gateProvider.ts) only forwards to these functions, which load here, in the dynamic
+ * provider's process, from the installed package: so no SDK, credential or config is ever
+ * captured in the serialized provider.
+ */
+
+/** The inputs of a TaskGate as the provider receives them (secrets unwrapped by the engine). */
+export interface GateInputs {
+    /** Exactly one key: the source kind, holding that source's args. */
+    source: Partial<Record<SourceKind, Record<string, unknown>>>;
+    require?: GateRequirements;
+    wait?: GateWait;
+    /** Any values; a change re-runs the gate. */
+    triggers?: unknown[];
+    /** The resource name, for messages. */
+    gateName?: string;
+    /** The resource URN, to attach progress logs to it. */
+    gateUrn?: string;
+}
+
+/** The outputs a TaskGate records. */
+export interface GateOutputs {
+    passed: boolean;
+    summary: TaskSummary;
+    /** The first failing tasks (at most {@link FAILED_TASKS_IN_STATE}). */
+    failedTasks: FailedTask[];
+    /** How many tasks were failing in all. */
+    failedTaskCount: number;
+    /** Why the gate failed; empty when it passed. */
+    reasons: string[];
+    checkedAt: string;
+    /** Seconds spent waiting for the tasks. */
+    waitedSeconds: number;
+    sourceKind: SourceKind;
+    /** The source's query, without credentials, so that refresh can read it again. */
+    query: Record<string, unknown>;
+    /** The id of the query (as a data source would report it). */
+    queryId: string;
+    /** A hash of the inputs that decide the verdict, compared by `diff`. */
+    inputsHash: string;
+    /** The requirements judged, so that refresh judges alike. */
+    require: GateRequirements;
+    gateName?: string;
+    gateUrn?: string;
+}
+
+/** Failing tasks kept in state: enough to act on, small enough for a 16 KB state budget. */
+export const FAILED_TASKS_IN_STATE = 20;
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+let settings: SettingsSources = { config: () => undefined, env: process.env };
+let logSink: ((gateUrn: string | undefined) => Logger) = progressLogger;
+let progressIntervalMs = 5000;
+
+/** Called by Pulumi with the stack's whole config (namespaces kept): credentials come from it, then the environment. */
+export function configure(req: { config: { get(key: string): string | undefined } }): void {
+    settings = { config: (k) => req.config.get(k), env: process.env };
+}
+
+/** For tests: where progress lines go, and how often. */
+export function setProgress(sink: (gateUrn: string | undefined) => Logger, intervalMs = progressIntervalMs): void {
+    logSink = sink;
+    progressIntervalMs = intervalMs;
+}
+
+/** For tests: settings without Pulumi's configure. */
+export function setSettings(s: SettingsSources): void {
+    settings = s;
+}
+
+function containsUnknown(v: unknown): boolean {
+    if (v === UNKNOWN) return true;
+    if (Array.isArray(v)) return v.some(containsUnknown);
+    if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
+    return false;
+}
+
+/** The one source kind named by `source`, or a failure. */
+function sourceOf(source: unknown): { kind: SourceKind; args: Record<string, unknown> } | RuleFailure {
+    if (source === null || typeof source !== "object" || Array.isArray(source)) {
+        return { property: "source", reason: `must be an object with exactly one of ${SOURCE_KINDS.join(", ")}` };
+    }
+    const keys = Object.keys(source).filter((k) => (source as Record<string, unknown>)[k] !== undefined);
+    if (keys.length !== 1 || !SOURCE_KINDS.includes(keys[0] as SourceKind)) {
+        return { property: "source", reason: `must name exactly one source, one of ${SOURCE_KINDS.join(", ")}; got ${keys.length ? keys.join(", ") : "none"}` };
+    }
+    const args = (source as Record<string, unknown>)[keys[0]];
+    return { kind: keys[0] as SourceKind, args: (args ?? {}) as Record<string, unknown> };
+}
+
+/** Validates a gate's inputs. Parts still unknown during preview are skipped, never failed. */
+export function checkInputs(news: GateInputs): RuleFailure[] {
+    const isUnknown = (v: unknown) => containsUnknown(v);
+    const failures: RuleFailure[] = [];
+    let traits = { label: "tasks", hasTargets: false, reportsOutcome: true };
+    if (!isUnknown(news.source) || typeof news.source === "object") {
+        const src = sourceOf(news.source);
+        if ("property" in src) return [src];
+        const def = sourceDefinition(src.kind);
+        traits = def.traits;
+        if (!isUnknown(src.args)) {
+            // The query first: its error is the more useful one when both are wrong.
+            for (const step of [() => def.plan(src.args), () => def.connection(src.args, settings)]) {
+                try {
+                    step();
+                } catch (e) {
+                    const field = (e as { field?: string }).field;
+                    failures.push({ property: `source.${src.kind}${field ? `.${field}` : ""}`, reason: (e as Error).message });
+                    break;
+                }
+            }
+        }
+    }
+    const require = news.require === (UNKNOWN as never) ? {} : news.require;
+    const wait = news.wait === (UNKNOWN as never) ? undefined : news.wait;
+    failures.push(...validateGateSettings(require, wait, traits, isUnknown));
+    return failures;
+}
+
+/** The source args without credentials: what state may hold and what the verdict depends on. */
+export function publicQuery(args: Record<string, unknown>): Record<string, unknown> {
+    return Object.fromEntries(Object.entries(args).filter(([k, v]) => !SECRET_ARG_NAMES.includes(k) && v !== undefined));
+}
+
+/** Hash of the inputs that decide the verdict. Credentials are left out: rotating a key does not re-run a gate. */
+export function inputsHash(news: GateInputs): string {
+    const src = sourceOf(news.source);
+    const canonical = JSON.stringify(sortKeys({
+        source: "property" in src ? news.source : { [src.kind]: publicQuery(src.args) },
+        require: news.require ?? null, wait: news.wait ?? null, triggers: news.triggers ?? null,
+    }));
+    return createHash("sha256").update(canonical).digest("hex").slice(0, 32);
+}
+
+function sortKeys(v: unknown): unknown {
+    if (Array.isArray(v)) return v.map(sortKeys);
+    if (v !== null && typeof v === "object") {
+        return Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+    }
+    return v;
+}
+
+/** Re-runs the gate when its verdict-deciding inputs change (or are unknown); never replaces it. */
+export function diffInputs(olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
+    if (containsUnknown(news)) return { changes: true, replaces: [] };
+    return { changes: olds.inputsHash !== inputsHash(news), replaces: [] };
+}
+
+/** What one judged read gives. */
+interface Judged {
+    result: TaskListResult<{ state: TaskState }>;
+    verdict: Verdict;
+    failed: FailedTask[];
+}
+
+function judge(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements): Judged {
+    const def = sourceDefinition(kind);
+    const t = tally(result.summary, def.traits, failedTasksWithoutFailedTargets(kind, result.tasks));
+    return { result, verdict: evaluate(t, req, def.traits), failed: failingTasks(kind, result.tasks) };
+}
+
+/**
+ * Reads the source and judges it, polling while `wait` allows: until the requirements are met,
+ * the tasks are done, the requirements become impossible (with failFast), or the deadline. The
+ * pause between polls starts at `pollIntervalSeconds`, grows by half while nothing finishes, and
+ * drops back as soon as something does.
+ */
+export async function runGate(kind: SourceKind, args: Record<string, unknown>, req: ResolvedRequirements, wait: ResolvedWait | undefined,
+    log: Logger, gateLabel: string): Promise<Judged & { waitedMs: number; timedOut: boolean }> {
+    const def = sourceDefinition(kind);
+    const start = performance.now();
+    const deadline = start + (wait?.timeoutSeconds ?? 0) * 1000;
+    let interval = (wait?.pollIntervalSeconds ?? 0) * 1000;
+    let lastFinished = -1;
+    let lastProgressAt = -Infinity;
+    for (;;) {
+        const remaining = wait ? Math.max(1, (deadline - performance.now()) / 1000) : undefined;
+        const result = await def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) });
+        const j = judge(kind, result, req);
+        const t = j.verdict.tally;
+        const finished = t.total - t.pending;
+        const now = performance.now();
+        const waitedMs = now - start;
+        const timedOut = !!wait && now >= deadline;
+        const stop = j.verdict.passed || !wait || (wait.failFast && j.verdict.hopeless) || (result.summary.done && t.total > 0) || timedOut;
+        if (stop || now - lastProgressAt >= progressIntervalMs) {
+            lastProgressAt = now;
+            log.info(`taskgate: ${gateLabel}: ${finished}/${t.total} ${t.unit} done, ${t.succeeded} succeeded, ${t.failed} failed` +
+                `${wait ? `, ${Math.round(waitedMs / 1000)} s of ${wait.timeoutSeconds} s` : ""}${j.verdict.passed ? ": passed" : stop ? ": failed" : ""}`);
+        }
+        if (stop) return { ...j, waitedMs, timedOut: timedOut && !j.verdict.passed && !j.verdict.hopeless && !result.summary.done };
+        // Poll at the base interval while tasks finish; back off while nothing changes.
+        interval = lastFinished < 0 || finished > lastFinished ? wait.pollIntervalSeconds * 1000 : Math.min(interval * 1.5, wait.maxPollIntervalSeconds * 1000);
+        lastFinished = finished;
+        // The last look is taken at the deadline itself, not one interval before it.
+        await sleep(Math.min(interval, Math.max(0, deadline - performance.now())));
+    }
+}
+
+function outputsOf(news: GateInputs, kind: SourceKind, args: Record<string, unknown>, j: Judged & { waitedMs: number }): GateOutputs {
+    return {
+        passed: j.verdict.passed,
+        summary: j.result.summary,
+        failedTasks: j.failed.slice(0, FAILED_TASKS_IN_STATE).map(trimFailedTask),
+        failedTaskCount: j.failed.length,
+        reasons: j.verdict.reasons,
+        checkedAt: new Date().toISOString(),
+        waitedSeconds: Math.round(j.waitedMs / 100) / 10,
+        sourceKind: kind,
+        query: publicQuery(args),
+        queryId: j.result.id,
+        inputsHash: inputsHash(news),
+        require: news.require ?? {},
+        ...(news.gateName ? { gateName: news.gateName } : {}),
+        ...(news.gateUrn ? { gateUrn: news.gateUrn } : {}),
+    };
+}
+
+function trimFailedTask(t: FailedTask): FailedTask {
+    const cut = (s: string | undefined) => (s && s.length > 300 ? `${s.slice(0, 297)}...` : s);
+    return Object.fromEntries(Object.entries({ ...t, errorMessage: cut(t.errorMessage) }).filter(([, v]) => v !== undefined)) as unknown as FailedTask;
+}
+
+/**
+ * Runs the gate for create or update. A gate that fails throws with its id and outputs attached,
+ * which Pulumi records as a resource with initialization errors: `pulumi up` fails, nothing that
+ * depends on the gate is created, and the next `up` runs the gate again.
+ */
+export async function applyGate(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+    const failures = checkInputs(news);
+    if (failures.length > 0) throw new Error(`taskgate: invalid TaskGate: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
+    const src = sourceOf(news.source) as { kind: SourceKind; args: Record<string, unknown> };
+    const req = resolveRequirements(news.require);
+    const wait = resolveWait(news.wait);
+    const label = news.gateName ? `gate "${news.gateName}"` : "gate";
+    const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label);
+    const outs = outputsOf(news, src.kind, src.args, judged);
+    if (!judged.verdict.passed) {
+        const note = judged.timedOut ? `timed out after ${wait!.timeoutSeconds} s` : judged.verdict.hopeless && wait ? "stopped early: the requirements can no longer be met" : undefined;
+        const err = new GateFailedError(news.gateName, judged.verdict, judged.failed, req, sourceDefinition(src.kind).traits, note);
+        throw Object.assign(err, { id, properties: outs, reasons: [err.message] });
+    }
+    return { id, outs };
+}
+
+/** `create`: a new id, then {@link applyGate}. */
+export function create(news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+    return applyGate(`taskgate-${randomUUID()}`, news);
+}
+
+/** `read` (refresh): reads the source once more and records what it finds, without waiting or failing. */
+export async function read(id: string, props: GateOutputs): Promise<{ id: string; props: GateOutputs }> {
+    if (!props.sourceKind || !props.query) return { id, props };
+    const req = resolveRequirements(props.require);
+    const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log: logSink(props.gateUrn) });
+    const j = judge(props.sourceKind, result, req);
+    return {
+        id,
+        props: {
+            ...props, passed: j.verdict.passed, summary: result.summary, failedTasks: j.failed.slice(0, FAILED_TASKS_IN_STATE).map(trimFailedTask),
+            failedTaskCount: j.failed.length, reasons: j.verdict.reasons, checkedAt: new Date().toISOString(), queryId: result.id,
+        },
+    };
+}

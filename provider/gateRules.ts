@@ -1,0 +1,312 @@
+import type { TaskState, TaskSummary } from "./types";
+
+/**
+ * The rules of a deployment gate, as pure functions: validating requirements, counting a task
+ * list against them, and writing the one error a failed gate raises. Nothing here does I/O, so
+ * `check()` (during preview) and the TaskGate resource (during up) judge exactly alike.
+ */
+
+/** What a gate requires of a task list. */
+export interface GateRequirements {
+    /** At least this many succeeded (targets where the API reports them, else tasks). */
+    minSucceeded?: number;
+    /** At least this share succeeded, 0..1 (of targets where the API reports them, else of tasks). */
+    minSuccessRatio?: number;
+    /** At most this many failed, timed out or cancelled. Default 0. */
+    maxFailed?: number;
+    /** Every task must be done (none pending or running). Default true. */
+    allDone?: boolean;
+}
+
+/** How a gate waits for its tasks to finish. */
+export interface GateWait {
+    /** Give up after this long. Default 600 s. */
+    timeoutSeconds?: number;
+    /** First pause between polls; it grows while nothing changes and shrinks back when tasks finish. Default 5 s. */
+    pollIntervalSeconds?: number;
+    /** Stop as soon as the requirements can no longer be met. Default true. */
+    failFast?: boolean;
+}
+
+/** Requirements with their defaults applied. */
+export interface ResolvedRequirements {
+    readonly minSucceeded?: number;
+    readonly minSuccessRatio?: number;
+    readonly maxFailed: number;
+    readonly allDone: boolean;
+}
+
+/** Wait settings with defaults applied; `undefined` when the gate checks once. */
+export interface ResolvedWait {
+    readonly timeoutSeconds: number;
+    readonly pollIntervalSeconds: number;
+    readonly maxPollIntervalSeconds: number;
+    readonly failFast: boolean;
+}
+
+/** What a gate knows about its source. */
+export interface GateSourceTraits {
+    /** A label for messages, e.g. `TAT invocation tasks`. */
+    readonly label: string;
+    /** Whether the API reports per-target counts (BM machines, Workspace desktops). */
+    readonly hasTargets: boolean;
+    /** What a target is, for messages: `machines`, `desktops`. */
+    readonly targetName?: string;
+    /** Whether the API reports outcomes at all (MPS reports only "finished"). */
+    readonly reportsOutcome: boolean;
+}
+
+/** One problem with a gate's settings: the property and why. */
+export interface RuleFailure {
+    readonly property: string;
+    readonly reason: string;
+}
+
+export const DEFAULT_WAIT = { timeoutSeconds: 600, pollIntervalSeconds: 5, maxPollIntervalSeconds: 30, failFast: true } as const;
+
+const isCount = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 1e9;
+
+/**
+ * Validates requirements and wait settings, and rejects impossible or contradictory ones.
+ * `undefined` fields are defaults; an `unknown` check (for values unknown during preview) skips them.
+ */
+export function validateGateSettings(require: unknown, wait: unknown, traits: GateSourceTraits, isUnknown: (v: unknown) => boolean = () => false): RuleFailure[] {
+    const f: RuleFailure[] = [];
+    const r = (require ?? {}) as Record<string, unknown>;
+    if (typeof r !== "object" || Array.isArray(r)) return [{ property: "require", reason: "must be an object with minSucceeded, minSuccessRatio, maxFailed and/or allDone" }];
+    for (const k of Object.keys(r)) {
+        if (!["minSucceeded", "minSuccessRatio", "maxFailed", "allDone"].includes(k)) {
+            f.push({ property: `require.${k}`, reason: "is not a requirement; allowed: minSucceeded, minSuccessRatio, maxFailed, allDone" });
+        }
+    }
+    const known = (k: string) => r[k] !== undefined && r[k] !== null && !isUnknown(r[k]);
+    if (known("minSucceeded") && !isCount(r.minSucceeded)) f.push({ property: "require.minSucceeded", reason: `must be a whole number >= 0, got ${JSON.stringify(r.minSucceeded)}` });
+    if (known("maxFailed") && !isCount(r.maxFailed)) f.push({ property: "require.maxFailed", reason: `must be a whole number >= 0, got ${JSON.stringify(r.maxFailed)}` });
+    if (known("minSuccessRatio") && !(typeof r.minSuccessRatio === "number" && r.minSuccessRatio >= 0 && r.minSuccessRatio <= 1)) {
+        f.push({ property: "require.minSuccessRatio", reason: `must be a number from 0 to 1 (0.95 for 95%), got ${JSON.stringify(r.minSuccessRatio)}` });
+    }
+    if (known("allDone") && typeof r.allDone !== "boolean") f.push({ property: "require.allDone", reason: "must be true or false" });
+    if (f.length === 0) f.push(...contradictions(r, known, traits, isUnknown));
+    f.push(...validateWait(wait, isUnknown));
+    return f;
+}
+
+function contradictions(r: Record<string, unknown>, known: (k: string) => boolean, traits: GateSourceTraits, isUnknown: (v: unknown) => boolean): RuleFailure[] {
+    const f: RuleFailure[] = [];
+    const asksSuccess = (known("minSucceeded") && (r.minSucceeded as number) > 0) || (known("minSuccessRatio") && (r.minSuccessRatio as number) > 0);
+    if (asksSuccess && !traits.reportsOutcome) {
+        f.push({ property: known("minSucceeded") ? "require.minSucceeded" : "require.minSuccessRatio",
+            reason: `${traits.label} report no outcome (only that a task finished), so successes cannot be counted; gate on allDone instead` });
+    }
+    if (known("minSuccessRatio") && r.minSuccessRatio === 1 && known("maxFailed") && (r.maxFailed as number) > 0) {
+        f.push({ property: "require.maxFailed", reason: `contradicts minSuccessRatio 1, which allows no failure; drop one of them` });
+    }
+    if (r.allDone === false && !known("minSucceeded") && !known("minSuccessRatio") && !known("maxFailed") && !Object.keys(r).some((k) => isUnknown(r[k]))) {
+        f.push({ property: "require", reason: "requires nothing: with allDone false, set minSucceeded, minSuccessRatio or maxFailed" });
+    }
+    return f;
+}
+
+function validateWait(wait: unknown, isUnknown: (v: unknown) => boolean): RuleFailure[] {
+    const f: RuleFailure[] = [];
+    if (wait !== undefined && wait !== null && !isUnknown(wait)) {
+        const w = wait as Record<string, unknown>;
+        if (typeof w !== "object" || Array.isArray(w)) return [{ property: "wait", reason: "must be an object with timeoutSeconds, pollIntervalSeconds and/or failFast" }];
+        for (const k of Object.keys(w)) {
+            if (!["timeoutSeconds", "pollIntervalSeconds", "failFast"].includes(k)) f.push({ property: `wait.${k}`, reason: "is not a wait setting; allowed: timeoutSeconds, pollIntervalSeconds, failFast" });
+        }
+        const wk = (k: string) => w[k] !== undefined && w[k] !== null && !isUnknown(w[k]);
+        const secs = (v: unknown, max: number) => typeof v === "number" && Number.isFinite(v) && v > 0 && v <= max;
+        if (wk("timeoutSeconds") && !secs(w.timeoutSeconds, 86_400)) f.push({ property: "wait.timeoutSeconds", reason: `must be a number of seconds from 0 to 86400, got ${JSON.stringify(w.timeoutSeconds)}` });
+        if (wk("pollIntervalSeconds") && !(secs(w.pollIntervalSeconds, 3600) && (w.pollIntervalSeconds as number) >= 0.1)) {
+            f.push({ property: "wait.pollIntervalSeconds", reason: `must be a number of seconds from 0.1 to 3600, got ${JSON.stringify(w.pollIntervalSeconds)}` });
+        }
+        if (wk("failFast") && typeof w.failFast !== "boolean") f.push({ property: "wait.failFast", reason: "must be true or false" });
+        const timeout = wk("timeoutSeconds") ? (w.timeoutSeconds as number) : DEFAULT_WAIT.timeoutSeconds;
+        if (wk("pollIntervalSeconds") && (w.pollIntervalSeconds as number) > timeout) {
+            f.push({ property: "wait.pollIntervalSeconds", reason: `is longer than timeoutSeconds (${timeout}): the gate would never poll twice` });
+        }
+    }
+    return f;
+}
+
+/** Applies the requirement defaults (after validation). */
+export function resolveRequirements(require: GateRequirements | undefined): ResolvedRequirements {
+    const r = require ?? {};
+    return {
+        minSucceeded: r.minSucceeded ?? undefined,
+        minSuccessRatio: r.minSuccessRatio ?? undefined,
+        maxFailed: r.maxFailed ?? 0,
+        allDone: r.allDone ?? true,
+    };
+}
+
+/** Applies the wait defaults; no `wait` means one check, no polling. */
+export function resolveWait(wait: GateWait | undefined): ResolvedWait | undefined {
+    if (!wait) return undefined;
+    const pollIntervalSeconds = wait.pollIntervalSeconds ?? DEFAULT_WAIT.pollIntervalSeconds;
+    return {
+        timeoutSeconds: wait.timeoutSeconds ?? DEFAULT_WAIT.timeoutSeconds,
+        pollIntervalSeconds,
+        maxPollIntervalSeconds: Math.max(pollIntervalSeconds, DEFAULT_WAIT.maxPollIntervalSeconds),
+        failFast: wait.failFast ?? DEFAULT_WAIT.failFast,
+    };
+}
+
+/** The counts a gate judges, in its unit. */
+export interface GateTally {
+    /** `targets` (machines, desktops) where the API reports them, else `tasks`. */
+    readonly unit: "tasks" | "targets";
+    readonly total: number;
+    readonly succeeded: number;
+    /** Failed, timed out or cancelled. */
+    readonly failed: number;
+    /** Not finished yet. */
+    readonly pending: number;
+    readonly skipped: number;
+    /** Tasks whose raw status taskgate does not know. */
+    readonly unknownTasks: number;
+    /** Tasks done without a reported outcome (MPS). */
+    readonly noOutcome: number;
+}
+
+/**
+ * Counts a summary in the gate's unit. With targets, a task that failed, timed out or was
+ * cancelled without reporting a failed target still counts as one failed target (`failedTasks`):
+ * a task that failed before reaching any machine must not vanish from the count.
+ */
+export function tally(summary: TaskSummary, traits: GateSourceTraits, failedTasksWithoutFailedTargets = 0): GateTally {
+    const base = { unknownTasks: summary.unknown, noOutcome: summary.finished };
+    if (traits.hasTargets && summary.targets) {
+        const t = summary.targets;
+        const failed = t.failed + failedTasksWithoutFailedTargets;
+        return { ...base, unit: "targets", total: t.total + failedTasksWithoutFailedTargets, succeeded: t.succeeded, failed, skipped: t.skipped,
+            pending: Math.max(0, t.total - t.succeeded - t.failed - t.skipped) };
+    }
+    return { ...base, unit: "tasks", total: summary.total, succeeded: summary.succeeded, failed: summary.failed + summary.timedOut + summary.cancelled,
+        pending: summary.pending + summary.running, skipped: 0 };
+}
+
+/** The outcome of judging one read. */
+export interface Verdict {
+    readonly passed: boolean;
+    /** The requirements can no longer be met, whatever the unfinished tasks do. */
+    readonly hopeless: boolean;
+    /** Each requirement not met, in words. */
+    readonly reasons: string[];
+    readonly tally: GateTally;
+}
+
+const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toFixed(1)}%`;
+
+/**
+ * Judges a tally. Rules that are easy to get wrong: an empty list never passes a gate that asks
+ * for successes; TIMED_OUT, CANCELLED and unknown states count against success; failures are
+ * final, so exceeding `maxFailed` is hopeless at once.
+ */
+export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSourceTraits): Verdict {
+    const reasons: string[] = [];
+    let hopeless = false;
+    const unit = unitNoun(t, traits);
+    if (t.unknownTasks > 0) {
+        reasons.push(`${t.unknownTasks} task(s) are in a state taskgate does not know, so it cannot tell whether they succeeded`);
+        hopeless = true;
+    }
+    const asksSuccess = (req.minSucceeded ?? 0) > 0 || (req.minSuccessRatio ?? 0) > 0;
+    if (asksSuccess && t.total === 0) {
+        reasons.push(`no tasks matched the query: check the gate's filters (an empty list never passes a gate that asks for successes)`);
+    } else {
+        if (t.failed > req.maxFailed) {
+            reasons.push(`${t.failed} ${unit} failed, timed out or were cancelled; at most ${req.maxFailed} allowed`);
+            hopeless = true;
+        }
+        if (req.minSucceeded !== undefined && t.succeeded < req.minSucceeded) {
+            reasons.push(`${t.succeeded} ${unit} succeeded; at least ${req.minSucceeded} required`);
+            if (t.succeeded + t.pending < req.minSucceeded) hopeless = true;
+        }
+        if (req.minSuccessRatio !== undefined && t.total > 0) {
+            // A tolerance of one part in a million keeps 19/20 >= 0.95 true despite floating point.
+            const ok = (n: number) => n / t.total >= req.minSuccessRatio! - 1e-6;
+            if (!ok(t.succeeded)) {
+                reasons.push(`${pct(t.succeeded / t.total)} of ${t.total} ${unit} succeeded; at least ${pct(req.minSuccessRatio)} required`);
+                if (!ok(t.succeeded + t.pending)) hopeless = true;
+            }
+        }
+    }
+    if (req.allDone && (t.pending > 0)) reasons.push(`${t.pending} ${unit} are still pending or running`);
+    return { passed: reasons.length === 0, hopeless, reasons, tally: t };
+}
+
+/** A failing task, as a gate reports it. */
+export interface FailedTask {
+    readonly id: string;
+    /** The instance, phone, machine count or desktop pool the task ran on. */
+    readonly target?: string;
+    readonly state: TaskState;
+    readonly errorCode?: string;
+    readonly errorMessage?: string;
+    readonly exitCode?: number;
+}
+
+/** The noun of a tally's unit: tasks, or the source's targets (machines, desktops). */
+export function unitNoun(t: GateTally, traits: GateSourceTraits): string {
+    return t.unit === "targets" ? (traits.targetName ?? "targets") : "tasks";
+}
+
+/** Describes the requirements in words. */
+export function describeRequirements(req: ResolvedRequirements, unit: string): string {
+    const parts: string[] = [];
+    if (req.minSuccessRatio !== undefined) parts.push(`at least ${pct(req.minSuccessRatio)} of ${unit} succeeded`);
+    if (req.minSucceeded !== undefined) parts.push(`at least ${req.minSucceeded} ${unit} succeeded`);
+    parts.push(`at most ${req.maxFailed} failed`);
+    if (req.allDone) parts.push("all done");
+    return parts.join(", ");
+}
+
+/** Describes what a read found, in words. */
+export function describeTally(t: GateTally, unit: string): string {
+    const parts = [`${t.total} ${unit}`, `${t.succeeded} succeeded${t.total ? ` (${pct(t.succeeded / t.total)})` : ""}`, `${t.failed} failed`];
+    if (t.pending) parts.push(`${t.pending} pending or running`);
+    if (t.skipped) parts.push(`${t.skipped} skipped`);
+    if (t.noOutcome) parts.push(`${t.noOutcome} finished (no outcome reported)`);
+    if (t.unknownTasks) parts.push(`${t.unknownTasks} tasks in unknown states`);
+    return parts.join(", ");
+}
+
+/**
+ * The one error a failed gate raises: what was required, what was found, why it failed, and the
+ * first failing tasks with their errors. It names no credential.
+ */
+export class GateFailedError extends Error {
+    override readonly name = "GateFailedError";
+    /**
+     * @param gate the gate's name, or undefined for an unnamed gate
+     * @param note why it stopped, when that is not plain (a timeout, fail-fast)
+     */
+    constructor(readonly gate: string | undefined, readonly verdict: Verdict, readonly failedTasks: readonly FailedTask[], readonly requirements: ResolvedRequirements,
+        readonly traits: GateSourceTraits, readonly note?: string) {
+        super(formatGateFailure(gate, verdict, failedTasks, requirements, traits, note));
+    }
+}
+
+/** How many failing tasks an error message lists. */
+export const FAILED_TASKS_IN_MESSAGE = 10;
+
+export function formatGateFailure(gate: string | undefined, v: Verdict, failed: readonly FailedTask[], req: ResolvedRequirements, traits: GateSourceTraits, note?: string): string {
+    const unit = unitNoun(v.tally, traits);
+    const lines = [
+        `taskgate: gate ${gate ? `"${gate}" ` : ""}failed on ${traits.label}${note ? ` (${note})` : ""}`,
+        `  required: ${describeRequirements(req, unit)}`,
+        `  found:    ${describeTally(v.tally, unit)}`,
+        ...v.reasons.map((r) => `  not met:  ${r}`),
+    ];
+    if (failed.length > 0) {
+        lines.push(`  first failing tasks (${Math.min(failed.length, FAILED_TASKS_IN_MESSAGE)} of ${failed.length}):`);
+        for (const t of failed.slice(0, FAILED_TASKS_IN_MESSAGE)) {
+            const bits = [t.id, t.target ? `on ${t.target}` : undefined, t.state, t.errorCode, t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined, t.errorMessage]
+                .filter((x) => x !== undefined && x !== "");
+            lines.push(`    ${bits.join("  ")}`);
+        }
+    }
+    return lines.join("\n");
+}

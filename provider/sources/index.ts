@@ -1,0 +1,96 @@
+import type { FailedTask, GateSourceTraits } from "../gateRules";
+import type { ReadOptions } from "../paging";
+import { resolveHuawei, resolveTencent, SettingsSources } from "../settings";
+import type { CloudName, TaskListResult, TaskState } from "../types";
+import { bmFailedTask, BmCmdTask, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
+import { cphFailedTask, CphJob, CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
+import { MpsTask, mpsFailedTask, MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
+import { planTatQuery, readTatInvocationTasks, TatInvocationTask, TatInvocationTasksArgs, tatFailedTask } from "./tatInvocationTasks";
+import { planWorkspaceQuery, readWorkspaceScriptTasks, workspaceFailedTask, WorkspaceScriptTask, WorkspaceScriptTasksArgs } from "./workspaceScriptTasks";
+
+/**
+ * The five sources as data: what gates, `check()` and the CLI need to read any of them and judge
+ * the result, without a switch over source kinds in each place.
+ */
+export interface SourceDefinition<A, T> {
+    readonly cloud: CloudName;
+    readonly traits: GateSourceTraits;
+    /** Validates the query args (no I/O); throws a TaskgateValidationError. */
+    readonly plan: (args: unknown) => unknown;
+    /** Resolves and validates the connection settings (no I/O); throws a TaskgateValidationError. */
+    readonly connection: (args: A, sources: SettingsSources) => unknown;
+    readonly read: (args: A, sources: SettingsSources, options?: ReadOptions) => Promise<TaskListResult<T>>;
+    readonly failedTask: (t: T) => FailedTask;
+    /** Targets that failed in this task, where the API reports targets. */
+    readonly failedTargets?: (t: T) => number;
+    /** The API names a result's id starts with (`tat-...`). */
+    readonly idPrefixes: readonly string[];
+}
+
+function define<A, T>(d: SourceDefinition<A, T>): SourceDefinition<A, T> {
+    return d;
+}
+
+export const SOURCES = {
+    tatInvocationTasks: define<TatInvocationTasksArgs, TatInvocationTask>({
+        cloud: "tencentcloud", traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
+        plan: planTatQuery, connection: (a, s) => resolveTencent(a, s, true), read: readTatInvocationTasks, failedTask: tatFailedTask, idPrefixes: ["tat"],
+    }),
+    mpsTasks: define<MpsTasksArgs, MpsTask>({
+        cloud: "tencentcloud", traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
+        plan: planMpsQuery, connection: (a, s) => resolveTencent(a, s, false), read: readMpsTasks, failedTask: mpsFailedTask, idPrefixes: ["mps"],
+    }),
+    bmCmdTasks: define<BmCmdTasksArgs, BmCmdTask>({
+        cloud: "tencentcloud", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", reportsOutcome: true },
+        plan: planBmQuery, connection: (a, s) => resolveTencent(a, s, true), read: readBmCmdTasks, failedTask: bmFailedTask,
+        failedTargets: (t) => t.failureCount ?? 0, idPrefixes: ["bm", "bmLegacy"],
+    }),
+    cphJobs: define<CphJobsArgs, CphJob>({
+        cloud: "huaweicloud", traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
+        plan: planCphQuery, connection: (a, s) => resolveHuawei(a, s, "cph"), read: readCphJobs, failedTask: cphFailedTask, idPrefixes: ["cph"],
+    }),
+    workspaceScriptTasks: define<WorkspaceScriptTasksArgs, WorkspaceScriptTask>({
+        cloud: "huaweicloud", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", reportsOutcome: true },
+        plan: planWorkspaceQuery, connection: (a, s) => resolveHuawei(a, s, "workspace"), read: readWorkspaceScriptTasks, failedTask: workspaceFailedTask,
+        failedTargets: (t) => t.failedNum ?? 0, idPrefixes: ["workspace"],
+    }),
+};
+
+/** The name of a source, as a gate's `source` names it. */
+export type SourceKind = keyof typeof SOURCES;
+export const SOURCE_KINDS = Object.keys(SOURCES) as SourceKind[];
+
+/** The arguments of each source, by kind. */
+export interface SourceArgsByKind {
+    tatInvocationTasks: TatInvocationTasksArgs;
+    mpsTasks: MpsTasksArgs;
+    bmCmdTasks: BmCmdTasksArgs;
+    cphJobs: CphJobsArgs;
+    workspaceScriptTasks: WorkspaceScriptTasksArgs;
+}
+
+/** A source definition, with its record type erased for callers that handle any source. */
+export function sourceDefinition(kind: SourceKind): SourceDefinition<unknown, { state: TaskState }> {
+    return SOURCES[kind] as unknown as SourceDefinition<unknown, { state: TaskState }>;
+}
+
+/** The kind of source a result came from, told by its id (`tat-...`, `cph-...`). */
+export function sourceKindOfResult(result: { id: string }): SourceKind | undefined {
+    const prefix = result.id.slice(0, result.id.lastIndexOf("-"));
+    return SOURCE_KINDS.find((k) => SOURCES[k].idPrefixes.includes(prefix));
+}
+
+const FAILING: ReadonlySet<TaskState> = new Set(["FAILED", "TIMED_OUT", "CANCELLED", "UNKNOWN"]);
+
+/** The tasks a gate reports as failing: failed states, unknown states, and tasks with failed targets. */
+export function failingTasks(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskState }>): FailedTask[] {
+    const def = sourceDefinition(kind);
+    return tasks.filter((t) => FAILING.has(t.state) || (def.failedTargets?.(t) ?? 0) > 0).map(def.failedTask);
+}
+
+/** Failed tasks that report no failed target, counted as one failed target each (see `tally`). */
+export function failedTasksWithoutFailedTargets(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskState }>): number {
+    const def = sourceDefinition(kind);
+    if (!def.failedTargets) return 0;
+    return tasks.filter((t) => t.state !== "UNKNOWN" && FAILING.has(t.state) && def.failedTargets!(t) === 0).length;
+}

@@ -1,0 +1,96 @@
+import { strict as assert } from "node:assert";
+import * as pulumi from "@pulumi/pulumi";
+import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
+import * as taskgate from "../../sdk";
+
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const SIG_KEY = "4dabf18193072939515e22adb298388d";
+
+function resetPulumiRuntime(): void {
+    (pulumi.runtime as unknown as { _reset(): void })._reset();
+}
+
+describe("sdk: TaskGate and check()", function () {
+    this.timeout(60_000);
+
+    describe("TaskGate registration (setMocks)", () => {
+        const registered: Array<{ type: string; name: string; inputs: Record<string, any> }> = [];
+        before(() => pulumi.runtime.setMocks({
+            newResource: (a) => {
+                registered.push(a);
+                return { id: `${a.name}-id`, state: { ...a.inputs, passed: true, summary: { total: 1 } } };
+            },
+            call: (a) => a.inputs,
+        }, "demo", "dev", false));
+        after(resetPulumiRuntime);
+
+        it("registers a dynamic resource with the serialized provider, its name and URN", async () => {
+            const g = new taskgate.TaskGate("migration-gate", { source: { tatInvocationTasks: { invocationId: "inv-1vll7hda" } }, require: { minSuccessRatio: 0.95 }, wait: { timeoutSeconds: 900 } });
+            assert.equal(await (g.passed as any).promise(), true, "declared output fields are wired (not clobbered by class fields)");
+            const r = registered.find((x) => x.name === "migration-gate")!;
+            assert.equal(r.type, "pulumi-nodejs:dynamic/taskgate:TaskGate");
+            assert.equal(typeof r.inputs.__provider, "string");
+            assert.ok(r.inputs.__provider.length < 4096);
+            assert.equal(r.inputs.gateUrn, "urn:pulumi:dev::demo::pulumi-nodejs:dynamic/taskgate:TaskGate::migration-gate");
+            assert.deepEqual(r.inputs.require, { minSuccessRatio: 0.95 });
+        });
+
+        it("stores explicit credentials as secrets and Dates as ISO strings", async () => {
+            const g = new taskgate.TaskGate("ws-gate", { source: { workspaceScriptTasks: { accessKey: "AK1", secretKey: "SK-PLAIN", projectId: "p", executeTimeStart: new Date("2021-01-01T00:00:00Z") } } });
+            await (g.passed as any).promise();
+            const source = registered.find((x) => x.name === "ws-gate")!.inputs.source;
+            assert.equal(source[SIG_KEY], SECRET_SIG, "the whole source is a secret in state");
+            assert.equal(source.value.workspaceScriptTasks.executeTimeStart, "2021-01-01T00:00:00.000Z");
+        });
+
+        it("keeps plain inputs plain when no credential is given", async () => {
+            const g = new taskgate.TaskGate("plain-gate", { source: { cphJobs: { requestId: "r1" } }, triggers: ["v1"] });
+            await (g.passed as any).promise();
+            const r = registered.find((x) => x.name === "plain-gate")!;
+            assert.deepEqual(r.inputs.source, { cphJobs: { requestId: "r1" } });
+            assert.deepEqual(r.inputs.triggers, ["v1"]);
+        });
+    });
+
+    describe("check(): the same rules on a data-source result", () => {
+        let emu: Emulator;
+        const args = () => ({ secretId: EMULATOR_CREDENTIALS.tencent.secretId, secretKey: EMULATOR_CREDENTIALS.tencent.secretKey, region: "ap-guangzhou", endpoint: emu.url });
+        before(async () => {
+            emu = await startEmulator({ port: 0 });
+        });
+        after(() => emu.close());
+
+        it("returns when the requirements hold and throws the gate's error when not", async () => {
+            const [g] = emu.generate({ api: "tat", count: 40, statusMix: { SUCCESS: 38, FAILED: 2 } });
+            const r = await taskgate.tencentcloud.getTatInvocationTasks({ ...args(), invocationId: g.groups.invocationId });
+            assert.deepEqual(taskgate.check(r, { minSuccessRatio: 0.95, maxFailed: 2 }), { passed: true, reasons: [] });
+            assert.throws(() => taskgate.check(r, { minSuccessRatio: 0.96, maxFailed: 2 }, "preview-check"), (e: unknown) =>
+                e instanceof taskgate.GateFailedError && /^taskgate: gate "preview-check" failed on TAT invocation tasks/.test(e.message) && /95\.0% of 40 tasks succeeded; at least 96\.0% required/.test(e.message));
+        });
+
+        it("counts machines for Bare Metal results", async () => {
+            emu.seed({ bm: [{ TaskId: "cmdtask-c1", Status: 0, InstanceCount: 4, SuccessCount: 3, FailureCount: 1 }] });
+            const r = await taskgate.tencentcloud.getBmCmdTasks(args());
+            assert.throws(() => taskgate.check(r, { minSuccessRatio: 0.8, maxFailed: 1 }), /75\.0% of 4 machines succeeded/);
+        });
+
+        it("refuses settings that cannot work with the source", async () => {
+            emu.generate({ api: "mps", count: 3 });
+            const r = await taskgate.tencentcloud.getMpsTasks(args());
+            assert.throws(() => taskgate.check(r, { minSucceeded: 1 }), (e: unknown) => e instanceof taskgate.TaskgateValidationError && /MPS tasks report no outcome/.test(e.message));
+            assert.deepEqual(taskgate.check(r, { allDone: true }), { passed: true, reasons: [] });
+            assert.throws(() => taskgate.check({ id: "other-1", tasks: [], totalCount: 0, requestIds: [], summary: r.summary }), /not a taskgate data-source result/);
+        });
+
+        it("fails a preview inside apply", async () => {
+            pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "demo", "dev", true);
+            try {
+                emu.seed({ tat: [{ InvocationTaskId: "invt-prev0001", InvocationId: "inv-prev0001", TaskStatus: "FAILED" }] });
+                const out = taskgate.tencentcloud.getTatInvocationTasksOutput({ ...args(), invocationId: "inv-prev0001" }).apply((r) => taskgate.check(r, { minSucceeded: 1 }));
+                await assert.rejects((out as any).promise(), /gate failed on TAT invocation tasks/);
+            } finally {
+                resetPulumiRuntime();
+            }
+        });
+    });
+});

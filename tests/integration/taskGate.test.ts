@@ -1,0 +1,202 @@
+import { strict as assert } from "node:assert";
+import { EMULATOR_CREDENTIALS } from "../../emulator/server";
+import * as gate from "../../provider/dynamic/gateRuntime";
+import { GateFailedError } from "../../provider/gateRules";
+import type { Logger } from "../../provider/types";
+import { huaweiArgs, SECRETS, useEmulator } from "./helpers";
+
+const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** Progress lines the gate logs, per gate URN. */
+function captureProgress(): { lines: string[] } {
+    const lines: string[] = [];
+    const logger: Logger = { debug: () => undefined, info: (m) => void lines.push(m), warn: (m) => void lines.push(m) };
+    gate.setProgress(() => logger, 1000);
+    return { lines };
+}
+
+/** Stack config as Pulumi hands it to configure(): namespaced keys. */
+function configureFor(url: string, extra: Record<string, string> = {}) {
+    const c = EMULATOR_CREDENTIALS;
+    const config: Record<string, string> = {
+        "tencentcloud:secretId": c.tencent.secretId, "tencentcloud:secretKey": c.tencent.secretKey, "tencentcloud:region": "ap-guangzhou",
+        "huaweicloud:accessKey": c.huawei.accessKey, "huaweicloud:secretKey": c.huawei.secretKey, "huaweicloud:projectId": c.huawei.projectId,
+        "taskgate:endpoint": url, ...extra,
+    };
+    gate.configure({ config: { get: (k: string) => config[k] } });
+}
+
+async function failure(p: Promise<unknown>): Promise<GateFailedError & { id: string; properties: gate.GateOutputs; reasons: string[] }> {
+    try {
+        await p;
+    } catch (e) {
+        assert.ok(e instanceof GateFailedError, `expected a GateFailedError, got ${e}`);
+        return e as never;
+    }
+    throw new assert.AssertionError({ message: "the gate passed" });
+}
+
+describe("TaskGate provider against the emulator", function () {
+    this.timeout(120_000);
+    const ctx = useEmulator();
+    let progress: { lines: string[] };
+    beforeEach(() => {
+        configureFor(ctx.emu.url);
+        progress = captureProgress();
+    });
+
+    it("waits while tasks move from RUNNING to done, then passes", async () => {
+        const [g] = ctx.emu.generate({ api: "tat", count: 300, finishOverMs: 3000, finalStatusMix: { SUCCESS: 1 } });
+        const t0 = performance.now();
+        const r = await gate.create({
+            gateName: "migration", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } },
+            require: { minSuccessRatio: 0.95 }, wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.5 },
+        });
+        const took = (performance.now() - t0) / 1000;
+        assert.equal(r.outs.passed, true);
+        assert.equal(r.outs.summary.succeeded, 300);
+        assert.equal(r.outs.summary.done, true);
+        assert.ok(took >= 2.5 && took < 10, `took ${took} s`);
+        assert.match(r.id, /^taskgate-[0-9a-f-]{36}$/);
+        assert.ok(progress.lines.length >= 2 && progress.lines.length <= 8, `${progress.lines.length} progress lines`);
+        assert.match(progress.lines.at(-1)!, /gate "migration": 300\/300 tasks done, 300 succeeded, 0 failed, \d+ s of 30 s: passed/);
+        const state = JSON.stringify(r.outs);
+        for (const s of SECRETS) assert.ok(!state.includes(s), "no credential in outputs");
+    });
+
+    it("fails once the deadline passes, naming what is still running", async () => {
+        const [g] = ctx.emu.generate({ api: "tat", count: 50, finishOverMs: 60_000, finalStatusMix: { SUCCESS: 1 } });
+        const t0 = performance.now();
+        const e = await failure(gate.create({ gateName: "slow", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, wait: { timeoutSeconds: 2, pollIntervalSeconds: 0.5 } }));
+        assert.ok(performance.now() - t0 < 4000);
+        assert.match(e.message, /gate "slow" failed on TAT invocation tasks \(timed out after 2 s\)/);
+        assert.match(e.message, /not met: {2}\d+ tasks are still pending or running/);
+        assert.match(e.id, /^taskgate-/, "init error: the engine keeps the resource and retries on the next up");
+        assert.equal(e.properties.passed, false);
+        assert.deepEqual(e.reasons, [e.message]);
+    });
+
+    it("fails fast when the requirements can no longer be met", async () => {
+        const [g] = ctx.emu.generate({ api: "tat", count: 100, finishOverMs: 20_000, finalStatusMix: { FAILED: 1, SUCCESS: 1 } });
+        const t0 = performance.now();
+        const e = await failure(gate.create({ gateName: "ff", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, require: { maxFailed: 0 }, wait: { timeoutSeconds: 60, pollIntervalSeconds: 0.5 } }));
+        assert.ok(performance.now() - t0 < 5000, "stopped long before the tasks finished");
+        assert.match(e.message, /stopped early: the requirements can no longer be met/);
+        assert.match(e.message, /first failing tasks/);
+    });
+
+    it("backs off while nothing changes", async () => {
+        const records = Array.from({ length: 30 }, (_, i) => ({
+            InvocationTaskId: `invt-wait${String(i).padStart(4, "0")}`, InvocationId: "inv-backoff1", TaskStatus: "RUNNING",
+            transitions: [{ afterMs: 4000, patch: { TaskStatus: "SUCCESS" } }],
+        }));
+        ctx.emu.seed({ tat: records as never });
+        const r = await gate.create({ source: { tatInvocationTasks: { invocationId: "inv-backoff1" } }, wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.5 } });
+        assert.equal(r.outs.passed, true);
+        // At a fixed 0.5 s the gate would poll 9 times; backing off by half each idle poll takes 5 or 6.
+        const polls = ctx.emu.requests({ api: "tat" }).length;
+        assert.ok(polls >= 4 && polls <= 6, `${polls} polls`);
+    });
+
+    it("keeps waiting without failFast", async () => {
+        const [g] = ctx.emu.generate({ api: "tat", count: 20, finishOverMs: 1500, finalStatusMix: { FAILED: 1, SUCCESS: 3 } });
+        const e = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, require: { maxFailed: 0 }, wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.3, failFast: false } }));
+        assert.equal(e.properties.summary.done, true, "waited for every task");
+        assert.equal(e.properties.summary.failed, 5);
+    });
+
+    it("fails with the first failing tasks: instance, status, exit code, error", async () => {
+        ctx.emu.seed({ tat: [
+            { InvocationTaskId: "invt-ok000001", InvocationId: "inv-fail0001", InstanceId: "ins-ok01", TaskStatus: "SUCCESS" },
+            { InvocationTaskId: "invt-bad00001", InvocationId: "inv-fail0001", InstanceId: "ins-bad1", TaskStatus: "FAILED", ErrorInfo: "disk full", TaskResult: { ExitCode: 3 } as never },
+            { InvocationTaskId: "invt-bad00002", InvocationId: "inv-fail0001", InstanceId: "ins-bad2", TaskStatus: "TIMEOUT", TaskResult: { ExitCode: -1 } as never },
+        ] });
+        const e = await failure(gate.create({ gateName: "db-migration", source: { tatInvocationTasks: { invocationId: "inv-fail0001" } }, require: { minSuccessRatio: 0.5, maxFailed: 1 } }));
+        assert.match(e.message, /found: {4}3 tasks, 1 succeeded \(33\.3%\), 2 failed/);
+        assert.match(e.message, /invt-bad00001 {2}on ins-bad1 {2}FAILED {2}FAILED {2}exit 3 {2}disk full/);
+        assert.match(e.message, /invt-bad00002 {2}on ins-bad2 {2}TIMED_OUT {2}TIMEOUT {2}exit -1/);
+        assert.equal(e.properties.failedTaskCount, 2);
+        assert.deepEqual(e.properties.failedTasks.map((t) => t.id).sort(), ["invt-bad00001", "invt-bad00002"]);
+        assert.deepEqual(e.properties.failedTasks.find((t) => t.id === "invt-bad00001"), { id: "invt-bad00001", target: "ins-bad1", state: "FAILED", errorCode: "FAILED", errorMessage: "disk full", exitCode: 3 });
+    });
+
+    it("never passes on an empty list when successes are required", async () => {
+        const e = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: "inv-nothing0" } }, require: { minSucceeded: 1 } }));
+        assert.match(e.message, /no tasks matched the query/);
+    });
+
+    it("judges machines for Bare Metal and desktops for Workspace", async () => {
+        ctx.emu.seed({ bm: [{ TaskId: "cmdtask-a", Status: 0, InstanceCount: 10, SuccessCount: 10, FailureCount: 0 }, { TaskId: "cmdtask-b", Status: 0, InstanceCount: 10, SuccessCount: 9, FailureCount: 1 }] });
+        const bm = await gate.create({ source: { bmCmdTasks: {} }, require: { minSuccessRatio: 0.95, maxFailed: 1 } });
+        assert.equal(bm.outs.passed, true, "19 of 20 machines");
+        ctx.emu.seed({ workspace: [{ id: "w1", status: "FINISH", success_num: 7, failed_num: 3, skip_num: 0 } as never] });
+        const e = await failure(gate.create({ source: { workspaceScriptTasks: huaweiArgs(ctx.emu) as never }, require: { minSuccessRatio: 0.9, maxFailed: 5 } }));
+        assert.match(e.message, /70\.0% of 10 desktops succeeded; at least 90\.0% required/);
+        assert.match(e.message, /^taskgate: gate failed on Workspace script execution tasks\n {2}required: at least 90\.0% of desktops succeeded/);
+        assert.match(e.message, /w1 {2}SUCCEEDED {2}FINISH {2}3 desktop\(s\) failed, 0 skipped, 7 succeeded/);
+    });
+
+    it("gates CPH jobs by request id, reading credentials from the stack config", async () => {
+        const [g] = ctx.emu.generate({ api: "cph", count: 150, statusMix: { SUCCESS: 1 } });
+        const r = await gate.create({ source: { cphJobs: { requestId: g.groups.requestId } }, require: { minSucceeded: 150 } });
+        assert.equal(r.outs.passed, true);
+        assert.equal(ctx.emu.requests({ api: "cph" })[0].credential, EMULATOR_CREDENTIALS.huawei.accessKey);
+    });
+
+    describe("check", () => {
+        it("reports bad settings and bad source args by property, before anything runs", () => {
+            const props = (n: gate.GateInputs) => gate.checkInputs(n).map((f) => f.property);
+            assert.deepEqual(props({ source: { tatInvocationTasks: { invocationTaskIds: ["invt-a"], instanceId: "ins-1" } } }), ["source.tatInvocationTasks.invocationTaskIds"]);
+            assert.deepEqual(props({ source: { tatInvocationTasks: {}, cphJobs: {} } as never }), ["source"]);
+            assert.deepEqual(props({ source: { nope: {} } as never }), ["source"]);
+            assert.deepEqual(props({ source: { mpsTasks: {} }, require: { minSucceeded: 3 } }), ["require.minSucceeded"]);
+            assert.deepEqual(props({ source: { cphJobs: {} } }), ["source.cphJobs.requestId"]);
+            assert.deepEqual(props({ source: { tatInvocationTasks: {} }, require: { minSuccessRatio: 2 }, wait: { pollIntervalSeconds: 0 } }), ["require.minSuccessRatio", "wait.pollIntervalSeconds"]);
+        });
+
+        it("reports a missing credential, naming where it may come from", () => {
+            gate.configure({ config: { get: () => undefined } });
+            const saved = { ...process.env };
+            for (const k of Object.keys(process.env)) if (/^(TENCENTCLOUD_|HW_|TASKGATE_)/.test(k)) delete process.env[k];
+            try {
+                const [f] = gate.checkInputs({ source: { tatInvocationTasks: { endpoint: ctx.emu.url } } });
+                assert.equal(f.property, "source.tatInvocationTasks.secretId");
+                assert.match(f.reason, /tencentcloud:secretId.*TENCENTCLOUD_SECRET_ID/);
+            } finally {
+                Object.assign(process.env, saved);
+            }
+        });
+
+        it("lets unknown values through during preview", () => {
+            assert.deepEqual(gate.checkInputs({ source: { tatInvocationTasks: { invocationId: UNKNOWN } }, require: { minSuccessRatio: UNKNOWN as never } }), []);
+            assert.deepEqual(gate.checkInputs({ source: UNKNOWN as never, require: UNKNOWN as never, wait: UNKNOWN as never }), []);
+        });
+    });
+
+    describe("diff, update and refresh", () => {
+        const news = (extra: Partial<gate.GateInputs> = {}): gate.GateInputs => ({ source: { tatInvocationTasks: { invocationId: "inv-diff0001" } }, require: { minSucceeded: 1 }, ...extra });
+
+        it("re-runs when the query, requirements or triggers change, not when credentials rotate", () => {
+            const olds = { inputsHash: gate.inputsHash(news()) };
+            assert.equal(gate.diffInputs(olds, news()).changes, false);
+            assert.equal(gate.diffInputs(olds, news({ triggers: ["v2"] })).changes, true);
+            assert.equal(gate.diffInputs(olds, news({ require: { minSucceeded: 2 } })).changes, true);
+            assert.equal(gate.diffInputs(olds, news({ source: { tatInvocationTasks: { invocationId: "inv-diff0001", secretKey: "rotated" } } })).changes, false);
+            assert.equal(gate.diffInputs(olds, news({ triggers: [UNKNOWN] })).changes, true, "unknown during preview: a change");
+            assert.deepEqual(gate.diffInputs(olds, news({ triggers: ["v3"] })).replaces, [], "never replaced");
+        });
+
+        it("update runs the gate again under the same id; refresh re-reads without failing", async () => {
+            ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-diff0001", InvocationId: "inv-diff0001", TaskStatus: "SUCCESS" }] });
+            const created = await gate.create(news());
+            const updated = await gate.applyGate(created.id, news({ triggers: ["again"] }));
+            assert.equal(updated.id, created.id);
+            ctx.emu.mutate({ api: "tat", op: "update", ids: ["invt-diff0001"], patch: { TaskStatus: "FAILED" } });
+            const refreshed = await gate.read(updated.id, updated.outs);
+            assert.equal(refreshed.id, created.id);
+            assert.equal(refreshed.props.passed, false);
+            assert.equal(refreshed.props.summary.failed, 1);
+            assert.equal(refreshed.props.inputsHash, updated.outs.inputsHash, "refresh does not make the inputs look changed");
+        });
+    });
+});
