@@ -13,6 +13,8 @@ export interface EmuResponse {
   headers: Record<string, string>;
   body: string;
   code: string;
+  /** Fault `slowBody`: trickle the body over this many ms instead of writing it at once. */
+  dripMs?: number;
 }
 
 /** Renders results and errors the way one cloud does. */

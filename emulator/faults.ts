@@ -19,6 +19,8 @@ export interface FiredFault {
   kind: FaultKind;
   status?: number;
   delayMs?: number;
+  count?: number;
+  mutation?: FaultRule["mutation"];
 }
 
 /** Throws if a rule is malformed (unknown api or kind, bad counts or status). */
@@ -37,6 +39,10 @@ export function validateFaultRule(rule: FaultRule): void {
     throw new Error("fault status must be an HTTP status");
   }
   if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error("fault delayMs must be >= 0");
+  if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 1)) throw new Error("fault count must be an integer >= 1");
+  if (rule.kind === "mutate" && (rule.mutation === undefined || rule.mutation === null || typeof rule.mutation !== "object")) {
+    throw new Error("a mutate fault needs a mutation (or a list of them)");
+  }
   if (rule.match !== undefined && typeof rule.match !== "function" && (typeof rule.match !== "object" || rule.match === null)) {
     throw new Error("fault match must be an object of param values or a function");
   }
@@ -61,6 +67,8 @@ export class FaultPlan {
       match: typeof rule.match === "function" ? "predicate" : rule.match,
       status: rule.status,
       delayMs: rule.delayMs,
+      count: rule.count,
+      mutation: rule.mutation === undefined ? undefined : structuredClone(rule.mutation),
       seen: 0,
       fired: 0,
       predicate,
@@ -75,7 +83,11 @@ export class FaultPlan {
 
   /** The rules with their counters. */
   list(): FaultState[] {
-    return this.rules.map(({ predicate: _p, ...state }) => ({ ...state }));
+    return this.rules.map(({ predicate: _p, ...state }) => {
+      const out: FaultState = { ...state };
+      for (const k of ["count", "mutation"] as const) if (out[k] === undefined) delete out[k];
+      return out;
+    });
   }
 
   /** Consumes the fault for this request, if any rule fires. */
@@ -87,7 +99,7 @@ export class FaultPlan {
       rule.seen++;
       if (rule.seen <= rule.skip) continue;
       rule.fired++;
-      return { id: rule.id, kind: rule.kind, status: rule.status, delayMs: rule.delayMs };
+      return { id: rule.id, kind: rule.kind, status: rule.status, delayMs: rule.delayMs, count: rule.count, mutation: rule.mutation };
     }
     return undefined;
   }

@@ -438,7 +438,8 @@ class EmulatorServer implements Emulator {
     if (response) {
       const api = prepared.api;
       if (api) await this.delay(api);
-      write(res, response);
+      if (response.dripMs !== undefined) await this.drip(res, response, response.dripMs);
+      else write(res, response);
       entry.status = response.status;
       entry.code = response.code;
     }
@@ -462,7 +463,15 @@ class EmulatorServer implements Emulator {
 
     const fault = this.faultPlan.take(call.api, call.params);
     if (fault) entry.faulted = fault.kind;
-    const ctx = { store: this.store, nowMs, config: this.cfg, requestId: entry.requestId };
+    // A drift between two pages: the store changes first, then this request sees the new state.
+    if (fault?.kind === "mutate") this.mutate(fault.mutation!);
+    const ctx = {
+      store: this.store,
+      nowMs: fault?.kind === "mutate" ? this.now() : nowMs,
+      config: this.cfg,
+      requestId: entry.requestId,
+      pageShift: fault?.kind === "duplicate" ? (fault.count ?? 1) : 0,
+    };
     const normal = (): EmuResponse => {
       try {
         return call.envelope.ok(call.invoke(ctx));
@@ -510,7 +519,52 @@ class EmulatorServer implements Emulator {
         return { status: fault.status ?? 200, headers: { "Content-Type": "text/html" }, body: HTML_ERROR_PAGE, code: "" };
       case "empty":
         return json("");
+      case "slowBody":
+        return { ...normal(), dripMs: fault.delayMs ?? 30_000 };
+      case "duplicate":
+      case "mutate":
+        // Both change what the handler sees (a page moved back, a changed store), not the answer's form.
+        return normal();
     }
+  }
+
+  /**
+   * Writes the headers (with the full Content-Length) at once, then the body in small chunks every
+   * 50 ms over `totalMs`: a response that is never idle long enough to trip a socket idle timeout,
+   * yet takes `totalMs` to arrive. Stops when the client goes away (or close()).
+   */
+  private drip(res: ServerResponse, r: EmuResponse, totalMs: number): Promise<void> {
+    if (res.destroyed || res.headersSent) return Promise.resolve();
+    const body = Buffer.from(r.body);
+    res.writeHead(r.status, { ...r.headers, "Content-Length": body.length });
+    res.flushHeaders();
+    const tickMs = 50;
+    const ticks = Math.max(1, Math.floor(totalMs / tickMs));
+    const size = Math.max(1, Math.ceil(body.length / ticks));
+    return new Promise((resolve) => {
+      let sent = 0;
+      let timer: NodeJS.Timeout | undefined;
+      const finish = () => {
+        if (timer) clearTimeout(timer);
+        res.off("close", finish);
+        this.holds.delete(finish);
+        resolve();
+      };
+      const tick = () => {
+        if (res.destroyed) return finish();
+        const next = body.subarray(sent, sent + size);
+        sent += next.length;
+        if (sent >= body.length) {
+          res.end(next);
+          return finish();
+        }
+        res.write(next);
+        timer = setTimeout(tick, tickMs);
+      };
+      res.on("close", finish);
+      this.holds.add(finish);
+      timer = setTimeout(tick, tickMs);
+    });
   }
 
   /** Holds a response for `delayMs`, or until the client (or close()) ends it. True if it ended. */
@@ -547,7 +601,8 @@ class EmulatorServer implements Emulator {
       c.requests++;
       if (entry.throttled) c.throttled++;
       if (entry.faulted) c.faults++;
-      if (entry.status === 200 && entry.code === "" && !entry.faulted) c.ok++;
+      // A `mutate` fault changes the data, not the answer: that answer is a success.
+      if (entry.status === 200 && entry.code === "" && (!entry.faulted || entry.faulted === "mutate")) c.ok++;
       else c.errors++;
     }
     if (this.cfg.requestLogLimit === 0) return;

@@ -341,7 +341,10 @@ export type FaultKind =
   | "malformed"
   | "truncated"
   | "wrongContentType"
-  | "empty";
+  | "empty"
+  | "slowBody"
+  | "duplicate"
+  | "mutate";
 
 /** Every fault kind. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -354,6 +357,9 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "truncated",
   "wrongContentType",
   "empty",
+  "slowBody",
+  "duplicate",
+  "mutate",
 ];
 
 /**
@@ -375,8 +381,15 @@ export interface FaultRule {
   match?: Record<string, string | number | boolean> | ((params: Record<string, unknown>) => boolean);
   /** http5xx: the status (default 503); wrongContentType: the status (default 200). */
   status?: number;
-  /** timeout: hold the response this long, then answer normally; absent = until the client goes away. */
+  /**
+   * timeout: hold the response this long, then answer normally; absent = until the client goes away.
+   * slowBody: trickle the real answer's body over this long (default 30000), a chunk every 50 ms.
+   */
   delayMs?: number;
+  /** duplicate: how many records of the previous page the page repeats at its start (default 1). */
+  count?: number;
+  /** mutate: the store change applied when the rule fires, before the request is answered normally. */
+  mutation?: Mutation | Mutation[];
 }
 
 /** A fault rule as reported back, with its counters. */
@@ -389,6 +402,8 @@ export interface FaultState {
   match?: Record<string, string | number | boolean> | "predicate";
   status?: number;
   delayMs?: number;
+  count?: number;
+  mutation?: Mutation | Mutation[];
   /** Matching requests seen (skipped ones included). */
   seen: number;
   fired: number;

@@ -13,7 +13,7 @@ import { TencentErrors } from "../errors";
 import type { RecordSpec, Snapshot } from "../store";
 import { beijingTime } from "../timefmt";
 import type { BmUserCmdTask } from "../types";
-import { compareIds, type HandlerContext, num, requireId, str } from "./context";
+import { compareIds, type HandlerContext, num, pageStart, requireId, str } from "./context";
 import { readInt, readString, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -124,6 +124,6 @@ export function describeUserCmdTasks(params: TcParams, ctx: HandlerContext): Rec
   const sorted = bmSorted(snap, orderField as BmOrderField);
   return {
     TotalCount: sorted.length,
-    UserCmdTasks: bmPage(sorted, offset, limit, order === 1).map(renderBmTask),
+    UserCmdTasks: bmPage(sorted, pageStart(offset, ctx), limit, order === 1).map(renderBmTask),
   };
 }

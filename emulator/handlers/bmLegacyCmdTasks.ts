@@ -12,7 +12,7 @@
 import { LegacyErrors } from "../errors";
 import type { BmUserCmdTask } from "../types";
 import { bmPage, bmSorted, type BmOrderField } from "./bmCmdTasks";
-import type { HandlerContext } from "./context";
+import { type HandlerContext, pageStart } from "./context";
 
 /** The legacy action this handler serves. */
 export const BM_LEGACY_ACTION = "GetUserCmdTaskList";
@@ -63,7 +63,7 @@ export function getUserCmdTaskList(params: Map<string, string>, ctx: HandlerCont
   const snap = ctx.store.bm.snapshot(ctx.nowMs);
   const sorted = bmSorted(snap, orderBy);
   return {
-    list: bmPage(sorted, offset, limit, descending).map(renderLegacyTask),
+    list: bmPage(sorted, pageStart(offset, ctx), limit, descending).map(renderLegacyTask),
     totalNum: sorted.length,
   };
 }

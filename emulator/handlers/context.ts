@@ -13,6 +13,16 @@ export interface HandlerContext {
   config: EmulatorConfig;
   /** This API call's request id (CPH returns it as `request_id`). */
   requestId: string;
+  /**
+   * Fault `duplicate`: serve the page as if it started this many records earlier (a stale
+   * replica), so it repeats the end of the previous page. 0 or absent: the page as asked.
+   */
+  pageShift?: number;
+}
+
+/** The first index a page really starts at: `start`, moved back by a `duplicate` fault. */
+export function pageStart(start: number, ctx: HandlerContext): number {
+  return Math.max(0, start - (ctx.pageShift ?? 0));
 }
 
 /** Checks a seed row's id field and returns it. */

@@ -15,7 +15,7 @@ import { CphErrors } from "../errors";
 import type { RecordSpec } from "../store";
 import { isoSeconds } from "../timefmt";
 import type { CphJobRecord } from "../types";
-import { type HandlerContext, num, requireId, str } from "./context";
+import { type HandlerContext, num, pageStart, requireId, str } from "./context";
 
 /** Seed rows -> complete CPH job records (each needs its `request_id`). */
 export const cphSpec: RecordSpec<CphJobRecord> = {
@@ -98,7 +98,7 @@ export function listJobs(query: Map<string, string[]>, ctx: HandlerContext): Rec
   if (groups.length === 0) throw CphErrors.jobNotFound();
 
   const jobs: Record<string, unknown>[] = [];
-  let skip = offset;
+  let skip = pageStart(offset, ctx);
   for (const group of groups) {
     if (skip >= group.length) {
       skip -= group.length;

@@ -18,7 +18,7 @@ import { TencentErrors } from "../errors";
 import type { RecordSpec } from "../store";
 import { isoSeconds, MPS_ZERO_TIME, parseWireTime } from "../timefmt";
 import type { MpsStatus, MpsTaskRecord } from "../types";
-import { compareIds, firstIndex, type HandlerContext, requireId, str } from "./context";
+import { compareIds, firstIndex, type HandlerContext, pageStart, requireId, str } from "./context";
 import { readBool, readInt, readString, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -141,6 +141,7 @@ export function describeTasks(params: TcParams, ctx: HandlerContext): Record<str
   if (token && (start < 0 || start >= size)) {
     throw TencentErrors.invalidParameterValue(`ScrollToken \`${token}\` is invalid or has expired.`);
   }
+  start = pageStart(start, ctx);
   const end = Math.min(start + limit, size);
   return {
     TotalCount: size - start,

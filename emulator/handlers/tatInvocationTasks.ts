@@ -14,7 +14,7 @@ import { TencentErrors } from "../errors";
 import type { RecordSpec, Snapshot } from "../store";
 import { parseWireTime, tatTime } from "../timefmt";
 import type { TatInvocationTask, TatTaskResult } from "../types";
-import { compareIds, type HandlerContext, num, requireId, str } from "./context";
+import { compareIds, type HandlerContext, num, pageStart, requireId, str } from "./context";
 import { readBool, readInt, readStringArray, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -222,6 +222,6 @@ export function describeInvocationTasks(params: TcParams, ctx: HandlerContext): 
   const matched = snap.view(`tat:${JSON.stringify([ids, filters])}`, () => select(view, ids, filters));
   return {
     TotalCount: matched.length,
-    InvocationTaskSet: matched.slice(offset, offset + limit).map((r) => renderTatTask(r, hideOutput)),
+    InvocationTaskSet: matched.slice(pageStart(offset, ctx), pageStart(offset, ctx) + limit).map((r) => renderTatTask(r, hideOutput)),
   };
 }

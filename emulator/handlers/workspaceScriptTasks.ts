@@ -17,7 +17,7 @@ import { WorkspaceErrors } from "../errors";
 import type { RecordSpec } from "../store";
 import { isoSeconds, parseWireTime, WORKSPACE_QUERY_TIME_RE } from "../timefmt";
 import type { WorkspaceScript, WorkspaceTaskRecord, WorkspaceTaskStatus } from "../types";
-import { compareIds, type HandlerContext, num, requireId, str } from "./context";
+import { compareIds, type HandlerContext, num, pageStart, requireId, str } from "./context";
 
 const STATUS_FILTER: Record<string, WorkspaceTaskStatus> = {
   SUCCESS: "FINISH",
@@ -150,7 +150,7 @@ export function listScriptExecutionTasks(query: Map<string, string[]>, ctx: Hand
     return true;
   }));
   return {
-    script_execution_tasks: matched.slice(offset, offset + limit).map((k) => renderWorkspaceTask(k.r)),
+    script_execution_tasks: matched.slice(pageStart(offset, ctx), pageStart(offset, ctx) + limit).map((k) => renderWorkspaceTask(k.r)),
     total_count: matched.length,
   };
 }
