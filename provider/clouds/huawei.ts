@@ -77,16 +77,25 @@ export function huawei(conn: ResolvedHuawei, api: ApiName): HuaweiTransport {
                 .withCredential(credential as never)
                 .withEndpoint(conn.baseUrl)
                 .build();
+            // axios' timeout is a socket idle timeout once the answer has begun: an answer that
+            // trickles in would never trip it. One timer over the whole exchange bounds the attempt.
+            const abort = new AbortController();
+            const timer = setTimeout(() => abort.abort(), timeoutMs);
             let body: Record<string, unknown>;
             try {
                 body = await client.sendRequest({
                     method: "GET", url: path, contentType: "application/json",
                     queryParams: query, pathParams: {}, headers: {},
                     responseHeaders: ["X-Request-Id"],
-                    axiosRequestConfig: { timeout: timeoutMs, httpAgent: agent, httpsAgent: agent, proxy: false },
+                    axiosRequestConfig: { timeout: timeoutMs, signal: abort.signal, httpAgent: agent, httpsAgent: agent, proxy: false },
                 });
             } catch (e) {
+                if (abort.signal.aborted) {
+                    throw new TaskgateCloudError({ cloud: "huaweicloud", api, operation, code: "Timeout", message: `no complete answer within ${timeoutMs} ms`, kind: "transient" });
+                }
                 throw toCloudError(api, operation, e);
+            } finally {
+                clearTimeout(timer);
             }
             const requestId = typeof body["X-Request-Id"] === "string" ? body["X-Request-Id"] : undefined;
             delete body["X-Request-Id"];

@@ -45,11 +45,18 @@ export function tencentApi3(conn: ResolvedTencent, service: TencentService): Ten
                 region: conn.region,
                 profile: { httpProfile: { ...httpProfile, reqTimeout: timeoutMs / 1000 } },
             });
+            // The SDK's reqTimeout bounds the wait for the headers and, again, the wait for the body:
+            // one timer over both keeps an answer that trickles in within the attempt's time.
+            const abort = new AbortController();
+            const timer = setTimeout(() => abort.abort(), timeoutMs);
             let response: Record<string, unknown>;
             try {
-                response = await client.request(action, params);
+                response = await client.request(action, params, { signal: abort.signal });
             } catch (e) {
+                if (abort.signal.aborted) throw timeoutError(svc.api, action, timeoutMs);
                 throw toCloudError(svc.api, action, e);
+            } finally {
+                clearTimeout(timer);
             }
             if (response === null || typeof response !== "object") {
                 throw malformed(svc.api, action, "the response has no Response object");
@@ -58,6 +65,10 @@ export function tencentApi3(conn: ResolvedTencent, service: TencentService): Ten
             return { body: response as B, requestId };
         },
     };
+}
+
+function timeoutError(api: ApiName, operation: string, timeoutMs: number): TaskgateCloudError {
+    return new TaskgateCloudError({ cloud: "tencentcloud", api, operation, code: "Timeout", message: `no complete answer within ${timeoutMs} ms`, kind: "transient" });
 }
 
 function malformed(api: ApiName, operation: string, message: string, requestId?: string): TaskgateCloudError {

@@ -86,6 +86,7 @@ export function tencentLegacy(conn: ResolvedTencent, product: string, api: ApiNa
                         res.on("data", (c: Buffer) => chunks.push(c));
                         res.on("error", (e) => fail("NetworkError", e.message, "transient"));
                         res.on("end", () => {
+                            clearTimeout(timer);
                             const status = res.statusCode ?? 0;
                             const text = Buffer.concat(chunks).toString("utf8");
                             if (status !== 200) {
@@ -111,9 +112,15 @@ export function tencentLegacy(conn: ResolvedTencent, product: string, api: ApiNa
                             resolve({ body });
                         });
                     });
-                    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error(`no response within ${timeoutMs} ms`), { code: "ETIMEDOUT" })));
+                    // A wall-clock limit on the whole exchange: a socket idle timeout would never fire
+                    // on an answer that trickles in.
+                    const timer = setTimeout(() => {
+                        fail("Timeout", `no complete answer within ${timeoutMs} ms`, "transient");
+                        req.destroy();
+                    }, timeoutMs);
+                    req.on("close", () => clearTimeout(timer));
                     req.on("error", (e: NodeJS.ErrnoException) =>
-                        fail(e.code === "ETIMEDOUT" ? "Timeout" : "NetworkError", `${e.code ? `${e.code}: ` : ""}${e.message}`, "transient"));
+                        fail("NetworkError", `${e.code ? `${e.code}: ` : ""}${e.message}`, "transient"));
                     req.end();
                 });
             }
