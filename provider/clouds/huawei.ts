@@ -110,8 +110,13 @@ export function classifyHuawei(status: number | undefined, code: string | undefi
     if (status === 429 || code === "APIGW.0308") return "throttled";
     if (status === 401 || status === 403 || (code !== undefined && /^APIGW\.03/.test(code))) return "auth";
     if (status === undefined || status >= 500) return "transient";
+    // CPH sends every CPS code with HTTP 400, its "Service internal error" included.
+    if (code !== undefined && TRANSIENT_CODES.has(code)) return "transient";
     return "client";
 }
+
+/** Service codes of internal errors that some Huawei services send with a 4xx status. */
+const TRANSIENT_CODES: ReadonlySet<string> = new Set(["CPS.0003"]);
 
 /**
  * Turns a core exception into a {@link TaskgateCloudError}. The core reads the RequestId from the
