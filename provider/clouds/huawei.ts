@@ -133,6 +133,13 @@ function toCloudError(api: ApiName, operation: string, e: unknown): TaskgateClou
     const status = typeof err?.httpStatusCode === "number" ? err.httpStatusCode : undefined;
     const code = typeof err?.errorCode === "string" && err.errorCode ? err.errorCode : undefined;
     const rawMessage = typeof err?.errorMsg === "string" ? err.errorMsg : typeof err?.message === "string" ? err.message : String(e);
+    // A 2xx answer that is not JSON (cut short, say) reaches the core as a string, which then fails
+    // to copy X-Request-Id onto it: "Cannot create property 'X-Request-Id' on string '<the body>'".
+    const notJson = status === undefined && /^Cannot create property '[^']*' on string '/.exec(rawMessage);
+    if (notJson) {
+        const bytes = Buffer.byteLength(rawMessage) - Buffer.byteLength(notJson[0]) - 1;
+        return new TaskgateCloudError({ cloud: "huaweicloud", api, operation, code: "MalformedResponse", message: `the response is not JSON (${bytes} bytes)`, kind: "transient" });
+    }
     const message = redactUrls(rawMessage);
     const requestId = typeof err?.requestId === "string" && err.requestId ? err.requestId : undefined;
     const fallback = status === undefined ? (/timeout/i.test(message) ? "Timeout" : "NetworkError") : "HttpError";
