@@ -112,7 +112,12 @@ export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources,
     const transport = tencentApi3(conn, "mps");
     const ctx = createReadContext("mps", `${conn.secretId}|${conn.region ?? ""}`, options);
     const idOf = (t: MpsTask) => t.taskId;
-    const list = await readQueries(ctx, q.statuses, idOf, q.maxResults, (status) => readScrollPaged(ctx, {
+    // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
+    // both miss a task that leaves one list before its scroll gets there and enters another behind
+    // that one's scroll. Read one after another in that order, a task that leaves a list enters one
+    // not read yet, so it is always seen; seen twice, it keeps its earlier (not yet done) status.
+    const inOrder = MPS_STATUSES.filter((s) => q.statuses.includes(s));
+    const list = await readQueries({ ...ctx, concurrency: 1 }, inOrder, idOf, q.maxResults, (status) => readScrollPaged(ctx, {
         what: `MPS ${OPERATION} ${status}`,
         pageSize: MPS_PAGE_SIZE,
         maxResults: q.maxResults,
