@@ -62,7 +62,13 @@ const INVOCATION = "inv-reliab01";
 const REQUEST_ID = "reliabilityrequest0000000000001";
 const POOL = "pool-reliability";
 
-const offsetPage = (param: string) => (page: number) => ({ match: { [param]: page * 100 } });
+/**
+ * The page of an offset request: offset / 100, rounded, so that it still names the right page if
+ * pages come to overlap by a record or two (offsets 99, 198, ...).
+ */
+const offsetPage = (param: string) => (page: number) => ({
+    match: (p: Record<string, unknown>) => p[param] !== undefined && Math.round(Number(p[param]) / 100) === page,
+});
 
 export const SUBJECTS: readonly Subject[] = [
     {

@@ -46,9 +46,10 @@ export function summary(): string {
         lines.push(`    outcomes: ${count((c) => c.outcome === "exact")} exact lists, ${count((c) => c.outcome === "sound")} sound lists of a list that changed while read, ` +
             `${count((c) => c.outcome === "error")} clear errors, ${count((c) => c.outcome === "wrong")} wrong results`);
         const width = Math.max(...kinds.map((k) => k.length));
-        lines.push(`    ${"kind".padEnd(width)}  ${subjects.map((s) => s.padStart(9)).join("")}  ${"total".padStart(6)}`);
+        const col = Math.max(...subjects.map((s) => s.length)) + 2;
+        lines.push(`    ${"kind".padEnd(width)}  ${subjects.map((s) => s.padStart(col)).join("")}  ${"total".padStart(6)}`);
         for (const k of kinds) {
-            const row = subjects.map((s) => String(count((c) => c.kind === k && c.subject === s)).padStart(9)).join("");
+            const row = subjects.map((s) => String(count((c) => c.kind === k && c.subject === s)).padStart(col)).join("");
             lines.push(`    ${k.padEnd(width)}  ${row}  ${String(count((c) => c.kind === k)).padStart(6)}`);
         }
     }
