@@ -111,11 +111,22 @@ export function instant(field: string, v: unknown): Date | undefined {
     if (v === undefined || v === null) return undefined;
     let d: Date | undefined;
     if (v instanceof Date) d = v;
-    else if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(v)) d = new Date(v);
+    else if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && isCalendarDate(v)) d = new Date(v);
     if (!d || !Number.isFinite(d.getTime()) || d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 9999) {
         throw new TaskgateValidationError(field, "must be a Date or an ISO-8601 time with a zone between 1970 and 9999, e.g. 2021-10-01T12:00:00Z", show(field, v instanceof Date ? "Invalid Date" : v));
     }
     return d;
+}
+
+/**
+ * Whether the date of an ISO-8601 string exists: `Date` rolls 2021-02-30 over to March 2 and
+ * 2021-11-31 to December 1, which would send a different time than the one written.
+ */
+function isCalendarDate(v: string): boolean {
+    const [y, m, d] = v.slice(0, 10).split("-").map(Number);
+    const probe = new Date(0);
+    probe.setUTCFullYear(y, m - 1, d);
+    return m >= 1 && m <= 12 && probe.getUTCDate() === d;
 }
 
 /** Splits a list into chunks of at most `size`. */
