@@ -68,6 +68,8 @@ export function isoTime(v: unknown, zoneOffsetMinutes = 0): string | undefined {
     const s = v.trim();
     if (s === "" || ZERO_DATE.test(s)) return undefined;
     if (ZONED_DATE_TIME.test(s)) {
+        // Date.parse rolls 2023-02-31 over to March: such a value is not a real time.
+        if (!dayExists(Number(s.slice(0, 4)), Number(s.slice(5, 7)), Number(s.slice(8, 10)))) return undefined;
         const ms = Date.parse(s.length > 5 && /[+-]\d{4}$/.test(s) ? `${s.slice(0, -2)}:${s.slice(-2)}` : s);
         return Number.isFinite(ms) ? new Date(ms).toISOString() : undefined;
     }
@@ -75,15 +77,20 @@ export function isoTime(v: unknown, zoneOffsetMinutes = 0): string | undefined {
     if (!m) return undefined;
     const [, y, mo, d, h, mi, se, frac] = m;
     const fields = [y, mo, d, h, mi, se].map(Number);
-    if (fields[1] < 1 || fields[1] > 12 || fields[2] < 1 || fields[2] > 31 || fields[3] > 23 || fields[4] > 59 || fields[5] > 59) {
-        return undefined;
-    }
-    const utc = Date.UTC(fields[0], fields[1] - 1, fields[2], fields[3], fields[4], fields[5],
-        frac ? Math.round(Number(frac) * 1000) : 0) - zoneOffsetMinutes * 60_000;
-    const date = new Date(utc);
-    // Date.UTC rolls 2023-02-31 over to March: such a value is not a real time.
-    if (new Date(utc + zoneOffsetMinutes * 60_000).getUTCDate() !== fields[2]) return undefined;
-    return date.toISOString();
+    if (!dayExists(fields[0], fields[1], fields[2]) || fields[3] > 23 || fields[4] > 59 || fields[5] > 59) return undefined;
+    // Not Date.UTC, which reads years 0-99 as 1900-1999.
+    const date = new Date(0);
+    date.setUTCFullYear(fields[0], fields[1] - 1, fields[2]);
+    date.setUTCHours(fields[3], fields[4], fields[5], frac ? Math.round(Number(frac) * 1000) : 0);
+    return new Date(date.getTime() - zoneOffsetMinutes * 60_000).toISOString();
+}
+
+/** Whether a calendar day exists (no 2023-02-29, no 2024-11-31). */
+function dayExists(year: number, month: number, day: number): boolean {
+    if (!(month >= 1 && month <= 12 && day >= 1)) return false;
+    const probe = new Date(0);
+    probe.setUTCFullYear(year, month - 1, day);
+    return probe.getUTCDate() === day;
 }
 
 /** Beijing time, the zone of the Bare Metal APIs' zone-less timestamps. */
