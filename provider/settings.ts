@@ -162,12 +162,17 @@ export function parseEndpoint(field: string, value: string): Endpoint {
     try {
         u = new URL(value);
     } catch {
-        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL such as http://127.0.0.1:4566", safeRender(value));
+        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL such as http://127.0.0.1:4566", safeRender(withoutUserInfo(value)));
     }
     if ((u.protocol !== "http:" && u.protocol !== "https:") || (u.pathname !== "/" && u.pathname !== "") || u.search || u.hash || u.username || u.password) {
-        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL with no path, query or user info, such as http://127.0.0.1:4566", safeRender(value));
+        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL with no path, query or user info, such as http://127.0.0.1:4566", safeRender(withoutUserInfo(value)));
     }
     return { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : undefined };
+}
+
+/** A URL for an error message: user info (`user:password@`) is a credential, never shown. */
+function withoutUserInfo(value: string): string {
+    return value.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/*)[^/?#]*@/i, "$1<user info>@");
 }
 
 function resolveEndpoint(args: Record<string, unknown>, src: SettingsSources): Endpoint | undefined {
