@@ -25,6 +25,15 @@ export function num(v: unknown): number | undefined {
     return undefined;
 }
 
+/**
+ * A count (a total the API reports): a whole number from 0 up, as a number or a numeric string.
+ * Anything else, -1, 1.5 or 1e21 say, is undefined: a read must not plan its pages from it.
+ */
+export function count(v: unknown): number | undefined {
+    const n = num(v);
+    return n !== undefined && Number.isSafeInteger(n) && n >= 0 ? n : undefined;
+}
+
 /** A boolean; "true"/"false" strings are accepted. */
 export function bool(v: unknown): boolean | undefined {
     if (typeof v === "boolean") return v;

@@ -7,7 +7,7 @@ import { queryId, taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
-import { BEIJING_OFFSET_MINUTES, isoTime, num, obj, str } from "../values";
+import { BEIJING_OFFSET_MINUTES, count as countOf, isoTime, num, obj, str } from "../values";
 import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
 
 /**
@@ -154,9 +154,9 @@ export function mapBmLegacyTask(raw: unknown): BmCmdTask | undefined {
 export function parseBmPage(api: BmApi, body: unknown, requestId?: string): Page<BmCmdTask> {
     const shape = SHAPES[api];
     const { list, total } = shape.list(obj(body));
-    const count = num(total);
+    const count = countOf(total);
     if (!Array.isArray(list) || count === undefined) {
-        throw malformedResponse("tencentcloud", shape.api, shape.operation, `the response lacks ${shape.listName} or its total`, requestId);
+        throw malformedResponse("tencentcloud", shape.api, shape.operation, `the response lacks ${shape.listName}, or its total is not a count`, requestId);
     }
     return {
         total: count,

@@ -6,7 +6,7 @@ import { queryId, taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
-import { isoTime, num, obj, str, strList } from "../values";
+import { count, isoTime, obj, str, strList } from "../values";
 import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
 
 /**
@@ -94,15 +94,17 @@ const OPERATION = "DescribeTasks";
 export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: string): Page<MpsTask> {
     const b = obj(body);
     const set = b?.TaskSet;
-    if (!Array.isArray(set) || (b?.ScrollToken !== undefined && b?.ScrollToken !== null && typeof b.ScrollToken !== "string")) {
-        throw malformedResponse("tencentcloud", "mps", OPERATION, "the response lacks TaskSet or has a ScrollToken that is not a string", requestId);
+    const total = b?.TotalCount === undefined || b?.TotalCount === null ? undefined : count(b.TotalCount);
+    if (!Array.isArray(set) || (b?.ScrollToken !== undefined && b?.ScrollToken !== null && typeof b.ScrollToken !== "string")
+        || (total === undefined && b?.TotalCount !== undefined && b?.TotalCount !== null)) {
+        throw malformedResponse("tencentcloud", "mps", OPERATION, "the response lacks TaskSet, or has a ScrollToken that is not a string or a TotalCount that is not a count", requestId);
     }
     const items = set.map((raw, i) => {
         const t = mapMpsTask(raw, status);
         if (!t) throw malformedResponse("tencentcloud", "mps", OPERATION, `TaskSet[${i}] has no TaskId`, requestId);
         return t;
     });
-    return { items, total: num(b?.TotalCount), nextToken: str(b?.ScrollToken) };
+    return { items, total, nextToken: str(b?.ScrollToken) };
 }
 
 /** Reads every MPS task of the given statuses (or the first `maxResults`). */

@@ -6,7 +6,7 @@ import { queryId, taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
-import { decodeBase64, isoTime, num, obj, rawStr, str } from "../values";
+import { count, decodeBase64, isoTime, num, obj, rawStr, str } from "../values";
 import { chunk, idList, maxResults, optionalBool, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
 
 /**
@@ -226,9 +226,9 @@ const OPERATION = "DescribeInvocationTasks";
 export function parseTatPage(body: unknown, hideOutput: boolean, requestId?: string): Page<TatInvocationTask> {
     const b = obj(body);
     const set = b?.InvocationTaskSet;
-    const total = num(b?.TotalCount);
+    const total = count(b?.TotalCount);
     if (!Array.isArray(set) || total === undefined) {
-        throw malformedResponse("tencentcloud", "tat", OPERATION, "the response lacks InvocationTaskSet or TotalCount", requestId);
+        throw malformedResponse("tencentcloud", "tat", OPERATION, "the response lacks InvocationTaskSet, or its TotalCount is not a count", requestId);
     }
     const items = set.map((raw, i) => {
         const t = mapTatTask(raw, hideOutput);

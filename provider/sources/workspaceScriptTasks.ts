@@ -6,7 +6,7 @@ import { queryId, taskListResult } from "../result";
 import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
-import { huaweiQueryTime, isoTime, num, obj, str } from "../values";
+import { count, huaweiQueryTime, isoTime, num, obj, str } from "../values";
 import { chunk, HUAWEI_CONNECTION_ARGS, id, idList, instant, maxResults, oneOf, rejectUnknownArgs, text } from "../validate";
 
 /**
@@ -142,9 +142,9 @@ const OPERATION = "ShowDesktopPoolsScriptExecTasks";
 export function parseWorkspacePage(body: unknown, requestId?: string): Page<WorkspaceScriptTask> {
     const b = obj(body);
     const tasks = b?.script_execution_tasks;
-    const total = num(b?.total_count);
+    const total = count(b?.total_count);
     if (!Array.isArray(tasks) || total === undefined) {
-        throw malformedResponse("huaweicloud", "workspace", OPERATION, "the response lacks script_execution_tasks or total_count", requestId);
+        throw malformedResponse("huaweicloud", "workspace", OPERATION, "the response lacks script_execution_tasks, or its total_count is not a count", requestId);
     }
     return {
         total,
