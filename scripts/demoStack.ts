@@ -33,6 +33,8 @@ export interface DemoStack {
     cli(args: string[]): string;
     /** Every file the local backend wrote (the state as stored on disk), concatenated. */
     backendFiles(): string;
+    /** Bytes of the stack's state file (the current checkpoint, without backups and history). */
+    checkpointBytes(): number;
     /** Destroys nothing: removes the stack, its state folder and config file, stops the emulator. */
     close(): Promise<void>;
 }
@@ -69,6 +71,7 @@ export async function openDemoStack(stackName: string, log: (line: string) => vo
         cli: (args) => execFileSync(path.join(engineRoot, "bin/pulumi"), [...args, "--stack", stackName, "--non-interactive"],
             { cwd: REPO, encoding: "utf8", env: { ...process.env, ...env, PULUMI_HOME: pulumiHome }, stdio: ["ignore", "pipe", "pipe"] }),
         backendFiles: () => readTree(path.join(stateDir, "state")),
+        checkpointBytes: () => fs.statSync(path.join(stateDir, "state/.pulumi/stacks/taskgate-demo", `${stackName}.json`)).size,
         async close() {
             await stack.workspace.removeStack(stackName, { force: true }).catch(() => undefined);
             fs.rmSync(path.join(REPO, `Pulumi.${stackName}.yaml`), { force: true });
