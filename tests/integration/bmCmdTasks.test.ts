@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readBmCmdTasks } from "../../provider/sources/bmCmdTasks";
-import { argsOnly, assertCloudError, assertExactlyOnce, fast, SECRETS, tencentArgs, useEmulator } from "./helpers";
+import { argsOnly, assertCloudError, assertExactlyOnce, fast, offsetRequests, pageOffset, SECRETS, tencentArgs, useEmulator } from "./helpers";
 
 describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against the emulator", function () {
     this.timeout(120_000);
@@ -14,7 +14,7 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
                 const r = await readBmCmdTasks({ ...tencentArgs(ctx.emu), api }, argsOnly);
                 assertExactlyOnce(r.tasks.map((t) => t.taskId), g.ids);
                 assert.equal(r.totalCount, n);
-                assert.equal(ctx.emu.requests({ api: apiId }).length, Math.max(1, Math.ceil(n / 100)));
+                assert.equal(ctx.emu.requests({ api: apiId }).length, offsetRequests(n));
             });
         }
     }
@@ -62,8 +62,8 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
 
     it("retries the legacy quota error (4400) and a reset connection", async () => {
         const [g] = ctx.emu.generate({ api: "bm", count: 250 });
-        ctx.emu.addFault({ api: "bmLegacy", kind: "throttle", times: 1, match: { offset: 100 } });
-        ctx.emu.addFault({ api: "bmLegacy", kind: "reset", times: 1, match: { offset: 200 } });
+        ctx.emu.addFault({ api: "bmLegacy", kind: "throttle", times: 1, match: { offset: pageOffset(1) } });
+        ctx.emu.addFault({ api: "bmLegacy", kind: "reset", times: 1, match: { offset: pageOffset(2) } });
         const r = await readBmCmdTasks({ ...tencentArgs(ctx.emu), api: "legacy" }, argsOnly, fast());
         assertExactlyOnce(r.tasks.map((t) => t.taskId), g.ids);
         assert.equal(ctx.emu.requests({ api: "bmLegacy" }).length, 5);

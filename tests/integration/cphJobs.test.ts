@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import { readCphJobs } from "../../provider/sources/cphJobs";
-import { argsOnly, assertCloudError, assertExactlyOnce, fast, huaweiArgs, SECRETS, useEmulator } from "./helpers";
+import { argsOnly, assertCloudError, assertExactlyOnce, fast, huaweiArgs, pageOffset, SECRETS, shortPageRequests, useEmulator } from "./helpers";
 
 describe("integration: CPH ListJobs (no total, short page ends) against the emulator", function () {
     this.timeout(120_000);
@@ -13,7 +13,7 @@ describe("integration: CPH ListJobs (no total, short page ends) against the emul
             const r = await readCphJobs({ ...huaweiArgs(ctx.emu), requestId: g.groups.requestId }, argsOnly);
             assertExactlyOnce(r.tasks.map((t) => t.jobId), g.ids);
             assert.equal(r.totalCount, n, "CPH reports no total: totalCount is the number of jobs");
-            assert.equal(ctx.emu.requests({ api: "cph" }).length, Math.floor(n / 100) + 1);
+            assert.equal(ctx.emu.requests({ api: "cph" }).length, shortPageRequests(n));
             assert.equal(r.summary.failed + r.summary.succeeded, n);
         });
     }
@@ -57,7 +57,7 @@ describe("integration: CPH ListJobs (no total, short page ends) against the emul
     for (const kind of ["throttle", "http5xx", "reset", "malformed", "truncated", "wrongContentType", "empty"] as const) {
         it(`retries a page that fails with ${kind}`, async () => {
             const [g] = ctx.emu.generate({ api: "cph", count: 250 });
-            ctx.emu.addFault({ api: "cph", kind, times: 1, match: { offset: 100 } });
+            ctx.emu.addFault({ api: "cph", kind, times: 1, match: { offset: pageOffset(1) } });
             const r = await readCphJobs({ ...huaweiArgs(ctx.emu), requestId: g.groups.requestId }, argsOnly, fast());
             assertExactlyOnce(r.tasks.map((t) => t.jobId), g.ids);
         });

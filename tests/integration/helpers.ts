@@ -73,3 +73,13 @@ export async function assertCloudError(p: Promise<unknown>, code: string | RegEx
 }
 
 export const SECRETS = [EMULATOR_CREDENTIALS.tencent.secretKey, EMULATOR_CREDENTIALS.huawei.secretKey];
+
+/**
+ * Offset pages after the first start one record early (each repeats the previous page's last
+ * record, so that a shift between pages is seen): page k starts at 99·k.
+ */
+export const pageOffset = (k: number) => k * 99;
+/** Requests an offset read of `n` records with a total makes (100 on the first page, 99 new after). */
+export const offsetRequests = (n: number) => (n <= 100 ? 1 : 1 + Math.ceil((n - 100) / 99));
+/** Requests a read without a total makes until its short page (CPH). */
+export const shortPageRequests = (n: number) => (n < 100 ? 1 : Math.floor((n - 100) / 99) + 2);

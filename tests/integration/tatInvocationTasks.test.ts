@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { TaskgateValidationError } from "../../provider/errors";
 import { readTatInvocationTasks } from "../../provider/sources/tatInvocationTasks";
-import { argsOnly, assertCloudError, assertExactlyOnce, fast, recordingLogger, SECRETS, tencentArgs, useEmulator } from "./helpers";
+import { argsOnly, assertCloudError, assertExactlyOnce, fast, offsetRequests, pageOffset, recordingLogger, SECRETS, tencentArgs, useEmulator } from "./helpers";
 
 describe("integration: TAT DescribeInvocationTasks against the emulator", function () {
     this.timeout(120_000);
@@ -14,7 +14,7 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
             assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
             assert.equal(r.totalCount, n);
             const pages = ctx.emu.requests({ api: "tat" });
-            assert.equal(pages.length, Math.max(1, Math.ceil(n / 100)));
+            assert.equal(pages.length, offsetRequests(n));
             assert.ok(pages.every((p) => p.params.Limit === 100), "pages are read 100 at a time");
             assert.equal(r.requestIds.length, pages.length);
         });
@@ -26,7 +26,7 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
         assert.deepEqual([r.summary.succeeded, r.summary.failed, r.summary.timedOut, r.summary.done], [9500, 400, 100, true]);
         assert.equal(ctx.emu.stats().apis.tat.throttled, 0);
-        assert.equal(ctx.emu.stats().apis.tat.requests, 100);
+        assert.equal(ctx.emu.stats().apis.tat.requests, offsetRequests(10_000));
     });
 
     it("filters by instance, command, invocation and task id, splitting values 5 per request", async () => {
@@ -68,7 +68,7 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         const r = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), maxResults: 150 }, argsOnly);
         assert.equal(r.tasks.length, 150);
         assert.equal(r.totalCount, 450);
-        assert.deepEqual(ctx.emu.requests({ api: "tat" }).map((e) => e.params.Limit).sort(), [100, 50]);
+        assert.deepEqual(ctx.emu.requests({ api: "tat" }).map((e) => e.params.Limit).sort(), [100, 51]);
     });
 
     it("rejects bad input before sending anything", async () => {
@@ -102,13 +102,13 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
     for (const kind of ["throttle", "http5xx", "internalError", "reset", "malformed", "truncated", "wrongContentType", "empty"] as const) {
         it(`retries a page that fails with ${kind} alone, and completes`, async () => {
             const [g] = ctx.emu.generate({ api: "tat", count: 350 });
-            ctx.emu.addFault({ api: "tat", kind, times: 2, match: { Offset: 200 } });
+            ctx.emu.addFault({ api: "tat", kind, times: 2, match: { Offset: pageOffset(2) } });
             const log = recordingLogger();
             const r = await readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ log }));
             assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
             const offsets = ctx.emu.requests({ api: "tat" }).map((e) => e.params.Offset);
-            assert.deepEqual(offsets.filter((o) => o === 200).length, 3, "the failing page was sent three times");
-            assert.deepEqual(offsets.filter((o) => o !== 200).sort(), [0, 100, 300], "the other pages were sent once");
+            assert.deepEqual(offsets.filter((o) => o === pageOffset(2)).length, 3, "the failing page was sent three times");
+            assert.deepEqual(offsets.filter((o) => o !== pageOffset(2)).sort((a, b) => Number(a) - Number(b)), [0, pageOffset(1), pageOffset(3)], "the other pages were sent once");
             assert.equal(log.lines.filter((l) => /retry \d/.test(l)).length, 2, "each retry is logged");
             for (const line of log.lines) for (const s of SECRETS) assert.ok(!line.includes(s));
         });
@@ -116,7 +116,7 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
 
     it("times out a page that hangs and retries it", async () => {
         const [g] = ctx.emu.generate({ api: "tat", count: 150 });
-        ctx.emu.addFault({ api: "tat", kind: "timeout", times: 1, match: { Offset: 100 } });
+        ctx.emu.addFault({ api: "tat", kind: "timeout", times: 1, match: { Offset: pageOffset(1) } });
         const r = await readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ requestTimeoutMs: 300 }));
         assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
     });
@@ -124,7 +124,7 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
     it("stops sending the read's queued pages once one page fails for good", async () => {
         ctx.emu.generate({ api: "tat", count: 2000 });
         // Page 2 fails with a parameter error; at 20 requests/s most of the 20 pages are still queued.
-        ctx.emu.addFault({ api: "tat", kind: "internalError", times: -1, match: { Offset: 100 } });
+        ctx.emu.addFault({ api: "tat", kind: "internalError", times: -1, match: { Offset: pageOffset(1) } });
         await assertCloudError(readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ retry: { maxAttempts: 1 } })), "InternalError");
         await new Promise((r) => setTimeout(r, 1500));
         assert.ok(ctx.emu.requests({ api: "tat" }).length < 20, `${ctx.emu.requests({ api: "tat" }).length} requests sent`);
@@ -132,7 +132,7 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
 
     it("gives up on a page that keeps failing, with the cloud's last error", async () => {
         ctx.emu.generate({ api: "tat", count: 150 });
-        ctx.emu.addFault({ api: "tat", kind: "internalError", times: -1, match: { Offset: 100 } });
+        ctx.emu.addFault({ api: "tat", kind: "internalError", times: -1, match: { Offset: pageOffset(1) } });
         const err = await assertCloudError(readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ retry: { maxAttempts: 3, baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 1 } })), "InternalError");
         assert.equal((err as { attempts?: number }).attempts, 3);
     });
@@ -143,7 +143,7 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         ctx.emu.addFault({
             api: "tat", kind: "timeout", delayMs: 1, times: 1,
             match: (p) => {
-                if (p.Offset === 200 && !inserted) {
+                if (p.Offset === pageOffset(2) && !inserted) {
                     inserted = true;
                     ctx.emu.mutate({ api: "tat", op: "insert", records: [{ InvocationTaskId: "invt-late0001", InvocationId: "inv-drift001", TaskStatus: "RUNNING" }] });
                 }

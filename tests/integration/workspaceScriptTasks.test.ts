@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readWorkspaceScriptTasks } from "../../provider/sources/workspaceScriptTasks";
-import { argsOnly, assertCloudError, assertExactlyOnce, fast, huaweiArgs, SECRETS, useEmulator } from "./helpers";
+import { argsOnly, assertCloudError, assertExactlyOnce, fast, huaweiArgs, offsetRequests, pageOffset, SECRETS, useEmulator } from "./helpers";
 
 describe("integration: Workspace script execution tasks against the emulator", function () {
     this.timeout(120_000);
@@ -12,7 +12,7 @@ describe("integration: Workspace script execution tasks against the emulator", f
             const r = await readWorkspaceScriptTasks({ ...huaweiArgs(ctx.emu), desktopPoolId: g.groups.desktopPoolId }, argsOnly);
             assertExactlyOnce(r.tasks.map((t) => t.id), g.ids);
             assert.equal(r.totalCount, n);
-            assert.equal(ctx.emu.requests({ api: "workspace" }).length, Math.max(1, Math.ceil(n / 100)));
+            assert.equal(ctx.emu.requests({ api: "workspace" }).length, offsetRequests(n));
             assert.equal(ctx.emu.stats().apis.workspace.throttled, 0);
         });
     }
@@ -49,7 +49,7 @@ describe("integration: Workspace script execution tasks against the emulator", f
 
     it("retries 429 APIGW.0308 and completes", async () => {
         const [g] = ctx.emu.generate({ api: "workspace", count: 300 });
-        ctx.emu.addFault({ api: "workspace", kind: "throttle", times: 2, match: { offset: 200 } });
+        ctx.emu.addFault({ api: "workspace", kind: "throttle", times: 2, match: { offset: pageOffset(2) } });
         const r = await readWorkspaceScriptTasks(huaweiArgs(ctx.emu), argsOnly, fast());
         assertExactlyOnce(r.tasks.map((t) => t.id), g.ids);
         assert.equal(ctx.emu.requests({ api: "workspace" }).filter((e) => e.status === 429 && e.code === "APIGW.0308").length, 2);

@@ -35,7 +35,8 @@ describe("paging", () => {
                 const r = await readOffsetPaged(ctx(), { what: "t", pageSize: 100, idOf: (x: Rec) => x.id, fetch: src.fetch });
                 assert.deepEqual(r.items.map((x) => x.id), data.map((x) => x.id));
                 assert.equal(r.total, n);
-                assert.equal(src.calls.length, Math.max(1, Math.ceil(n / 100)));
+                // Pages after the first overlap the previous one by a record: 99 new records each.
+                assert.equal(src.calls.length, n <= 100 ? 1 : 1 + Math.ceil((n - 100) / 99));
             });
         }
 
@@ -44,7 +45,27 @@ describe("paging", () => {
             const r = await readOffsetPaged(ctx(), { what: "t", pageSize: 100, maxResults: 150, idOf: (x: Rec) => x.id, fetch: src.fetch });
             assert.equal(r.items.length, 150);
             assert.equal(r.total, 1000);
-            assert.deepEqual(src.calls.sort((a, b) => a[0] - b[0]), [[0, 100], [100, 50]]);
+            assert.deepEqual(src.calls.sort((a, b) => a[0] - b[0]), [[0, 100], [99, 51]]);
+        });
+
+        it("re-reads when a record leaves before the read position while one arrives after it (same total)", async () => {
+            // Without overlapping pages this loses a record silently: nothing repeats, no page is short.
+            let data = recs(300);
+            let reads = 0;
+            let shifted = false;
+            const r = await readOffsetPaged(ctx(), {
+                what: "t", pageSize: 100, idOf: (x: Rec) => x.id,
+                fetch: async (offset, limit) => {
+                    if (offset === 0) reads++;
+                    if (reads === 1 && offset > 0 && !shifted) {
+                        shifted = true;
+                        data = [...data.slice(1), { id: "late" }];
+                    }
+                    return { items: data.slice(offset, offset + limit), total: data.length };
+                },
+            });
+            assert.equal(reads, 2);
+            assert.deepEqual(r.items.map((x) => x.id), data.map((x) => x.id));
         });
 
         it("re-reads when the total changes between pages, and returns the new list whole", async () => {
@@ -97,7 +118,7 @@ describe("paging", () => {
                 fetch: async (offset, limit) => {
                     if (offset === 0) pass++;
                     const items = recs(30).slice(offset, offset + limit);
-                    return { items: pass === 1 && offset === 10 ? items.slice(0, 5) : items, total: 30 };
+                    return { items: pass === 1 && offset === 9 ? items.slice(0, 5) : items, total: 30 };
                 },
             });
             assert.equal(pass, 2);
@@ -106,14 +127,36 @@ describe("paging", () => {
     });
 
     describe("paging until a short page (no total)", () => {
-        for (const n of [0, 1, 100, 101]) {
+        for (const n of [0, 1, 99, 100, 101, 199, 250]) {
             it(`returns each of ${n} records once`, async () => {
                 const src = offsetSource(recs(n));
                 const r = await readUntilShortPage(ctx(), { what: "t", pageSize: 100, idOf: (x: Rec) => x.id, fetch: src.fetch });
-                assert.equal(r.items.length, n);
-                assert.equal(src.calls.length, Math.floor(n / 100) + 1);
+                assert.deepEqual(r.items.map((x) => x.id), recs(n).map((x) => x.id));
+                assert.equal(src.calls.length, n < 100 ? 1 : Math.floor((n - 100) / 99) + 2);
             });
         }
+
+        it("re-reads when a record before the read position is removed between pages", async () => {
+            let data = recs(250);
+            let reads = 0;
+            const r = await readUntilShortPage(ctx(), {
+                what: "t", pageSize: 100, idOf: (x: Rec) => x.id,
+                fetch: async (offset, limit) => {
+                    if (offset === 0) reads++;
+                    if (reads === 1 && offset > 0) data = data.filter((x) => x.id !== "r5");
+                    return { items: data.slice(offset, offset + limit) };
+                },
+            });
+            assert.equal(reads, 2);
+            assert.deepEqual(r.items.map((x) => x.id), data.map((x) => x.id));
+        });
+
+        it("stops at maxResults with the overlap counted", async () => {
+            const src = offsetSource(recs(1000));
+            const r = await readUntilShortPage(ctx(), { what: "t", pageSize: 100, maxResults: 150, idOf: (x: Rec) => x.id, fetch: src.fetch });
+            assert.deepEqual(r.items.map((x) => x.id), recs(150).map((x) => x.id));
+            assert.deepEqual(src.calls, [[0, 100], [99, 51]]);
+        });
     });
 
     describe("scroll-token paging", () => {
