@@ -1,0 +1,204 @@
+/**
+ * Concurrency: 50 reads at once against one emulator that enforces the documented limits
+ * (N requests in any sliding second, per API and credential). The client's limiter is shared per
+ * API, account and region in the process, so together the reads stay under each API's limit:
+ * every read completes with its exact list, no request is throttled, and the emulator's request
+ * log shows no one-second window over the limit.
+ */
+import { strict as assert } from "node:assert";
+import { ChildProcess, spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { startEmulator, type Emulator } from "../../emulator/server";
+import type { ApiId, ApiStats, GenerateResult, GenerateSpec, RequestLogEntry, ResetScope } from "../../emulator/server";
+import { configureRateLimits, DEFAULT_RATE_LIMITS, rateLimitOf } from "../../provider/rateLimit";
+import { argsOnly } from "../../provider/settings";
+import { readBmCmdTasks } from "../../provider/sources/bmCmdTasks";
+import { readCphJobs } from "../../provider/sources/cphJobs";
+import { readMpsTasks } from "../../provider/sources/mpsTasks";
+import { readTatInvocationTasks } from "../../provider/sources/tatInvocationTasks";
+import { readWorkspaceScriptTasks } from "../../provider/sources/workspaceScriptTasks";
+import { huaweiConn, tencentConn } from "./subjects";
+import { recordNote } from "./tally";
+
+/** What these tests need of an emulator, in this process or in its own. */
+interface EmulatorHandle {
+    readonly url: string;
+    generate(spec: GenerateSpec | GenerateSpec[]): Promise<GenerateResult[]>;
+    reset(scopes?: ResetScope[]): Promise<void>;
+    requests(api: ApiId): Promise<RequestLogEntry[]>;
+    stats(): Promise<Record<ApiId, ApiStats>>;
+    rateLimits(): Promise<Record<ApiId, number>>;
+    close(): Promise<void>;
+}
+
+function inProcess(emu: Emulator): EmulatorHandle {
+    return {
+        url: emu.url,
+        generate: async (s) => emu.generate(s),
+        reset: async (s) => emu.reset(s),
+        requests: async (api) => emu.requests({ api }),
+        stats: async () => emu.stats().apis,
+        rateLimits: async () => emu.config().rateLimits,
+        close: () => emu.close(),
+    };
+}
+
+/** The emulator's CLI in a child process, driven through its admin API. */
+async function ownProcess(): Promise<EmulatorHandle> {
+    const cli = path.resolve(__dirname, "../../dist/emulator/cli.js");
+    assert.ok(fs.existsSync(cli), "run `npm run build` first (npm test does)");
+    const child: ChildProcess = spawn(process.execPath, [cli, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+    const url: string = await new Promise((resolve, reject) => {
+        let out = "";
+        child.stdout!.on("data", (d) => {
+            out += d;
+            const m = /listening on (http:\/\/\S+)/.exec(out);
+            if (m) resolve(m[1]);
+        });
+        child.on("exit", (code) => reject(new Error(`the emulator exited with ${code}`)));
+    });
+    const admin = async (method: string, route: string, body?: unknown) => {
+        const r = await fetch(`${url}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        assert.equal(r.status, 200, `admin ${route}: HTTP ${r.status}`);
+        return r.json() as Promise<any>;
+    };
+    return {
+        url,
+        generate: async (s) => (await admin("POST", "generate", s)).results,
+        reset: async (scopes) => void (await admin("POST", "reset", scopes ? { scopes } : {})),
+        requests: async (api) => (await admin("GET", `requests?api=${api}`)).requests,
+        stats: async () => (await admin("GET", "stats")).apis,
+        rateLimits: async () => (await admin("GET", "config")).rateLimits,
+        close: async () => {
+            child.kill();
+            await new Promise((r) => child.once("exit", r));
+        },
+    };
+}
+
+/** The most requests any one-second window of the log holds (throttled ones excluded). */
+function busiestSecond(entries: RequestLogEntry[]): number {
+    const times = entries.filter((e) => !e.throttled).map((e) => Date.parse(e.time)).sort((a, b) => a - b);
+    let most = 0;
+    for (let i = 0, j = 0; i < times.length; i++) {
+        while (times[i] - times[j] >= 1000) j++;
+        most = Math.max(most, i - j + 1);
+    }
+    return most;
+}
+
+/** The exact ids: each once, none missing, none extra. */
+function assertExact(got: string[], want: string[], what: string) {
+    assert.equal(new Set(got).size, got.length, `${what}: a record twice`);
+    assert.deepEqual([...got].sort(), [...want].sort(), `${what}: not the exact list`);
+}
+
+/**
+ * Warms up after the data is in: one small read per API loads the client's modules and makes the
+ * emulator build its sorted views of the new data (work that would otherwise stall an in-process
+ * emulator inside the first window and bunch that window's requests). Then the counters, the log
+ * and the rate windows start afresh.
+ */
+async function warmUp(emu: EmulatorHandle) {
+    const reads = [
+        readTatInvocationTasks({ ...tencentConn(emu as never), maxResults: 1 }, argsOnly),
+        readMpsTasks({ ...tencentConn(emu as never), maxResults: 1 }, argsOnly),
+        readBmCmdTasks({ ...tencentConn(emu as never), maxResults: 1 }, argsOnly),
+        readBmCmdTasks({ ...tencentConn(emu as never), api: "legacy", maxResults: 1 }, argsOnly),
+        readWorkspaceScriptTasks({ ...huaweiConn(emu as never), maxResults: 1 }, argsOnly),
+    ];
+    for (const r of reads) await r.catch(() => undefined);
+    await new Promise((r) => setTimeout(r, 1200));
+    await emu.reset(["stats", "limits"]);
+}
+
+describe("reliability: 50 reads at once, one emulator, the documented rate limits", function () {
+    this.timeout(120_000);
+    // The documented limits on the client's side too (other suites turn them off and back on).
+    before(() => configureRateLimits({ ...DEFAULT_RATE_LIMITS }));
+
+    it("50 TAT reads of different invocations (emulator in this process): every list exact, 20/s never exceeded, nothing throttled", async () => {
+        const emu = inProcess(await startEmulator({ port: 0 }));
+        try {
+            assert.equal((await emu.rateLimits()).tat, 20);
+            assert.equal(rateLimitOf("tat").requests, 20);
+            const sizes = [1, 40, 99, 100, 101, 150, 199, 250, 300, 60];
+            const runs = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
+                const invocationId = `inv-conc${i.toString(36).padStart(4, "0")}`;
+                const [g] = await emu.generate({ api: "tat", count: sizes[i % sizes.length], seed: i + 1, invocationId, statusMix: { SUCCESS: 9, FAILED: 1 } });
+                return { invocationId, ids: g.ids };
+            }));
+            await warmUp(emu);
+            const t0 = performance.now();
+            const results = await Promise.all(runs.map((r) => readTatInvocationTasks({ ...tencentConn(emu as never), invocationId: r.invocationId }, argsOnly)));
+            const seconds = (performance.now() - t0) / 1000;
+            results.forEach((res, i) => {
+                assertExact(res.tasks.map((t) => t.invocationTaskId), runs[i].ids, runs[i].invocationId);
+                assert.equal(res.totalCount, runs[i].ids.length);
+            });
+            const log = await emu.requests("tat");
+            assert.equal((await emu.stats()).tat.throttled, 0, "no request was throttled");
+            const keys = log.map((e) => JSON.stringify(e.params));
+            assert.deepEqual(keys.filter((k, i) => keys.indexOf(k) !== i), [], "no page was asked for twice (no retry, no re-read)");
+            const pages = log.length;
+            assert.ok(pages >= 80, `${pages} pages`);
+            const busiest = busiestSecond(log);
+            assert.ok(busiest <= 20, `${busiest} requests in one second`);
+            // The limiter really paced them: N requests need at least (N - 20) / 20 more windows.
+            assert.ok(seconds >= Math.floor((pages - 1) / 20) * 0.95, `${pages} pages in ${seconds.toFixed(1)} s`);
+            recordNote(`concurrency: 50 TAT reads, ${pages} requests in ${seconds.toFixed(1)} s, busiest second ${busiest}/20, 0 throttled`);
+        } finally {
+            await emu.close();
+        }
+    });
+
+    // The cloud does not share this process's event loop: an emulator in this process, busy rendering
+    // the first pages of 50 reads, would count some of them late and bunch them into the next window.
+    it("50 reads of all five sources at once (emulator in its own process): each API's limit kept on its own, every list exact", async () => {
+        const emu = await ownProcess();
+        try {
+            const reads: Array<{ what: string; run: () => Promise<string[]>; want: string[] }> = [];
+            for (let i = 0; i < 20; i++) {
+                const invocationId = `inv-mix${i.toString(36).padStart(5, "0")}`;
+                const [g] = await emu.generate({ api: "tat", count: 40 + 23 * i, seed: 100 + i, invocationId });
+                reads.push({ what: invocationId, want: g.ids, run: async () => (await readTatInvocationTasks({ ...tencentConn(emu as never), invocationId }, argsOnly)).tasks.map((t) => t.invocationTaskId) });
+            }
+            const [mps] = await emu.generate({ api: "mps", count: 420, statusMix: { WAITING: 1, PROCESSING: 1, FINISH: 3 } });
+            for (let i = 0; i < 10; i++) {
+                reads.push({ what: `mps ${i}`, want: mps.ids, run: async () => (await readMpsTasks(tencentConn(emu as never), argsOnly)).tasks.map((t) => t.taskId) });
+            }
+            const [bm] = await emu.generate({ api: "bm", count: 230 });
+            for (let i = 0; i < 8; i++) {
+                const api = i % 2 ? "legacy" : "2018-04-23";
+                reads.push({ what: `bm ${api} ${i}`, want: bm.ids, run: async () => (await readBmCmdTasks({ ...tencentConn(emu as never), api }, argsOnly)).tasks.map((t) => t.taskId) });
+            }
+            for (let i = 0; i < 6; i++) {
+                const [g] = await emu.generate({ api: "cph", count: 30 + 45 * i, seed: 200 + i, requestId: `concurrencyrequest${i}` });
+                reads.push({ what: `cph ${i}`, want: g.ids, run: async () => (await readCphJobs({ ...huaweiConn(emu as never), requestId: `concurrencyrequest${i}` }, argsOnly)).tasks.map((t) => t.jobId) });
+            }
+            for (let i = 0; i < 6; i++) {
+                const [g] = await emu.generate({ api: "workspace", count: 20 + 50 * i, seed: 300 + i, desktopPoolId: `pool-conc-${i}` });
+                reads.push({ what: `workspace ${i}`, want: g.ids, run: async () => (await readWorkspaceScriptTasks({ ...huaweiConn(emu as never), desktopPoolId: `pool-conc-${i}` }, argsOnly)).tasks.map((t) => t.id) });
+            }
+            assert.equal(reads.length, 50);
+            await warmUp(emu);
+            const got = await Promise.all(reads.map((r) => r.run()));
+            got.forEach((ids, i) => assertExact(ids, reads[i].want, reads[i].what));
+            const stats = await emu.stats();
+            const limits = await emu.rateLimits();
+            const lines: string[] = [];
+            for (const api of ["tat", "mps", "bm", "bmLegacy", "cph", "workspace"] as const) {
+                const busiest = busiestSecond(await emu.requests(api));
+                assert.equal(stats[api].throttled, 0, `${api}: throttled ${JSON.stringify(stats[api])}`);
+                assert.ok(busiest <= limits[api], `${api}: ${busiest} requests in one second, limit ${limits[api]}`);
+                // Several reads here ask for the same pages; none failed, so none was retried.
+                assert.equal(stats[api].errors, 0, `${api}: failed requests`);
+                lines.push(`${api} ${busiest}/${limits[api]}`);
+            }
+            recordNote(`concurrency: 50 mixed reads, ${Object.values(stats).reduce((n, s) => n + s.requests, 0)} requests, busiest second per API: ${lines.join(", ")}, 0 throttled`);
+        } finally {
+            await emu.close();
+        }
+    });
+});
