@@ -186,9 +186,12 @@ describe("reliability: fault matrix (every API, through the real SDKs, against t
                     { label: "a record added before the read position", only: (x) => !!x.headRecord, mutation: () => [{ api: s.store, op: "insert", records: [s.headRecord!(s.newId(1))] }] },
                     { label: "a record added after the read position", mutation: () => [{ api: s.store, op: "insert", records: [s.tailRecord(s.newId(2))] }] },
                     { label: "a record removed after the read position", mutation: (ids) => [{ api: s.store, op: "remove", ids: [ids[ids.length - 1]] }] },
-                    // CPH lists jobs in creation order, so a removal before the read position is the
-                    // one change its paging cannot see (see the report: proposed fix in paging.ts).
-                    { label: "a record removed before the read position", only: (x) => x.paging !== "untilShortPage", mutation: (ids) => [{ api: s.store, op: "remove", ids: [ids[0]] }] },
+                    { label: "a record removed before the read position", mutation: (ids) => [{ api: s.store, op: "remove", ids: [ids[0]] }] },
+                    {
+                        // Same total, no record twice, no short page: only pages that overlap and must join up see it.
+                        label: "a record removed before and one added after (same total: a record slides across a page boundary)",
+                        mutation: (ids) => [{ api: s.store, op: "remove", ids: [ids[0]] }, { api: s.store, op: "insert", records: [s.tailRecord(s.newId(4))] }],
+                    },
                     {
                         label: "a record added before and one removed after (same total: a record on two pages)", only: (x) => !!x.headRecord,
                         mutation: (ids) => [{ api: s.store, op: "insert", records: [s.headRecord!(s.newId(3))] }, { api: s.store, op: "remove", ids: [ids[ids.length - 1]] }],
