@@ -212,6 +212,35 @@ function checkOverlap<T>(prev: Page<T>, next: Page<T>, index: number, idOf: (t: 
 }
 
 /**
+ * The most records one read holds. Mapped records take about half a kilobyte each, so this is a
+ * few gigabytes: a query reporting more is a mistake to narrow, not a list to read.
+ */
+export const MAX_RECORDS_PER_READ = 5_000_000;
+
+/**
+ * Fails a read at once, before any further request, when the total the API reports cannot be read:
+ * more records than {@link MAX_RECORDS_PER_READ}, or more pages than the rate limit lets through
+ * before the read's deadline. Otherwise a huge (but well-formed) total would plan millions of pages
+ * and end, minutes later, in a timeout or out of memory.
+ */
+function assertReadable(ctx: ReadContext, what: string, records: number, pages: number): void {
+    const narrow = "narrow the query (ids, time range, status) or set maxResults";
+    if (records > MAX_RECORDS_PER_READ) {
+        throw new TaskgateReadError(`taskgate: ${what}: the API reports ${records} records, more than one read holds (${MAX_RECORDS_PER_READ}); ${narrow}`);
+    }
+    const { requests } = ctx.spacer.limit;
+    if (requests <= 0) return;
+    // The earliest the last page can start: the first `requests` go at once, then one window per `requests`.
+    const earliestLastStartMs = Math.floor((pages - 1) / requests) * ctx.spacer.windowMs;
+    const leftMs = ctx.deadline - performance.now();
+    if (earliestLastStartMs > leftMs) {
+        throw new TaskgateReadError(`taskgate: ${what}: the API reports ${records} records (${pages} pages); at the rate limit of ${requests} requests `
+            + `per ${ctx.spacer.limit.perMs / 1000} s that takes at least ${Math.ceil(earliestLastStartMs / 1000)} s, more than the `
+            + `${Math.max(0, Math.floor(leftMs / 1000))} s left of the read's timeout; ${narrow}, or raise timeoutSeconds`);
+    }
+}
+
+/**
  * Reads an offset-paged list that reports its total: the first page, then the rest concurrently.
  * If the total changes between pages, a record appears twice, a page comes back short, or pages do
  * not join up (see {@link checkOverlap}), the whole list is read again rather than returned with
@@ -224,6 +253,7 @@ export function readOffsetPaged<T>(ctx: ReadContext, o: PagerOptions<T, OffsetFe
         const first = await o.fetch(0, Math.min(o.pageSize, cap));
         const total = first.total ?? 0;
         const want = Math.min(total, cap);
+        assertReadable(ctx, o.what, want, want <= o.pageSize ? 1 : 1 + Math.ceil((want - o.pageSize) / step));
         // A page at `off` repeats record `off` and brings records off + 1 onwards.
         const offsets: number[] = [];
         for (let off = step; off + 1 < want; off += step) offsets.push(off);

@@ -40,6 +40,34 @@ describe("paging", () => {
             });
         }
 
+        for (const total of [1e9, 1e12, Number.MAX_SAFE_INTEGER]) {
+            it(`fails at once, after one request, on a total of ${total} records (no limiter, nothing planned)`, async () => {
+                const calls: number[] = [];
+                const fetch = async (offset: number): Promise<Page<Rec>> => (calls.push(offset), { items: recs(100, offset), total });
+                const t0 = performance.now();
+                await assert.rejects(readOffsetPaged(ctx(), { what: "TAT tasks", pageSize: 100, idOf: (x: Rec) => x.id, fetch }),
+                    (e: Error) => e instanceof TaskgateReadError && e.message.includes(`reports ${total} records, more than one read holds (5000000)`)
+                        && /maxResults/.test(e.message));
+                assert.deepEqual(calls, [0]);
+                assert.ok(performance.now() - t0 < 1000, "planning the pages took long: the check came too late");
+            });
+        }
+
+        it("fails at once when the rate limit cannot let the pages through before the deadline, naming both", async () => {
+            // BM API 3.0: 10 requests/s. 100 000 records are 1 011 pages: at least 110 s, more than 60 s.
+            const calls: number[] = [];
+            const fetch = async (offset: number): Promise<Page<Rec>> => (calls.push(offset), { items: recs(100, offset), total: 100_000 });
+            const c = createReadContext("bm", `unit-${scopeSeq++}`, { timeoutSeconds: 60 });
+            await assert.rejects(readOffsetPaged(c, { what: "BM tasks", pageSize: 100, idOf: (x: Rec) => x.id, fetch }), (e: Error) => e instanceof TaskgateReadError
+                && /reports 100000 records \(1011 pages\); at the rate limit of 10 requests per 1 s that takes at least 1\d\d s, more than the (59|60) s left/.test(e.message)
+                && /raise timeoutSeconds/.test(e.message));
+            assert.deepEqual(calls, [0]);
+            // The same read with a longer timeout is planned (maxResults keeps this test short).
+            const ok = await readOffsetPaged(createReadContext("bm", `unit-${scopeSeq++}`, { timeoutSeconds: 200 }),
+                { what: "BM tasks", pageSize: 100, maxResults: 150, idOf: (x: Rec) => x.id, fetch });
+            assert.equal(ok.items.length, 150);
+        });
+
         it("reads only the pages maxResults needs, trimming the last", async () => {
             const src = offsetSource(recs(1000));
             const r = await readOffsetPaged(ctx(), { what: "t", pageSize: 100, maxResults: 150, idOf: (x: Rec) => x.id, fetch: src.fetch });
