@@ -171,17 +171,29 @@ export interface GateTally {
 }
 
 /**
- * Counts a summary in the gate's unit. With targets, a task that failed, timed out or was
- * cancelled without reporting a failed target still counts as one failed target (`failedTasks`):
- * a task that failed before reaching any machine must not vanish from the count.
+ * Tasks whose targets the per-target counts miss. A task that failed, timed out or was cancelled
+ * before reaching any machine reports no failed target; a task still pending or running may report
+ * no pending target (Workspace counts only desktops that finished). Each counts as one target of
+ * its kind, so that neither vanishes from a gate's count.
  */
-export function tally(summary: TaskSummary, traits: GateSourceTraits, failedTasksWithoutFailedTargets = 0): GateTally {
+export interface TargetGaps {
+    /** Failed tasks that report no failed target. */
+    readonly failedWithoutTargets: number;
+    /** Unfinished tasks that report no target still to run. */
+    readonly unfinishedWithoutTargets: number;
+}
+
+const NO_GAPS: TargetGaps = { failedWithoutTargets: 0, unfinishedWithoutTargets: 0 };
+
+/** Counts a summary in the gate's unit (see {@link TargetGaps} for tasks the target counts miss). */
+export function tally(summary: TaskSummary, traits: GateSourceTraits, gaps: TargetGaps = NO_GAPS): GateTally {
     const base = { unknownTasks: summary.unknown, noOutcome: summary.finished };
     if (traits.hasTargets && summary.targets) {
         const t = summary.targets;
-        const failed = t.failed + failedTasksWithoutFailedTargets;
-        return { ...base, unit: "targets", total: t.total + failedTasksWithoutFailedTargets, succeeded: t.succeeded, failed, skipped: t.skipped,
-            pending: Math.max(0, t.total - t.succeeded - t.failed - t.skipped) };
+        const pending = Math.max(0, t.total - t.succeeded - t.failed - t.skipped) + gaps.unfinishedWithoutTargets;
+        const failed = t.failed + gaps.failedWithoutTargets;
+        return { ...base, unit: "targets", total: t.total + gaps.failedWithoutTargets + gaps.unfinishedWithoutTargets, succeeded: t.succeeded, failed,
+            skipped: t.skipped, pending };
     }
     return { ...base, unit: "tasks", total: summary.total, succeeded: summary.succeeded, failed: summary.failed + summary.timedOut + summary.cancelled,
         pending: summary.pending + summary.running, skipped: 0 };

@@ -1,6 +1,6 @@
 import { TaskgateValidationError } from "../provider/errors";
-import { evaluate, GateFailedError, GateRequirements, resolveRequirements, tally, validateGateSettings } from "../provider/gateRules";
-import { failedTasksWithoutFailedTargets, failingTasks, sourceDefinition, sourceKindOfResult } from "../provider/sources";
+import { GateFailedError, GateRequirements } from "../provider/gateRules";
+import { judgeResult, requirementsFor, sourceDefinition, sourceKindOfResult } from "../provider/sources";
 import type { TaskListResult, TaskState } from "../provider/types";
 
 /**
@@ -17,11 +17,8 @@ import type { TaskListResult, TaskState } from "../provider/types";
 export function check(result: TaskListResult<{ state: TaskState }>, require: GateRequirements = {}, name?: string): { passed: true; reasons: string[] } {
     const kind = sourceKindOfResult(result);
     if (!kind) throw new TaskgateValidationError("result", "is not a taskgate data-source result (its id does not name a source)", JSON.stringify(result?.id));
-    const def = sourceDefinition(kind);
-    const problems = validateGateSettings(require, undefined, def.traits);
-    if (problems.length > 0) throw new TaskgateValidationError(problems[0].property, problems[0].reason);
-    const req = resolveRequirements(require);
-    const verdict = evaluate(tally(result.summary, def.traits, failedTasksWithoutFailedTargets(kind, result.tasks)), req, def.traits);
-    if (!verdict.passed) throw new GateFailedError(name, verdict, failingTasks(kind, result.tasks), req, def.traits);
+    const req = requirementsFor(kind, require);
+    const { verdict, failed } = judgeResult(kind, result, req);
+    if (!verdict.passed) throw new GateFailedError(name, verdict, failed, req, sourceDefinition(kind).traits);
     return { passed: true, reasons: [] };
 }

@@ -1,13 +1,14 @@
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import {
     evaluate, FailedTask, GateFailedError, GateRequirements, GateWait, resolveRequirements, ResolvedRequirements, ResolvedWait,
     resolveWait, RuleFailure, tally, validateGateSettings, Verdict,
 } from "../gateRules";
 import { sleep } from "../retry";
-import { SECRET_ARG_NAMES, SettingsSources } from "../settings";
-import { failedTasksWithoutFailedTargets, failingTasks, SourceKind, SOURCE_KINDS, sourceDefinition } from "../sources";
+import type { SettingsSources } from "../settings";
+import { judgeResult, SourceKind, sourceDefinition } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
 import { progressLogger } from "./engineLog";
+import { checkSource, containsUnknown, hashOf, publicQuery, publicSource, sourceOf, UNKNOWN } from "./sourceInputs";
 
 /**
  * Everything a TaskGate does at deploy time. The provider object that Pulumi serializes into the
@@ -58,7 +59,6 @@ export interface GateOutputs {
 
 /** Failing tasks kept in state: enough to act on, small enough for a 16 KB state budget. */
 export const FAILED_TASKS_IN_STATE = 20;
-const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 let settings: SettingsSources = { config: () => undefined, env: process.env };
 let logSink: ((gateUrn: string | undefined) => Logger) = progressLogger;
@@ -80,82 +80,33 @@ export function setSettings(s: SettingsSources): void {
     settings = s;
 }
 
-function containsUnknown(v: unknown): boolean {
-    if (v === UNKNOWN) return true;
-    if (Array.isArray(v)) return v.some(containsUnknown);
-    if (v !== null && typeof v === "object") return Object.values(v).some(containsUnknown);
-    return false;
-}
-
-/** The one source kind named by `source`, or a failure. */
-function sourceOf(source: unknown): { kind: SourceKind; args: Record<string, unknown> } | RuleFailure {
-    if (source === null || typeof source !== "object" || Array.isArray(source)) {
-        return { property: "source", reason: `must be an object with exactly one of ${SOURCE_KINDS.join(", ")}` };
-    }
-    const keys = Object.keys(source).filter((k) => (source as Record<string, unknown>)[k] !== undefined);
-    if (keys.length !== 1 || !SOURCE_KINDS.includes(keys[0] as SourceKind)) {
-        return { property: "source", reason: `must name exactly one source, one of ${SOURCE_KINDS.join(", ")}; got ${keys.length ? keys.join(", ") : "none"}` };
-    }
-    const args = (source as Record<string, unknown>)[keys[0]];
-    return { kind: keys[0] as SourceKind, args: (args ?? {}) as Record<string, unknown> };
-}
-
 /** Validates a gate's inputs. Parts still unknown during preview are skipped, never failed. */
 export function checkInputs(news: GateInputs): RuleFailure[] {
-    const isUnknown = (v: unknown) => containsUnknown(v);
-    const failures: RuleFailure[] = [];
-    let traits = { label: "tasks", hasTargets: false, reportsOutcome: true };
-    if (!isUnknown(news.source) || typeof news.source === "object") {
-        const src = sourceOf(news.source);
-        if ("property" in src) return [src];
-        const def = sourceDefinition(src.kind);
-        traits = def.traits;
-        if (!isUnknown(src.args)) {
-            // The query first: its error is the more useful one when both are wrong.
-            for (const step of [() => def.plan(src.args), () => def.connection(src.args, settings)]) {
-                try {
-                    step();
-                } catch (e) {
-                    const field = (e as { field?: string }).field;
-                    failures.push({ property: `source.${src.kind}${field ? `.${field}` : ""}`, reason: (e as Error).message });
-                    break;
-                }
-            }
-        }
-    }
+    const source = checkSource(news.source, settings);
+    if (!source.kind && source.failures.length > 0) return source.failures;
+    const traits = source.kind ? sourceDefinition(source.kind).traits : { label: "tasks", hasTargets: false, reportsOutcome: true };
     const require = news.require === (UNKNOWN as never) ? {} : news.require;
     const wait = news.wait === (UNKNOWN as never) ? undefined : news.wait;
-    failures.push(...validateGateSettings(require, wait, traits, isUnknown));
-    return failures;
+    return [...source.failures, ...validateGateSettings(require, wait, traits, containsUnknown)];
 }
 
-/** The source args without credentials: what state may hold and what the verdict depends on. */
-export function publicQuery(args: Record<string, unknown>): Record<string, unknown> {
-    return Object.fromEntries(Object.entries(args).filter(([k, v]) => !SECRET_ARG_NAMES.includes(k) && v !== undefined));
-}
+/** Kept exported here for existing callers; it lives in sourceInputs.ts, shared with TaskSnapshot. */
+export { publicQuery };
 
 /** Hash of the inputs that decide the verdict. Credentials are left out: rotating a key does not re-run a gate. */
 export function inputsHash(news: GateInputs): string {
-    const src = sourceOf(news.source);
-    const canonical = JSON.stringify(sortKeys({
-        source: "property" in src ? news.source : { [src.kind]: publicQuery(src.args) },
-        require: news.require ?? null, wait: news.wait ?? null, triggers: news.triggers ?? null,
-    }));
-    return createHash("sha256").update(canonical).digest("hex").slice(0, 32);
-}
-
-function sortKeys(v: unknown): unknown {
-    if (Array.isArray(v)) return v.map(sortKeys);
-    if (v !== null && typeof v === "object") {
-        return Object.fromEntries(Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined).map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
-    }
-    return v;
+    return hashOf({ source: publicSource(news.source), require: news.require ?? null, wait: news.wait ?? null, triggers: news.triggers ?? null });
 }
 
 /** Re-runs the gate when its verdict-deciding inputs change (or are unknown); never replaces it. */
 export function diffInputs(olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
     if (containsUnknown(news)) return { changes: true, replaces: [] };
     return { changes: olds.inputsHash !== inputsHash(news), replaces: [] };
+}
+
+/** `diff`, as the provider calls it. */
+export function diff(_id: string, olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
+    return diffInputs(olds, news);
 }
 
 /** What one judged read gives. */
@@ -166,9 +117,7 @@ interface Judged {
 }
 
 function judge(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements): Judged {
-    const def = sourceDefinition(kind);
-    const t = tally(result.summary, def.traits, failedTasksWithoutFailedTargets(kind, result.tasks));
-    return { result, verdict: evaluate(t, req, def.traits), failed: failingTasks(kind, result.tasks) };
+    return { result, ...judgeResult(kind, result, req) };
 }
 
 /**
@@ -257,6 +206,11 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
         throw Object.assign(err, { id, properties, reasons: [err.message] });
     }
     return { id, outs };
+}
+
+/** `update`: the inputs changed (or the gate failed last time); run it again under the same id. */
+export function update(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+    return applyGate(id, news);
 }
 
 /** `create`: a new id, then {@link applyGate}. */

@@ -1,12 +1,13 @@
-import type { FailedTask, GateSourceTraits } from "../gateRules";
+import { TaskgateValidationError } from "../errors";
+import { evaluate, resolveRequirements, tally, validateGateSettings, type FailedTask, type GateRequirements, type GateSourceTraits, type ResolvedRequirements, type TargetGaps, type Verdict } from "../gateRules";
 import type { ReadOptions } from "../paging";
 import { resolveHuawei, resolveTencent, SettingsSources } from "../settings";
-import type { CloudName, TaskListResult, TaskState } from "../types";
-import { bmFailedTask, BmCmdTask, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
+import type { CloudName, TargetSummary, TaskListResult, TaskState } from "../types";
+import { bmFailedTask, BmCmdTask, bmTargets, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
 import { cphFailedTask, CphJob, CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
 import { MpsTask, mpsFailedTask, MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
 import { planTatQuery, readTatInvocationTasks, TatInvocationTask, TatInvocationTasksArgs, tatFailedTask } from "./tatInvocationTasks";
-import { planWorkspaceQuery, readWorkspaceScriptTasks, workspaceFailedTask, WorkspaceScriptTask, WorkspaceScriptTasksArgs } from "./workspaceScriptTasks";
+import { planWorkspaceQuery, readWorkspaceScriptTasks, workspaceFailedTask, WorkspaceScriptTask, WorkspaceScriptTasksArgs, workspaceTargets } from "./workspaceScriptTasks";
 
 /**
  * The five sources as data: what gates, `check()` and the CLI need to read any of them and judge
@@ -21,8 +22,8 @@ export interface SourceDefinition<A, T> {
     readonly connection: (args: A, sources: SettingsSources) => unknown;
     readonly read: (args: A, sources: SettingsSources, options?: ReadOptions) => Promise<TaskListResult<T>>;
     readonly failedTask: (t: T) => FailedTask;
-    /** Targets that failed in this task, where the API reports targets. */
-    readonly failedTargets?: (t: T) => number;
+    /** The task's per-target counts, where the API reports targets (machines, desktops). */
+    readonly targets?: (t: T) => TargetSummary;
     /** The API names a result's id starts with (`tat-...`). */
     readonly idPrefixes: readonly string[];
 }
@@ -43,7 +44,7 @@ export const SOURCES = {
     bmCmdTasks: define<BmCmdTasksArgs, BmCmdTask>({
         cloud: "tencentcloud", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", reportsOutcome: true },
         plan: planBmQuery, connection: (a, s) => resolveTencent(a, s, true), read: readBmCmdTasks, failedTask: bmFailedTask,
-        failedTargets: (t) => t.failureCount ?? 0, idPrefixes: ["bm", "bmLegacy"],
+        targets: bmTargets, idPrefixes: ["bm", "bmLegacy"],
     }),
     cphJobs: define<CphJobsArgs, CphJob>({
         cloud: "huaweicloud", traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
@@ -52,7 +53,7 @@ export const SOURCES = {
     workspaceScriptTasks: define<WorkspaceScriptTasksArgs, WorkspaceScriptTask>({
         cloud: "huaweicloud", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", reportsOutcome: true },
         plan: planWorkspaceQuery, connection: (a, s) => resolveHuawei(a, s, "workspace"), read: readWorkspaceScriptTasks, failedTask: workspaceFailedTask,
-        failedTargets: (t) => t.failedNum ?? 0, idPrefixes: ["workspace"],
+        targets: workspaceTargets, idPrefixes: ["workspace"],
     }),
 };
 
@@ -81,16 +82,44 @@ export function sourceKindOfResult(result: { id: string }): SourceKind | undefin
 }
 
 const FAILING: ReadonlySet<TaskState> = new Set(["FAILED", "TIMED_OUT", "CANCELLED", "UNKNOWN"]);
+const UNFINISHED: ReadonlySet<TaskState> = new Set(["PENDING", "RUNNING"]);
 
 /** The tasks a gate reports as failing: failed states, unknown states, and tasks with failed targets. */
 export function failingTasks(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskState }>): FailedTask[] {
     const def = sourceDefinition(kind);
-    return tasks.filter((t) => FAILING.has(t.state) || (def.failedTargets?.(t) ?? 0) > 0).map(def.failedTask);
+    return tasks.filter((t) => FAILING.has(t.state) || (def.targets?.(t).failed ?? 0) > 0).map(def.failedTask);
 }
 
-/** Failed tasks that report no failed target, counted as one failed target each (see `tally`). */
-export function failedTasksWithoutFailedTargets(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskState }>): number {
-    const def = sourceDefinition(kind);
-    if (!def.failedTargets) return 0;
-    return tasks.filter((t) => t.state !== "UNKNOWN" && FAILING.has(t.state) && def.failedTargets!(t) === 0).length;
+/** Tasks the per-target counts of a source miss (see {@link TargetGaps}); none where it reports no targets. */
+export function targetGaps(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskState }>): TargetGaps {
+    const targets = sourceDefinition(kind).targets;
+    let failedWithoutTargets = 0;
+    let unfinishedWithoutTargets = 0;
+    if (targets) {
+        for (const t of tasks) {
+            const x = targets(t);
+            if (t.state !== "UNKNOWN" && FAILING.has(t.state) && x.failed === 0) failedWithoutTargets++;
+            if (UNFINISHED.has(t.state) && x.total - x.succeeded - x.failed - x.skipped <= 0) unfinishedWithoutTargets++;
+        }
+    }
+    return { failedWithoutTargets, unfinishedWithoutTargets };
+}
+
+/**
+ * Judges a read by the gate's rules: what `TaskGate`, `check()`, the CLI and the report all use, so
+ * they can never disagree.
+ */
+export function judgeResult(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements): { verdict: Verdict; failed: FailedTask[] } {
+    const traits = sourceDefinition(kind).traits;
+    return { verdict: evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits), failed: failingTasks(kind, result.tasks) };
+}
+
+/**
+ * Validates a gate's requirements for a source (targets only where it reports them) and fills in
+ * the defaults; throws a TaskgateValidationError naming the first bad field.
+ */
+export function requirementsFor(kind: SourceKind, require: GateRequirements = {}): ResolvedRequirements {
+    const problems = validateGateSettings(require, undefined, sourceDefinition(kind).traits);
+    if (problems.length > 0) throw new TaskgateValidationError(problems[0].property, problems[0].reason);
+    return resolveRequirements(require);
 }

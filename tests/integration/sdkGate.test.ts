@@ -74,6 +74,20 @@ describe("sdk: TaskGate and check()", function () {
             assert.throws(() => taskgate.check(r, { minSuccessRatio: 0.8, maxFailed: 1 }), /75\.0% of 4 machines succeeded/);
         });
 
+        it("does not pass a Workspace result while a task still runs (its desktops are in no count yet)", async () => {
+            emu.seed({ workspace: [
+                { id: "ws-done-1", status: "FINISH", success_num: 10, failed_num: 0, skip_num: 0 } as never,
+                { id: "ws-done-2", status: "FINISH", success_num: 10, failed_num: 0, skip_num: 0 } as never,
+                { id: "ws-running", status: "RUNNING", success_num: 4, failed_num: 0, skip_num: 0 } as never,
+            ] });
+            const h = EMULATOR_CREDENTIALS.huawei;
+            const r = await taskgate.huaweicloud.getWorkspaceScriptTasks({ accessKey: h.accessKey, secretKey: h.secretKey, projectId: h.projectId, endpoint: emu.url });
+            assert.equal(r.summary.done, false);
+            assert.throws(() => taskgate.check(r, { minSucceeded: 1 }), (e: unknown) => e instanceof taskgate.GateFailedError
+                && /1 desktops are still pending or running/.test(e.message) && /24 of 25 desktops succeeded|24 succeeded/.test(e.message));
+            assert.deepEqual(taskgate.check(r, { minSucceeded: 1, allDone: false }), { passed: true, reasons: [] });
+        });
+
         it("refuses settings that cannot work with the source", async () => {
             emu.generate({ api: "mps", count: 3 });
             const r = await taskgate.tencentcloud.getMpsTasks(args());

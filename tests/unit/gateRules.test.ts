@@ -11,7 +11,8 @@ function summary(p: Partial<TaskSummary>): TaskSummary {
     const total = p.total ?? s.pending + s.running + s.succeeded + s.failed + s.cancelled + s.timedOut + s.finished + s.unknown;
     return { ...s, total, done: s.pending + s.running + s.unknown === 0 };
 }
-const judge = (s: TaskSummary, r: object, traits = TASKS, extra = 0) => evaluate(tally(s, traits, extra), resolveRequirements(r), traits);
+const judge = (s: TaskSummary, r: object, traits = TASKS, failedWithoutTargets = 0, unfinishedWithoutTargets = 0) =>
+    evaluate(tally(s, traits, { failedWithoutTargets, unfinishedWithoutTargets }), resolveRequirements(r), traits);
 
 describe("gate rules", () => {
     describe("thresholds", () => {
@@ -98,6 +99,17 @@ describe("gate rules", () => {
             assert.equal(v.passed, false);
             assert.equal(v.tally.failed, 1);
             assert.equal(v.tally.total, 11);
+        });
+
+        it("counts a running task that reports no desktop still to run (Workspace) as one pending target", () => {
+            // Workspace reports desktops that finished; a running task's others are not in any count.
+            const s = summary({ succeeded: 3, running: 1, targets: { total: 30, succeeded: 30, failed: 0, skipped: 0 } } as never);
+            const v = judge(s, { minSucceeded: 1 }, TARGETS, 0, 1);
+            assert.equal(v.passed, false);
+            assert.equal(v.tally.pending, 1);
+            assert.equal(v.tally.total, 31);
+            assert.match(v.reasons.join("\n"), /1 desktops? (are|is) still pending or running|1 .* still pending or running/);
+            assert.equal(judge(s, { minSucceeded: 1, allDone: false }, TARGETS, 0, 1).passed, true);
         });
 
         it("treats targets not yet counted as pending", () => {
