@@ -19,6 +19,9 @@ export interface ReadOptions {
     log?: Logger;
     /** Source of jitter, for tests. */
     random?: () => number;
+    /** Called after each page: records read so far and the total the API reported (summed over the read's
+     * queries; undefined where none is reported, as CPH). For progress display only: a re-read counts again. */
+    onPage?: (read: number, total?: number) => void;
 }
 
 /** State of one read: its deadline, its rate limiter, the RequestIds it saw. */
@@ -31,6 +34,8 @@ export interface ReadContext extends RetryContext {
     readonly requestIds: string[];
     /** Set by the first request that fails for good: requests still waiting are not sent. */
     failure?: Error;
+    /** Progress of the read, kept only when {@link ReadOptions.onPage} asks for it. */
+    readonly progress?: { readonly onPage: (read: number, total?: number) => void; read: number; total?: number };
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
@@ -51,7 +56,17 @@ export function createReadContext(api: ApiName, scope: string, o: ReadOptions = 
         requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
         maxRereads: o.maxRereads ?? 4,
         requestIds: [],
+        progress: o.onPage && { onPage: o.onPage, read: 0 },
     };
+}
+
+/** Reports a page to {@link ReadOptions.onPage}: `records` new records, and the total of a query when it starts. */
+function progressed(ctx: ReadContext, records: number, total?: number): void {
+    const p = ctx.progress;
+    if (!p) return;
+    p.read += records;
+    if (total !== undefined) p.total = (p.total ?? 0) + total;
+    p.onPage(p.read, p.total);
 }
 
 /** What a transport call returns: the parsed body and the cloud's RequestId. */
@@ -254,12 +269,14 @@ export function readOffsetPaged<T>(ctx: ReadContext, o: PagerOptions<T, OffsetFe
         const total = first.total ?? 0;
         const want = Math.min(total, cap);
         assertReadable(ctx, o.what, want, want <= o.pageSize ? 1 : 1 + Math.ceil((want - o.pageSize) / step));
+        progressed(ctx, first.items.length, want);
         // A page at `off` repeats record `off` and brings records off + 1 onwards.
         const offsets: number[] = [];
         for (let off = step; off + 1 < want; off += step) offsets.push(off);
         // Every page asks for a full page, as a hand-written client would; only a maxResults cap
         // trims the last one.
-        const rest = await mapConcurrent(offsets, ctx.concurrency, (off) => o.fetch(off, Math.min(o.pageSize, cap - off)));
+        const rest = await mapConcurrent(offsets, ctx.concurrency, (off) => o.fetch(off, Math.min(o.pageSize, cap - off))
+            .then((p) => (progressed(ctx, Math.max(0, p.items.length - 1)), p)));
         const pages = [first, ...rest];
         const moved = pages.find((p) => p.total !== total);
         if (moved) throw new ListChanged(`total went from ${total} to ${moved.total}`);
@@ -289,6 +306,7 @@ export function readUntilShortPage<T>(ctx: ReadContext, o: PagerOptions<T, Offse
             if (prev) checkOverlap(prev, p, pages.length - 1, o.idOf);
             pages.push(p);
             got += prev ? p.items.length - 1 : p.items.length;
+            progressed(ctx, prev ? Math.max(0, p.items.length - 1) : p.items.length);
             if (p.items.length < limit) break;
             off += p.items.length - 1;
         }
@@ -311,6 +329,7 @@ export async function readScrollPaged<T>(ctx: ReadContext, o: PagerOptions<T, (t
     let token: string | undefined;
     while (items.length < cap) {
         const p = await o.fetch(token, Math.min(o.pageSize, cap - items.length));
+        const before = items.length;
         if (total === undefined) total = p.total;
         for (const t of p.items) {
             const id = o.idOf(t);
@@ -318,6 +337,7 @@ export async function readScrollPaged<T>(ctx: ReadContext, o: PagerOptions<T, (t
             seen.add(id);
             items.push(t);
         }
+        progressed(ctx, items.length - before, token === undefined && p.total !== undefined ? Math.min(p.total, cap) : undefined);
         if (!p.nextToken) break;
         if (tokens.has(p.nextToken)) {
             throw new TaskgateReadError(`taskgate: ${o.what}: the API returned ScrollToken ${JSON.stringify(p.nextToken)} twice; stopping rather than looping`);

@@ -1,0 +1,248 @@
+import { parseArgs, type ParseArgsConfig } from "node:util";
+import type { GateRequirements } from "../provider/gateRules";
+import { SOURCES } from "../provider/sources";
+import { AnyCliSource, CONNECTION_OPTIONS, findCliSource, FilterSpec, kebab, CLI_SOURCES } from "./sources";
+
+/**
+ * The command line's grammar: `taskgate <command> <source> [--filter value ...] [options]`.
+ * util.parseArgs does the tokenizing (it knows `--x=v`, `--x v`, `-o json`, repeated options);
+ * this module decides which options exist for a command and source, and shapes their text into
+ * data-source args and gate requirements for the library's validators to judge.
+ */
+
+export const COMMANDS = ["list", "summary", "report"] as const;
+export type Command = (typeof COMMANDS)[number];
+
+export const FORMATS = ["table", "json", "csv", "markdown"] as const;
+export type Format = (typeof FORMATS)[number];
+
+/** The `--require` keys, in kebab case, and the requirement each sets. */
+export const REQUIREMENT_KEYS: Readonly<Record<string, keyof GateRequirements>> = {
+    "min-succeeded": "minSucceeded", "min-success-ratio": "minSuccessRatio", "max-failed": "maxFailed", "all-done": "allDone",
+};
+
+/** Bad command-line input that is not a data-source argument: exit 2 with a pointer to `--help`. */
+export class UsageError extends Error {
+    override readonly name = "UsageError";
+    /** @param helpFor the `--help` to point at, e.g. `list tat` */
+    constructor(message: string, readonly helpFor = "") {
+        super(message);
+    }
+}
+
+/** A general option (not a data-source arg). */
+interface GeneralOption {
+    readonly name: string;
+    readonly short?: string;
+    readonly value?: string;
+    readonly help: string;
+    readonly commands: readonly Command[];
+    readonly multiple?: boolean;
+}
+
+/** Options every source takes, per command. */
+export const GENERAL_OPTIONS: readonly GeneralOption[] = [
+    { name: "output", short: "o", value: FORMATS.join("|"), help: "output format (default table); json is the full result, for jq", commands: ["list", "summary"] },
+    { name: "html", value: "FILE", help: "where to write the self-contained HTML report (- for stdout); required", commands: ["report"] },
+    { name: "require", value: "RULES", multiple: true,
+        help: "gate the exit code: min-succeeded=N, min-success-ratio=R (0..1 or N%), max-failed=N (default 0), all-done[=true|false] (default true), comma-separated; exit 1 when not met",
+        commands: ["list", "summary", "report"] },
+    { name: "stack", value: "NAME", help: "read credentials, region and endpoint from this Pulumi stack's config (runs `pulumi config`)", commands: ["list", "summary", "report"] },
+    { name: "cwd", value: "DIR", help: "the Pulumi project folder for --stack (default: the current folder)", commands: ["list", "summary", "report"] },
+    { name: "timeout", value: "SECONDS", help: "give up the read after this long, retries included (default 300)", commands: ["list", "summary", "report"] },
+    { name: "quiet", short: "q", help: "no progress or status lines on stderr (errors still)", commands: ["list", "summary", "report"] },
+    { name: "help", short: "h", help: "show this help", commands: ["list", "summary", "report"] },
+];
+
+/** A parsed command line, ready to run. */
+export interface Invocation {
+    readonly command: Command;
+    readonly source: AnyCliSource;
+    /** The data-source args: filters and connection settings (never a credential). */
+    readonly args: Record<string, unknown>;
+    /** The filters alone, for reports. */
+    readonly filters: Record<string, unknown>;
+    readonly require?: GateRequirements;
+    readonly output: Format;
+    readonly html?: string;
+    readonly stack?: string;
+    readonly cwd?: string;
+    /** The read's deadline (ReadOptions.timeoutSeconds). */
+    readonly timeoutSeconds?: number;
+    readonly quiet: boolean;
+}
+
+/** What the first arguments asked for. */
+export type Parsed =
+    | { readonly kind: "run"; readonly invocation: Invocation }
+    | { readonly kind: "help"; readonly command?: Command; readonly source?: AnyCliSource }
+    | { readonly kind: "version" };
+
+/** The data-source options of a source: its filters, then its cloud's connection settings. */
+export function sourceOptions(source: AnyCliSource): readonly FilterSpec[] {
+    return [...source.filters, ...CONNECTION_OPTIONS[SOURCES[source.kind].cloud]];
+}
+
+/** Every option name a command and source accept, as users type them. */
+export function validOptionNames(command: Command, source: AnyCliSource): string[] {
+    return [...sourceOptions(source).map((f) => `--${kebab(f.arg)}`), ...GENERAL_OPTIONS.filter((o) => o.commands.includes(command)).map((o) => `--${o.name}`)];
+}
+
+const isHelp = (a: string) => a === "--help" || a === "-h";
+
+/**
+ * Parses the arguments after `taskgate`. Throws a {@link UsageError} for an unknown command,
+ * source or option; data-source values are shaped but not judged here (the source's validator does).
+ */
+export function parseCommandLine(argv: readonly string[]): Parsed {
+    const [first, second] = argv;
+    if (first === undefined || (isHelp(first) && argv.length === 1)) return { kind: "help" };
+    if (first === "--version" || first === "-v") return { kind: "version" };
+    if (first === "help") return helpFor(argv[1], argv[2]);
+    if (!COMMANDS.includes(first as Command)) {
+        throw new UsageError(first.startsWith("-") ? `unknown option ${first}; a command comes first: ${COMMANDS.join(", ")}`
+            : `unknown command "${first}"; commands: ${COMMANDS.join(", ")}`);
+    }
+    const command = first as Command;
+    if (second === undefined || isHelp(second)) {
+        if (second === undefined) throw new UsageError(`"${command}" needs a source: ${CLI_SOURCES.map((s) => s.name).join(", ")}`, command);
+        return { kind: "help", command };
+    }
+    const source = findCliSource(second);
+    if (!source) throw new UsageError(`unknown source "${second}"; sources: ${CLI_SOURCES.map((s) => s.name).join(", ")}`, command);
+    const rest = argv.slice(2);
+    if (rest.some(isHelp)) return { kind: "help", command, source };
+    return { kind: "run", invocation: parseOptions(command, source, rest) };
+}
+
+function helpFor(command: string | undefined, source: string | undefined): Parsed {
+    if (command === undefined) return { kind: "help" };
+    if (!COMMANDS.includes(command as Command)) throw new UsageError(`unknown command "${command}"; commands: ${COMMANDS.join(", ")}`);
+    const s = source === undefined ? undefined : findCliSource(source);
+    if (source !== undefined && !s) throw new UsageError(`unknown source "${source}"; sources: ${CLI_SOURCES.map((x) => x.name).join(", ")}`, command);
+    return { kind: "help", command: command as Command, source: s };
+}
+
+function parseOptions(command: Command, source: AnyCliSource, rest: string[]): Invocation {
+    const helpAt = `${command} ${source.name}`;
+    const specs = sourceOptions(source);
+    const general = GENERAL_OPTIONS.filter((o) => o.commands.includes(command));
+    const options: NonNullable<ParseArgsConfig["options"]> = {};
+    // Every data-source option may repeat: lists concatenate, and a single value given twice is
+    // refused below with a clear message rather than silently taking the last.
+    for (const f of specs) options[kebab(f.arg)] = { type: "string", multiple: true };
+    for (const o of general) options[o.name] = { type: o.value ? "string" : "boolean", multiple: true, ...(o.short ? { short: o.short } : {}) };
+    let values: Record<string, Array<string | boolean> | undefined>;
+    let positionals: string[];
+    try {
+        ({ values, positionals } = parseArgs({ args: rest, options, strict: true, allowPositionals: true }) as never);
+    } catch (e) {
+        throw translateParseError(e as Error & { code?: string }, validOptionNames(command, source), helpAt);
+    }
+    if (positionals.length > 0) {
+        throw new UsageError(`unexpected argument "${positionals[0]}": filters are options, e.g. taskgate ${command} ${source.name} ${source.example}`, helpAt);
+    }
+    const args: Record<string, unknown> = {};
+    for (const f of specs) {
+        const given = values[kebab(f.arg)] as string[] | undefined;
+        if (given !== undefined) args[f.arg] = shapeValue(f, given, helpAt);
+    }
+    const connection = new Set(CONNECTION_OPTIONS[SOURCES[source.kind].cloud].map((f) => f.arg));
+    const filters = Object.fromEntries(Object.entries(args).filter(([k]) => !connection.has(k)));
+    const one = (name: string) => single(name, values[name] as string[] | undefined, helpAt);
+    const output = one("output") ?? "table";
+    if (!FORMATS.includes(output as Format)) throw new UsageError(`--output must be one of ${FORMATS.join(", ")}, got "${output}"`, helpAt);
+    const html = one("html");
+    if (command === "report" && !html) throw new UsageError("report needs --html FILE (or --html - for stdout)", helpAt);
+    const requirements = values.require ? parseRequire(values.require as string[], helpAt) : undefined;
+    const timeout = one("timeout");
+    const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
+    if (timeoutSeconds !== undefined && !(/^\d+(\.\d+)?$/.test(timeout!) && timeoutSeconds > 0 && timeoutSeconds <= 86_400)) {
+        throw new UsageError(`--timeout must be a number of seconds from 0 to 86400, got "${timeout}"`, helpAt);
+    }
+    return {
+        command, source, args, filters, require: requirements, output: output as Format, html,
+        stack: one("stack"), cwd: one("cwd"), timeoutSeconds, quiet: (values.quiet?.length ?? 0) > 0,
+    };
+}
+
+function single(name: string, given: string[] | undefined, helpAt: string): string | undefined {
+    if (given === undefined) return undefined;
+    if (given.length > 1) throw new UsageError(`--${name} was given ${given.length} times; give it once`, helpAt);
+    return given[0];
+}
+
+/**
+ * Shapes an option's text into the arg's value. Text that does not look like the type is passed
+ * on as text, so the source's validator refuses it with its own message (field, value, allowed).
+ */
+function shapeValue(f: FilterSpec, given: string[], helpAt: string): unknown {
+    if (f.type === "list" || f.type === "stringOrList") {
+        const list = given.flatMap((g) => g.split(",")).map((s) => s.trim());
+        return f.type === "stringOrList" && list.length === 1 ? list[0] : list;
+    }
+    const text = single(kebab(f.arg), given, helpAt)!;
+    if (f.type === "number") return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text;
+    if (f.type === "boolean") return text === "true" ? true : text === "false" ? false : text;
+    return text;
+}
+
+/**
+ * `--require min-success-ratio=0.95,max-failed=5,all-done`: kebab keys become the requirement
+ * names `check()` takes; numbers, booleans and percentages are converted, anything else is passed
+ * as text for validateGateSettings to refuse with its own message.
+ */
+export function parseRequire(given: readonly string[], helpAt = ""): GateRequirements {
+    const out: Record<string, unknown> = {};
+    for (const item of given.flatMap((g) => g.split(",")).map((s) => s.trim()).filter((s) => s !== "")) {
+        const eq = item.indexOf("=");
+        const key = (eq < 0 ? item : item.slice(0, eq)).trim();
+        const text = eq < 0 ? undefined : item.slice(eq + 1).trim();
+        const name = REQUIREMENT_KEYS[key];
+        if (!name) {
+            throw new UsageError(`--require: unknown requirement "${key}"; allowed: ${Object.keys(REQUIREMENT_KEYS).join(", ")}`, helpAt);
+        }
+        if (name in out) throw new UsageError(`--require: ${key} was given twice`, helpAt);
+        out[name] = requirementValue(text);
+    }
+    if (Object.keys(out).length === 0) throw new UsageError(`--require needs at least one of ${Object.keys(REQUIREMENT_KEYS).join(", ")}`, helpAt);
+    return out as GateRequirements;
+}
+
+function requirementValue(text: string | undefined): unknown {
+    if (text === undefined || text === "true") return true;
+    if (text === "false") return false;
+    if (/^-?\d+(\.\d+)?%$/.test(text)) return Number(text.slice(0, -1)) / 100;
+    return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
+}
+
+/** Turns parseArgs' errors into ours: an unknown option names the valid ones, and a near miss. */
+function translateParseError(e: Error & { code?: string }, valid: string[], helpAt: string): Error {
+    if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
+        const given = /'([^']+)'/.exec(e.message)?.[1] ?? "?";
+        const near = closest(given.replace(/=.*$/, ""), valid);
+        return new UsageError(`unknown option ${given}${near ? ` (did you mean ${near}?)` : ""}; valid options for "${helpAt}": ${valid.join(", ")}`, helpAt);
+    }
+    if (e.code?.startsWith("ERR_PARSE_ARGS")) return new UsageError(e.message.replace(/^Option '([^']+)'/, "option $1"), helpAt);
+    return e;
+}
+
+/** The valid name within edit distance 2 of `given`, if one is that close. */
+function closest(given: string, valid: readonly string[]): string | undefined {
+    let best: { name: string; d: number } | undefined;
+    for (const name of valid) {
+        const d = editDistance(given, name);
+        if (d <= 2 && (!best || d < best.d)) best = { name, d };
+    }
+    return best?.name;
+}
+
+function editDistance(a: string, b: string): number {
+    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+    for (let i = 1; i <= a.length; i++) {
+        const cur = [i];
+        for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        prev = cur;
+    }
+    return prev[b.length];
+}

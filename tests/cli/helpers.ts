@@ -1,0 +1,103 @@
+/**
+ * Shared set-up for the command-line tests: they run the BUILT command (`node dist/cli/main.js`,
+ * what `npx taskgate` runs) as a child process against an emulator in this process, and assert on
+ * its stdout, stderr and exit code. Every run is checked for leaked secrets.
+ */
+import { strict as assert } from "node:assert";
+import { spawn } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { EMULATOR_CREDENTIALS, type Emulator } from "../../emulator/server";
+
+export { useEmulator } from "../integration/helpers";
+
+export const ROOT = path.resolve(__dirname, "../..");
+export const CLI = path.join(ROOT, "dist/cli/main.js");
+
+/** What one run of the command printed, and its exit code. */
+export interface CliRun {
+    readonly code: number | null;
+    readonly stdout: string;
+    readonly stderr: string;
+}
+
+/** Secrets no output may contain: the emulator's keys, and any a test adds. */
+export const SECRETS: string[] = [EMULATOR_CREDENTIALS.tencent.secretKey, EMULATOR_CREDENTIALS.huawei.secretKey, EMULATOR_CREDENTIALS.huawei.authToken];
+
+/**
+ * The environment of a run: the parent's, less every setting taskgate reads (so a developer's own
+ * credentials never reach a test), plus `extra`.
+ */
+export function cleanEnv(extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+    const env: Record<string, string | undefined> = {};
+    for (const [k, v] of Object.entries(process.env)) {
+        if (!/^(TENCENTCLOUD_|HW_|TASKGATE_|PULUMI_)/.test(k)) env[k] = v;
+    }
+    return { ...env, ...extra };
+}
+
+/** The emulator's credentials for both clouds, and its URL as TASKGATE_ENDPOINT. */
+export function emulatorEnv(emu: Emulator, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
+    const c = EMULATOR_CREDENTIALS;
+    return cleanEnv({
+        TENCENTCLOUD_SECRET_ID: c.tencent.secretId, TENCENTCLOUD_SECRET_KEY: c.tencent.secretKey, TENCENTCLOUD_REGION: "ap-guangzhou",
+        HW_ACCESS_KEY: c.huawei.accessKey, HW_SECRET_KEY: c.huawei.secretKey, HW_PROJECT_ID: c.huawei.projectId,
+        TASKGATE_ENDPOINT: emu.url, ...extra,
+    });
+}
+
+/** Fails the suite early, with the fix, when the command has not been built. */
+export function requireBuild(): void {
+    before(() => assert.ok(fs.existsSync(CLI), `${CLI} is missing: run \`npm run build\` first (npm test does)`));
+}
+
+/**
+ * Runs `taskgate ...args` and collects its output. Asserts that no secret appears in it, and that
+ * no JavaScript stack trace does (every error is a one-message report).
+ */
+export function runCli(args: readonly string[], opts: { env: Record<string, string | undefined>; cwd?: string }): Promise<CliRun> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [CLI, ...args], { env: opts.env as NodeJS.ProcessEnv, cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
+        child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+        child.on("error", reject);
+        child.on("close", (code) => {
+            for (const s of SECRETS) {
+                assert.ok(!stdout.includes(s) && !stderr.includes(s), `a secret leaked into the output of taskgate ${args.join(" ")}`);
+            }
+            assert.doesNotMatch(stderr, /\n\s+at .+\(.+:\d+:\d+\)/, `a stack trace in the output of taskgate ${args.join(" ")}:\n${stderr}`);
+            resolve({ code, stdout, stderr });
+        });
+    });
+}
+
+/** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF), as a spreadsheet would. */
+export function parseCsv(text: string): string[][] {
+    const rows: string[][] = [];
+    let row: string[] = [];
+    let field = "";
+    let quoted = false;
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        if (quoted) {
+            if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+        } else if (c === '"') {
+            quoted = true;
+        } else if (c === ",") {
+            row.push(field);
+            field = "";
+        } else if (c === "\r" && text[i + 1] === "\n") {
+            row.push(field);
+            rows.push(row);
+            row = [];
+            field = "";
+            i++;
+        } else {
+            field += c;
+        }
+    }
+    assert.equal(field + row.join(""), "", "CSV ends with CRLF");
+    return rows;
+}
