@@ -6,6 +6,10 @@
  *    `frontend` release on it: at least 95% of hosts succeeded, waiting for them to finish.
  * 3. With `demo:failingRollout` set, runs a second migration that fails on 20% of its hosts: its
  *    gate fails the update, and the `payments` release behind it is never created.
+ * 4. With `demo:explicitCredentials`, a gate and a snapshot given their credential as a plain
+ *    string: taskgate stores it as a secret.
+ * 5. Keeps an audit record of the nightly job in the state (a TaskSnapshot): every task, its host,
+ *    times, outcome and exit code, its output as a secret. `pulumi refresh` shows what changed.
  *
  * Credentials and the emulator's address come from the stack config: `tencentcloud:*`,
  * `huaweicloud:*` and `taskgate:endpoint`, as a real stack would configure them.
@@ -61,12 +65,29 @@ if (demo.getBoolean("failingRollout")) {
     new Release("payments", { component: "payments", version: "2026.11.23" }, { dependsOn: [paymentsGate] });
 }
 
-// 4. With `demo:explicitCredentials`, a gate given its credential as a plain-string argument (read
-//    from config here): taskgate stores it as a secret, never in plain text.
+// 4. With `demo:explicitCredentials`, a gate and a snapshot given their credential as a plain-string
+//    argument (read from config here): taskgate stores it as a secret, never in plain text.
 if (demo.getBoolean("explicitCredentials")) {
     const tencent = new pulumi.Config("tencentcloud");
     new taskgate.TaskGate("audit-gate", {
         source: { tatInvocationTasks: { commandId: "cmd-nightly1", secretId: tencent.require("secretId"), secretKey: tencent.require("secretKey") } },
         require: { minSuccessRatio: 0.9, maxFailed: 5 },
     });
+    new taskgate.TaskSnapshot("audit-snapshot", {
+        source: { tatInvocationTasks: { commandId: "cmd-nightly1", secretId: tencent.require("secretId"), secretKey: tencent.require("secretKey") } },
+        maxTasks: 10,
+    });
 }
+
+// 5. An audit record of the nightly job, kept in the state: which hosts it ran on, when, and how
+//    each task ended (output as a secret). `pulumi refresh --diff` shows what changed since.
+const nightlyAudit = new taskgate.TaskSnapshot("nightly-audit", {
+    source: { tatInvocationTasks: { commandId: "cmd-nightly1" } },
+    includeOutput: true,
+    maxTasks: demo.getNumber("auditMaxTasks"),
+});
+export const audit = {
+    summary: nightlyAudit.summary,
+    notSucceeded: nightlyAudit.tasks.apply((tasks) => Object.entries(tasks).filter(([, t]) => t.state !== "SUCCEEDED")
+        .map(([id, t]) => `${id} on ${t.target}: ${t.state} (exit ${t.exitCode ?? "-"})`).sort()),
+};

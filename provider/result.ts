@@ -10,7 +10,8 @@ export function queryId(cloud: CloudName, api: string, region: string | undefine
     return `${api}-${createHash("sha256").update(canonical).digest("hex").slice(0, 24)}`;
 }
 
-function sortKeys(v: unknown): unknown {
+/** Plain data with object keys sorted and undefined values left out (Dates as ISO strings): a canonical form to hash. */
+export function sortKeys(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(sortKeys);
     if (v instanceof Date) return v.toISOString();
     if (v !== null && typeof v === "object") {

@@ -18,6 +18,7 @@ export { configureRateLimits, DEFAULT_RATE_LIMITS } from "../provider/rateLimit"
 export type { RateLimit } from "../provider/rateLimit";
 export { TaskGate } from "./taskGate";
 export type { TaskGateArgs, GateSource } from "./taskGate";
+export { TaskSnapshot, type TaskSnapshotArgs, type SnapshotSource, type SnapshotTask } from "./taskSnapshot";
 export { check } from "./check";
 export { GateFailedError } from "../provider/gateRules";
 export type { GateRequirements, GateWait, FailedTask, Verdict, GateTally } from "../provider/gateRules";

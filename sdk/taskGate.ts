@@ -98,8 +98,9 @@ export class TaskGate extends pulumi.dynamic.Resource {
 /**
  * Marks credential args secret, so that state stores them encrypted even when a program passes
  * them as plain strings, and turns Dates into ISO strings (a provider receives plain data only).
+ * Shared by the dynamic resources that take a `source` (TaskGate, TaskSnapshot); not public API.
  */
-function protectSource(source: GateSource): Record<string, unknown> {
+export function protectSource(source: GateSource): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     for (const [kind, args] of Object.entries(source as Record<string, Record<string, unknown> | undefined>)) {
         if (args === undefined || args === null || pulumi.Output.isInstance(args) || typeof args !== "object") {

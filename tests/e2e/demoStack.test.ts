@@ -27,8 +27,8 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
     it("preview: unknown inputs pass through, nothing is read with half-known arguments", async () => {
         const before = tatRequests();
         const p = await demo.stack.preview({ color: "never", diff: true });
-        // The stack, the migration, its gate and the release behind it.
-        assert.equal(p.changeSummary.create, 4, JSON.stringify(p.changeSummary));
+        // The stack, the migration, its gate, the release behind it and the nightly job's audit snapshot.
+        assert.equal(p.changeSummary.create, 5, JSON.stringify(p.changeSummary));
         // The migration's invocation id is unknown until it is created: its task read is skipped
         // and its gate is checked with the unknown left out.
         assert.match(p.stdout, /migrationTasks\s*:\s*\[unknown\]/);
@@ -42,7 +42,7 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
     it("up: reads every source, waits for the migration, passes the gate, creates the release", async () => {
         const up = await demo.stack.up({ color: "never" });
         assert.equal(up.summary.result, "succeeded");
-        assert.equal(up.summary.resourceChanges?.create, 4);
+        assert.equal(up.summary.resourceChanges?.create, 5);
         const gate = up.outputs.gate.value;
         assert.equal(gate.passed, true);
         assert.equal(gate.summary.total, 200);
@@ -115,6 +115,11 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
         assert.equal(secretKey["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270");
         assert.ok(secretKey.ciphertext, "encrypted with the stack's secrets provider");
         assert.ok(!JSON.stringify(audit.outputs).includes("secretKey"), "and kept out of the gate's outputs");
+        // The snapshot given its credential as a plain string: encrypted in its inputs, and in the
+        // output that lets refresh read with it.
+        const snapshot = (await named("audit-snapshot"))!;
+        assert.ok((snapshot.inputs!.source.tatInvocationTasks?.secretKey ?? snapshot.inputs!.source).ciphertext, "encrypted in its inputs");
+        assert.ok(snapshot.outputs!.credentials.ciphertext, "its recorded credential is encrypted");
     });
 
     it("destroy removes everything", async () => {

@@ -1,0 +1,71 @@
+import type * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The providers Pulumi serializes into the state of taskgate's dynamic resources (TaskGate,
+ * TaskSnapshot). Each only forwards: every method loads the resource's runtime from the package
+ * installed in the stack's project, at deploy time, in Pulumi's dynamic-provider process, so the
+ * serialized text holds no SDK, no config and no credential, and stays a few hundred bytes.
+ */
+
+/** What a dynamic resource's runtime offers the provider that forwards to it. */
+export interface DynamicRuntime {
+    /** Receives the stack's whole config (namespaces kept), once per provider process. */
+    configure(req: { config: { get(key: string): string | undefined } }): void;
+    /** `check`: the inputs' problems, by property (none while values are unknown during preview). */
+    checkInputs(news: any): Array<{ property: string; reason: string }>;
+    /** `diff`: `olds` are the recorded outputs, `news` the new inputs. */
+    diff(id: string, olds: any, news: any): { changes: boolean; replaces: string[] };
+    /** `create`: a new id and the outputs to record. */
+    create(news: any): Promise<{ id: string; outs: any }>;
+    /** `update`: the outputs to record under the same id. */
+    update(id: string, news: any): Promise<{ outs: any }>;
+    /** `read` (refresh): the resource as it is now. */
+    read(id: string, props: any): Promise<{ id: string; props: any }>;
+}
+
+/**
+ * Loads a runtime module from the installed package; when the stack is this package itself (its
+ * demo stack and tests), from its own build.
+ *
+ * @param id the module id in the installed package, e.g. `pulumi-taskgate/dist/provider/dynamic/gateRuntime`.
+ */
+export function loadRuntime<T>(id: string): T {
+    try {
+        return require(id);
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !String((e as Error).message).includes(id)) throw e;
+        return require(require("node:path").join(process.cwd(), id.slice(id.indexOf("/") + 1)));
+    }
+}
+
+/**
+ * A dynamic provider that forwards every call to the runtime `id` (see {@link loadRuntime}), whose
+ * module type `R` is checked against {@link DynamicRuntime} at compile time.
+ * Create one per resource type, once, so that Pulumi serializes it once per program.
+ */
+export function forwardingProvider<R extends DynamicRuntime>(id: string): pulumi.dynamic.ResourceProvider {
+    const runtime = () => loadRuntime<R>(id);
+    return {
+        async configure(req) {
+            runtime().configure(req);
+        },
+        async check(_olds, news) {
+            return { inputs: news, failures: runtime().checkInputs(news) };
+        },
+        async diff(id, olds, news) {
+            return runtime().diff(id, olds, news);
+        },
+        async create(inputs) {
+            return runtime().create(inputs);
+        },
+        async update(id, _olds, news) {
+            return runtime().update(id, news);
+        },
+        async read(id, props) {
+            return runtime().read(id, props);
+        },
+        async delete() {
+            // Gates and snapshots own nothing in the cloud.
+        },
+    };
+}
