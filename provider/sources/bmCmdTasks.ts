@@ -77,7 +77,8 @@ export function bmTargets(t: BmCmdTask): TargetSummary {
     return { total: t.instanceCount ?? 0, succeeded: t.successCount ?? 0, failed: t.failureCount ?? 0, skipped: 0 };
 }
 
-const ALLOWED_ARGS = ["api", "orderBy", "order", "signatureMethod", "maxResults", ...TENCENT_CONNECTION_ARGS];
+/** Every arg this source accepts, connection settings included. */
+export const BM_ARGS: readonly string[] = ["api", "orderBy", "order", "signatureMethod", "maxResults", ...TENCENT_CONNECTION_ARGS];
 export const BM_PAGE_SIZE = 100;
 
 /** A validated BM query. */
@@ -91,7 +92,7 @@ export interface BmQuery {
 
 /** Validates the args. Pure. */
 export function planBmQuery(rawArgs: unknown): BmQuery {
-    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const args = rejectUnknownArgs(rawArgs, BM_ARGS);
     const api = oneOf("api", args.api, ["2018-04-23", "legacy"] as const) ?? "2018-04-23";
     const orderBy = oneOf("orderBy", args.orderBy, BM_ORDER_BY[api]);
     const order = oneOf("order", args.order, ["asc", "desc"] as const) ?? "desc";

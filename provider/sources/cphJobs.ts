@@ -57,7 +57,8 @@ export function cphJobState(status: unknown): TaskState {
     }
 }
 
-const ALLOWED_ARGS = ["requestId", "requestIds", "maxResults", ...HUAWEI_CONNECTION_ARGS];
+/** Every arg this source accepts, connection settings included. */
+export const CPH_ARGS: readonly string[] = ["requestId", "requestIds", "maxResults", ...HUAWEI_CONNECTION_ARGS];
 export const CPH_LIMITS = { pageSize: 100, requestIdsPerCall: 20 } as const;
 const REQUEST_ID = { re: /^[A-Za-z0-9_-]+$/, hint: "a request id of letters, digits, '-' and '_', such as 6837531fd3f54550927b930180a706bf" };
 
@@ -69,7 +70,7 @@ export interface CphQuery {
 
 /** Validates the args. Pure. */
 export function planCphQuery(rawArgs: unknown): CphQuery {
-    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const args = rejectUnknownArgs(rawArgs, CPH_ARGS);
     if (Array.isArray(args.requestId)) {
         throw new TaskgateValidationError("requestId", "must be one id; for several use `requestIds`", `${args.requestId.length} ids`);
     }

@@ -51,7 +51,8 @@ export function mpsTaskState(status: unknown): TaskState {
     return typeof status === "string" && Object.prototype.hasOwnProperty.call(STATE, status) ? STATE[status as MpsStatus] : "UNKNOWN";
 }
 
-const ALLOWED_ARGS = ["status", "maxResults", ...TENCENT_CONNECTION_ARGS];
+/** Every arg this source accepts, connection settings included. */
+export const MPS_ARGS: readonly string[] = ["status", "maxResults", ...TENCENT_CONNECTION_ARGS];
 export const MPS_PAGE_SIZE = 100;
 
 /** A validated MPS query. */
@@ -62,7 +63,7 @@ export interface MpsQuery {
 
 /** Validates the args. Pure. */
 export function planMpsQuery(rawArgs: unknown): MpsQuery {
-    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const args = rejectUnknownArgs(rawArgs, MPS_ARGS);
     const max = maxResults(args.maxResults);
     if (args.status === undefined || args.status === null) return { statuses: [...MPS_STATUSES], maxResults: max };
     const list = Array.isArray(args.status) ? args.status : [args.status];

@@ -112,7 +112,8 @@ const FILTERS = {
 } as const;
 type FilterArg = keyof typeof FILTERS;
 
-const ALLOWED_ARGS = ["invocationTaskIds", ...Object.keys(FILTERS), "hideOutput", "maxResults", ...TENCENT_CONNECTION_ARGS];
+/** Every arg this source accepts, connection settings included. */
+export const TAT_ARGS: readonly string[] = ["invocationTaskIds", ...Object.keys(FILTERS), "hideOutput", "maxResults", ...TENCENT_CONNECTION_ARGS];
 
 /** The API's limits on one request. */
 export const TAT_LIMITS = { pageSize: 100, idsPerRequest: 100, valuesPerFilter: 5, maxQueries: 200 } as const;
@@ -134,7 +135,7 @@ export interface TatQuery {
 
 /** Validates the args and plans the requests. Pure: sends nothing. */
 export function planTatQuery(rawArgs: unknown): TatQuery {
-    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const args = rejectUnknownArgs(rawArgs, TAT_ARGS);
     const hideOutput = optionalBool("hideOutput", args.hideOutput) ?? true;
     const max = maxResults(args.maxResults);
     if (typeof args.invocationTaskIds === "string") {

@@ -77,7 +77,8 @@ export function workspaceTargets(t: WorkspaceScriptTask): TargetSummary {
     return { total: succeeded + failed + skipped, succeeded, failed, skipped };
 }
 
-const ALLOWED_ARGS = ["desktopPoolId", "scriptId", "scriptName", "status", "taskType", "executeTimeStart", "executeTimeEnd", "taskIds", "maxResults", ...HUAWEI_CONNECTION_ARGS];
+/** Every arg this source accepts, connection settings included. */
+export const WORKSPACE_ARGS: readonly string[] = ["desktopPoolId", "scriptId", "scriptName", "status", "taskType", "executeTimeStart", "executeTimeEnd", "taskIds", "maxResults", ...HUAWEI_CONNECTION_ARGS];
 export const WORKSPACE_LIMITS = { pageSize: 100, taskIdsPerRequest: 100 } as const;
 
 /** A validated Workspace query. */
@@ -91,7 +92,7 @@ export interface WorkspaceQuery {
 
 /** Validates the args and plans the requests. Pure. */
 export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
-    const args = rejectUnknownArgs(rawArgs, ALLOWED_ARGS);
+    const args = rejectUnknownArgs(rawArgs, WORKSPACE_ARGS);
     const filters: Record<string, string> = {};
     const set = (key: string, v: string | undefined) => { if (v !== undefined) filters[key] = v; };
     set("desktop_pool_id", args.desktopPoolId === undefined ? undefined : id("desktopPoolId", args.desktopPoolId));

@@ -2,7 +2,9 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { COMMANDS, validOptionNames } from "../../cli/options";
-import { CLI_SOURCES } from "../../cli/sources";
+import { CLI_SOURCES, CONNECTION_OPTIONS } from "../../cli/sources";
+import { SECRET_ARG_NAMES } from "../../provider/settings";
+import { SOURCES } from "../../provider/sources";
 import { CLI, cleanEnv, requireBuild, ROOT, runCli } from "./helpers";
 
 /** `--help` at every level lists what the parser accepts, with allowed values and examples; `--version`. */
@@ -54,6 +56,16 @@ describe("cli: --help and --version", function () {
                 assert.equal(r.stdout.includes("--html FILE"), c === "report");
             }
         }
+    });
+
+    it("offers every arg of every data source as an option, except credentials (env or --stack only)", () => {
+        const credentials = new Set([...SECRET_ARG_NAMES, "secretId", "accessKey"]);
+        for (const s of CLI_SOURCES) {
+            const def = SOURCES[s.kind];
+            const offered = [...s.filters, ...CONNECTION_OPTIONS[def.cloud]].map((f) => f.arg).sort();
+            assert.deepEqual(offered, def.args.filter((a) => !credentials.has(a)).sort(), `the options of ${s.name} follow ${s.kind}'s args`);
+        }
+        assert.deepEqual(CLI_SOURCES.map((s) => s.kind).sort(), Object.keys(SOURCES).sort());
     });
 
     it("each source's help lists every option the parser accepts, with allowed values", async () => {
