@@ -25,7 +25,7 @@ describe("cli: --stack reads a Pulumi stack's config", function () {
 
     before(function () {
         // .ci/run installs the engine before the tests; a missing engine is a failure, never a skip.
-        if (!pulumi) assert.fail("the Pulumi CLI was not found: run `bash scripts/install-pulumi.sh` (as .ci/run does before npm test)");
+        if (!pulumi) assert.fail("the Pulumi CLI was not found: run `bash scripts/install-pulumi.sh` (npm test runs it first)");
         SECRETS.push(stackOnlyKey.secretKey);
         dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-cli-stack-"));
         project = path.join(dir, "project");
