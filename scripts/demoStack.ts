@@ -3,10 +3,11 @@
  * throwaway local backend, through the Automation API. Used by `npm run demo` and by the
  * end-to-end tests.
  */
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import { promisify } from "node:util";
 import { LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../emulator/server";
 import { ensureEngine, offlineEnv, REPO } from "./engine";
@@ -31,6 +32,11 @@ export interface DemoStack {
     readonly stackName: string;
     /** Runs the Pulumi CLI on this stack with the same offline environment; returns its stdout. */
     cli(args: string[]): string;
+    /**
+     * As {@link cli}, without blocking this process: for commands that read from the emulator,
+     * which answers from this process. Returns stdout and the wall time.
+     */
+    cliAsync(args: string[]): Promise<{ stdout: string; seconds: number }>;
     /** Every file the local backend wrote (the state as stored on disk), concatenated. */
     backendFiles(): string;
     /** Bytes of the stack's state file (the current checkpoint, without backups and history). */
@@ -70,6 +76,12 @@ export async function openDemoStack(stackName: string, log: (line: string) => vo
         emu, stack, stackName,
         cli: (args) => execFileSync(path.join(engineRoot, "bin/pulumi"), [...args, "--stack", stackName, "--non-interactive"],
             { cwd: REPO, encoding: "utf8", env: { ...process.env, ...env, PULUMI_HOME: pulumiHome }, stdio: ["ignore", "pipe", "pipe"] }),
+        async cliAsync(args) {
+            const t0 = performance.now();
+            const { stdout } = await promisify(execFile)(path.join(engineRoot, "bin/pulumi"), [...args, "--stack", stackName, "--non-interactive", "--color=never"],
+                { cwd: REPO, encoding: "utf8", env: { ...process.env, ...env, PULUMI_HOME: pulumiHome }, maxBuffer: 64 << 20 });
+            return { stdout, seconds: (performance.now() - t0) / 1000 };
+        },
         backendFiles: () => readTree(path.join(stateDir, "state")),
         checkpointBytes: () => fs.statSync(path.join(stateDir, "state/.pulumi/stacks/taskgate-demo", `${stackName}.json`)).size,
         async close() {

@@ -8,6 +8,7 @@ import type { SettingsSources } from "../settings";
 import { judgeResult, SourceKind, sourceDefinition } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
 import { progressLogger } from "./engineLog";
+import { refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, hashOf, publicQuery, publicSource, sourceOf, UNKNOWN } from "./sourceInputs";
 
 /**
@@ -104,8 +105,15 @@ export function diffInputs(olds: Partial<GateOutputs>, news: GateInputs): { chan
     return { changes: olds.inputsHash !== inputsHash(news), replaces: [] };
 }
 
-/** `diff`, as the provider calls it. */
-export function diff(_id: string, olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
+/**
+ * Refreshes whose read judged the tasks differently (see refreshChanges): the verdict, the counts
+ * and the failing tasks, not `checkedAt`, which every read moves.
+ */
+const refreshed = refreshChanges<GateOutputs>((p) => hashOf([p.passed, p.summary, p.failedTasks, p.failedTaskCount, p.reasons]));
+
+/** `diff`, as the provider calls it; after a refresh that read something new, a change, so the engine shows it. */
+export function diff(id: string, olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
+    if (refreshed.take(id, olds)) return { changes: true, replaces: [] };
     return diffInputs(olds, news);
 }
 
@@ -224,11 +232,10 @@ export async function read(id: string, props: GateOutputs): Promise<{ id: string
     const req = resolveRequirements(props.require);
     const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log: logSink(props.gateUrn) });
     const j = judge(props.sourceKind, result, req);
-    return {
-        id,
-        props: {
-            ...props, passed: j.verdict.passed, summary: result.summary, failedTasks: j.failed.slice(0, FAILED_TASKS_IN_STATE).map(trimFailedTask),
-            failedTaskCount: j.failed.length, reasons: j.verdict.reasons, checkedAt: new Date().toISOString(), queryId: result.id,
-        },
+    const now: GateOutputs = {
+        ...props, passed: j.verdict.passed, summary: result.summary, failedTasks: j.failed.slice(0, FAILED_TASKS_IN_STATE).map(trimFailedTask),
+        failedTaskCount: j.failed.length, reasons: j.verdict.reasons, checkedAt: new Date().toISOString(), queryId: result.id,
     };
+    refreshed.noteRead(id, props, now);
+    return { id, props: now };
 }

@@ -8,6 +8,7 @@ import {
 import { SourceKind, sourceDefinition } from "../sources";
 import type { Logger, TaskSummary } from "../types";
 import { progressLogger } from "./engineLog";
+import { refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, credentialArgs, hashOf, publicQuery, publicSource, sourceOf } from "./sourceInputs";
 
 /**
@@ -76,13 +77,8 @@ export interface SnapshotOutputs {
 let settings: SettingsSources = { config: () => undefined, env: process.env };
 let logSink: (urn: string | undefined) => Logger = progressLogger;
 
-/**
- * Records whose refresh found a change, by resource id: the engine asks `diff` about a refreshed
- * resource right after `read`, in the same provider process, and shows the change only if `diff`
- * reports one. Cleared once reported, so a later `up` in the same process (`up --refresh`) does
- * not see a change that refresh has already recorded.
- */
-const refreshedChanges = new Map<string, string>();
+/** Refreshes that read a different record (see refreshChanges). */
+const refreshed = refreshChanges<SnapshotOutputs>((p) => p.recordHash ?? "");
 
 /** Called by Pulumi with the stack's whole config (namespaces kept): credentials come from it, then the environment. */
 export function configure(req: { config: { get(key: string): string | undefined } }): void {
@@ -119,10 +115,7 @@ export function inputsHash(news: SnapshotInputs): string {
  * change, so that the engine shows the refresh's diff.
  */
 export function diff(id: string, olds: Partial<SnapshotOutputs>, news: SnapshotInputs): { changes: boolean; replaces: string[] } {
-    if (olds.recordHash !== undefined && refreshedChanges.get(id) === olds.recordHash) {
-        refreshedChanges.delete(id);
-        return { changes: true, replaces: [] };
-    }
+    if (refreshed.take(id, olds)) return { changes: true, replaces: [] };
     const src = sourceOf(news.source);
     const replaces = !("property" in src) && olds.sourceKind !== undefined && src.kind !== olds.sourceKind ? ["source"] : [];
     if (containsUnknown(news)) return { changes: true, replaces };
@@ -185,7 +178,7 @@ export async function read(id: string, props: SnapshotOutputs): Promise<{ id: st
     const s = resolveSnapshotSettings(props);
     const snap = await takeSnapshot(props.sourceKind, { ...props.query, ...props.credentials }, s, props.snapshotName, props.snapshotUrn);
     const { commandOutputs: _dropped, ...kept } = props;
-    const refreshed: SnapshotOutputs = { ...kept, ...snap };
-    if (refreshed.recordHash !== props.recordHash) refreshedChanges.set(id, refreshed.recordHash);
-    return { id, props: refreshed };
+    const now: SnapshotOutputs = { ...kept, ...snap };
+    refreshed.noteRead(id, props, now);
+    return { id, props: now };
 }

@@ -71,6 +71,21 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
         assert.equal(after.passed, true);
     });
 
+    it("refresh shows a gate whose tasks changed as an update with the changed counts, and nothing otherwise", async () => {
+        const quiet = await demo.cliAsync(["refresh", "--yes", "--diff"]);
+        assert.doesNotMatch(quiet.stdout, /TaskGate: \(update\)/, "a refresh that reads the same tasks shows no change (checkedAt is no change)");
+        const invocationId = (await named("migration-gate"))!.inputs!.source.tatInvocationTasks.invocationId;
+        demo.emu.mutate({ api: "tat", op: "insert", records: [{ InvocationTaskId: "invt-e2erfsh1", InvocationId: invocationId, InstanceId: "ins-e2erfsh1", TaskStatus: "FAILED" } as never] });
+        const r = await demo.cliAsync(["refresh", "--yes", "--diff"]);
+        const gate = r.stdout.slice(r.stdout.indexOf("TaskGate: (update)"));
+        assert.match(r.stdout, /~ pulumi-nodejs:dynamic\/taskgate:TaskGate: \(update\)\n\s+\[id=[^\]]+\]\n\s+\[urn=[^\]]+::migration-gate\]/);
+        assert.match(gate, /~ failedTaskCount *: 2 => 3/);
+        assert.match(gate, /~ summary *: \{[^}]*~ failed *: 2 => 3[^}]*~ total *: 200 => 201/s);
+        assert.equal((await named("migration-gate"))!.outputs!.summary.total, 201, "and records it");
+        const p = await demo.stack.preview({ color: "never", expectNoChanges: true });
+        assert.deepEqual(Object.keys(p.changeSummary), ["same"], "nothing left for the next up");
+    });
+
     it("one TaskGate stays under 16 KB of state", async () => {
         const gate = (await named("migration-gate"))!;
         const bytes = Buffer.byteLength(JSON.stringify(gate));

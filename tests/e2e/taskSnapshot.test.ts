@@ -1,7 +1,4 @@
 import { strict as assert } from "node:assert";
-import { execFile } from "node:child_process";
-import { promisify } from "node:util";
-import type { LocalWorkspace } from "@pulumi/pulumi/automation";
 import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import { openDemoStack, type DemoStack } from "../../scripts/demoStack";
 
@@ -20,15 +17,6 @@ describe("end to end: TaskSnapshot under the real Pulumi engine", function () {
     const exported = () => JSON.parse(demo.cli(["stack", "export"]));
     const named = (name: string): Res | undefined => ((exported().deployment.resources ?? []) as Res[]).find((r) => r.urn.endsWith(`::${name}`));
     const snapshot = () => named("nightly-audit")!;
-
-    /** The CLI on this stack, run asynchronously: the emulator it reads runs in this process. */
-    async function pulumi(args: string[]): Promise<{ stdout: string; seconds: number }> {
-        const ws = demo.stack.workspace as LocalWorkspace;
-        const t0 = performance.now();
-        const { stdout } = await promisify(execFile)(ws.pulumiCommand.command, [...args, "--stack", demo.stackName, "--non-interactive", "--color=never"],
-            { cwd: ws.workDir, env: { ...process.env, ...ws.envVars, PULUMI_HOME: ws.pulumiHome! }, maxBuffer: 64 << 20 });
-        return { stdout, seconds: (performance.now() - t0) / 1000 };
-    }
 
     before(async () => {
         demo = await openDemoStack(`snap${process.pid}`);
@@ -68,7 +56,7 @@ describe("end to end: TaskSnapshot under the real Pulumi engine", function () {
             { api: "tat", op: "update", ids: [changedId], patch: { TaskStatus: "FAILED", ErrorInfo: "disk full", TaskResult: { ExitCode: 2, Output: Buffer.from(`${CANARY}\n`).toString("base64") } } },
             { api: "tat", op: "insert", records: [{ InvocationTaskId: "invt-late0001", InvocationId: "inv-late0001", CommandId: "cmd-nightly1", InstanceId: "ins-late0001", TaskStatus: "RUNNING" } as never] },
         ]);
-        const { stdout, seconds } = await pulumi(["refresh", "--preview-only", "--diff"]);
+        const { stdout, seconds } = await demo.cliAsync(["refresh", "--preview-only", "--diff"]);
         console.log(`      refresh --preview-only of the demo stack: ${seconds.toFixed(1)} s`);
         const diff = section(stdout, "nightly-audit");
         assert.match(diff, /~ pulumi-nodejs:dynamic\/taskgate:TaskSnapshot: \(update\)/);
@@ -84,7 +72,7 @@ describe("end to end: TaskSnapshot under the real Pulumi engine", function () {
     });
 
     it("`pulumi refresh` shows the same diff and records the new list; the output is stored encrypted", async () => {
-        const { stdout, seconds } = await pulumi(["refresh", "--yes", "--diff"]);
+        const { stdout, seconds } = await demo.cliAsync(["refresh", "--yes", "--diff"]);
         console.log(`      refresh of the demo stack: ${seconds.toFixed(1)} s`);
         const diff = section(stdout, "nightly-audit");
         assert.match(diff, new RegExp(`~ ${changedId}: \\{[^}]*~ state *: "SUCCEEDED" => "FAILED"`, "s"));
@@ -105,7 +93,7 @@ describe("end to end: TaskSnapshot under the real Pulumi engine", function () {
         const p = await demo.stack.preview({ color: "never", expectNoChanges: true });
         assert.deepEqual(Object.keys(p.changeSummary), ["same"]);
         const readAt = snapshot().outputs!.readAt;
-        const { stdout } = await pulumi(["refresh", "--yes", "--diff"]);
+        const { stdout } = await demo.cliAsync(["refresh", "--yes", "--diff"]);
         assert.doesNotMatch(stdout, /TaskSnapshot: \(update\)/);
         assert.match(stdout, /Resources:\n\s+\d+ unchanged\n/, "nothing changed");
         assert.ok(snapshot().outputs!.readAt > readAt, "the read itself is still recorded (readAt)");
@@ -143,7 +131,7 @@ describe("end to end: TaskSnapshot under the real Pulumi engine", function () {
         const secrets = [EMULATOR_CREDENTIALS.tencent.secretKey, EMULATOR_CREDENTIALS.huawei.secretKey];
         await demo.stack.setConfig("demo:explicitCredentials", { value: "true" });
         await demo.stack.up({ color: "never" });
-        const { stdout } = await pulumi(["refresh", "--yes"]);
+        const { stdout } = await demo.cliAsync(["refresh", "--yes"]);
         assert.match(stdout, /Resources:/);
         const s = named("audit-snapshot")!;
         assert.ok(s.outputs!.credentials.ciphertext, "the credential recorded for refresh is encrypted");

@@ -198,5 +198,20 @@ describe("TaskGate provider against the emulator", function () {
             assert.equal(refreshed.props.summary.failed, 1);
             assert.equal(refreshed.props.inputsHash, updated.outs.inputsHash, "refresh does not make the inputs look changed");
         });
+
+        it("a refresh that judged the tasks differently is reported by the diff that follows, once, so the engine shows it", async () => {
+            ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-rfsh0001", InvocationId: "inv-rfsh0001", TaskStatus: "SUCCESS" }] });
+            const inputs = news({ source: { tatInvocationTasks: { invocationId: "inv-rfsh0001" } } });
+            const created = await gate.create(inputs);
+            // Nothing changed in the cloud: only checkedAt moves, and that is no change.
+            const same = await gate.read(created.id, created.outs);
+            assert.notEqual(same.props.checkedAt, undefined);
+            assert.deepEqual(gate.diff(created.id, same.props, inputs), { changes: false, replaces: [] });
+            ctx.emu.mutate({ api: "tat", op: "update", ids: ["invt-rfsh0001"], patch: { TaskStatus: "FAILED" } });
+            const changed = await gate.read(created.id, same.props);
+            assert.equal(changed.props.passed, false);
+            assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: true, replaces: [] });
+            assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: false, replaces: [] }, "reported once: a later up has nothing to do");
+        });
     });
 });
