@@ -1,12 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { TaskgateCloudError, TaskgateReadError, TaskgateValidationError } from "../provider/errors";
-import { GateFailedError, describeRequirements, resolveRequirements } from "../provider/gateRules";
-import { requirementsFor, sourceDefinition } from "../provider/sources";
+import { GateFailedError, describeRequirements, ResolvedRequirements, unitNoun } from "../provider/gateRules";
+import { judgeResult, requirementsFor, sourceDefinition } from "../provider/sources";
 import type { SettingsSources } from "../provider/settings";
 import type { TaskListResult, TaskState } from "../provider/types";
 import { renderHtmlReport } from "../report/htmlReport";
-import { check } from "../sdk/check";
 import { formatList, formatSummary } from "./format";
 import { commandHelp, rootHelp, sourceHelp } from "./help";
 import { Invocation, parseCommandLine, REQUIREMENT_KEYS, sourceOptions, UsageError } from "./options";
@@ -17,7 +16,7 @@ import { readStackConfig, StackConfigError } from "./stackConfig";
 /**
  * The commands: parse, validate everything that can be validated before any request, resolve the
  * settings (options, then `--stack` config, then environment), read with progress, print, and
- * judge by `--require` with the same `check()` a stack uses.
+ * judge by `--require` with the rules `check()` and `TaskGate` use.
  */
 
 /** Exit codes: the read passed (or nothing was required), a requirement failed, or an error. */
@@ -59,7 +58,7 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
     const def = sourceDefinition(inv.source.kind);
     // Everything that can be wrong with the input is found before the stack is read or a request sent.
     def.plan(inv.args);
-    if (inv.require) requirementsFor(inv.source.kind, inv.require);
+    const require = inv.require && requirementsFor(inv.source.kind, inv.require);
     if (inv.cwd !== undefined && inv.stack === undefined) throw new UsageError("--cwd is the Pulumi project folder for --stack; give --stack too", `${inv.command} ${inv.source.name}`);
     const sources: SettingsSources = {
         config: inv.stack === undefined ? () => undefined : await readStackConfig(inv.stack, path.resolve(io.cwd, inv.cwd ?? "."), io.env),
@@ -90,24 +89,22 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
         const format = inv.command === "list" ? formatList : formatSummary;
         io.stdout.write(format(inv.output, inv.source, def.traits, rows));
     }
-    return judge(inv, result, io);
+    return judge(inv, require, result, io);
 }
 
-/** Applies `--require` with `check()`: exit 1 and its message (reasons, failing tasks) when not met. */
-function judge(inv: Invocation, result: TaskListResult<{ state: TaskState }>, io: CliIo): number {
-    if (!inv.require) return EXIT.ok;
-    try {
-        check(result, inv.require);
-    } catch (e) {
-        if (!(e instanceof GateFailedError)) throw e;
-        io.stderr.write(`${e.message}\n`);
+/**
+ * Applies `--require` by the rules of `check()` and `TaskGate` (judgeResult): exit 1 with the
+ * gate's message (reasons, failing tasks) when not met.
+ */
+function judge(inv: Invocation, require: ResolvedRequirements | undefined, result: TaskListResult<{ state: TaskState }>, io: CliIo): number {
+    if (!require) return EXIT.ok;
+    const traits = sourceDefinition(inv.source.kind).traits;
+    const { verdict, failed } = judgeResult(inv.source.kind, result, require);
+    if (!verdict.passed) {
+        io.stderr.write(`${new GateFailedError(undefined, verdict, failed, require, traits).message}\n`);
         return EXIT.gateFailed;
     }
-    if (!inv.quiet) {
-        const traits = sourceDefinition(inv.source.kind).traits;
-        const unit = traits.hasTargets && result.summary.targets ? (traits.targetName ?? "targets") : "tasks";
-        io.stderr.write(`taskgate: passed: ${describeRequirements(resolveRequirements(inv.require), unit)}\n`);
-    }
+    if (!inv.quiet) io.stderr.write(`taskgate: passed: ${describeRequirements(require, unitNoun(verdict.tally, traits))}\n`);
     return EXIT.ok;
 }
 
