@@ -1,5 +1,6 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import * as path from "node:path";
+import { findOwnPackage } from "../provider/packageInfo";
 import { TaskgateCloudError, TaskgateReadError, TaskgateValidationError } from "../provider/errors";
 import { GateFailedError, describeRequirements, ResolvedRequirements, unitNoun } from "../provider/gateRules";
 import { judgeResult, requirementsFor, sourceDefinition } from "../provider/sources";
@@ -153,14 +154,7 @@ function cliWords(problem: string, names: Map<string, string>): string {
         .replace(/(?<![\w:])`?([a-z]+(?:[A-Z][a-z0-9]*)+)`?(?![\w:])/g, (m, word: string) => names.get(word) ?? m);
 }
 
-/** The version in package.json, found from here in both ts-node (cli/) and the build (dist/cli/). */
+/** The version in package.json (from cli/ under ts-node, and from dist/cli/ once built). */
 function packageVersion(): string {
-    for (let dir = __dirname; ; dir = path.dirname(dir)) {
-        const file = path.join(dir, "package.json");
-        if (existsSync(file)) {
-            const pkg = JSON.parse(readFileSync(file, "utf8")) as { name?: string; version?: string };
-            if (pkg.name === "pulumi-taskgate") return pkg.version ?? "unknown";
-        }
-        if (path.dirname(dir) === dir) return "unknown";
-    }
+    return findOwnPackage(__dirname)?.version ?? "unknown";
 }

@@ -4,18 +4,16 @@
  * used fully offline against a local file backend.
  */
 import { execFileSync } from "node:child_process";
-import * as fs from "node:fs";
 import * as path from "node:path";
+import { findOwnPackage } from "../provider/packageInfo";
 
 /** The repository root: the folder of this package's package.json (this file also runs from dist/). */
 export const REPO = findRepo(__dirname);
 
 function findRepo(from: string): string {
-    for (let dir = from; ; dir = path.dirname(dir)) {
-        const pkg = path.join(dir, "package.json");
-        if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, "utf8")).name === "pulumi-taskgate") return dir;
-        if (path.dirname(dir) === dir) throw new Error(`no pulumi-taskgate package.json above ${from}`);
-    }
+    const own = findOwnPackage(from);
+    if (!own) throw new Error(`no pulumi-taskgate package.json above ${from}`);
+    return own.dir;
 }
 
 /** Builds the engine if needed and returns its root (the folder holding `bin/pulumi`). */
