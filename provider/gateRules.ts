@@ -209,7 +209,8 @@ export interface Verdict {
     readonly tally: GateTally;
 }
 
-const pct = (x: number) => `${(Math.floor(x * 1000) / 10).toFixed(1)}%`;
+/** A ratio as a percentage with one decimal, rounded down: 99.96% must never read as 100.0%. */
+export const pct = (ratio: number): string => `${(Math.floor(ratio * 1000) / 10).toFixed(1)}%`;
 
 /**
  * Judges a tally. Rules that are easy to get wrong: an empty list never passes a gate that asks

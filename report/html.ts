@@ -1,3 +1,5 @@
+import { pct } from "../provider/gateRules";
+
 /**
  * Small, pure helpers for writing HTML as strings. Every piece of text that reaches the page goes
  * through {@link esc}: task ids, error messages and command output come from the machines the
@@ -27,9 +29,9 @@ export function num(n: number): string {
     return String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ",");
 }
 
-/** A share as a percentage with one decimal, rounded down as the gate's messages are (99.96% must not read 100.0%). */
-export function pct(part: number, whole: number): string {
-    return whole > 0 ? `${(Math.floor((part / whole) * 1000) / 10).toFixed(1)}%` : "0.0%";
+/** A share as a percentage, written as the gate's messages write it (see the gate rules' `pct`). */
+export function share(part: number, whole: number): string {
+    return whole > 0 ? pct(part / whole) : "0.0%";
 }
 
 /** `n noun` with the plural where needed: `1 task`, `3 tasks`. */

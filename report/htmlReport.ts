@@ -2,7 +2,7 @@ import { TaskgateValidationError } from "../provider/errors";
 import { describeRequirements, describeTally, FailedTask, GateRequirements, unitNoun, Verdict } from "../provider/gateRules";
 import { failingTasks, judgeResult, requirementsFor, SOURCE_KINDS, sourceDefinition, SourceKind, sourceKindOfResult } from "../provider/sources";
 import type { TaskListResult, TaskState, TaskSummary } from "../provider/types";
-import { clip, Column, esc, num, pct, plural, table, when } from "./html";
+import { clip, Column, esc, num, plural, share, table, when } from "./html";
 import { CSS, SEGMENT_STYLE } from "./style";
 import { addUnits, emptyUnits, FAILING_SEGMENTS, groupTargets, Segment, SEGMENTS, SourceView, sourceView, TargetGroup } from "./targetGroups";
 
@@ -157,7 +157,7 @@ function summarySection(kind: SourceKind, result: TaskListResult<{ state: TaskSt
         `<div class="card ${cls}"><span class="n">${num(n)}</span><span class="l">${labelHtml}</span>${share ? `<span class="p">${share}</span>` : ""}</div>`;
     const [one, many] = view.taskNoun;
     const cards = [card("total", `${esc(many)} read`, s.total),
-        ...summaryCounts(s, def.traits.reportsOutcome).map(([st, n]) => card(`c-${SEGMENT_STYLE[st].cls}`, `${swatch(st)}${esc(SEGMENT_STYLE[st].short)}`, n, `${pct(n, s.total)} of ${esc(many)}`))];
+        ...summaryCounts(s, def.traits.reportsOutcome).map(([st, n]) => card(`c-${SEGMENT_STYLE[st].cls}`, `${swatch(st)}${esc(SEGMENT_STYLE[st].short)}`, n, `${share(n, s.total)} of ${esc(many)}`))];
     const t = s.targets;
     const targets = t && def.traits.hasTargets
         ? `<p class="targets"><strong>${esc(def.traits.targetName ?? "targets")}:</strong> ${num(t.total)} in all · ${num(t.succeeded)} succeeded · ${num(t.failed)} failed · ${num(t.skipped)} skipped</p>`
@@ -187,7 +187,7 @@ function bar(units: Readonly<Record<Segment, number>>, total: number, unit: stri
     const present = SEGMENTS.filter((s) => units[s] > 0);
     const words = present.map((s) => `${num(units[s])} ${SEGMENT_STYLE[s].word}`).join(", ");
     const segs = present.map((s) => {
-        const title = `${SEGMENT_STYLE[s].word}: ${num(units[s])} of ${num(total)} ${unit} (${pct(units[s], total)})`;
+        const title = `${SEGMENT_STYLE[s].word}: ${num(units[s])} of ${num(total)} ${unit} (${share(units[s], total)})`;
         return `<span class="seg s-${SEGMENT_STYLE[s].cls}" style="width:${((units[s] / total) * 100).toFixed(4)}%" data-state="${s}" data-count="${units[s]}" title="${esc(title)}"></span>`;
     }).join("");
     return `<div class="bar ${cls}" role="img" data-total="${total}" aria-label="${esc(`${name}: ${total === 0 ? `no ${unit}` : `${num(total)} ${unit}, ${words}`}`)}">${segs}</div>`;
