@@ -106,6 +106,9 @@ const ENDPOINT: Setting = { arg: "endpoint", config: "taskgate:endpoint", env: "
 /** The names of every credential setting, for redaction and for marking secrets. */
 export const SECRET_ARG_NAMES: readonly string[] = ["secretKey", "securityToken", "authToken"];
 
+/** Every credential setting, key ids included: what a report or a command line never shows or takes as an option. */
+export const CREDENTIAL_ARG_NAMES: readonly string[] = ["secretId", "accessKey", ...SECRET_ARG_NAMES];
+
 function pick(args: Record<string, unknown>, s: Setting, src: SettingsSources, secret: boolean): string | undefined {
     const fromArgs = args[s.arg];
     if (fromArgs !== undefined && fromArgs !== null) {

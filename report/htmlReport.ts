@@ -1,5 +1,6 @@
 import { TaskgateValidationError } from "../provider/errors";
 import { describeRequirements, describeTally, FailedTask, GateRequirements, unitNoun, Verdict } from "../provider/gateRules";
+import { CREDENTIAL_ARG_NAMES } from "../provider/settings";
 import { failingTasks, judgeResult, requirementsFor, SOURCE_KINDS, sourceDefinition, SourceKind, sourceKindOfResult } from "../provider/sources";
 import type { TaskListResult, TaskState, TaskSummary } from "../provider/types";
 import { clip, Column, esc, num, plural, share, table, when } from "./html";
@@ -34,7 +35,7 @@ export const REPORT_LIMITS = {
  * tokens, and the endpoint (a URL may carry a password). Region and project id are not secret
  * and say where the tasks ran.
  */
-const CONNECTION_KEYS: ReadonlySet<string> = new Set(["secretId", "secretKey", "securityToken", "accessKey", "authToken", "endpoint"]);
+const CONNECTION_KEYS: ReadonlySet<string> = new Set([...CREDENTIAL_ARG_NAMES, "endpoint"]);
 
 const CLOUD_NAMES = { tencentcloud: "Tencent Cloud", huaweicloud: "Huawei Cloud" } as const;
 

@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { COMMANDS, validOptionNames } from "../../cli/options";
 import { CLI_SOURCES, CONNECTION_OPTIONS } from "../../cli/sources";
-import { SECRET_ARG_NAMES } from "../../provider/settings";
+import { CREDENTIAL_ARG_NAMES } from "../../provider/settings";
 import { SOURCES } from "../../provider/sources";
 import { CLI, cleanEnv, requireBuild, ROOT, runCli } from "./helpers";
 
@@ -59,7 +59,7 @@ describe("cli: --help and --version", function () {
     });
 
     it("offers every arg of every data source as an option, except credentials (env or --stack only)", () => {
-        const credentials = new Set([...SECRET_ARG_NAMES, "secretId", "accessKey"]);
+        const credentials = new Set(CREDENTIAL_ARG_NAMES);
         for (const s of CLI_SOURCES) {
             const def = SOURCES[s.kind];
             const offered = [...s.filters, ...CONNECTION_OPTIONS[def.cloud]].map((f) => f.arg).sort();
