@@ -1,5 +1,6 @@
 import type { GateSourceTraits } from "../provider/gateRules";
-import { TASK_STATES, TaskListResult, TaskState, TaskSummary } from "../provider/types";
+import { countOf } from "../provider/summary";
+import { TASK_STATES, TaskListResult } from "../provider/types";
 import type { Format } from "./options";
 import type { AnyCliSource, Column } from "./sources";
 
@@ -79,19 +80,13 @@ export function formatList(format: Format, source: AnyCliSource, traits: GateSou
     return format === "table" ? `${body}${countsLine(traits, result)}\n` : body;
 }
 
-/** The summary field counting each state. */
-const SUMMARY_FIELD: Readonly<Record<TaskState, keyof TaskSummary>> = {
-    PENDING: "pending", RUNNING: "running", SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "cancelled",
-    TIMED_OUT: "timedOut", FINISHED: "finished", UNKNOWN: "unknown",
-};
-
 /** `taskgate summary`: counts by state, then targets where the API reports them. */
 export function formatSummary(format: Format, source: AnyCliSource, traits: GateSourceTraits, result: Result): string {
     const s = result.summary;
     if (format === "json") {
         return `${JSON.stringify({ source: source.name, id: result.id, totalCount: result.totalCount, summary: s, requestIds: result.requestIds }, null, 2)}\n`;
     }
-    const rows: unknown[][] = TASK_STATES.map((state) => [state, s[SUMMARY_FIELD[state]] as number]);
+    const rows: unknown[][] = TASK_STATES.map((state) => [state, countOf(s, state)]);
     rows.push(["TOTAL", s.total]);
     const t = s.targets;
     if (format === "csv") {

@@ -1,5 +1,16 @@
 import type { TargetSummary, TaskState, TaskSummary } from "./types";
 
+/** The summary field that counts each state. */
+const COUNT_FIELD: Readonly<Record<TaskState, keyof TaskSummary>> = {
+    PENDING: "pending", RUNNING: "running", SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "cancelled",
+    TIMED_OUT: "timedOut", FINISHED: "finished", UNKNOWN: "unknown",
+};
+
+/** How many tasks of a summary are in `state`. */
+export function countOf(summary: TaskSummary, state: TaskState): number {
+    return summary[COUNT_FIELD[state]] as number;
+}
+
 /** What {@link summarize} needs of a record. */
 export interface Summarizable {
     readonly state: TaskState;

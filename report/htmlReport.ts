@@ -1,6 +1,7 @@
 import { TaskgateValidationError } from "../provider/errors";
 import { describeRequirements, describeTally, FailedTask, GateRequirements, unitNoun, Verdict } from "../provider/gateRules";
 import { CREDENTIAL_ARG_NAMES } from "../provider/settings";
+import { countOf } from "../provider/summary";
 import { failingTasks, judgeResult, requirementsFor, SOURCE_KINDS, sourceDefinition, SourceKind, sourceKindOfResult } from "../provider/sources";
 import type { TaskListResult, TaskState, TaskSummary } from "../provider/types";
 import { clip, Column, esc, num, plural, share, table, when } from "./html";
@@ -144,8 +145,8 @@ const stateChip = (s: Segment) => `<span class="state">${swatch(s)}${esc(s)}</sp
 
 /** Summary counts, per state, as the summary holds them (and always succeeded and failed, where a source reports outcomes). */
 function summaryCounts(s: TaskSummary, reportsOutcome: boolean): Array<[Segment, number]> {
-    const counts: Array<[Segment, number]> = [["SUCCEEDED", s.succeeded], ["FINISHED", s.finished], ["RUNNING", s.running], ["PENDING", s.pending],
-        ["CANCELLED", s.cancelled], ["TIMED_OUT", s.timedOut], ["FAILED", s.failed], ["UNKNOWN", s.unknown]];
+    const order: TaskState[] = ["SUCCEEDED", "FINISHED", "RUNNING", "PENDING", "CANCELLED", "TIMED_OUT", "FAILED", "UNKNOWN"];
+    const counts = order.map((st): [Segment, number] => [st, countOf(s, st)]);
     const always = new Set<Segment>(reportsOutcome ? ["SUCCEEDED", "FAILED"] : ["FINISHED"]);
     return counts.filter(([st, n]) => n > 0 || always.has(st));
 }
