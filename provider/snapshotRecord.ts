@@ -51,7 +51,6 @@ export interface SnapshotTask {
 
 /** How a snapshot reads and records one source's records (`targets` come from the source's registry entry). */
 interface Compactor<T> {
-    readonly id: (t: T) => string;
     readonly task: (t: T) => Omit<SnapshotTask, "targets">;
     /** Command output, for sources that report one (TAT output, CPH execute_msg). */
     readonly output?: (t: T) => string | undefined;
@@ -64,7 +63,6 @@ type RecordOf<K extends SourceKind> = Parameters<(typeof SOURCES)[K]["failedTask
 
 const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
     tatInvocationTasks: {
-        id: (t) => t.invocationTaskId,
         task: (t) => ({
             state: t.state, status: t.taskStatus, target: t.instanceId, command: t.commandId, commandName: t.commandName,
             invocationId: t.invocationId, createdTime: t.createdTime, startTime: t.startTime, endTime: t.endTime,
@@ -74,18 +72,15 @@ const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
         outputArg: { name: "hideOutput", value: false },
     },
     mpsTasks: {
-        id: (t) => t.taskId,
         task: (t) => ({ state: t.state, status: t.status, command: t.taskType, createdTime: t.createTime, startTime: t.beginProcessTime, endTime: t.finishTime }),
     },
     bmCmdTasks: {
-        id: (t) => t.taskId,
         task: (t) => ({
             state: t.state, status: t.status === undefined ? undefined : String(t.status), command: t.cmdId, commandName: t.alias,
             startTime: t.runBeginTime, endTime: t.runEndTime,
         }),
     },
     cphJobs: {
-        id: (t) => t.jobId,
         task: (t) => ({
             state: t.state, status: t.status === undefined ? undefined : String(t.status), target: t.phoneId ?? t.serverId ?? t.encodeServerId,
             startTime: t.beginTime, endTime: t.endTime, errorCode: t.errorCode, errorMessage: t.errorMsg,
@@ -93,7 +88,6 @@ const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
         output: (t) => t.executeMsg,
     },
     workspaceScriptTasks: {
-        id: (t) => t.id,
         task: (t) => ({
             state: t.state, status: t.status, target: t.desktopPoolId ?? t.desktopPoolName,
             command: joined(t.scripts.map((s) => s.id)), commandName: joined(t.scripts.map((s) => s.name), ", ") ?? t.commandType,
@@ -109,6 +103,12 @@ function compactor(kind: SourceKind): Compactor<{ state: TaskState }> {
 function joined(values: ReadonlyArray<string | undefined>, sep = ","): string | undefined {
     const present = values.filter((v): v is string => !!v);
     return present.length ? present.join(sep) : undefined;
+}
+
+/** One record as a snapshot records it (and a report lists it): status, target, command, times, outcome. */
+export function taskRecord(kind: SourceKind, t: { state: TaskState }): SnapshotTask {
+    const task = compactor(kind).task(t);
+    return withoutUndefined({ ...task, targets: sourceDefinition(kind).targets?.(t), errorMessage: cut(task.errorMessage, SNAPSHOT_LIMITS.errorMessageChars) });
 }
 
 /** Default and bounds of `maxTasks` and `maxOutputChars`. */
@@ -194,19 +194,18 @@ export interface SnapshotRecord {
  */
 export function snapshotRecord(kind: SourceKind, list: ReadonlyArray<{ state: TaskState }>, settings: SnapshotSettings): SnapshotRecord {
     const c = compactor(kind);
-    const targetsOf = sourceDefinition(kind).targets;
+    const idOf = sourceDefinition(kind).idOf;
     let kept = list;
     if (list.length > settings.maxTasks) {
         const failing = new Set(failingTasks(kind, list).map((t) => t.id));
-        const isFailing = (t: { state: TaskState }) => failing.has(c.id(t));
+        const isFailing = (t: { state: TaskState }) => failing.has(idOf(t));
         kept = [...list.filter(isFailing), ...list.filter((t) => !isFailing(t))].slice(0, settings.maxTasks);
     }
     const tasks: Record<string, SnapshotTask> = {};
     const outputs: Record<string, string> = {};
     for (const t of kept) {
-        const id = c.id(t);
-        const task = c.task(t);
-        tasks[id] = withoutUndefined({ ...task, targets: targetsOf?.(t), errorMessage: cut(task.errorMessage, SNAPSHOT_LIMITS.errorMessageChars) });
+        const id = idOf(t);
+        tasks[id] = taskRecord(kind, t);
         const output = settings.includeOutput ? c.output?.(t) : undefined;
         if (output) outputs[id] = tail(output, settings.maxOutputChars);
     }

@@ -1,6 +1,7 @@
 import { TaskgateValidationError } from "../provider/errors";
 import { describeRequirements, describeTally, FailedTask, GateRequirements, unitNoun, Verdict } from "../provider/gateRules";
 import { CREDENTIAL_ARG_NAMES } from "../provider/settings";
+import { taskRecord } from "../provider/snapshotRecord";
 import { countOf } from "../provider/summary";
 import { failingTasks, judgeResult, requirementsFor, SOURCE_KINDS, sourceDefinition, SourceKind, sourceKindOfResult } from "../provider/sources";
 import type { TaskListResult, TaskState, TaskSummary } from "../provider/types";
@@ -247,7 +248,11 @@ function allTasksSection(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskSta
     if (tasks.length === 0) return "";
     const view = sourceView(kind);
     const shown = tasks.slice(0, REPORT_LIMITS.taskRows);
-    const rows = shown.map((t) => [esc(view.id(t)), esc(view.group(t).label), stateChip(t.state), esc(view.rawStatus(t) ?? "–"), esc(when(view.started(t))), esc(when(view.ended(t)))]);
+    const idOf = sourceDefinition(kind).idOf;
+    const rows = shown.map((t) => {
+        const r = taskRecord(kind, t);
+        return [esc(idOf(t)), esc(view.group(t).label), stateChip(t.state), esc(r.status ?? "–"), esc(when(r.startTime)), esc(when(r.endTime))];
+    });
     const more = tasks.length - shown.length;
     const [one, many] = view.taskNoun;
     const columns: Column[] = [[one[0].toUpperCase() + one.slice(1), "id"], [view.groupNoun[0]], ["State"], ["Raw status", "id"], ["Started"], ["Ended"]];

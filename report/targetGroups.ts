@@ -41,11 +41,6 @@ export interface SourceView<T> {
     readonly group: (t: T) => { key: string; label: string };
     /** What the task adds to its group's bar, by segment. */
     readonly units: (t: T) => Units;
-    readonly id: (t: T) => string;
-    /** The status as the API sent it. */
-    readonly rawStatus: (t: T) => string | number | undefined;
-    readonly started: (t: T) => string | undefined;
-    readonly ended: (t: T) => string | undefined;
 }
 
 /** The record type of a source, read off its definition. */
@@ -86,13 +81,11 @@ export const VIEWS: { readonly [K in SourceKind]: SourceView<RecordOf<K>> } = {
         taskNoun: ["task", "tasks"], groupNoun: ["instance", "instances"], unit: "tasks",
         group: (t: TatInvocationTask) => ({ key: t.instanceId ?? "", label: t.instanceId ?? "(no instance)" }),
         units: oneUnit,
-        id: (t) => t.invocationTaskId, rawStatus: (t) => t.taskStatus, started: (t) => t.startTime, ended: (t) => t.endTime,
     },
     mpsTasks: {
         taskNoun: ["task", "tasks"], groupNoun: ["task type", "task types"], unit: "tasks",
         group: (t: MpsTask) => ({ key: t.taskType ?? "", label: t.taskType ?? "(no task type)" }),
         units: oneUnit,
-        id: (t) => t.taskId, rawStatus: (t) => t.status, started: (t) => t.beginProcessTime, ended: (t) => t.finishTime,
     },
     bmCmdTasks: {
         taskNoun: ["task", "tasks"], groupNoun: ["task", "tasks"], unit: "machines",
@@ -104,7 +97,6 @@ export const VIEWS: { readonly [K in SourceKind]: SourceView<RecordOf<K>> } = {
             const restState: Segment = UNFINISHED.has(t.state) || t.state === "UNKNOWN" ? t.state : "FINISHED";
             return targetUnits(t.state, { SUCCEEDED: t.successCount, FAILED: t.failureCount, [restState]: rest }, false);
         },
-        id: (t) => t.taskId, rawStatus: (t) => t.status, started: (t) => t.runBeginTime, ended: (t) => t.runEndTime,
     },
     cphJobs: {
         taskNoun: ["job", "jobs"], groupNoun: ["server", "servers"], unit: "jobs",
@@ -113,7 +105,6 @@ export const VIEWS: { readonly [K in SourceKind]: SourceView<RecordOf<K>> } = {
             return server ? { key: `server:${server}`, label: server } : { key: `phone:${j.phoneId ?? ""}`, label: `phone ${j.phoneId ?? "(none)"}` };
         },
         units: oneUnit,
-        id: (j) => j.jobId, rawStatus: (j) => j.status, started: (j) => j.beginTime, ended: (j) => j.endTime,
     },
     workspaceScriptTasks: {
         taskNoun: ["task", "tasks"], groupNoun: ["task", "tasks"], unit: "desktops",
@@ -124,7 +115,6 @@ export const VIEWS: { readonly [K in SourceKind]: SourceView<RecordOf<K>> } = {
         },
         // While a task runs the API reports the desktops done so far, not how many are left.
         units: (t) => targetUnits(t.state, { SUCCEEDED: t.successNum, FAILED: t.failedNum, SKIPPED: t.skipNum }, true),
-        id: (t) => t.id, rawStatus: (t) => t.status, started: (t) => t.startTime, ended: (t) => t.endTime,
     },
 };
 

@@ -171,6 +171,9 @@ const API3_ORDER_FIELD: Readonly<Record<string, string>> = {
     runBeginTime: "RunBeginTime", runEndTime: "RunEndTime", instanceCount: "InstanceCount", successCount: "SuccessCount", failureCount: "FailureCount",
 };
 
+/** The id that tells one record apart (paging de-duplicates by it). */
+export const bmTaskId = (t: BmCmdTask): string => t.taskId;
+
 /** Reads every Bare Metal script task (or the first `maxResults`). */
 export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<BmCmdTasksResult> {
     const q = planBmQuery(args);
@@ -191,7 +194,7 @@ export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSour
         what: `BM ${operation}`,
         pageSize: BM_PAGE_SIZE,
         maxResults: q.maxResults,
-        idOf: (t: BmCmdTask) => t.taskId,
+        idOf: bmTaskId,
         fetch: (offset, limit) => fetchPage(ctx, `BM ${operation} offset ${offset}`,
             (timeoutMs) => call(offset, limit, timeoutMs), (body, requestId) => parseBmPage(q.api, body, requestId)),
     });

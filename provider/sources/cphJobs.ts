@@ -117,13 +117,16 @@ export function parseCphPage(body: unknown, requestId?: string): Page<CphJob> {
     };
 }
 
+/** The id that tells one record apart (paging de-duplicates by it). */
+export const cphJobId = (j: CphJob): string => j.jobId;
+
 /** Reads every job of the given request ids (or the first `maxResults`). */
 export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, options?: ReadOptions): Promise<CphJobsResult> {
     const q = planCphQuery(args);
     const conn = resolveHuawei(args, sources, "cph");
     const transport = huawei(conn, "cph");
     const ctx = createReadContext("cph", `${conn.projectId}|${conn.baseUrl}`, options);
-    const idOf = (j: CphJob) => j.jobId;
+    const idOf = cphJobId;
     const batches = chunk(q.requestIds, CPH_LIMITS.requestIdsPerCall);
     const list = await readQueries(ctx, batches, idOf, q.maxResults, (batch) => readUntilShortPage(ctx, {
         what: `CPH ${OPERATION}`,

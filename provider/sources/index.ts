@@ -3,11 +3,11 @@ import { evaluate, resolveRequirements, tally, validateGateSettings, type Failed
 import type { ReadOptions } from "../paging";
 import { resolveHuawei, resolveTencent, SettingsSources } from "../settings";
 import type { CloudName, TargetSummary, TaskListResult, TaskState } from "../types";
-import { BM_ARGS, bmFailedTask, BmCmdTask, bmTargets, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
-import { CPH_ARGS, cphFailedTask, CphJob, CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
-import { MPS_ARGS, MpsTask, mpsFailedTask, MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
-import { planTatQuery, TAT_ARGS, readTatInvocationTasks, TatInvocationTask, TatInvocationTasksArgs, tatFailedTask } from "./tatInvocationTasks";
-import { planWorkspaceQuery, WORKSPACE_ARGS, readWorkspaceScriptTasks, workspaceFailedTask, WorkspaceScriptTask, WorkspaceScriptTasksArgs, workspaceTargets } from "./workspaceScriptTasks";
+import { BM_ARGS, bmTaskId, bmFailedTask, BmCmdTask, bmTargets, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
+import { CPH_ARGS, cphJobId, cphFailedTask, CphJob, CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
+import { MPS_ARGS, mpsTaskId, MpsTask, mpsFailedTask, MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
+import { planTatQuery, TAT_ARGS, tatTaskId, readTatInvocationTasks, TatInvocationTask, TatInvocationTasksArgs, tatFailedTask } from "./tatInvocationTasks";
+import { planWorkspaceQuery, WORKSPACE_ARGS, workspaceTaskId, readWorkspaceScriptTasks, workspaceFailedTask, WorkspaceScriptTask, WorkspaceScriptTasksArgs, workspaceTargets } from "./workspaceScriptTasks";
 
 /**
  * The five sources as data: what gates, `check()` and the CLI need to read any of them and judge
@@ -16,6 +16,8 @@ import { planWorkspaceQuery, WORKSPACE_ARGS, readWorkspaceScriptTasks, workspace
 export interface SourceDefinition<A, T> {
     readonly cloud: CloudName;
     readonly traits: GateSourceTraits;
+    /** The id of a record. */
+    readonly idOf: (t: T) => string;
     /** Every arg the source accepts, connection settings included. */
     readonly args: readonly string[];
     /** Validates the query args (no I/O); throws a TaskgateValidationError. */
@@ -37,24 +39,24 @@ function define<A, T>(d: SourceDefinition<A, T>): SourceDefinition<A, T> {
 export const SOURCES = {
     tatInvocationTasks: define<TatInvocationTasksArgs, TatInvocationTask>({
         cloud: "tencentcloud", traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
-        args: TAT_ARGS, plan: planTatQuery, connection: (a, s) => resolveTencent(a, s, true), read: readTatInvocationTasks, failedTask: tatFailedTask, idPrefixes: ["tat"],
+        args: TAT_ARGS, idOf: tatTaskId, plan: planTatQuery, connection: (a, s) => resolveTencent(a, s, true), read: readTatInvocationTasks, failedTask: tatFailedTask, idPrefixes: ["tat"],
     }),
     mpsTasks: define<MpsTasksArgs, MpsTask>({
         cloud: "tencentcloud", traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
-        args: MPS_ARGS, plan: planMpsQuery, connection: (a, s) => resolveTencent(a, s, false), read: readMpsTasks, failedTask: mpsFailedTask, idPrefixes: ["mps"],
+        args: MPS_ARGS, idOf: mpsTaskId, plan: planMpsQuery, connection: (a, s) => resolveTencent(a, s, false), read: readMpsTasks, failedTask: mpsFailedTask, idPrefixes: ["mps"],
     }),
     bmCmdTasks: define<BmCmdTasksArgs, BmCmdTask>({
         cloud: "tencentcloud", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", reportsOutcome: true },
-        args: BM_ARGS, plan: planBmQuery, connection: (a, s) => resolveTencent(a, s, true), read: readBmCmdTasks, failedTask: bmFailedTask,
+        args: BM_ARGS, idOf: bmTaskId, plan: planBmQuery, connection: (a, s) => resolveTencent(a, s, true), read: readBmCmdTasks, failedTask: bmFailedTask,
         targets: bmTargets, idPrefixes: ["bm", "bmLegacy"],
     }),
     cphJobs: define<CphJobsArgs, CphJob>({
         cloud: "huaweicloud", traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
-        args: CPH_ARGS, plan: planCphQuery, connection: (a, s) => resolveHuawei(a, s, "cph"), read: readCphJobs, failedTask: cphFailedTask, idPrefixes: ["cph"],
+        args: CPH_ARGS, idOf: cphJobId, plan: planCphQuery, connection: (a, s) => resolveHuawei(a, s, "cph"), read: readCphJobs, failedTask: cphFailedTask, idPrefixes: ["cph"],
     }),
     workspaceScriptTasks: define<WorkspaceScriptTasksArgs, WorkspaceScriptTask>({
         cloud: "huaweicloud", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", reportsOutcome: true },
-        args: WORKSPACE_ARGS, plan: planWorkspaceQuery, connection: (a, s) => resolveHuawei(a, s, "workspace"), read: readWorkspaceScriptTasks, failedTask: workspaceFailedTask,
+        args: WORKSPACE_ARGS, idOf: workspaceTaskId, plan: planWorkspaceQuery, connection: (a, s) => resolveHuawei(a, s, "workspace"), read: readWorkspaceScriptTasks, failedTask: workspaceFailedTask,
         targets: workspaceTargets, idPrefixes: ["workspace"],
     }),
 };

@@ -108,13 +108,16 @@ export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: strin
     return { items, total, nextToken: str(b?.ScrollToken) };
 }
 
+/** The id that tells one record apart (paging de-duplicates by it). */
+export const mpsTaskId = (t: MpsTask): string => t.taskId;
+
 /** Reads every MPS task of the given statuses (or the first `maxResults`). */
 export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<MpsTasksResult> {
     const q = planMpsQuery(args);
     const conn = resolveTencent(args, sources, false);
     const transport = tencentApi3(conn, "mps");
     const ctx = createReadContext("mps", `${conn.secretId}|${conn.region ?? ""}`, options);
-    const idOf = (t: MpsTask) => t.taskId;
+    const idOf = mpsTaskId;
     // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
     // both miss a task that leaves one list before its scroll gets there and enters another behind
     // that one's scroll. Read one after another in that order, a task that leaves a list enters one

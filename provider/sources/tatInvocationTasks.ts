@@ -239,6 +239,9 @@ export function parseTatPage(body: unknown, hideOutput: boolean, requestId?: str
     return { items, total };
 }
 
+/** The id that tells one record apart (paging de-duplicates by it). */
+export const tatTaskId = (t: TatInvocationTask): string => t.invocationTaskId;
+
 /**
  * Reads every TAT invocation task matching the args (or the first `maxResults`).
  * @param sources where settings come from besides the args (stack config, environment)
@@ -248,7 +251,7 @@ export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sourc
     const conn = resolveTencent(args, sources, true);
     const transport = tencentApi3(conn, "tat");
     const ctx = createReadContext("tat", `${conn.secretId}|${conn.region}`, options);
-    const idOf = (t: TatInvocationTask) => t.invocationTaskId;
+    const idOf = tatTaskId;
     const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (req) => readOffsetPaged(ctx, {
         what: `TAT ${OPERATION}`,
         pageSize: TAT_LIMITS.pageSize,

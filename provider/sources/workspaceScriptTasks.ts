@@ -155,13 +155,16 @@ export function parseWorkspacePage(body: unknown, requestId?: string): Page<Work
     };
 }
 
+/** The id that tells one record apart (paging de-duplicates by it). */
+export const workspaceTaskId = (t: WorkspaceScriptTask): string => t.id;
+
 /** Reads every script execution task matching the filters (or the first `maxResults`). */
 export async function readWorkspaceScriptTasks(args: WorkspaceScriptTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<WorkspaceScriptTasksResult> {
     const q = planWorkspaceQuery(args);
     const conn = resolveHuawei(args, sources, "workspace");
     const transport = huawei(conn, "workspace");
     const ctx = createReadContext("workspace", `${conn.projectId}|${conn.baseUrl}`, options);
-    const idOf = (t: WorkspaceScriptTask) => t.id;
+    const idOf = workspaceTaskId;
     const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (query) => readOffsetPaged(ctx, {
         what: `Workspace ${OPERATION}`,
         pageSize: WORKSPACE_LIMITS.pageSize,

@@ -2,7 +2,7 @@ import { strict as assert } from "node:assert";
 import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import { TaskgateValidationError } from "../../provider/errors";
 import { GateFailedError, GateRequirements } from "../../provider/gateRules";
-import { failingTasks, SOURCE_KINDS, SOURCES } from "../../provider/sources";
+import { failingTasks, SOURCE_KINDS, SOURCES, sourceDefinition } from "../../provider/sources";
 import { esc } from "../../report/html";
 import { REPORT_LIMITS, renderHtmlReport } from "../../report/htmlReport";
 import { FAILING_SEGMENTS, groupTargets, SEGMENTS, sourceView } from "../../report/targetGroups";
@@ -48,7 +48,7 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
                 assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'/);
                 for (const f of failingTasks(kind, r.result.tasks)) assert.ok(html.includes(`<td class="id">${esc(f.id)}</td>`), `${kind}: failing task ${f.id} listed`);
                 for (const t of r.result.tasks) {
-                    assert.ok(html.includes(esc(view.id(t))), `${kind}: task ${view.id(t)} in the full table`);
+                    assert.ok(html.includes(esc(sourceDefinition(kind).idOf(t))), `${kind}: task ${sourceDefinition(kind).idOf(t)} in the full table`);
                     assert.ok(html.includes(esc(view.group(t).label)), `${kind}: group ${view.group(t).label} drawn`);
                 }
                 // Every bar's segments add up to its total and to 100% of its width.
