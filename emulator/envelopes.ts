@@ -15,6 +15,8 @@ export interface EmuResponse {
   code: string;
   /** Fault `slowBody`: trickle the body over this many ms instead of writing it at once. */
   dripMs?: number;
+  /** Fault `hugeBody`: stream a generated body of this size instead of `body`. */
+  huge?: { bytes: number; chunked: boolean; gzip: boolean };
 }
 
 /** Renders results and errors the way one cloud does. */

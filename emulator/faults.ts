@@ -20,6 +20,9 @@ export interface FiredFault {
   status?: number;
   delayMs?: number;
   count?: number;
+  bytes?: number;
+  chunked?: boolean;
+  gzip?: boolean;
   mutation?: FaultRule["mutation"];
 }
 
@@ -40,6 +43,7 @@ export function validateFaultRule(rule: FaultRule): void {
   }
   if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error("fault delayMs must be >= 0");
   if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 1)) throw new Error("fault count must be an integer >= 1");
+  if (rule.bytes !== undefined && !(Number.isSafeInteger(rule.bytes) && rule.bytes >= 0)) throw new Error("fault bytes must be a whole number >= 0");
   if (rule.kind === "mutate" && (rule.mutation === undefined || rule.mutation === null || typeof rule.mutation !== "object")) {
     throw new Error("a mutate fault needs a mutation (or a list of them)");
   }
@@ -68,6 +72,9 @@ export class FaultPlan {
       status: rule.status,
       delayMs: rule.delayMs,
       count: rule.count,
+      bytes: rule.bytes,
+      chunked: rule.chunked,
+      gzip: rule.gzip,
       mutation: rule.mutation === undefined ? undefined : structuredClone(rule.mutation),
       seen: 0,
       fired: 0,
@@ -85,7 +92,7 @@ export class FaultPlan {
   list(): FaultState[] {
     return this.rules.map(({ predicate: _p, ...state }) => {
       const out: FaultState = { ...state };
-      for (const k of ["count", "mutation"] as const) if (out[k] === undefined) delete out[k];
+      for (const k of ["count", "bytes", "chunked", "gzip", "mutation"] as const) if (out[k] === undefined) delete out[k];
       return out;
     });
   }
@@ -99,7 +106,8 @@ export class FaultPlan {
       rule.seen++;
       if (rule.seen <= rule.skip) continue;
       rule.fired++;
-      return { id: rule.id, kind: rule.kind, status: rule.status, delayMs: rule.delayMs, count: rule.count, mutation: rule.mutation };
+      const { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation } = rule;
+      return { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation };
     }
     return undefined;
   }

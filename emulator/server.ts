@@ -21,6 +21,8 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { Writable } from "node:stream";
+import { createGzip, type Gzip } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { performance } from "node:perf_hooks";
 import { handleAdmin } from "./admin";
@@ -439,6 +441,7 @@ class EmulatorServer implements Emulator {
       const api = prepared.api;
       if (api) await this.delay(api);
       if (response.dripMs !== undefined) await this.drip(res, response, response.dripMs);
+      else if (response.huge) await this.stream(res, response.huge);
       else write(res, response);
       entry.status = response.status;
       entry.code = response.code;
@@ -521,6 +524,8 @@ class EmulatorServer implements Emulator {
         return json("");
       case "slowBody":
         return { ...normal(), dripMs: fault.delayMs ?? 30_000 };
+      case "hugeBody":
+        return { ...json(""), huge: { bytes: fault.bytes ?? 2 ** 31, chunked: fault.chunked === true || fault.gzip === true, gzip: fault.gzip === true } };
       case "duplicate":
       case "mutate":
         // Both change what the handler sees (a page moved back, a changed store), not the answer's form.
@@ -564,6 +569,51 @@ class EmulatorServer implements Emulator {
       res.on("close", finish);
       this.holds.add(finish);
       timer = setTimeout(tick, tickMs);
+    });
+  }
+
+  /**
+   * Writes a 200 JSON answer of `bytes` bytes made up on the fly (`{"padding":"aaa...a"}`), at the
+   * pace the client reads it, gzipped if asked: what a proxy gone wrong or a runaway output could
+   * send. Stops when the client goes away (or close()); never holds more than a chunk.
+   */
+  private stream(res: ServerResponse, huge: NonNullable<EmuResponse["huge"]>): Promise<void> {
+    if (res.destroyed || res.headersSent) return Promise.resolve();
+    const head = Buffer.from('{"padding":"');
+    const tail = Buffer.from('"}');
+    const filler = Buffer.alloc(64 * 1024, "a");
+    const headers: Record<string, string | number> = { "Content-Type": "application/json" };
+    if (!huge.chunked) headers["Content-Length"] = huge.bytes;
+    if (huge.gzip) headers["Content-Encoding"] = "gzip";
+    res.writeHead(200, headers);
+    const out: Writable = huge.gzip ? createGzip() : res;
+    if (huge.gzip) (out as Gzip).pipe(res);
+    return new Promise((resolve) => {
+      let left = huge.bytes;
+      let done = false;
+      const finish = () => {
+        if (done) return;
+        done = true;
+        res.off("close", finish);
+        this.holds.delete(finish);
+        if (huge.gzip) (out as Gzip).destroy();
+        resolve();
+      };
+      const pump = () => {
+        while (!done && !res.destroyed) {
+          if (left <= 0) {
+            out.end();
+            return finish();
+          }
+          const piece = left === huge.bytes ? head : left <= tail.length ? tail.subarray(tail.length - left) : filler.subarray(0, Math.min(filler.length, left - tail.length));
+          left -= piece.length;
+          if (!out.write(piece)) return void out.once("drain", pump);
+        }
+        finish();
+      };
+      res.on("close", finish);
+      this.holds.add(finish);
+      pump();
     });
   }
 

@@ -343,6 +343,7 @@ export type FaultKind =
   | "wrongContentType"
   | "empty"
   | "slowBody"
+  | "hugeBody"
   | "duplicate"
   | "mutate";
 
@@ -358,6 +359,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "wrongContentType",
   "empty",
   "slowBody",
+  "hugeBody",
   "duplicate",
   "mutate",
 ];
@@ -388,6 +390,15 @@ export interface FaultRule {
   delayMs?: number;
   /** duplicate: how many records of the previous page the page repeats at its start (default 1). */
   count?: number;
+  /**
+   * hugeBody: a 200 answer of this many bytes (default 2 GiB), streamed from a generator, never held in
+   * memory: a JSON object whose one string field never seems to end.
+   */
+  bytes?: number;
+  /** hugeBody: send no Content-Length (chunked), so the client learns the size only as it streams. */
+  chunked?: boolean;
+  /** hugeBody: gzip the body (chunked, `Content-Encoding: gzip`): `bytes` is the size it inflates to. */
+  gzip?: boolean;
   /** mutate: the store change applied when the rule fires, before the request is answered normally. */
   mutation?: Mutation | Mutation[];
 }
@@ -403,6 +414,9 @@ export interface FaultState {
   status?: number;
   delayMs?: number;
   count?: number;
+  bytes?: number;
+  chunked?: boolean;
+  gzip?: boolean;
   mutation?: Mutation | Mutation[];
   /** Matching requests seen (skipped ones included). */
   seen: number;
