@@ -119,3 +119,12 @@ export class TaskgateReadError extends Error {
 export function malformedResponse(cloud: CloudName, api: ApiName, operation: string, detail: string, requestId?: string): TaskgateCloudError {
     return new TaskgateCloudError({ cloud, api, operation, code: "MalformedResponse", message: detail, requestId, kind: "transient" });
 }
+
+/**
+ * An attempt that got no complete answer in its time: retried, since a slow moment of the network or
+ * the cloud is the likely cause. The time is given in seconds, as a person reads it.
+ */
+export function requestTimedOut(cloud: CloudName, api: ApiName, operation: string, timeoutMs: number): TaskgateCloudError {
+    const secs = timeoutMs < 10_000 ? (Math.round(timeoutMs / 100) / 10).toString() : String(Math.round(timeoutMs / 1000));
+    return new TaskgateCloudError({ cloud, api, operation, code: "Timeout", message: `no complete answer within ${secs} s`, kind: "transient" });
+}

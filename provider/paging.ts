@@ -1,5 +1,7 @@
+import { withWireWatch, type WireWatch } from "./clouds/wire";
 import { TaskgateCloudError, TaskgateReadError } from "./errors";
-import { spacerFor, RequestSpacer } from "./rateLimit";
+import { spacerFor, RequestSlot, RequestSpacer } from "./rateLimit";
+import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, maxResponseBytesSetting, type SettingsSources } from "./settings";
 import { DEFAULT_RETRY, RetryContext, RetryPolicy, withRetry, sleep } from "./retry";
 import { ApiName, Logger, silentLogger } from "./types";
 
@@ -19,6 +21,13 @@ export interface ReadOptions {
     log?: Logger;
     /** Source of jitter, for tests. */
     random?: () => number;
+    /** The largest answer one request may bring, in bytes (after decompression). A larger one is cut off
+     * while it streams and fails the read, unretried. Default: the `taskgate:maxResponseBytes` stack
+     * config, the `TASKGATE_MAX_RESPONSE_BYTES` environment variable, else 32 MiB. */
+    maxResponseBytes?: number;
+    /** How long a request may go unanswered before the read logs what it is waiting for, and again while the
+     * silence lasts. Default 10 s ({@link WAIT_NOTICE_MS}). */
+    waitNoticeMs?: number;
     /** Called after each page: records read so far and the total the API reported (summed over the read's
      * queries; undefined where none is reported, as CPH). For progress display only: a re-read counts again. */
     onPage?: (read: number, total?: number) => void;
@@ -30,22 +39,38 @@ export interface ReadContext extends RetryContext {
     readonly concurrency: number;
     readonly requestTimeoutMs: number;
     readonly maxRereads: number;
+    readonly maxResponseBytes: number;
+    readonly waitNoticeMs: number;
     /** Appended to as responses arrive; the read's own list, never shared. */
     readonly requestIds: string[];
     /** Set by the first request that fails for good: requests still waiting are not sent. */
     failure?: Error;
     /** Progress of the read, kept only when {@link ReadOptions.onPage} asks for it. */
     readonly progress?: { readonly onPage: (read: number, total?: number) => void; read: number; total?: number };
+    /** When the read last said it was still waiting for an answer (see {@link WAIT_NOTICE_MS}). */
+    lastWaitNotice: number;
 }
 
 export const DEFAULT_TIMEOUT_SECONDS = 300;
 
+export { DEFAULT_MAX_RESPONSE_BYTES };
+
+/**
+ * After this long without an answer a read says what it is waiting for, and again as long as the
+ * silence lasts, so a hanging endpoint never leaves `pulumi up` or the command line mute until a
+ * timeout (30 s per request by default).
+ */
+export const WAIT_NOTICE_MS = 10_000;
+
 /**
  * Creates the context of one read.
  * @param scope what the cloud counts a rate limit against (account and region), never a secret.
+ * @param sources where read settings the options leave out come from (`taskgate:maxResponseBytes`).
  */
-export function createReadContext(api: ApiName, scope: string, o: ReadOptions = {}): ReadContext {
+export function createReadContext(api: ApiName, scope: string, o: ReadOptions = {}, sources?: SettingsSources): ReadContext {
     const timeoutSeconds = o.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
+    const maxResponseBytes = o.maxResponseBytes ?? (sources && maxResponseBytesSetting(sources)) ?? DEFAULT_MAX_RESPONSE_BYTES;
+    checkMaxResponseBytes("maxResponseBytes", maxResponseBytes);
     return {
         policy: { ...DEFAULT_RETRY, ...o.retry },
         deadline: performance.now() + timeoutSeconds * 1000,
@@ -55,8 +80,11 @@ export function createReadContext(api: ApiName, scope: string, o: ReadOptions = 
         concurrency: Math.max(1, Math.floor(o.concurrency ?? 8)),
         requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
         maxRereads: o.maxRereads ?? 4,
+        maxResponseBytes,
+        waitNoticeMs: o.waitNoticeMs ?? WAIT_NOTICE_MS,
         requestIds: [],
         progress: o.onPage && { onPage: o.onPage, read: 0 },
+        lastWaitNotice: -Infinity,
     };
 }
 
@@ -81,12 +109,16 @@ export interface CallResult<B> {
  */
 export async function request<B>(ctx: ReadContext, what: string, send: (timeoutMs: number) => Promise<CallResult<B>>): Promise<CallResult<B>> {
     try {
-        return await withRetry(what, ctx, async () => {
-            await ctx.spacer.acquire();
-            // Another page of this read already failed for good: that error is the read's answer,
-            // and sending more requests (or retrying them) would only add load.
-            if (ctx.failure) throw new ReadAborted(ctx.failure);
-            return sendOnce(ctx, what, send);
+        return await withRetry(what, ctx, async (attempt) => {
+            const slot = await ctx.spacer.acquire();
+            try {
+                // Another page of this read already failed for good: that error is the read's answer,
+                // and sending more requests (or retrying them) would only add load.
+                if (ctx.failure) throw new ReadAborted(ctx.failure);
+                return await sendOnce(ctx, what, attempt, slot, send);
+            } finally {
+                slot.done();
+            }
         });
     } catch (e) {
         if (e instanceof ReadAborted) throw e.failure;
@@ -102,17 +134,47 @@ class ReadAborted extends Error {
     }
 }
 
-async function sendOnce<B>(ctx: ReadContext, what: string, send: (timeoutMs: number) => Promise<CallResult<B>>): Promise<CallResult<B>> {
+async function sendOnce<B>(ctx: ReadContext, what: string, attempt: number, slot: RequestSlot,
+    send: (timeoutMs: number) => Promise<CallResult<B>>): Promise<CallResult<B>> {
     const left = ctx.deadline - performance.now();
     if (left <= 0) throw new TaskgateReadError(`taskgate: ${what} was not sent: the read's deadline passed`);
+    const watch: WireWatch = { maxResponseBytes: ctx.maxResponseBytes, onSent: (at) => slot.sent(at), onAnswered: (at) => slot.answered(at) };
+    const started = performance.now();
+    const notice = setInterval(() => {
+        const now = performance.now();
+        if (now - ctx.lastWaitNotice < ctx.waitNoticeMs * 0.9) return; // pages in flight together say it once
+        ctx.lastWaitNotice = now;
+        ctx.log.warn(`taskgate: ${what}: waiting for ${watch.host ?? "the cloud"} (attempt ${attempt} of ${ctx.policy.maxAttempts}), no answer for ${secondsText(now - started)}`);
+    }, ctx.waitNoticeMs);
     try {
-        const r = await send(Math.max(1, Math.min(ctx.requestTimeoutMs, left)));
+        const r = await withWireWatch(watch, () => send(Math.max(1, Math.round(Math.min(ctx.requestTimeoutMs, left)))));
         if (r.requestId) ctx.requestIds.push(r.requestId);
         return r;
     } catch (e) {
-        if (e instanceof TaskgateCloudError && e.requestId) ctx.requestIds.push(e.requestId);
+        if (watch.tooLarge) throw answerTooLarge(what, watch.tooLarge, ctx.maxResponseBytes);
+        if (e instanceof TaskgateCloudError) {
+            if (e.requestId) ctx.requestIds.push(e.requestId);
+            if (e.kind === "throttled") ctx.spacer.throttled();
+        }
         throw e;
+    } finally {
+        clearInterval(notice);
     }
+}
+
+/** A duration as a person reads it: whole seconds, tenths below ten seconds. */
+const secondsText = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 0 ? 0 : 1)} MiB`;
+
+/**
+ * An answer over the cap: never retried, since the same query brings the same answer, and never read
+ * whole, since one such answer could exhaust the process's memory.
+ */
+function answerTooLarge(what: string, seen: NonNullable<WireWatch["tooLarge"]>, cap: number): TaskgateReadError {
+    const size = seen.declared ? `declared ${seen.bytes} bytes (${mib(seen.bytes)})` : `passed ${cap} bytes and was cut off after ${seen.bytes}`;
+    return new TaskgateReadError(`taskgate: ${what}: the answer ${size}, over the cap of ${mib(cap)} per answer; `
+        + "narrow the query (fewer ids, hideOutput, maxResults) or raise maxResponseBytes");
 }
 
 /** One page as the sources hand it to the pagers: records already mapped. */

@@ -1,4 +1,5 @@
 import { TaskgateValidationError } from "./errors";
+import { redactUrl } from "./redact";
 
 /**
  * Connection settings for Tencent Cloud, accepted by every Tencent data source and gate.
@@ -165,17 +166,12 @@ export function parseEndpoint(field: string, value: string): Endpoint {
     try {
         u = new URL(value);
     } catch {
-        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL such as http://127.0.0.1:4566", safeRender(withoutUserInfo(value)));
+        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL such as http://127.0.0.1:4566", safeRender(redactUrl(value)));
     }
     if ((u.protocol !== "http:" && u.protocol !== "https:") || (u.pathname !== "/" && u.pathname !== "") || u.search || u.hash || u.username || u.password) {
-        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL with no path, query or user info, such as http://127.0.0.1:4566", safeRender(withoutUserInfo(value)));
+        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL with no path, query or user info, such as http://127.0.0.1:4566", safeRender(redactUrl(value)));
     }
     return { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : undefined };
-}
-
-/** A URL for an error message: user info (`user:password@`) is a credential, never shown. */
-function withoutUserInfo(value: string): string {
-    return value.replace(/^((?:[a-z][a-z0-9+.-]*:)?\/*)[^/?#]*@/i, "$1<user info>@");
 }
 
 function resolveEndpoint(args: Record<string, unknown>, src: SettingsSources): Endpoint | undefined {
@@ -243,4 +239,25 @@ export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, 
         baseUrl = `https://${service}.${region}.myhuaweicloud.com`;
     }
     return { auth, projectId, region, baseUrl };
+}
+
+/** 32 MiB: a full page of 100 TAT tasks with their output is under 3 MiB, so this leaves ten times that. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+
+const MAX_RESPONSE_BYTES: Setting = { arg: "maxResponseBytes", config: "taskgate:maxResponseBytes", env: "TASKGATE_MAX_RESPONSE_BYTES" };
+
+/** Checks a cap on the size of one answer: whole bytes, at least 1 KiB. */
+export function checkMaxResponseBytes(field: string, value: number): number {
+    if (!Number.isSafeInteger(value) || value < 1024) {
+        throw new TaskgateValidationError(field, `must be a whole number of bytes from 1024 up (default ${DEFAULT_MAX_RESPONSE_BYTES}, 32 MiB)`, safeRender(value));
+    }
+    return value;
+}
+
+/** The cap on one answer's size from the stack config (`taskgate:maxResponseBytes`) or the environment, if set. */
+export function maxResponseBytesSetting(src: SettingsSources): number | undefined {
+    const fromConfig = src.config(MAX_RESPONSE_BYTES.config);
+    const [field, raw] = fromConfig ? [MAX_RESPONSE_BYTES.config, fromConfig] : [MAX_RESPONSE_BYTES.env, src.env[MAX_RESPONSE_BYTES.env]];
+    if (raw === undefined || raw === "") return undefined;
+    return checkMaxResponseBytes(field, /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN);
 }

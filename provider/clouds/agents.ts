@@ -2,7 +2,8 @@ import * as dns from "node:dns";
 import * as http from "node:http";
 import * as https from "node:https";
 import * as net from "node:net";
-import type { Endpoint } from "../settings";
+import { endpointOrigin, type Endpoint } from "../settings";
+import { watchRequest } from "./wire";
 
 /**
  * HTTP agents for every cloud call. Passing an explicit agent matters twice over: the Tencent SDK
@@ -39,9 +40,24 @@ export function agentFor(protocol: "http:" | "https:", override?: Endpoint): htt
         const options: http.AgentOptions & { lookup?: net.LookupFunction } = { keepAlive: true, maxSockets: 64 };
         if (target) options.lookup = lookupTo(target);
         agent = protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
+        watchRequestsOf(agent, override ? endpointOrigin(override) : undefined);
         agents.set(key, agent);
     }
     return agent;
+}
+
+/**
+ * Every request an agent is given is watched for the attempt that sends it ({@link watchRequest}):
+ * its wire time and the size of its answer. `addRequest` is where node's ClientRequest hands itself
+ * to its agent, whichever client library built it.
+ */
+function watchRequestsOf(agent: http.Agent, origin: string | undefined): void {
+    const a = agent as http.Agent & { addRequest(req: http.ClientRequest, options: unknown): void };
+    const addRequest = a.addRequest;
+    a.addRequest = function (req: http.ClientRequest, options: unknown) {
+        watchRequest(req, origin ?? `${req.protocol}//${String(req.getHeader("host") ?? req.host)}`);
+        return addRequest.call(this, req, options);
+    };
 }
 
 /**
@@ -50,9 +66,4 @@ export function agentFor(protocol: "http:" | "https:", override?: Endpoint): htt
  */
 export function virtualHost(cloudHost: string, override?: Endpoint): string {
     return override?.port ? `${cloudHost}:${override.port}` : cloudHost;
-}
-
-/** Removes query strings from URLs in a message: legacy Tencent URLs carry the signature. */
-export function redactUrls(message: string): string {
-    return message.replace(/(https?:\/\/[^\s?"']+)\?[^\s"']*/g, "$1?<redacted>");
 }

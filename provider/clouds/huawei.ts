@@ -1,8 +1,9 @@
-import { ErrorKind, TaskgateCloudError } from "../errors";
+import { ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
 import type { CallResult } from "../paging";
 import { parseEndpoint, ResolvedHuawei } from "../settings";
 import type { ApiName } from "../types";
-import { agentFor, redactUrls } from "./agents";
+import { redactUrlsIn } from "../redact";
+import { agentFor } from "./agents";
 
 /**
  * Huawei Cloud calls go through `@huaweicloud/huaweicloud-sdk-core`: its AK/SK signer
@@ -91,7 +92,7 @@ export function huawei(conn: ResolvedHuawei, api: ApiName): HuaweiTransport {
                 });
             } catch (e) {
                 if (abort.signal.aborted) {
-                    throw new TaskgateCloudError({ cloud: "huaweicloud", api, operation, code: "Timeout", message: `no complete answer within ${timeoutMs} ms`, kind: "transient" });
+                    throw requestTimedOut("huaweicloud", api, operation, timeoutMs);
                 }
                 throw toCloudError(api, operation, e);
             } finally {
@@ -128,7 +129,7 @@ function toCloudError(api: ApiName, operation: string, e: unknown): TaskgateClou
         // Not a service response (those always carry errorMsg): a fault inside the SDK, which
         // retrying would only repeat.
         const text = e instanceof Error ? e.message : String(e);
-        return new TaskgateCloudError({ cloud: "huaweicloud", api, operation, code: "SdkError", message: redactUrls(text), kind: "client" });
+        return new TaskgateCloudError({ cloud: "huaweicloud", api, operation, code: "SdkError", message: redactUrlsIn(text), kind: "client" });
     }
     const status = typeof err?.httpStatusCode === "number" ? err.httpStatusCode : undefined;
     const code = typeof err?.errorCode === "string" && err.errorCode ? err.errorCode : undefined;
@@ -140,7 +141,7 @@ function toCloudError(api: ApiName, operation: string, e: unknown): TaskgateClou
         const bytes = Buffer.byteLength(rawMessage) - Buffer.byteLength(notJson[0]) - 1;
         return new TaskgateCloudError({ cloud: "huaweicloud", api, operation, code: "MalformedResponse", message: `the response is not JSON (${bytes} bytes)`, kind: "transient" });
     }
-    const message = redactUrls(rawMessage);
+    const message = redactUrlsIn(rawMessage);
     const requestId = typeof err?.requestId === "string" && err.requestId ? err.requestId : undefined;
     const fallback = status === undefined ? (/timeout/i.test(message) ? "Timeout" : "NetworkError") : "HttpError";
     return new TaskgateCloudError({

@@ -1,8 +1,9 @@
-import { ErrorKind, TaskgateCloudError } from "../errors";
+import { ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
 import type { CallResult } from "../paging";
 import type { ResolvedTencent } from "../settings";
 import type { ApiName } from "../types";
-import { agentFor, redactUrls, virtualHost } from "./agents";
+import { redactUrlsIn } from "../redact";
+import { agentFor, virtualHost } from "./agents";
 
 /** The Tencent Cloud API 3.0 services taskgate reads, with their versions and SDK clients. */
 const SERVICES = {
@@ -23,37 +24,40 @@ interface SdkClient {
 }
 
 /**
- * A transport for one service. The SDK client is built per call because its timeout lives in
- * the shared profile, which concurrent pages must not race on; building one costs microseconds.
- * Only the one service's client module is loaded (importing the whole SDK costs ~0.25 s).
+ * A transport for one service. Only the one service's client module is loaded (importing the
+ * whole SDK costs ~0.25 s).
  */
 export function tencentApi3(conn: ResolvedTencent, service: TencentService): TencentApi3Transport {
     const svc = SERVICES[service];
     const Client = svc.load();
     const override = conn.endpoint;
     const protocol = override?.protocol ?? "https:";
-    const httpProfile = {
-        endpoint: virtualHost(`${service}.tencentcloudapi.com`, override),
-        protocol: `${protocol}//`,
-        reqMethod: "POST",
-        agent: agentFor(protocol, override),
-    };
+    const client: SdkClient = new Client({
+        credential: { secretId: conn.secretId, secretKey: conn.secretKey, token: conn.securityToken },
+        region: conn.region,
+        profile: {
+            httpProfile: {
+                endpoint: virtualHost(`${service}.tencentcloudapi.com`, override),
+                protocol: `${protocol}//`,
+                reqMethod: "POST",
+                agent: agentFor(protocol, override),
+                // No timeout of the SDK's own (0 turns node-fetch's off): it would bound the wait for
+                // the headers and, again, the wait for the body, and node-fetch leaves that second timer
+                // running after a body fails, holding the process open for it. One timer of ours over
+                // the whole exchange keeps an answer that trickles in within the attempt's time.
+                reqTimeout: 0,
+            },
+        },
+    });
     return {
         async call<B>(action: string, params: Record<string, unknown>, timeoutMs: number): Promise<CallResult<B>> {
-            const client: SdkClient = new Client({
-                credential: { secretId: conn.secretId, secretKey: conn.secretKey, token: conn.securityToken },
-                region: conn.region,
-                profile: { httpProfile: { ...httpProfile, reqTimeout: timeoutMs / 1000 } },
-            });
-            // The SDK's reqTimeout bounds the wait for the headers and, again, the wait for the body:
-            // one timer over both keeps an answer that trickles in within the attempt's time.
             const abort = new AbortController();
             const timer = setTimeout(() => abort.abort(), timeoutMs);
             let response: Record<string, unknown>;
             try {
                 response = await client.request(action, params, { signal: abort.signal });
             } catch (e) {
-                if (abort.signal.aborted) throw timeoutError(svc.api, action, timeoutMs);
+                if (abort.signal.aborted) throw requestTimedOut("tencentcloud", svc.api, action, timeoutMs);
                 throw toCloudError(svc.api, action, e);
             } finally {
                 clearTimeout(timer);
@@ -65,10 +69,6 @@ export function tencentApi3(conn: ResolvedTencent, service: TencentService): Ten
             return { body: response as B, requestId };
         },
     };
-}
-
-function timeoutError(api: ApiName, operation: string, timeoutMs: number): TaskgateCloudError {
-    return new TaskgateCloudError({ cloud: "tencentcloud", api, operation, code: "Timeout", message: `no complete answer within ${timeoutMs} ms`, kind: "transient" });
 }
 
 function malformed(api: ApiName, operation: string, message: string, requestId?: string): TaskgateCloudError {
@@ -90,7 +90,7 @@ export function classifyTencentCode(code: string): ErrorKind {
  */
 function toCloudError(api: ApiName, operation: string, e: unknown): TaskgateCloudError {
     const err = e as { code?: unknown; httpCode?: unknown; requestId?: unknown; message?: unknown; name?: unknown; type?: unknown };
-    const message = redactUrls(typeof err?.message === "string" ? err.message : String(e));
+    const message = redactUrlsIn(typeof err?.message === "string" ? err.message : String(e));
     const requestId = typeof err?.requestId === "string" && err.requestId ? err.requestId : undefined;
     const base = { cloud: "tencentcloud" as const, api, operation, requestId };
     if (typeof err?.code === "string" && err.code) {

@@ -1,11 +1,12 @@
 import { createHmac, randomInt } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
-import { ErrorKind, TaskgateCloudError } from "../errors";
+import { ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
 import type { CallResult } from "../paging";
 import type { ResolvedTencent } from "../settings";
 import type { ApiName } from "../types";
-import { agentFor, redactUrls, virtualHost } from "./agents";
+import { redactUrlsIn } from "../redact";
+import { agentFor, virtualHost } from "./agents";
 
 /**
  * Tencent Cloud's legacy API 2.0 (`https://<product>.api.qcloud.com/v2/index.php`), signed with
@@ -76,7 +77,7 @@ export function tencentLegacy(conn: ResolvedTencent, product: string, api: ApiNa
             function send(operation: string): Promise<CallResult<unknown>> {
                 return new Promise((resolve, reject) => {
                     const fail = (code: string, message: string, kind: ErrorKind, httpStatus?: number) =>
-                        reject(new TaskgateCloudError({ cloud: "tencentcloud", api, operation, code, message: redactUrls(message), kind, httpStatus }));
+                        reject(new TaskgateCloudError({ cloud: "tencentcloud", api, operation, code, message: redactUrlsIn(message), kind, httpStatus }));
                     const req = (protocol === "https:" ? https : http).request({
                         host: connectHost, port, path: `${path}?${query}`, method: "GET", agent,
                         headers: { Host: host, Accept: "application/json" },
@@ -115,7 +116,7 @@ export function tencentLegacy(conn: ResolvedTencent, product: string, api: ApiNa
                     // A wall-clock limit on the whole exchange: a socket idle timeout would never fire
                     // on an answer that trickles in.
                     const timer = setTimeout(() => {
-                        fail("Timeout", `no complete answer within ${timeoutMs} ms`, "transient");
+                        reject(requestTimedOut("tencentcloud", api, operation, timeoutMs));
                         req.destroy();
                     }, timeoutMs);
                     req.on("close", () => clearTimeout(timer));

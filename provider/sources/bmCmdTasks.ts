@@ -179,7 +179,7 @@ export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSour
     const q = planBmQuery(args);
     const conn = resolveTencent(args, sources, true);
     const { api: apiName, operation } = SHAPES[q.api];
-    const ctx = createReadContext(apiName, `${conn.secretId}|${conn.region}`, options);
+    const ctx = createReadContext(apiName, `${conn.secretId}|${conn.region}`, options, sources);
     let call: (offset: number, limit: number, timeoutMs: number) => Promise<CallResult<unknown>>;
     if (q.api === "legacy") {
         const transport = tencentLegacy(conn, "bm", "bmLegacy", q.signatureMethod);

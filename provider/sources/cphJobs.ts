@@ -125,7 +125,7 @@ export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, o
     const q = planCphQuery(args);
     const conn = resolveHuawei(args, sources, "cph");
     const transport = huawei(conn, "cph");
-    const ctx = createReadContext("cph", `${conn.projectId}|${conn.baseUrl}`, options);
+    const ctx = createReadContext("cph", `${conn.projectId}|${conn.baseUrl}`, options, sources);
     const idOf = cphJobId;
     const batches = chunk(q.requestIds, CPH_LIMITS.requestIdsPerCall);
     const list = await readQueries(ctx, batches, idOf, q.maxResults, (batch) => readUntilShortPage(ctx, {

@@ -116,7 +116,7 @@ export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources,
     const q = planMpsQuery(args);
     const conn = resolveTencent(args, sources, false);
     const transport = tencentApi3(conn, "mps");
-    const ctx = createReadContext("mps", `${conn.secretId}|${conn.region ?? ""}`, options);
+    const ctx = createReadContext("mps", `${conn.secretId}|${conn.region ?? ""}`, options, sources);
     const idOf = mpsTaskId;
     // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
     // both miss a task that leaves one list before its scroll gets there and enters another behind

@@ -250,7 +250,7 @@ export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sourc
     const q = planTatQuery(args);
     const conn = resolveTencent(args, sources, true);
     const transport = tencentApi3(conn, "tat");
-    const ctx = createReadContext("tat", `${conn.secretId}|${conn.region}`, options);
+    const ctx = createReadContext("tat", `${conn.secretId}|${conn.region}`, options, sources);
     const idOf = tatTaskId;
     const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (req) => readOffsetPaged(ctx, {
         what: `TAT ${OPERATION}`,

@@ -163,7 +163,7 @@ export async function readWorkspaceScriptTasks(args: WorkspaceScriptTasksArgs, s
     const q = planWorkspaceQuery(args);
     const conn = resolveHuawei(args, sources, "workspace");
     const transport = huawei(conn, "workspace");
-    const ctx = createReadContext("workspace", `${conn.projectId}|${conn.baseUrl}`, options);
+    const ctx = createReadContext("workspace", `${conn.projectId}|${conn.baseUrl}`, options, sources);
     const idOf = workspaceTaskId;
     const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (query) => readOffsetPaged(ctx, {
         what: `Workspace ${OPERATION}`,

@@ -1,31 +1,193 @@
 import { strict as assert } from "node:assert";
 import { TaskgateCloudError } from "../../provider/errors";
-import { configureRateLimits, DEFAULT_RATE_LIMITS, RequestSpacer, spacerFor } from "../../provider/rateLimit";
+import { configureRateLimits, DEFAULT_RATE_LIMITS, RequestSlot, RequestSpacer, SpacerClock, spacerFor } from "../../provider/rateLimit";
 import { backoffMs, DEFAULT_RETRY } from "../../provider/retry";
 
-describe("rate limiting", () => {
-    it("never starts more than the limit in any window plus its guard, bursting up to the limit", async () => {
-        const spacer = new RequestSpacer({ requests: 10, perMs: 200 }, 0.1);
+/**
+ * A clock driven by hand: timers fire only when the test advances time, so what the spacer does is
+ * the same on an idle laptop and on a CI machine at full load.
+ */
+class FakeClock implements SpacerClock {
+    private t = 0;
+    private timers: Array<{ at: number; fn: () => void; id: number }> = [];
+    private nextId = 1;
+    now(): number {
+        return this.t;
+    }
+    setTimeout(fn: () => void, ms: number): unknown {
+        const id = this.nextId++;
+        this.timers.push({ at: this.t + ms, fn, id });
+        return id;
+    }
+    clearTimeout(handle: unknown): void {
+        this.timers = this.timers.filter((x) => x.id !== handle);
+    }
+    /** Moves time forward to `to`, firing due timers in order, letting promise callbacks run in between. */
+    async advanceTo(to: number): Promise<void> {
+        for (;;) {
+            await flush();
+            const due = this.timers.filter((x) => x.at <= to).sort((a, b) => a.at - b.at)[0];
+            if (!due) break;
+            this.timers = this.timers.filter((x) => x !== due);
+            this.t = Math.max(this.t, due.at);
+            due.fn();
+        }
+        this.t = to;
+        await flush();
+    }
+}
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+/** Requests that ask for slots at once; each resolves with its slot and the fake time it got it. */
+function ask(spacer: RequestSpacer, clock: FakeClock, n: number): Array<{ slot?: RequestSlot; at?: number }> {
+    return Array.from({ length: n }, () => {
+        const got: { slot?: RequestSlot; at?: number } = {};
+        void spacer.acquire().then((slot) => Object.assign(got, { slot, at: clock.now() }));
+        return got;
+    });
+}
+
+describe("rate limiting (RequestSpacer, on a hand-driven clock)", () => {
+    const limit = { requests: 10, perMs: 1000 };
+
+    it("lets a burst of the limit go at once, then frees each place one window (plus guard) after the cloud can have counted it", async () => {
+        const clock = new FakeClock();
+        const spacer = new RequestSpacer(limit, 0.1, clock);
+        const reqs = ask(spacer, clock, 12);
+        await clock.advanceTo(0);
+        assert.equal(reqs.filter((r) => r.slot).length, 10, "the first 10 go at once");
+        // Each leaves at once and is answered 50 ms later: the shortest round trip is 50 ms, so the
+        // cloud counted it by 50 - 50 = 0 ms at the latest; the place frees at 0 + 1100.
+        for (const r of reqs.slice(0, 10)) r.slot!.sent(0);
+        await clock.advanceTo(50);
+        for (const r of reqs.slice(0, 10)) {
+            r.slot!.answered(50);
+            r.slot!.done();
+        }
+        await clock.advanceTo(1099);
+        assert.equal(reqs.filter((r) => r.slot).length, 10, "no 11th start within the window and its guard");
+        await clock.advanceTo(1100);
+        assert.deepEqual(reqs.slice(10).map((r) => r.at), [1100, 1100]);
+        assert.equal(spacer.stats.busiestWindow, 10);
+    });
+
+    it("holds a released request's place while it waits for the socket, however long the event loop is busy", async () => {
+        const clock = new FakeClock();
+        const spacer = new RequestSpacer(limit, 0.1, clock);
+        const reqs = ask(spacer, clock, 11);
+        await clock.advanceTo(5000);
+        assert.equal(reqs.filter((r) => r.slot).length, 10, "ten released at 0 and not yet on the wire hold every place, for 5 s");
+        reqs[0].slot!.sent(5000);
+        reqs[0].slot!.answered(5000);
+        reqs[0].slot!.done();
+        await clock.advanceTo(10_000);
+        assert.equal(reqs[10].at, 6100, "the 11th goes one window (and guard) after the first of them reached the cloud");
+    });
+
+    it("counts a request the cloud answered late as counted late: a stalled cloud (or an emulator on a busy event loop) cannot bunch two windows", async () => {
+        const clock = new FakeClock();
+        const spacer = new RequestSpacer({ requests: 2, perMs: 1000 }, 0.1, clock);
+        const first = ask(spacer, clock, 2);
+        await clock.advanceTo(0);
+        // A fast request teaches the shortest round trip (10 ms).
+        first[0].slot!.sent(0);
+        first[0].slot!.answered(10);
+        first[0].slot!.done();
+        // The other leaves at 0 but its answer comes 400 ms later: the cloud may have counted it as late as 390.
+        first[1].slot!.sent(0);
+        const next = ask(spacer, clock, 2);
+        await clock.advanceTo(400);
+        first[1].slot!.answered(400);
+        first[1].slot!.done();
+        await clock.advanceTo(5000);
+        assert.deepEqual(next.map((r) => r.at), [1100, 1490], "one window after 0 and after 390, not both at 1100");
+    });
+
+    it("keeps the client's own count within the limit on a random schedule of sends, answers and failures", async () => {
+        let seed = 7;
+        const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const clock = new FakeClock();
+        const spacer = new RequestSpacer(limit, 0.1, clock);
+        const reqs = ask(spacer, clock, 200);
+        const plans = new Map<RequestSlot, { wireAt: number; answerAt: number; fail: boolean; sent?: boolean }>();
+        const planned = new Set<RequestSlot>();
         const starts: number[] = [];
-        const t0 = performance.now();
-        await Promise.all(Array.from({ length: 35 }, async () => {
-            await spacer.acquire();
-            starts.push(performance.now() - t0);
-        }));
+        for (let t = 0; t < 600_000 && starts.length < 200; t += 1 + Math.floor(random() * 40)) {
+            await clock.advanceTo(t);
+            for (const r of reqs) {
+                if (!r.slot || planned.has(r.slot)) continue;
+                planned.add(r.slot);
+                // One in five waits on the socket for up to 300 ms; round trips of 5 to 600 ms; one in ten fails unanswered.
+                const wireAt = t + (random() < 0.2 ? Math.floor(random() * 300) : 0);
+                plans.set(r.slot, { wireAt, answerAt: wireAt + 5 + Math.floor(random() * 595), fail: random() < 0.1 });
+            }
+            for (const [slot, p] of plans) {
+                if (!p.sent && p.wireAt <= t) {
+                    p.sent = true;
+                    slot.sent(p.wireAt);
+                    starts.push(p.wireAt);
+                }
+                if (p.answerAt <= t) {
+                    if (!p.fail) slot.answered(p.answerAt);
+                    slot.done();
+                    plans.delete(slot);
+                }
+            }
+        }
+        assert.equal(starts.length, 200, "every request got a slot and went out");
         starts.sort((a, b) => a - b);
-        // Any 11 consecutive starts span at least the window plus the 10% guard (220 ms).
-        for (let i = 10; i < starts.length; i++) assert.ok(starts[i] - starts[i - 10] >= 219, `11 starts within ${starts[i] - starts[i - 10]} ms`);
-        // The first 10 go at once: the limit allows a burst, so the first page's round trip is not paid again.
-        assert.ok(starts[9] < 20, `first burst took ${starts[9]} ms`);
-        // 35 requests need 3 more windows after the first burst, and not much more.
-        assert.ok(starts[34] >= 3 * 220 - 1 && starts[34] < 3 * 220 + 100, `last start at ${starts[34]} ms`);
+        for (let i = limit.requests; i < starts.length; i++) {
+            assert.ok(starts[i] - starts[i - limit.requests] >= limit.perMs, `11 wire starts within ${starts[i] - starts[i - limit.requests]} ms`);
+        }
+        assert.ok(spacer.stats.busiestWindow <= limit.requests, `busiest window ${spacer.stats.busiestWindow}`);
+        assert.ok(spacer.stats.busiestWindow >= limit.requests - 1, "and it used the room it had");
+        assert.equal(spacer.stats.sent, 200);
+    });
+
+    it("halves the limit after a throttled answer (once per window), then grows it back by a tenth per clean window", async () => {
+        const clock = new FakeClock();
+        const spacer = new RequestSpacer({ requests: 20, perMs: 1000 }, 0.1, clock);
+        assert.equal(spacer.stats.allowed, 20);
+        spacer.throttled();
+        spacer.throttled(); // the same burst's other throttled answers
+        assert.equal(spacer.stats.allowed, 10);
+        assert.equal(spacer.stats.throttled, 2);
+        await clock.advanceTo(1100);
+        assert.equal(spacer.stats.allowed, 12);
+        spacer.throttled();
+        assert.equal(spacer.stats.allowed, 6);
+        await clock.advanceTo(1100 + 7 * 1100);
+        assert.equal(spacer.stats.allowed, 20, "back to the limit, not beyond");
+        for (let i = 0; i < 8; i++) {
+            spacer.throttled();
+            await clock.advanceTo(clock.now() + 1100);
+        }
+        assert.ok(spacer.stats.allowed >= 1, "never below one request per window");
+    });
+
+    it("paces to the cut limit after a throttled answer", async () => {
+        const clock = new FakeClock();
+        const spacer = new RequestSpacer({ requests: 20, perMs: 1000 }, 0.1, clock);
+        spacer.throttled();
+        const reqs = ask(spacer, clock, 20);
+        await clock.advanceTo(0);
+        assert.equal(reqs.filter((r) => r.slot).length, 10, "half the burst");
+        for (const r of reqs.filter((x) => x.slot)) {
+            r.slot!.sent(0);
+            r.slot!.answered(0);
+            r.slot!.done();
+        }
+        await clock.advanceTo(1100);
+        assert.equal(reqs.filter((r) => r.slot).length, 20, "after a window: the ten freed places, and two more of the growing limit");
     });
 
     it("lets requests through at once when the limit is off", async () => {
-        const spacer = new RequestSpacer({ requests: 0, perMs: 1000 });
-        const t0 = performance.now();
-        await Promise.all(Array.from({ length: 100 }, () => spacer.acquire()));
-        assert.ok(performance.now() - t0 < 20);
+        const clock = new FakeClock();
+        const spacer = new RequestSpacer({ requests: 0, perMs: 1000 }, 0.1, clock);
+        const reqs = ask(spacer, clock, 100);
+        await clock.advanceTo(0);
+        assert.equal(reqs.filter((r) => r.slot).length, 100);
     });
 
     it("shares one spacer per API and scope, and follows configured limits", () => {
