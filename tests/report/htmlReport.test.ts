@@ -218,7 +218,7 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
             const r = await tatRollout(ctx.emu, 200, { SUCCESS: 150, FAILED: 50 }, 200);
             const reversed = { ...r, result: { ...r.result, tasks: [...r.result.tasks].reverse() } };
             assert.deepEqual(groupTargets(r.kind, reversed.result.tasks).groups.map((g) => g.label), groupTargets(r.kind, r.result.tasks).groups.map((g) => g.label));
-            assert.equal(render(r), render(r), "pure: the same input gives the same page");
+            assert.equal(render(r), render(r), "pure: the same input gives the same page"); // hygiene: two renders of one input, a check of purity
         });
     });
 
