@@ -190,7 +190,7 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
             }
             emu.clearFaults();
             // Bad secrets caught before any request: of the wrong type, with a space, in a bad endpoint.
-            await run(`${s.name} secret of the wrong type`, () => s.read(s.conn({ secretKey: 12345678, authToken: s.name.includes("IAM") ? ["x"] : undefined }), quick({ log })), /invalid secretKey: must be a string/);
+            await run(`${s.name} secret of the wrong type`, () => s.read(s.conn(s.name.includes("IAM") ? { authToken: ["x"] } : { secretKey: 12345678 }), quick({ log })), /invalid (secretKey|authToken): must be a string/);
             await run(`${s.name} secret with a space`, () => s.read(s.conn(s.name.includes("IAM") ? { authToken: CANARY.spaced } : { secretKey: CANARY.spaced }), quick({ log })), /invalid (secretKey|authToken): must not contain whitespace/);
             await run(`${s.name} endpoint with a password`, () => s.read(s.conn({ endpoint: `http://taskgate:${CANARY.endpointPassword}@127.0.0.1:${proxy.port}` }), quick({ log })), /invalid endpoint .*no path, query or user info/);
         });
