@@ -87,7 +87,9 @@ describe("cli: taskgate summary and --require", function () {
         assert.match(r.stderr, /not met: +88\.0% of 50 tasks succeeded; at least 95\.0% required/);
         assert.match(r.stderr, /not met: +2 tasks are still pending or running/);
         assert.match(r.stderr, /first failing tasks \(4 of 4\):/);
-        for (const t of result.tasks.filter((x: { state: string }) => x.state === "FAILED" || x.state === "TIMED_OUT")) {
+        const failing = result.tasks.filter((x: { state: string }) => x.state === "FAILED" || x.state === "TIMED_OUT");
+        assert.equal(failing.length, 4);
+        for (const t of failing) {
             assert.ok(r.stderr.includes(t.invocationTaskId), `failing task ${t.invocationTaskId} is named`);
         }
     });

@@ -74,7 +74,9 @@ describe("cli: --help and --version", function () {
                 const r = await runCli([c, s.name, "--help"], { env });
                 assert.equal(r.code, 0, r.stderr);
                 assert.match(r.stdout, new RegExp(`^Usage: taskgate ${c} ${s.name} \\[filters\\] \\[options\\]`));
-                for (const option of validOptionNames(c, s)) assert.match(r.stdout, new RegExp(`^  (-\\w, )?${option}\\b`, "m"), `${c} ${s.name} --help lists ${option}`);
+                const options = validOptionNames(c, s);
+                assert.ok(options.includes("--help") && options.length > s.filters.length, `${c} ${s.name}: options ${options.join(", ")}`);
+                for (const option of options) assert.match(r.stdout, new RegExp(`^  (-\\w, )?${option}\\b`, "m"), `${c} ${s.name} --help lists ${option}`);
                 assert.match(r.stdout, /^Example:\n  taskgate /m);
             }
         }

@@ -84,6 +84,7 @@ describe("cli: taskgate list", function () {
                 for (const [i, key] of c.header.entries()) {
                     const v = key.split(".").reduce<unknown>((o, k) => (o as Record<string, unknown> | undefined)?.[k], t);
                     if (typeof v === "string" || typeof v === "number") assert.equal(row[i], String(v), `${key} of ${row[0]}`);
+                    else if (v === undefined || v === null) assert.equal(row[i], "", `${key} of ${row[0]}: no value, an empty cell`);
                     if (typeof v === "string" && /Time$/.test(key)) assert.match(row[i], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
                 }
             }

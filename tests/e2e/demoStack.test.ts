@@ -34,6 +34,7 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
         assert.match(p.stdout, /migrationTasks\s*:\s*\[unknown\]/);
         assert.match(p.stdout, /invocationId: \[unknown\]/, "the gate is previewed with its source still unknown");
         const sent = demo.emu.requests({ api: "tat" }).slice(before);
+        assert.ok(sent.length > 0, "the nightly job's tasks were read");
         assert.ok(sent.every((e) => !JSON.stringify(e.params).includes("04da6b54")), "no request carries the unknown sentinel");
         assert.ok(sent.every((e) => JSON.stringify(e.params).includes("cmd-nightly1")), "only the known nightly-job read was sent");
         assert.equal(await named("migration-gate"), undefined, "a preview creates nothing");

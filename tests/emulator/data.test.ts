@@ -65,6 +65,8 @@ describe("emulator: data, timelines, admin API", () => {
       assert.equal(waiting.TotalCount, 3);
       assert.equal(waiting.TaskSet[0].BeginProcessTime, "0000-00-00T00:00:00Z");
       const bm = await tencentClient(emu, "bm").DescribeUserCmdTasks({ Offset: 0, Limit: 10 });
+      assert.equal(bm.UserCmdTasks.length, 6);
+      assert.equal(bm.UserCmdTasks.filter((t: { Status: number }) => t.Status === -1).length, 2, "running tasks, whose RunEndTime is checked");
       for (const t of bm.UserCmdTasks) {
         assert.match(t.RunBeginTime, /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/);
         if (t.Status === -1) assert.equal(t.RunEndTime, "");
@@ -132,6 +134,7 @@ describe("emulator: data, timelines, admin API", () => {
       assert.deepEqual(tat.InvocationTaskSet.map((t: { TaskStatus: string }) => t.TaskStatus).sort(), ["SUCCESS", "SUCCESS", "TIMEOUT", "TIMEOUT"]);
       assert.ok(tat.InvocationTaskSet.every((t: { EndTime: string | null }) => t.EndTime));
       const bm = await tencentClient(emu, "bm").DescribeUserCmdTasks({ Offset: 0, Limit: 10 });
+      assert.equal(bm.UserCmdTasks.length, 4);
       assert.ok(bm.UserCmdTasks.every((t: { Status: number; FailureCount: number; RunEndTime: string }) => t.Status === 0 && t.FailureCount > 0 && t.RunEndTime));
       const ws = await huaweiGet(huaweiClient(emu), WORKSPACE_TASKS, { status: "SUCCESS" });
       assert.equal(ws.total_count, 4);

@@ -188,8 +188,9 @@ describe("emulator: rate limits, faults, latency", () => {
       emu.addFault({ api: "bmLegacy", kind: "http5xx", status: 500 });
       assert.equal((await legacyCall(emu, {})).body.code, 4400);
       assert.equal((await legacyCall(emu, {})).body.code, 9001);
-      const e = await rejects(legacyCall(emu, {}));
-      assert.ok(e, "a non-JSON 500 body");
+      const e = await rejects<Error>(legacyCall(emu, {}));
+      assert.ok(e instanceof SyntaxError, `a non-JSON body, which the test client cannot parse: ${e}`);
+      assert.equal(emu.requests({ limit: 1 })[0].status, 500);
     });
   });
 

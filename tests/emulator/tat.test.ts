@@ -117,6 +117,7 @@ describe("emulator: TAT DescribeInvocationTasks (real SDK)", () => {
     assert.equal(new Set(seen).size, 250);
     const all = await client.DescribeInvocationTasks({ Filters: [{ Name: "command-id", Values: [generatedCommand] }], Limit: 100 });
     const times = all.InvocationTaskSet.map((t: { CreatedTime: string }) => Date.parse(t.CreatedTime));
+    assert.equal(times.length, 100);
     assert.deepEqual(times, [...times].sort((a, b) => b - a));
   });
 

@@ -25,6 +25,7 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
         const b = await readBmCmdTasks({ ...tencentArgs(ctx.emu), api: "legacy", orderBy: "runBeginTime", order: "asc" }, argsOnly);
         assert.deepEqual(b.tasks, a.tasks);
         assert.deepEqual(b.summary, a.summary);
+        assert.equal(a.tasks.length, 40);
         assert.ok(a.tasks.every((t, i) => i === 0 || t.runBeginTime! >= a.tasks[i - 1].runBeginTime!), "ascending by runBeginTime");
         assert.ok(a.summary.targets!.total > 0);
         assert.equal(a.requestIds.length, 1);

@@ -97,7 +97,7 @@ describe("sdk: TaskGate and check()", function () {
         });
 
         it("fails a preview inside apply", async () => {
-            pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "demo", "dev", true);
+            await pulumi.runtime.setMocks({ newResource: (a) => ({ id: a.name, state: a.inputs }), call: (a) => a.inputs }, "demo", "dev", true);
             try {
                 emu.seed({ tat: [{ InvocationTaskId: "invt-prev0001", InvocationId: "inv-prev0001", TaskStatus: "FAILED" }] });
                 const out = taskgate.tencentcloud.getTatInvocationTasksOutput({ ...args(), invocationId: "inv-prev0001" }).apply((r) => taskgate.check(r, { minSucceeded: 1 }));

@@ -23,8 +23,10 @@ describe("integration: Workspace script execution tasks against the emulator", f
         assert.equal(ok.tasks.length, 5);
         assert.ok(ok.tasks.every((t) => t.status === "FINISH" && t.state === "SUCCEEDED"));
         const waiting = await readWorkspaceScriptTasks({ ...huaweiArgs(ctx.emu), status: "WAITING" }, argsOnly);
+        assert.equal(waiting.tasks.length, 5);
         assert.ok(waiting.tasks.every((t) => t.status === "INIT" && t.state === "PENDING"));
         const all = await readWorkspaceScriptTasks(huaweiArgs(ctx.emu), argsOnly);
+        assert.ok(all.summary.targets!.total > 0, "the tasks report desktops");
         assert.equal(all.summary.targets!.total, all.tasks.reduce((n, t) => n + (t.successNum ?? 0) + (t.failedNum ?? 0) + (t.skipNum ?? 0), 0));
     });
 

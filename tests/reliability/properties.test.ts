@@ -29,9 +29,20 @@ import {
 import { NO_EMULATOR_RATE_LIMITS, huaweiConn, quick, tencentConn, withoutClientRateLimits } from "./subjects";
 import { recordProperty } from "./tally";
 
+/** What a property returns for a case it leaves unjudged (refused before the part it is about). */
+const NOT_JUDGED = Symbol("not judged");
+type Judged = void | typeof NOT_JUDGED;
+
+/** Fails a property whose generated cases mostly never reached its checks: it would pass on nothing. */
+function assertJudged(name: string, judged: number, numRuns: number): void {
+    assert.ok(judged >= numRuns / 10, `${name}: only ${judged} of ${numRuns} generated cases reached the property's checks`);
+}
+
 /** Runs a property with the suite's seed and records how many cases it generated. */
-function check<T>(name: string, arb: fc.Arbitrary<T>, predicate: (v: T) => void, numRuns = 1000): void {
-    fc.assert(fc.property(arb, (v) => { predicate(v); }), { seed: SEED, numRuns, endOnFailure: true });
+function check<T>(name: string, arb: fc.Arbitrary<T>, predicate: (v: T) => Judged, numRuns = 1000): void {
+    let judged = 0;
+    fc.assert(fc.property(arb, (v) => { if (predicate(v) !== NOT_JUDGED) judged++; }), { seed: SEED, numRuns, endOnFailure: true });
+    assertJudged(name, judged, numRuns);
     recordProperty(name, numRuns);
 }
 
@@ -60,15 +71,17 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
             const known = ["invocationTaskIds", "invocationId", "instanceId", "commandId", "invocationTaskId", "hideOutput", "maxResults"];
             const id = (prefix: string) => fc.stringMatching(new RegExp(`^${prefix}-[0-9a-z]{1,10}$`));
             check("planTatQuery", hostileArgs(known, {
-                invocationTaskIds: fc.array(id("invt"), { minLength: 1, maxLength: 350 }),
+                // size "max": fast-check otherwise keeps arrays to about 10 items, and no request would hold 100 ids.
+                invocationTaskIds: fc.array(id("invt"), { minLength: 1, maxLength: 350, size: "max" }),
                 invocationId: fc.oneof(id("inv"), fc.array(id("inv"), { minLength: 1, maxLength: 12 })),
+                invocationTaskId: fc.oneof(id("invt"), fc.array(id("invt"), { minLength: 1, maxLength: 7 })),
                 instanceId: fc.oneof(id("ins"), fc.array(fc.stringMatching(/^[\x21-\x7e]{1,20}$/), { minLength: 1, maxLength: 12 })),
                 commandId: fc.oneof(id("cmd"), fc.array(id("cmd"), { minLength: 1, maxLength: 7 })),
                 hideOutput: fc.boolean(),
                 maxResults: fc.integer({ min: 1, max: 5000 }),
             }), (args) => {
                 const r = validated(() => planTatQuery(args));
-                if ("error" in r) return;
+                if ("error" in r) return NOT_JUDGED;
                 const q = r.ok;
                 assert.equal(typeof q.hideOutput, "boolean");
                 assert.ok(q.maxResults === undefined || (Number.isInteger(q.maxResults) && q.maxResults >= 1 && q.maxResults <= 10_000_000));
@@ -104,7 +117,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 status: fc.oneof(fc.constantFrom(...MPS_STATUSES), fc.array(fc.constantFrom(...MPS_STATUSES), { maxLength: 5 })),
             }), (args) => {
                 const r = validated(() => planMpsQuery(args));
-                if ("error" in r) return;
+                if ("error" in r) return NOT_JUDGED;
                 assert.ok(r.ok.statuses.length >= 1);
                 assert.equal(new Set(r.ok.statuses).size, r.ok.statuses.length);
                 for (const s of r.ok.statuses) assert.ok((MPS_STATUSES as readonly string[]).includes(s));
@@ -117,9 +130,10 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 orderBy: fc.constantFrom(...BM_ORDER_BY["2018-04-23"], ...BM_ORDER_BY.legacy),
                 order: fc.constantFrom("asc", "desc"),
                 signatureMethod: fc.constantFrom("HmacSHA1", "HmacSHA256"),
+                maxResults: fc.integer({ min: 1, max: 5000 }),
             }), (args) => {
                 const r = validated(() => planBmQuery(args));
-                if ("error" in r) return;
+                if ("error" in r) return NOT_JUDGED;
                 const q = r.ok;
                 assert.ok(["2018-04-23", "legacy"].includes(q.api));
                 assert.ok(q.orderBy === undefined || BM_ORDER_BY[q.api].includes(q.orderBy));
@@ -131,10 +145,10 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
         it("CPH: at least one request id, each of letters, digits, - and _, each once", () => {
             const rid = fc.stringMatching(/^[0-9a-f]{32}$/);
             check("planCphQuery", hostileArgs(["requestId", "requestIds", "maxResults"], {
-                requestId: rid, requestIds: fc.array(rid, { minLength: 1, maxLength: 70 }),
+                requestId: rid, requestIds: fc.array(rid, { minLength: 1, maxLength: 70, size: "max" }),
             }), (args) => {
                 const r = validated(() => planCphQuery(args));
-                if ("error" in r) return;
+                if ("error" in r) return NOT_JUDGED;
                 assert.ok(r.ok.requestIds.length >= 1);
                 assert.equal(new Set(r.ok.requestIds).size, r.ok.requestIds.length);
                 for (const x of r.ok.requestIds) assert.match(x, /^[A-Za-z0-9_-]{1,128}$/);
@@ -142,15 +156,17 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
         });
 
         it("Workspace: filters in the API's vocabulary, times as the API writes them, start before end, 100 task ids per request", () => {
+            const plausibleTime = fc.date({ min: new Date("2020-01-01T00:00:00Z"), max: new Date("2030-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString());
             check("planWorkspaceQuery", hostileArgs(["desktopPoolId", "scriptId", "scriptName", "status", "taskType", "executeTimeStart", "executeTimeEnd", "taskIds", "maxResults"], {
+                desktopPoolId: fc.uuid(), scriptId: fc.uuid(), scriptName: fc.string({ unit: "grapheme", minLength: 1, maxLength: 40 }),
                 status: fc.constantFrom(...WORKSPACE_STATUS_FILTERS),
                 taskType: fc.constantFrom(...WORKSPACE_TASK_TYPES),
-                executeTimeStart: fc.oneof(timeFields.map(writeTime), fc.date({ noInvalidDate: false })),
-                executeTimeEnd: fc.oneof(timeFields.map(writeTime), fc.date({ noInvalidDate: false })),
-                taskIds: fc.array(fc.uuid(), { minLength: 1, maxLength: 250 }),
+                executeTimeStart: fc.oneof({ arbitrary: plausibleTime, weight: 2 }, timeFields.map(writeTime), fc.date({ noInvalidDate: false })),
+                executeTimeEnd: fc.oneof({ arbitrary: plausibleTime, weight: 2 }, timeFields.map(writeTime), fc.date({ noInvalidDate: false })),
+                taskIds: fc.array(fc.uuid(), { minLength: 1, maxLength: 250, size: "max" }),
             }), (args) => {
                 const r = validated(() => planWorkspaceQuery(args));
-                if ("error" in r) return;
+                if ("error" in r) return NOT_JUDGED;
                 const q = r.ok;
                 for (const [k, v] of Object.entries(q.filters)) {
                     assert.ok(["desktop_pool_id", "script_id", "script_name", "status", "task_type", "execute_time_start", "execute_time_end"].includes(k), k);
@@ -172,7 +188,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 const allowed = new Set([...TENCENT_CONNECTION_ARGS, ...HUAWEI_CONNECTION_ARGS, "invocationTaskIds", "invocationId", "instanceId", "commandId", "invocationTaskId", "hideOutput",
                     "maxResults", "status", "api", "orderBy", "order", "signatureMethod", "requestId", "requestIds", "desktopPoolId", "scriptId", "scriptName", "taskType", "executeTimeStart",
                     "executeTimeEnd", "taskIds"]);
-                if (allowed.has(key) || value === undefined) return;
+                if (allowed.has(key) || value === undefined) return NOT_JUDGED;
                 const r = validated(() => sourceDefinition(kind).plan({ [key]: value }));
                 assert.ok("error" in r, `${kind} accepted an unknown argument ${JSON.stringify(key)}`);
                 assert.equal(r.error.field, key);
@@ -180,9 +196,9 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
         });
 
         it("maxResults: a whole number from 1 to 10 000 000, or a clear error", () => {
-            check("maxResults", hostileValue, (v) => {
+            check("maxResults", fc.oneof(hostileValue, fc.integer({ min: 1, max: 10_000_000 })), (v) => {
                 const r = validated(() => maxResults(v));
-                if ("error" in r) return;
+                if ("error" in r) return NOT_JUDGED;
                 assert.ok(r.ok === undefined ? v === undefined || v === null : Number.isInteger(r.ok) && r.ok >= 1 && r.ok <= 10_000_000 && r.ok === v);
             }, 2000);
         });
@@ -190,13 +206,14 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
         it("instant: a clear error, or exactly the instant written (no day 30 of February rolled into March)", () => {
             check("instant (strings)", timeFields.filter((t) => t.zone !== "" && t.sep === "T").map((t) => [t, writeTime(t)] as const), ([t, text]) => {
                 const r = validated(() => instant("executeTimeStart", text));
-                if ("error" in r) return;
+                if ("error" in r) return NOT_JUDGED;
                 const want = instantOf(t, zoneMinutes(t.zone));
                 assert.equal(r.ok?.getTime(), want, `${text} was read as ${r.ok?.toISOString()}`);
             }, 3000);
-            check("instant (Dates and anything)", fc.oneof(fc.date({ noInvalidDate: false }), hostileValue), (v) => {
+            const plausibleDate = fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true });
+            check("instant (Dates and anything)", fc.oneof(plausibleDate, fc.date({ noInvalidDate: false }), hostileValue), (v) => {
                 const r = validated(() => instant("executeTimeEnd", v));
-                if ("error" in r || r.ok === undefined) return;
+                if ("error" in r || r.ok === undefined) return NOT_JUDGED;
                 assert.ok(Number.isFinite(r.ok.getTime()));
                 assert.ok(r.ok.getUTCFullYear() >= 1970 && r.ok.getUTCFullYear() <= 9999);
             });
@@ -257,8 +274,11 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
 
         it("gate settings: failures naming the property, or requirements and waits that make sense", () => {
             const num = fc.oneof(fc.integer({ min: -5, max: 200 }), fc.double({ min: -2, max: 2 }), fc.constantFrom(NaN, Infinity, 0, 1, 0.95, 1e9, 1e10));
-            const req = fc.oneof(fc.record({ minSucceeded: num, minSuccessRatio: num, maxFailed: num, allDone: fc.oneof(fc.boolean(), hostileValue) }, { requiredKeys: [] }), hostileValue);
-            const wait = fc.oneof(fc.record({ timeoutSeconds: num, pollIntervalSeconds: num, failFast: fc.oneof(fc.boolean(), hostileValue) }, { requiredKeys: [] }), fc.constant(undefined), hostileValue);
+            // Plausible settings too, so that the checks of accepted settings run on many cases.
+            const plausibleReq = fc.record({ minSucceeded: fc.nat(50), minSuccessRatio: fc.double({ min: 0, max: 1, noNaN: true }), maxFailed: fc.nat(10), allDone: fc.boolean() }, { requiredKeys: [] });
+            const plausibleWait = fc.record({ timeoutSeconds: fc.integer({ min: 1, max: 3600 }), pollIntervalSeconds: fc.constantFrom(0.1, 1, 5), failFast: fc.boolean() }, { requiredKeys: [] });
+            const req = fc.oneof(plausibleReq, fc.record({ minSucceeded: num, minSuccessRatio: num, maxFailed: num, allDone: fc.oneof(fc.boolean(), hostileValue) }, { requiredKeys: [] }), hostileValue);
+            const wait = fc.oneof(plausibleWait, fc.record({ timeoutSeconds: num, pollIntervalSeconds: num, failFast: fc.oneof(fc.boolean(), hostileValue) }, { requiredKeys: [] }), fc.constant(undefined), hostileValue);
             const traits = fc.constantFrom<GateSourceTraits>(
                 { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
                 { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
@@ -270,7 +290,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                     assert.match(f.property, /^(require|wait)(\.|$)/);
                     assert.ok(f.reason.length > 5);
                 }
-                if (failures.length > 0) return;
+                if (failures.length > 0) return NOT_JUDGED;
                 const rr = resolveRequirements(r as never);
                 assert.ok(isCount(rr.maxFailed));
                 assert.ok(rr.minSucceeded === undefined || isCount(rr.minSucceeded));
@@ -313,8 +333,10 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
         after(() => emu.close());
 
         /** Runs an async property against the emulator and records its runs. */
-        async function checkAsync<T>(name: string, arb: fc.Arbitrary<T>, predicate: (v: T) => Promise<void>, numRuns: number): Promise<void> {
-            await fc.assert(fc.asyncProperty(arb, async (v) => { await predicate(v); }), { seed: SEED, numRuns, endOnFailure: true });
+        async function checkAsync<T>(name: string, arb: fc.Arbitrary<T>, predicate: (v: T) => Promise<Judged>, numRuns: number): Promise<void> {
+            let judged = 0;
+            await fc.assert(fc.asyncProperty(arb, async (v) => { if ((await predicate(v)) !== NOT_JUDGED) judged++; }), { seed: SEED, numRuns, endOnFailure: true });
+                    assertJudged(name, judged, numRuns);
             recordProperty(name, numRuns);
         }
 
@@ -343,7 +365,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 }
                 const sent = emu.requests({ api: "workspace" });
                 if (error) assertFailedCleanly(error, sent.length);
-                if (sent.length === 0) return;
+                if (sent.length === 0) return NOT_JUDGED;
                 const plan = planWorkspaceQuery(a);
                 const got = sent[0].params;
                 for (const [k, v] of Object.entries(plan.filters)) assert.equal(got[k], v, `${k} arrived as ${JSON.stringify(got[k])}, was ${JSON.stringify(v)}`);
@@ -368,7 +390,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 }
                 const sent = emu.requests({ api: "tat" });
                 if (error) assertFailedCleanly(error, sent.length);
-                if (sent.length === 0) return;
+                if (sent.length === 0) return NOT_JUDGED;
                 const plan = planTatQuery(a);
                 const sentFilters = sent.map((e) => e.params.Filters);
                 for (const f of sentFilters) assert.ok(plan.requests.some((r) => isDeepStrictEqual(r.Filters, f)), `filters arrived as ${JSON.stringify(f)}`);
@@ -419,7 +441,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
             });
             check("parseTatPage", fc.record({ InvocationTaskSet: fc.array(task, { maxLength: 8 }), TotalCount: count }), (body) => {
                 const p = parsed(() => parseTatPage(body, false));
-                if (!p) return;
+                if (!p) return NOT_JUDGED;
                 assertPage(p, body.InvocationTaskSet, true);
                 p.items.forEach((t, i) => {
                     const raw = body.InvocationTaskSet[i].TaskStatus;
@@ -434,7 +456,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
             const task = record({ TaskId: fc.string({ minLength: 1 }), TaskType: fc.string(), CreateTime: wireTime, BeginProcessTime: wireTime, FinishTime: wireTime, SubTaskTypes: fc.array(fc.string()) });
             check("parseMpsPage", fc.tuple(fc.record({ TaskSet: fc.array(task, { maxLength: 8 }), TotalCount: count, ScrollToken: field(fc.string()) }), fc.constantFrom(...MPS_STATUSES)), ([body, st]) => {
                 const p = parsed(() => parseMpsPage(body, st));
-                if (!p) return;
+                if (!p) return NOT_JUDGED;
                 assertPage(p, body.TaskSet, false);
                 for (const t of p.items) assert.equal(t.state, { WAITING: "PENDING", PROCESSING: "RUNNING", FINISH: "FINISHED" }[st]);
             }, 2000);
@@ -451,7 +473,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 });
                 check(`parseBmPage ${api}`, fc.tuple(fc.array(task, { maxLength: 8 }), count), ([list, total]) => {
                     const p = parsed(() => parseBmPage(api, names.list(list, total)));
-                    if (!p) return;
+                    if (!p) return NOT_JUDGED;
                     assertPage(p, list, true);
                     p.items.forEach((t, i) => {
                         const st = num(list[i][names.status]);
@@ -466,7 +488,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
             const job = record({ job_id: fc.stringMatching(/^[0-9a-f]{32}$/), status: status([1, 2, -1, "2", 0, 3]), begin_time: wireTime, end_time: wireTime, error_code: fc.string(), phone_id: fc.string() });
             check("parseCphPage", fc.record({ jobs: fc.array(job, { maxLength: 8 }), request_id: field(fc.string()) }), (body) => {
                 const p = parsed(() => parseCphPage(body));
-                if (!p) return;
+                if (!p) return NOT_JUDGED;
                 assertPage(p, body.jobs, false);
                 p.items.forEach((t, i) => {
                     const st = num(body.jobs[i].status);
@@ -480,7 +502,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
             const task = record({ id: fc.uuid(), status: status(["FINISH", "SUCCESS", "FAILED", "RUNNING", "INIT", "WAITING", "finish"]), start_time: wireTime, end_time: wireTime, success_num: count, failed_num: count, skip_num: count, scripts: fc.array(record({ id: fc.string(), name: fc.string() }), { maxLength: 3 }) });
             check("parseWorkspacePage", fc.record({ script_execution_tasks: fc.array(task, { maxLength: 8 }), total_count: count }), (body) => {
                 const p = parsed(() => parseWorkspacePage(body));
-                if (!p) return;
+                if (!p) return NOT_JUDGED;
                 assertPage(p, body.script_execution_tasks, true);
                 p.items.forEach((t, i) => {
                     const raw = body.script_execution_tasks[i].status;
@@ -493,12 +515,15 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
         it("time values: undefined, or exactly the instant written (Beijing for zone-less BM times)", () => {
             check("isoTime", timeFields, (t) => {
                 const text = writeTime(t);
+                let judged: Judged = NOT_JUDGED;
                 for (const zone of [0, BEIJING_OFFSET_MINUTES]) {
                     const got = isoTime(text, zone);
                     if (got === undefined) continue;
                     const want = instantOf(t, t.zone === "" ? zone : zoneMinutes(t.zone));
                     assert.equal(got, want === undefined ? undefined : new Date(want).toISOString(), `${text} (zone ${zone}) read as ${got}`);
+                    judged = undefined;
                 }
+                return judged;
             }, 3000);
             check("value readers on anything", fc.anything({ maxDepth: 2 }), (v) => {
                 const s = str(v);
@@ -520,7 +545,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 assert.equal(summary.succeeded, list.filter((s) => s === "SUCCEEDED").length);
                 assert.equal(summary.total, list.length);
                 const traits = sourceDefinition(kind).traits;
-                if (validateGateSettings(require, undefined, traits).length > 0) return;
+                if (validateGateSettings(require, undefined, traits).length > 0) return NOT_JUDGED;
                 const verdict = evaluate(tally(summary, { ...traits, hasTargets: false }), resolveRequirements(require), traits);
                 if (list.includes("UNKNOWN")) {
                     assert.equal(summary.done, false);

@@ -144,16 +144,22 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
         { name: "Workspace", api: "workspace", read: (a, o) => readWorkspaceScriptTasks({ ...a, desktopPoolId: "pool-secret" }, argsOnly, o), conn: huawei, wrongToken: { securityToken: CANARY.wrongToken } },
     ];
 
-    /** Runs a read, keeping its result or every form of its error. */
-    async function run(place: string, fn: () => Promise<unknown>, expectFailure: boolean) {
-        try {
-            const r = await fn();
-            keep(`${place}: result`, r);
-            assert.ok(!expectFailure, `${place}: expected a failure`);
-        } catch (e) {
-            keepError(place, e);
-            assert.ok(expectFailure, `${place}: ${(e as Error).message}`);
+    /**
+     * Runs a read, keeping its result or every form of its error, and checks its outcome: success when
+     * `expectedError` is false, else a failure whose message matches it (so a bug's TypeError is no pass).
+     */
+    async function run(place: string, fn: () => Promise<unknown>, expectedError: false | RegExp) {
+        // Settled before asserting, so an assert about the outcome is never caught as the read's failure.
+        const outcome = await fn().then((value) => ({ failed: false as const, value }), (error: unknown) => ({ failed: true as const, error }));
+        if (!outcome.failed) {
+            keep(`${place}: result`, outcome.value);
+            assert.equal(expectedError, false, `${place}: expected a failure matching ${expectedError}, but the read succeeded`);
+            return;
         }
+        keepError(place, outcome.error);
+        const message = (outcome.error as Error).message;
+        assert.ok(expectedError, `${place}: ${message}`);
+        assert.match(message, expectedError, `${place}: failed, but not as expected`);
     }
     function keepError(place: string, e: unknown) {
         const err = e as Error;
@@ -163,15 +169,15 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
         keep(`${place}: util.inspect(error)`, inspect(err, { depth: 8, showHidden: true }));
     }
 
-    const FAILURES: Array<{ label: string; args?: (s: (typeof SOURCES)[number]) => Record<string, unknown>; fault?: Omit<FaultRule, "api">; options?: ReadOptions }> = [
-        { label: "wrong secret key", args: (s) => (s.name.includes("IAM") ? { authToken: CANARY.wrongKey } : { secretKey: CANARY.wrongKey }) },
-        { label: "wrong token", args: (s) => s.wrongToken },
-        { label: "5xx on every attempt", fault: { kind: "http5xx", times: -1 } },
-        { label: "throttled on every attempt", fault: { kind: "throttle", times: -1 } },
-        { label: "truncated bodies", fault: { kind: "truncated", times: -1 } },
-        { label: "connection resets", fault: { kind: "reset", times: -1 } },
-        { label: "no answer before the deadline", fault: { kind: "timeout", times: -1 }, options: quick({ timeoutSeconds: 1, requestTimeoutMs: 300 }) },
-        { label: "a body trickling in", fault: { kind: "slowBody", delayMs: 10_000, times: -1 }, options: quick({ timeoutSeconds: 1, requestTimeoutMs: 300 }) },
+    const FAILURES: Array<{ label: string; error: RegExp; args?: (s: (typeof SOURCES)[number]) => Record<string, unknown>; fault?: Omit<FaultRule, "api">; options?: ReadOptions }> = [
+        { label: "wrong secret key", error: /AuthFailure\.SignatureFailure|APIGW\.0301/, args: (s) => (s.name.includes("IAM") ? { authToken: CANARY.wrongKey } : { secretKey: CANARY.wrongKey }) },
+        { label: "wrong token", error: /AuthFailure\.TokenFailure|APIGW\.0301/, args: (s) => s.wrongToken },
+        { label: "5xx on every attempt", error: /HTTP 503/, fault: { kind: "http5xx", times: -1 } },
+        { label: "throttled on every attempt", error: /RequestLimitExceeded|APIGW\.0308/, fault: { kind: "throttle", times: -1 } },
+        { label: "truncated bodies", error: /MalformedResponse/, fault: { kind: "truncated", times: -1 } },
+        { label: "connection resets", error: /NetworkError/, fault: { kind: "reset", times: -1 } },
+        { label: "no answer before the deadline", error: /did not succeed before the read's deadline/, fault: { kind: "timeout", times: -1 }, options: quick({ timeoutSeconds: 1, requestTimeoutMs: 300 }) },
+        { label: "a body trickling in", error: /did not succeed before the read's deadline/, fault: { kind: "slowBody", delayMs: 10_000, times: -1 }, options: quick({ timeoutSeconds: 1, requestTimeoutMs: 300 }) },
     ];
 
     for (const s of SOURCES) {
@@ -180,13 +186,13 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
             for (const f of FAILURES) {
                 emu.clearFaults();
                 if (f.fault) emu.addFault({ api: s.api, ...f.fault });
-                await run(`${s.name} ${f.label}`, () => s.read(s.conn(f.args?.(s)), f.options ?? quick({ log })), true);
+                await run(`${s.name} ${f.label}`, () => s.read(s.conn(f.args?.(s)), f.options ?? quick({ log })), f.error);
             }
             emu.clearFaults();
             // Bad secrets caught before any request: of the wrong type, with a space, in a bad endpoint.
-            await run(`${s.name} secret of the wrong type`, () => s.read(s.conn({ secretKey: 12345678, authToken: s.name.includes("IAM") ? ["x"] : undefined }), quick({ log })), true);
-            await run(`${s.name} secret with a space`, () => s.read(s.conn(s.name.includes("IAM") ? { authToken: CANARY.spaced } : { secretKey: CANARY.spaced }), quick({ log })), true);
-            await run(`${s.name} endpoint with a password`, () => s.read(s.conn({ endpoint: `http://taskgate:${CANARY.endpointPassword}@127.0.0.1:${proxy.port}` }), quick({ log })), true);
+            await run(`${s.name} secret of the wrong type`, () => s.read(s.conn(s.name.includes("IAM") ? { authToken: ["x"] } : { secretKey: 12345678 }), quick({ log })), /invalid (secretKey|authToken): must be a string/);
+            await run(`${s.name} secret with a space`, () => s.read(s.conn(s.name.includes("IAM") ? { authToken: CANARY.spaced } : { secretKey: CANARY.spaced }), quick({ log })), /invalid (secretKey|authToken): must not contain whitespace/);
+            await run(`${s.name} endpoint with a password`, () => s.read(s.conn({ endpoint: `http://taskgate:${CANARY.endpointPassword}@127.0.0.1:${proxy.port}` }), quick({ log })), /invalid endpoint .*no path, query or user info/);
         });
     }
 
@@ -196,7 +202,7 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
         await run("sdk getBmCmdTasks", () => taskgate.tencentcloud.getBmCmdTasks({ ...tencent(), api: "legacy" }), false);
         await run("sdk getCphJobs", () => taskgate.huaweicloud.getCphJobs({ ...huawei(), requestId: "secretrequest000000000000000001" }), false);
         await run("sdk getWorkspaceScriptTasks", () => taskgate.huaweicloud.getWorkspaceScriptTasks({ ...iam(), desktopPoolId: "pool-secret" }), false);
-        await run("sdk auth failure", () => taskgate.tencentcloud.getTatInvocationTasks({ ...tencent(), secretKey: CANARY.wrongKey, invocationId: "inv-secret01" }), true);
+        await run("sdk auth failure", () => taskgate.tencentcloud.getTatInvocationTasks({ ...tencent(), secretKey: CANARY.wrongKey, invocationId: "inv-secret01" }), /AuthFailure\.SignatureFailure/);
         // A throttled page is retried and each retry logged (to stderr outside a Pulumi run).
         emu.addFault({ api: "workspace", kind: "throttle", times: 1 });
         await run("sdk retry logged", () => taskgate.huaweicloud.getWorkspaceScriptTasks({ ...huawei(), desktopPoolId: "pool-secret" }), false);
@@ -322,8 +328,9 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
             assert.ok(scan([{ place: "a leaky error", text: `request failed: {"Authorization":"${wire.authorization[0]}"}` }]).length >= 1);
             const found = scan(produced);
             const bytes = produced.reduce((n, p) => n + p.text.length, 0);
-            recordSecretScan(secrets.length, produced.length, bytes);
             assert.deepEqual(found, [], "secrets found");
+            // Recorded once none was found: the summary prints "0 found".
+            recordSecretScan(secrets.length, produced.length, bytes);
             assert.ok(produced.length > 100, `${produced.length} places scanned`);
             console.log(`      scanned ${produced.length} places (${bytes} bytes) for ${secrets.length} secret values in 3 forms each: none found`);
         });

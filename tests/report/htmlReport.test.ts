@@ -37,6 +37,7 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
         it("draws each source's counts, groups, failing tasks and every task, with nothing that loads or runs", () => {
             for (const kind of SOURCE_KINDS) {
                 const r = reads[kind];
+                assert.ok(r.result.tasks.length > 0, `${kind}: tasks were read`);
                 const html = render(r);
                 const view = sourceView(kind);
                 assert.ok(html.startsWith("<!DOCTYPE html>"), kind);
@@ -46,13 +47,17 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
                 const html2 = html.replace(esc(HOSTILE), "");
                 assert.doesNotMatch(html2, ACTIVE, `${kind}: nothing active in the page`);
                 assert.match(html, /<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'/);
-                for (const f of failingTasks(kind, r.result.tasks)) assert.ok(html.includes(`<td class="id">${esc(f.id)}</td>`), `${kind}: failing task ${f.id} listed`);
+                const failing = failingTasks(kind, r.result.tasks);
+                assert.equal(failing.length > 0, kind !== "mpsTasks", `${kind}: failing tasks (MPS reports no outcome)`);
+                for (const f of failing) assert.ok(html.includes(`<td class="id">${esc(f.id)}</td>`), `${kind}: failing task ${f.id} listed`);
                 for (const t of r.result.tasks) {
                     assert.ok(html.includes(esc(sourceDefinition(kind).idOf(t))), `${kind}: task ${sourceDefinition(kind).idOf(t)} in the full table`);
                     assert.ok(html.includes(esc(view.group(t).label)), `${kind}: group ${view.group(t).label} drawn`);
                 }
                 // Every bar's segments add up to its total and to 100% of its width.
-                for (const b of bars(html)) {
+                const drawn = bars(html);
+                assert.ok(drawn.length >= 2, `${kind}: the overall bar and a group's`);
+                for (const b of drawn) {
                     assert.equal(b.segs.reduce((a, s) => a + s.count, 0), b.total, `${kind}: ${b.label}`);
                     assert.ok(Math.abs(b.segs.reduce((a, s) => a + s.width, 0) - 100) < 0.01, `${kind}: ${b.label} spans 100%`);
                 }
@@ -95,7 +100,8 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
                 try {
                     check(r.result, requirements[kind]);
                 } catch (e) {
-                    gate = e as GateFailedError;
+                    assert.ok(e instanceof GateFailedError, `${kind}: check() failed with ${e}`);
+                    gate = e;
                 }
                 assert.ok(html.includes(`data-verdict="${gate ? "failed" : "passed"}"`), `${kind}: ${gate ? "FAILED" : "PASSED"} as check() says`);
                 assert.ok(html.includes(gate ? "✗ FAILED" : "✓ PASSED"), kind);
@@ -212,7 +218,7 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
             const r = await tatRollout(ctx.emu, 200, { SUCCESS: 150, FAILED: 50 }, 200);
             const reversed = { ...r, result: { ...r.result, tasks: [...r.result.tasks].reverse() } };
             assert.deepEqual(groupTargets(r.kind, reversed.result.tasks).groups.map((g) => g.label), groupTargets(r.kind, r.result.tasks).groups.map((g) => g.label));
-            assert.equal(render(r), render(r), "pure: the same input gives the same page");
+            assert.equal(render(r), render(r), "pure: the same input gives the same page"); // hygiene: two renders of one input, a check of purity
         });
     });
 

@@ -191,7 +191,7 @@ describe("rate limiting (RequestSpacer, on a hand-driven clock)", () => {
     });
 
     it("shares one spacer per API and scope, and follows configured limits", () => {
-        assert.equal(spacerFor("mps", "acct|r"), spacerFor("mps", "acct|r"));
+        assert.equal(spacerFor("mps", "acct|r"), spacerFor("mps", "acct|r")); // hygiene: two look-ups of one key, a check that they share one spacer
         assert.notEqual(spacerFor("mps", "acct|r"), spacerFor("mps", "other|r"));
         assert.deepEqual(DEFAULT_RATE_LIMITS.tat, { requests: 20, perMs: 1000 });
         configureRateLimits({ cph: 40 });

@@ -24,14 +24,12 @@ describe("settings: args, then stack config, then environment", () => {
     });
 
     it("never renders a secret in an error", () => {
-        try {
-            resolveTencent({ secretId: "AKID", secretKey: "very secret\n" }, sources({}), false);
-            assert.fail("should throw");
-        } catch (e) {
-            assert.ok(e instanceof TaskgateValidationError);
+        assert.throws(() => resolveTencent({ secretId: "AKID", secretKey: "very secret\n" }, sources({}), false), (e: unknown) => {
+            assert.ok(e instanceof TaskgateValidationError, `not a validation error: ${e}`);
             assert.doesNotMatch(e.message, /very secret/);
             assert.match(e.message, /whitespace or control characters/);
-        }
+            return true;
+        });
     });
 
     it("rejects endpoints that are not base URLs", () => {
