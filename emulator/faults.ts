@@ -21,6 +21,8 @@ export interface FiredFault {
   delayMs?: number;
   count?: number;
   mutation?: FaultRule["mutation"];
+  code?: string;
+  message?: string;
 }
 
 /** Throws if a rule is malformed (unknown api or kind, bad counts or status). */
@@ -42,6 +44,9 @@ export function validateFaultRule(rule: FaultRule): void {
   if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 1)) throw new Error("fault count must be an integer >= 1");
   if (rule.kind === "mutate" && (rule.mutation === undefined || rule.mutation === null || typeof rule.mutation !== "object")) {
     throw new Error("a mutate fault needs a mutation (or a list of them)");
+  }
+  if (rule.kind === "cloudError" && !(typeof rule.code === "string" && rule.code !== "" && typeof rule.message === "string")) {
+    throw new Error("a cloudError fault needs a code (non-empty) and a message");
   }
   if (rule.match !== undefined && typeof rule.match !== "function" && (typeof rule.match !== "object" || rule.match === null)) {
     throw new Error("fault match must be an object of param values or a function");
@@ -69,6 +74,8 @@ export class FaultPlan {
       delayMs: rule.delayMs,
       count: rule.count,
       mutation: rule.mutation === undefined ? undefined : structuredClone(rule.mutation),
+      code: rule.code,
+      message: rule.message,
       seen: 0,
       fired: 0,
       predicate,
@@ -85,7 +92,7 @@ export class FaultPlan {
   list(): FaultState[] {
     return this.rules.map(({ predicate: _p, ...state }) => {
       const out: FaultState = { ...state };
-      for (const k of ["count", "mutation"] as const) if (out[k] === undefined) delete out[k];
+      for (const k of ["count", "mutation", "code", "message"] as const) if (out[k] === undefined) delete out[k];
       return out;
     });
   }
@@ -99,7 +106,8 @@ export class FaultPlan {
       rule.seen++;
       if (rule.seen <= rule.skip) continue;
       rule.fired++;
-      return { id: rule.id, kind: rule.kind, status: rule.status, delayMs: rule.delayMs, count: rule.count, mutation: rule.mutation };
+      const { id, kind, status, delayMs, count, mutation, code, message } = rule;
+      return { id, kind, status, delayMs, count, mutation, code, message };
     }
     return undefined;
   }

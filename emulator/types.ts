@@ -344,7 +344,8 @@ export type FaultKind =
   | "empty"
   | "slowBody"
   | "duplicate"
-  | "mutate";
+  | "mutate"
+  | "cloudError";
 
 /** Every fault kind. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -360,6 +361,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "slowBody",
   "duplicate",
   "mutate",
+  "cloudError",
 ];
 
 /**
@@ -390,6 +392,13 @@ export interface FaultRule {
   count?: number;
   /** mutate: the store change applied when the rule fires, before the request is answered normally. */
   mutation?: Mutation | Mutation[];
+  /**
+   * cloudError: the error code and message the cloud's error envelope carries, any text (a test
+   * of how a client shows what a cloud says); `status` is the Huawei HTTP status (default 400).
+   * Legacy v2 codes are numbers: give a numeric string there.
+   */
+  code?: string;
+  message?: string;
 }
 
 /** A fault rule as reported back, with its counters. */
@@ -404,6 +413,8 @@ export interface FaultState {
   delayMs?: number;
   count?: number;
   mutation?: Mutation | Mutation[];
+  code?: string;
+  message?: string;
   /** Matching requests seen (skipped ones included). */
   seen: number;
   fired: number;
