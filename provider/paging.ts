@@ -1,5 +1,6 @@
 import { TaskgateCloudError, TaskgateReadError } from "./errors";
 import { spacerFor, RequestSpacer } from "./rateLimit";
+import { safeLogger } from "./safeText";
 import { DEFAULT_RETRY, RetryContext, RetryPolicy, withRetry, sleep } from "./retry";
 import { ApiName, Logger, silentLogger } from "./types";
 
@@ -49,7 +50,7 @@ export function createReadContext(api: ApiName, scope: string, o: ReadOptions = 
     return {
         policy: { ...DEFAULT_RETRY, ...o.retry },
         deadline: performance.now() + timeoutSeconds * 1000,
-        log: o.log ?? silentLogger,
+        log: safeLogger(o.log ?? silentLogger),
         random: o.random,
         spacer: spacerFor(api, scope),
         concurrency: Math.max(1, Math.floor(o.concurrency ?? 8)),
