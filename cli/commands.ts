@@ -1,6 +1,7 @@
 import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { findOwnPackage } from "../provider/packageInfo";
+import { terminalLines } from "../provider/safeText";
 import { TaskgateCloudError, TaskgateReadError, TaskgateValidationError } from "../provider/errors";
 import { GateFailedError, describeRequirements, ResolvedRequirements, unitNoun } from "../provider/gateRules";
 import { judgeResult, requirementsFor, sourceDefinition } from "../provider/sources";
@@ -112,9 +113,14 @@ function judge(inv: Invocation, require: ResolvedRequirements | undefined, resul
 /**
  * One message per error, in the command line's words: a validation error names the option
  * (`--invocation-id`, `--require max-failed`) rather than the arg; a cloud error keeps its code,
- * message and RequestId. No stack trace, except for a bug with TASKGATE_DEBUG set.
+ * message and RequestId. No stack trace, except for a bug with TASKGATE_DEBUG set. Safe for the
+ * terminal: whatever an error quotes (a cloud's message, a value given) cannot drive it.
  */
 export function describeError(e: unknown, source: AnyCliSource | undefined, env: Record<string, string | undefined>): string {
+    return terminalLines(errorText(e, source, env));
+}
+
+function errorText(e: unknown, source: AnyCliSource | undefined, env: Record<string, string | undefined>): string {
     if (e instanceof UsageError) return `taskgate: ${e.message}\nRun 'taskgate ${e.helpFor ? `${e.helpFor} ` : ""}--help' for usage.`;
     if (e instanceof TaskgateValidationError) {
         const names = optionNames(source);

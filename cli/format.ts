@@ -1,4 +1,5 @@
 import type { GateSourceTraits } from "../provider/gateRules";
+import { csvCell, jsonText, markdownCell, terminalText, truncate } from "../provider/safeText";
 import { countOf } from "../provider/summary";
 import { TASK_STATES, TaskListResult } from "../provider/types";
 import type { Format } from "./options";
@@ -7,6 +8,8 @@ import type { AnyCliSource, Column } from "./sources";
 /**
  * Renders results for people (an aligned table), for spreadsheets (RFC 4180 CSV), for documents
  * (Markdown) and for programs (JSON, the library's own result unchanged). Pure: text in, text out.
+ * Every cell goes through the sanitizer of its format (provider/safeText): records hold what the
+ * cloud sent, and the cloud's text must not drive the terminal, a spreadsheet or a Markdown page.
  */
 
 type Row = Record<string, unknown>;
@@ -23,47 +26,27 @@ function columnValue(c: Column<Row>, t: Row): unknown {
     return Array.isArray(v) ? v.join(";") : v;
 }
 
-/** A value as text; undefined is empty. Objects (none in the columns today) as JSON. */
-function text(v: unknown): string {
-    if (v === undefined || v === null) return "";
-    return typeof v === "object" ? JSON.stringify(v) : String(v);
-}
-
-/**
- * Text safe to show on a terminal: line breaks and tabs become spaces, and other control
- * characters (an escape sequence in a cloud's error message could move the cursor or recolour
- * the screen) become U+FFFD.
- */
-function printable(s: string): string {
-    return s.replace(/[\t\r\n]+/g, " ").replace(/[\u0000-\u001f\u007f-\u009f]/g, "\ufffd");
-}
-
 function cut(s: string, max: number): string {
-    return s.length > max ? `${s.slice(0, max - 1)}…` : s;
+    return s.length > max ? `${truncate(s, max - 1)}…` : s;
 }
 
 /** An aligned table: two spaces between columns, `-` for an empty cell, numbers right-aligned. */
 export function renderTable(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
-    const cells = rows.map((r) => r.map((v) => (v === undefined || v === null || v === "" ? "-" : cut(printable(text(v)), MAX_CELL))));
+    const cells = rows.map((r) => r.map((v) => (v === undefined || v === null || v === "" ? "-" : cut(terminalText(v), MAX_CELL))));
     const numeric = headers.map((_, i) => rows.some((r) => typeof r[i] === "number") && rows.every((r) => r[i] === undefined || typeof r[i] === "number"));
     const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
     const line = (r: readonly string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
     return [line(headers), ...cells.map(line)].join("\n") + "\n";
 }
 
-/** RFC 4180: CRLF line ends; a field with a comma, quote or line break is quoted, quotes doubled. */
+/** RFC 4180: CRLF line ends; a field with a comma, quote or line break is quoted, quotes doubled (see csvCell). */
 export function renderCsv(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
-    const field = (v: unknown) => {
-        const s = text(v);
-        return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-    };
-    return [headers, ...rows].map((r) => r.map(field).join(",")).join("\r\n") + "\r\n";
+    return [headers, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
 }
 
-/** A GitHub-flavoured Markdown table; pipes are escaped and line breaks become `<br>`. */
+/** A GitHub-flavoured Markdown table (see markdownCell for what a cell escapes). */
 export function renderMarkdown(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
-    const cell = (v: unknown) => printable(text(v).replace(/\r?\n/g, "<br>")).replace(/\\/g, "\\\\").replace(/\|/g, "\\|");
-    const line = (r: readonly unknown[]) => `| ${r.map(cell).join(" | ")} |`;
+    const line = (r: readonly unknown[]) => `| ${r.map(markdownCell).join(" | ")} |`;
     return [line(headers), `|${headers.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n") + "\n";
 }
 
@@ -73,7 +56,7 @@ function render(format: Exclude<Format, "json">, headers: readonly string[], row
 
 /** `taskgate list`: one row per task, the source's columns (CSV headers are the field paths). */
 export function formatList(format: Format, source: AnyCliSource, traits: GateSourceTraits, result: Result): string {
-    if (format === "json") return `${JSON.stringify(result, null, 2)}\n`;
+    if (format === "json") return `${jsonText(result, 2)}\n`;
     const rows = result.tasks.map((t) => source.columns.map((c) => columnValue(c, t)));
     const headers = source.columns.map((c) => (format === "csv" ? c.key : c.header));
     const body = render(format, headers, rows);
@@ -84,7 +67,7 @@ export function formatList(format: Format, source: AnyCliSource, traits: GateSou
 export function formatSummary(format: Format, source: AnyCliSource, traits: GateSourceTraits, result: Result): string {
     const s = result.summary;
     if (format === "json") {
-        return `${JSON.stringify({ source: source.name, id: result.id, totalCount: result.totalCount, summary: s, requestIds: result.requestIds }, null, 2)}\n`;
+        return `${jsonText({ source: source.name, id: result.id, totalCount: result.totalCount, summary: s, requestIds: result.requestIds }, 2)}\n`;
     }
     const rows: unknown[][] = TASK_STATES.map((state) => [state, countOf(s, state)]);
     rows.push(["TOTAL", s.total]);

@@ -19,7 +19,16 @@
  * | `POST /_emulator/faults` | FaultRule or FaultRule[] (`match` as an object) | `{ids}` |
  * | `DELETE /_emulator/faults` | | `{cleared: n}` |
  *
- * Errors: 400 `{error}` for a bad body, 404 for an unknown route, 403 for non-loopback callers.
+ * Errors: 400 `{error}` for a bad body, 404 for an unknown route, 403 for non-loopback callers,
+ * 415 for a body that is not `application/json`, and 403 for a request that carries an `Origin`
+ * other than the emulator's own or a `Host` that is not a loopback name for its port.
+ *
+ * Why: a web page may send any site a "simple" cross-origin POST (`text/plain`, a form,
+ * multipart) without asking, and the browser delivers it even though the page never sees the
+ * answer; that alone could re-seed or reset an emulator under a running test. A JSON body needs
+ * a CORS preflight the emulator never grants, and a browser names the page's origin on every
+ * cross-origin request (and every POST). A page whose name was re-pointed at 127.0.0.1 (DNS
+ * rebinding) is same-origin to itself, so it sends no Origin on a GET: its Host header gives it away.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Emulator, ResetScope } from "./server";
@@ -38,10 +47,36 @@ function parseJson(body: Buffer): unknown {
   return JSON.parse(body.toString("utf8"));
 }
 
+/** The `host:port` names the emulator answers to, as a Host header writes them. */
+function ownHosts(port: number): Set<string> {
+  return new Set(["127.0.0.1", "localhost", "[::1]"].map((h) => `${h}:${port}`));
+}
+
+/**
+ * Why a request must not reach the admin API, or undefined when it may: a foreign caller, a
+ * foreign Origin or Host, or a body that is not JSON (see the module comment).
+ */
+function refusal(port: number, req: IncomingMessage, body: Buffer): { status: number; error: string } | undefined {
+  if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) return { status: 403, error: "the admin API only answers loopback callers" };
+  const hosts = ownHosts(port);
+  const host = (req.headers.host ?? "").toLowerCase();
+  if (!hosts.has(host)) return { status: 403, error: `the admin API only answers requests for ${[...hosts].join(", ")}` };
+  const origin = req.headers.origin;
+  if (origin !== undefined && !hosts.has(origin.toLowerCase().replace(/^http:\/\//, ""))) {
+    return { status: 403, error: "the admin API does not answer requests from another origin (a web page)" };
+  }
+  const type = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (body.length > 0 && type !== "application/json") {
+    return { status: 415, error: "the admin API only takes application/json bodies" };
+  }
+  return undefined;
+}
+
 /** Serves one admin request. */
 export function handleAdmin(emu: Emulator, req: IncomingMessage, res: ServerResponse, path: string, rawQuery: string, body: Buffer): void {
-  if (!LOOPBACK.has(req.socket.remoteAddress ?? "")) {
-    send(res, 403, { error: "the admin API only answers loopback callers" });
+  const refused = refusal(emu.port, req, body);
+  if (refused) {
+    send(res, refused.status, { error: refused.error });
     return;
   }
   const route = `${(req.method ?? "GET").toUpperCase()} ${path.replace(/\/+$/, "")}`;

@@ -24,6 +24,8 @@ export interface FiredFault {
   chunked?: boolean;
   gzip?: boolean;
   mutation?: FaultRule["mutation"];
+  code?: string;
+  message?: string;
 }
 
 /** Throws if a rule is malformed (unknown api or kind, bad counts or status). */
@@ -46,6 +48,9 @@ export function validateFaultRule(rule: FaultRule): void {
   if (rule.bytes !== undefined && !(Number.isSafeInteger(rule.bytes) && rule.bytes >= 0)) throw new Error("fault bytes must be a whole number >= 0");
   if (rule.kind === "mutate" && (rule.mutation === undefined || rule.mutation === null || typeof rule.mutation !== "object")) {
     throw new Error("a mutate fault needs a mutation (or a list of them)");
+  }
+  if (rule.kind === "cloudError" && !(typeof rule.code === "string" && rule.code !== "" && typeof rule.message === "string")) {
+    throw new Error("a cloudError fault needs a code (non-empty) and a message");
   }
   if (rule.match !== undefined && typeof rule.match !== "function" && (typeof rule.match !== "object" || rule.match === null)) {
     throw new Error("fault match must be an object of param values or a function");
@@ -76,6 +81,8 @@ export class FaultPlan {
       chunked: rule.chunked,
       gzip: rule.gzip,
       mutation: rule.mutation === undefined ? undefined : structuredClone(rule.mutation),
+      code: rule.code,
+      message: rule.message,
       seen: 0,
       fired: 0,
       predicate,
@@ -92,7 +99,7 @@ export class FaultPlan {
   list(): FaultState[] {
     return this.rules.map(({ predicate: _p, ...state }) => {
       const out: FaultState = { ...state };
-      for (const k of ["count", "bytes", "chunked", "gzip", "mutation"] as const) if (out[k] === undefined) delete out[k];
+      for (const k of ["count", "bytes", "chunked", "gzip", "mutation", "code", "message"] as const) if (out[k] === undefined) delete out[k];
       return out;
     });
   }
@@ -106,8 +113,8 @@ export class FaultPlan {
       rule.seen++;
       if (rule.seen <= rule.skip) continue;
       rule.fired++;
-      const { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation } = rule;
-      return { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation };
+      const { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation, code, message } = rule;
+      return { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation, code, message };
     }
     return undefined;
   }

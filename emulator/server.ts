@@ -505,6 +505,8 @@ class EmulatorServer implements Emulator {
         return call.envelope.serverError(fault.status ?? 503);
       case "internalError":
         return call.envelope.internalError();
+      case "cloudError":
+        return call.envelope.fail(new ApiError(fault.code!, fault.message!, fault.status ?? 400, {}, true));
       case "timeout": {
         const aborted = await this.hold(res, fault.delayMs);
         return aborted ? undefined : normal();

@@ -345,7 +345,8 @@ export type FaultKind =
   | "slowBody"
   | "hugeBody"
   | "duplicate"
-  | "mutate";
+  | "mutate"
+  | "cloudError";
 
 /** Every fault kind. */
 export const FAULT_KINDS: readonly FaultKind[] = [
@@ -362,6 +363,7 @@ export const FAULT_KINDS: readonly FaultKind[] = [
   "hugeBody",
   "duplicate",
   "mutate",
+  "cloudError",
 ];
 
 /**
@@ -401,6 +403,13 @@ export interface FaultRule {
   gzip?: boolean;
   /** mutate: the store change applied when the rule fires, before the request is answered normally. */
   mutation?: Mutation | Mutation[];
+  /**
+   * cloudError: the error code and message the cloud's error envelope carries, any text (a test
+   * of how a client shows what a cloud says); `status` is the Huawei HTTP status (default 400).
+   * Legacy v2 codes are numbers: give a numeric string there.
+   */
+  code?: string;
+  message?: string;
 }
 
 /** A fault rule as reported back, with its counters. */
@@ -418,6 +427,8 @@ export interface FaultState {
   chunked?: boolean;
   gzip?: boolean;
   mutation?: Mutation | Mutation[];
+  code?: string;
+  message?: string;
   /** Matching requests seen (skipped ones included). */
   seen: number;
   fired: number;

@@ -1,3 +1,4 @@
+import { terminalText } from "./safeText";
 import type { ApiName, CloudName } from "./types";
 
 /**
@@ -14,7 +15,7 @@ export class TaskgateValidationError extends Error {
         /** The offending value, already rendered safely (secrets are never rendered). */
         readonly value?: string,
     ) {
-        super(`taskgate: invalid ${field}${value === undefined ? "" : ` (${value})`}: ${problem}`);
+        super(`taskgate: invalid ${field}${value === undefined ? "" : ` (${terminalText(value)})`}: ${problem}`);
     }
 }
 
@@ -50,6 +51,10 @@ export interface CloudErrorInfo {
  * One error type for every cloud failure: which cloud and API, the cloud's code and message,
  * its RequestId and the HTTP status. It never holds a request, a header or a credential, so it is
  * safe to log, to show in a `pulumi up` diagnostic and to store.
+ *
+ * The fields (`code`, `cloudMessage`, `requestId`, and `toJSON()`) hold exactly what the cloud
+ * sent, for programs; `message` is their rendering for a terminal, one line with every control
+ * character visible (see provider/safeText), since Node, Pulumi and every log print it as it is.
  */
 export class TaskgateCloudError extends Error {
     override readonly name = "TaskgateCloudError";
@@ -94,20 +99,22 @@ export class TaskgateCloudError extends Error {
 }
 
 function formatCloudError(i: CloudErrorInfo): string {
-    const parts = [`${i.cloud} ${i.operation} failed: ${i.code}: ${i.message}`];
-    if (i.requestId) parts.push(`RequestId ${i.requestId}`);
+    const parts = [`${i.cloud} ${i.operation} failed: ${terminalText(i.code)}: ${terminalText(i.message)}`];
+    if (i.requestId) parts.push(`RequestId ${terminalText(i.requestId)}`);
     if (i.httpStatus !== undefined) parts.push(`HTTP ${i.httpStatus}`);
     return parts.join(" | ");
 }
 
 /**
  * A read gave up: the list kept changing between pages, or the deadline passed. Never a
- * partial list: the caller gets this error instead.
+ * partial list: the caller gets this error instead. Its message is one line that may quote what
+ * the cloud sent (a record id, a ScrollToken), so every control character in it, line breaks
+ * included, is made visible.
  */
 export class TaskgateReadError extends Error {
     override readonly name = "TaskgateReadError";
     constructor(message: string, cause?: Error) {
-        super(message, cause ? { cause } : undefined);
+        super(terminalText(message), cause ? { cause } : undefined);
     }
 }
 

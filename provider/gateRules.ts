@@ -1,3 +1,4 @@
+import { terminalText } from "./safeText";
 import type { TaskState, TaskSummary } from "./types";
 
 /**
@@ -308,7 +309,7 @@ export const FAILED_TASKS_IN_MESSAGE = 10;
 export function formatGateFailure(gate: string | undefined, v: Verdict, failed: readonly FailedTask[], req: ResolvedRequirements, traits: GateSourceTraits, note?: string): string {
     const unit = unitNoun(v.tally, traits);
     const lines = [
-        `taskgate: gate ${gate ? `"${gate}" ` : ""}failed on ${traits.label}${note ? ` (${note})` : ""}`,
+        `taskgate: gate ${gate ? `"${terminalText(gate)}" ` : ""}failed on ${traits.label}${note ? ` (${note})` : ""}`,
         `  required: ${describeRequirements(req, unit)}`,
         `  found:    ${describeTally(v.tally, unit)}`,
         ...v.reasons.map((r) => `  not met:  ${r}`),
@@ -318,7 +319,8 @@ export function formatGateFailure(gate: string | undefined, v: Verdict, failed: 
         for (const t of failed.slice(0, FAILED_TASKS_IN_MESSAGE)) {
             const bits = [t.id, t.target ? `on ${t.target}` : undefined, t.state, t.errorCode, t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined, t.errorMessage]
                 .filter((x) => x !== undefined && x !== "");
-            lines.push(`    ${bits.join("  ")}`);
+            // Ids, targets, codes and messages are the cloud's text: one line each, controls shown, not obeyed.
+            lines.push(`    ${bits.map(terminalText).join("  ")}`);
         }
     }
     return lines.join("\n");

@@ -1,6 +1,7 @@
 import { withWireWatch, type WireWatch } from "./clouds/wire";
 import { TaskgateCloudError, TaskgateReadError } from "./errors";
 import { spacerFor, RequestSlot, RequestSpacer } from "./rateLimit";
+import { safeLogger } from "./safeText";
 import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, maxResponseBytesSetting, type SettingsSources } from "./settings";
 import { DEFAULT_RETRY, RetryContext, RetryPolicy, withRetry, sleep } from "./retry";
 import { ApiName, Logger, silentLogger } from "./types";
@@ -74,7 +75,7 @@ export function createReadContext(api: ApiName, scope: string, o: ReadOptions = 
     return {
         policy: { ...DEFAULT_RETRY, ...o.retry },
         deadline: performance.now() + timeoutSeconds * 1000,
-        log: o.log ?? silentLogger,
+        log: safeLogger(o.log ?? silentLogger),
         random: o.random,
         spacer: spacerFor(api, scope),
         concurrency: Math.max(1, Math.floor(o.concurrency ?? 8)),

@@ -1,4 +1,5 @@
 import { pct } from "../provider/gateRules";
+import { htmlText, truncate } from "../provider/safeText";
 
 /**
  * Small, pure helpers for writing HTML as strings. Every piece of text that reaches the page goes
@@ -6,22 +7,17 @@ import { pct } from "../provider/gateRules";
  * tasks ran on, so they are attacker-controlled.
  */
 
-const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+/** Text for an HTML text node or a quoted attribute value: the sanitizer's {@link htmlText}. */
+export const esc = htmlText;
 
 /**
- * Escapes text for an HTML text node or a quoted attribute value. Control characters (other than
- * tab and newlines) become U+FFFD: HTML forbids them, and a NUL or an escape sequence in a
- * machine's error message must not reach a terminal that later shows the file.
+ * Cuts text longer than `max` characters, saying how much was cut (before escaping, so no entity
+ * is split; never inside a surrogate pair, which would leave half a character).
  */
-export function esc(value: unknown): string {
-    return String(value ?? "")
-        .replace(/[&<>"']/g, (c) => ENTITIES[c])
-        .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "\ufffd");
-}
-
-/** Cuts text longer than `max` characters, saying how much was cut (before escaping, so no entity is split). */
 export function clip(text: string, max: number): string {
-    return text.length <= max ? text : `${text.slice(0, max)}… (${num(text.length - max)} more characters)`;
+    if (text.length <= max) return text;
+    const kept = truncate(text, max);
+    return `${kept}… (${num(text.length - kept.length)} more characters)`;
 }
 
 /** A whole number with thousands separators (`10,000`), the same on every machine (no locale). */

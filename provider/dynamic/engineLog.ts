@@ -1,4 +1,5 @@
 import * as path from "node:path";
+import { safeLogger } from "../safeText";
 import type { Logger } from "../types";
 
 /**
@@ -37,10 +38,13 @@ function connect(): LogFn | null {
     }
 }
 
-/** A logger that reaches the engine (DEBUG 0, INFO 1, WARNING 2), or stderr outside a Pulumi run. */
+/**
+ * A logger that reaches the engine (DEBUG 0, INFO 1, WARNING 2), or stderr outside a Pulumi run.
+ * Lines are made safe for a terminal (`pulumi up` prints them as they are).
+ */
 export function progressLogger(urn: string | undefined): Logger {
     if (engineLog === undefined) engineLog = connect();
     const send = engineLog;
-    if (!send) return { debug: () => undefined, info: (m) => console.error(m), warn: (m) => console.error(m) };
-    return { debug: (m) => send(0, m, urn), info: (m) => send(1, m, urn), warn: (m) => send(2, m, urn) };
+    if (!send) return safeLogger({ debug: () => undefined, info: (m) => console.error(m), warn: (m) => console.error(m) });
+    return safeLogger({ debug: (m) => send(0, m, urn), info: (m) => send(1, m, urn), warn: (m) => send(2, m, urn) });
 }

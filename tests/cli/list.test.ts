@@ -116,7 +116,7 @@ describe("cli: taskgate list", function () {
         const env = emulatorEnv(ctx.emu);
         const base = ["list", "tat", "--invocation-id", "inv-nasty001", "-q"];
         const csv = parseCsv((await runCli([...base, "-o", "csv"], { env })).stdout);
-        assert.equal(csv[1][9], nasty, "RFC 4180 quoting round-trips commas, quotes and line breaks");
+        assert.equal(csv[1][9], nasty.replace("\u001b", "\\x1b"), "RFC 4180 quoting round-trips commas, quotes and line breaks; ESC is shown, not sent");
         assert.equal(JSON.parse((await runCli([...base, "-o", "json"], { env })).stdout).tasks[0].errorInfo, nasty);
         const table = (await runCli(base, { env })).stdout;
         assert.equal(table.trimEnd().split("\n").length, 3, "the record stays on one line");

@@ -241,7 +241,7 @@ describe("emulator: data, timelines, admin API", () => {
       assert.equal((await admin(emu, "POST", "config", { rateLimits: { tat: -1 } })).status, 400);
       assert.equal((await admin(emu, "POST", "generate", { api: "s3", count: 1 })).status, 400);
       assert.equal((await admin(emu, "GET", "nope")).status, 404);
-      const broken = await rawRequest(emu, { method: "POST", path: "/_emulator/seed", body: "{not json" });
+      const broken = await rawRequest(emu, { method: "POST", path: "/_emulator/seed", headers: { "Content-Type": "application/json" }, body: "{not json" });
       assert.equal(broken.status, 400);
     });
 

@@ -129,7 +129,7 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
             assert.ok(html.includes("ins-&quot;&gt;&lt;b onmouseover=alert(1)&gt;x"), "a hostile instance id, escaped in text and title attributes");
             assert.ok(!html.includes(`"><b onmouseover`), "no attribute is broken out of");
             assert.ok(html.includes("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), "the query's values are escaped");
-            assert.ok(html.includes("bell\ufffd nul\ufffd esc\ufffd[31m &amp; &#39;quotes&#39;"), "control characters become U+FFFD");
+            assert.ok(html.includes("bell\\x07 nul\\x00 esc\\x1b[31m &amp; &#39;quotes&#39;"), "control characters become visible escapes");
             assert.ok(!/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/.test(html), "no control character left");
             assert.equal(r.result.tasks.length + 1, again.result.tasks.length);
         });
