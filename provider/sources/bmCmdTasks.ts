@@ -3,7 +3,7 @@ import { tencentApi3 } from "../clouds/tencentApi3";
 import { LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { CallResult, createReadContext, fetchPage, Page, readOffsetPaged, ReadOptions } from "../paging";
-import { queryId, taskListResult } from "../result";
+import { taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
@@ -198,8 +198,8 @@ export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSour
         fetch: (offset, limit) => fetchPage(ctx, `BM ${operation} offset ${offset}`,
             (timeoutMs) => call(offset, limit, timeoutMs), (body, requestId) => parseBmPage(q.api, body, requestId)),
     });
-    const id = queryId("tencentcloud", apiName, conn.region, { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults });
-    return taskListResult(id, list.items, list.total, summarize(list.items, bmTargets), ctx.requestIds);
+    return taskListResult({ cloud: "tencentcloud", api: apiName, region: conn.region, query: { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults } },
+        list.items, list.total, summarize(list.items, bmTargets), ctx.requestIds);
 }
 
 /** A task as a gate reports it when it fails. */

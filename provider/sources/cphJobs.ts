@@ -2,7 +2,7 @@ import type { FailedTask } from "../gateRules";
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readUntilShortPage } from "../paging";
-import { queryId, taskListResult } from "../result";
+import { taskListResult } from "../result";
 import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
@@ -138,8 +138,8 @@ export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, o
                 { ...(batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") }), offset: String(offset), limit: String(limit) }, timeoutMs),
             parseCphPage),
     }));
-    const id = queryId("huaweicloud", "cph", conn.region, { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults });
-    return taskListResult(id, list.items, list.items.length, summarize(list.items), ctx.requestIds);
+    return taskListResult({ cloud: "huaweicloud", api: "cph", region: conn.region, query: { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults } },
+        list.items, list.items.length, summarize(list.items), ctx.requestIds);
 }
 
 /** A job as a gate reports it when it fails. */
