@@ -102,7 +102,10 @@ function judge(inv: Invocation, require: ResolvedRequirements | undefined, resul
     const traits = sourceDefinition(inv.source.kind).traits;
     const { verdict, failed } = judgeResult(inv.source.kind, result, require);
     if (!verdict.passed) {
-        io.stderr.write(`${new GateFailedError(undefined, verdict, failed, require, traits).message}\n`);
+        // The reasons in the command line's words: `--invocation-id inv-1`, `--require allow-empty`.
+        const names = optionNames(inv.source);
+        const reasons = verdict.reasons.map((r) => cliWords(r.replace(/\bset allowEmpty\b/g, "add --require allowEmpty"), names));
+        io.stderr.write(`${new GateFailedError(undefined, { ...verdict, reasons }, failed, require, traits).message}\n`);
         return EXIT.gateFailed;
     }
     if (!inv.quiet) io.stderr.write(`taskgate: passed: ${describeRequirements(require, unitNoun(verdict.tally, traits))}\n`);

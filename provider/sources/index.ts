@@ -2,7 +2,8 @@ import { TaskgateValidationError } from "../errors";
 import { evaluate, resolveRequirements, tally, validateGateSettings, type FailedTask, type GateRequirements, type GateSourceTraits, type ResolvedRequirements, type TargetGaps, type Verdict } from "../gateRules";
 import type { ReadOptions } from "../paging";
 import { resolveHuawei, resolveTencent, SettingsSources } from "../settings";
-import type { CloudName, TargetSummary, TaskListResult, TaskState } from "../types";
+import type { CloudName, TargetSummary, TaskListResult, TaskQuery, TaskState } from "../types";
+import { plural } from "../words";
 import { BM_ARGS, bmTaskId, bmFailedTask, BmCmdTask, bmTargets, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
 import { CPH_ARGS, cphJobId, cphFailedTask, CphJob, CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
 import { MPS_ARGS, mpsTaskId, MpsTask, mpsFailedTask, MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
@@ -46,7 +47,7 @@ export const SOURCES = {
         args: MPS_ARGS, idOf: mpsTaskId, plan: planMpsQuery, connection: (a, s) => resolveTencent(a, s, false), read: readMpsTasks, failedTask: mpsFailedTask, idPrefixes: ["mps"],
     }),
     bmCmdTasks: define<BmCmdTasksArgs, BmCmdTask>({
-        cloud: "tencentcloud", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", reportsOutcome: true },
+        cloud: "tencentcloud", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
         args: BM_ARGS, idOf: bmTaskId, plan: planBmQuery, connection: (a, s) => resolveTencent(a, s, true), read: readBmCmdTasks, failedTask: bmFailedTask,
         targets: bmTargets, idPrefixes: ["bm", "bmLegacy"],
     }),
@@ -55,7 +56,7 @@ export const SOURCES = {
         args: CPH_ARGS, idOf: cphJobId, plan: planCphQuery, connection: (a, s) => resolveHuawei(a, s, "cph"), read: readCphJobs, failedTask: cphFailedTask, idPrefixes: ["cph"],
     }),
     workspaceScriptTasks: define<WorkspaceScriptTasksArgs, WorkspaceScriptTask>({
-        cloud: "huaweicloud", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", reportsOutcome: true },
+        cloud: "huaweicloud", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
         args: WORKSPACE_ARGS, idOf: workspaceTaskId, plan: planWorkspaceQuery, connection: (a, s) => resolveHuawei(a, s, "workspace"), read: readWorkspaceScriptTasks, failedTask: workspaceFailedTask,
         targets: workspaceTargets, idPrefixes: ["workspace"],
     }),
@@ -115,7 +116,53 @@ export function targetGaps(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskS
  */
 export function judgeResult(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements): { verdict: Verdict; failed: FailedTask[] } {
     const traits = sourceDefinition(kind).traits;
-    return { verdict: evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits), failed: failingTasks(kind, result.tasks) };
+    const verdict = evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits, describeQuery(kind, result.query));
+    return { verdict, failed: failingTasks(kind, result.tasks) };
+}
+
+/** Query keys that do not narrow which tasks match; the words of a query leave them out (the region is said apart). */
+const NOT_SELECTING: ReadonlySet<string> = new Set(["region", "projectId", "hideOutput", "maxResults", "orderBy", "order"]);
+
+/** How many values of one filter the words name before "and N more". */
+const VALUES_NAMED = 3;
+
+/**
+ * A result's query in words, for the message of a gate that found no task:
+ * `TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou`. Filters are named as the
+ * data source's args name them (`desktopPoolId`, `status`), values as given; text with spaces or
+ * odd characters is quoted. Pure; a missing or odd query gives the source's label alone.
+ */
+export function describeQuery(kind: SourceKind, query: TaskQuery | undefined): string {
+    const label = sourceDefinition(kind).traits.label;
+    if (!isPlainObject(query)) return label;
+    const conditions = selectors(query).map(([key, value]) => `${argName(key)} ${valuesInWords(value)}`);
+    const where = [typeof query.region === "string" ? `in ${query.region}` : undefined, typeof query.projectId === "string" ? `(project ${query.projectId})` : undefined]
+        .filter((x) => x !== undefined);
+    return [label, conditions.length > 0 ? `with ${conditions.join(" and ")}` : undefined, ...where].filter((x) => x !== undefined).join(" ");
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The query's conditions: its own keys and those of its `filters`, less the ones that select nothing. */
+function selectors(query: Record<string, unknown>): Array<[string, unknown]> {
+    return Object.entries(query).flatMap(([k, v]): Array<[string, unknown]> => (k === "filters" && isPlainObject(v) ? Object.entries(v) : [[k, v]]))
+        .filter(([k, v]) => !NOT_SELECTING.has(k) && v !== undefined && v !== null);
+}
+
+/** An API's name for a filter as the data source's arg: `desktop_pool_id` is `desktopPoolId`, MPS `statuses` is `status`. */
+function argName(key: string): string {
+    return key === "statuses" ? "status" : key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function valuesInWords(value: unknown): string {
+    const list = (Array.isArray(value) ? value : [value]).map(valueInWords);
+    if (list.length <= 1) return list[0] ?? "(none)";
+    if (list.length <= VALUES_NAMED) return `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
+    return `${list.slice(0, VALUES_NAMED).join(", ")} or ${plural(list.length - VALUES_NAMED, "other")}`;
+}
+
+function valueInWords(v: unknown): string {
+    return typeof v === "string" && /^[\w.:@/+-]+$/.test(v) ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v) ?? String(v);
 }
 
 /**
