@@ -1,4 +1,5 @@
 import { pct } from "../provider/gateRules";
+import { plural as countWords } from "../provider/words";
 
 /**
  * Small, pure helpers for writing HTML as strings. Every piece of text that reaches the page goes
@@ -21,7 +22,7 @@ export function esc(value: unknown): string {
 
 /** Cuts text longer than `max` characters, saying how much was cut (before escaping, so no entity is split). */
 export function clip(text: string, max: number): string {
-    return text.length <= max ? text : `${text.slice(0, max)}… (${num(text.length - max)} more characters)`;
+    return text.length <= max ? text : `${text.slice(0, max)}… (${plural(text.length - max, "more character", "more characters")})`;
 }
 
 /** A whole number with thousands separators (`10,000`), the same on every machine (no locale). */
@@ -34,9 +35,9 @@ export function share(part: number, whole: number): string {
     return whole > 0 ? pct(part / whole) : "0.0%";
 }
 
-/** `n noun` with the plural where needed: `1 task`, `3 tasks`. */
+/** `n noun` with the plural where needed, thousands grouped: `1 task`, `3 tasks`, `1,200 tasks` (the package's one rule, provider/words). */
 export function plural(n: number, one: string, many: string): string {
-    return `${num(n)} ${n === 1 ? one : many}`;
+    return countWords(n, [one, many], num);
 }
 
 /** An ISO-8601 time as `2024-05-01 12:00:05 UTC`, or a dash when there is none. */

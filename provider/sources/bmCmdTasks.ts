@@ -4,6 +4,7 @@ import { LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { CallResult, createReadContext, fetchPage, Page, readOffsetPaged, ReadOptions } from "../paging";
 import { taskListResult } from "../result";
+import { plural } from "../words";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
@@ -204,5 +205,5 @@ export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSour
 
 /** A task as a gate reports it when it fails. */
 export function bmFailedTask(t: BmCmdTask): FailedTask {
-    return { id: t.taskId, target: `${t.failureCount ?? "?"} of ${t.instanceCount ?? "?"} machines failed`, state: t.state, errorCode: t.status === undefined ? undefined : `status ${t.status}`, errorMessage: t.alias };
+    return { id: t.taskId, target: `${t.failureCount ?? "?"} of ${t.instanceCount === undefined ? "? machines" : plural(t.instanceCount, "machine")} failed`, state: t.state, errorCode: t.status === undefined ? undefined : `status ${t.status}`, errorMessage: t.alias };
 }

@@ -3,6 +3,7 @@ import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readUntilShortPage } from "../paging";
 import { taskListResult } from "../result";
+import { plural } from "../words";
 import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
@@ -72,7 +73,7 @@ export interface CphQuery {
 export function planCphQuery(rawArgs: unknown): CphQuery {
     const args = rejectUnknownArgs(rawArgs, CPH_ARGS);
     if (Array.isArray(args.requestId)) {
-        throw new TaskgateValidationError("requestId", "must be one id; for several use `requestIds`", `${args.requestId.length} ids`);
+        throw new TaskgateValidationError("requestId", "must be one id; for several use `requestIds`", plural(args.requestId.length, "id"));
     }
     const one = idList("requestId", args.requestId, REQUEST_ID);
     const many = idList("requestIds", args.requestIds, REQUEST_ID);

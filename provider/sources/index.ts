@@ -3,7 +3,7 @@ import { evaluate, resolveRequirements, tally, validateGateSettings, type Failed
 import type { ReadOptions } from "../paging";
 import { resolveHuawei, resolveTencent, SettingsSources } from "../settings";
 import type { CloudName, TargetSummary, TaskListResult, TaskQuery, TaskState } from "../types";
-import { plural } from "../words";
+import { plural, type Noun } from "../words";
 import { BM_ARGS, bmTaskId, bmFailedTask, BmCmdTask, bmTargets, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
 import { CPH_ARGS, cphJobId, cphFailedTask, CphJob, CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
 import { MPS_ARGS, mpsTaskId, MpsTask, mpsFailedTask, MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
@@ -17,6 +17,8 @@ import { planWorkspaceQuery, WORKSPACE_ARGS, workspaceTaskId, readWorkspaceScrip
 export interface SourceDefinition<A, T> {
     readonly cloud: CloudName;
     readonly traits: GateSourceTraits;
+    /** One record, for counts of one: `TAT invocation task` beside the label `TAT invocation tasks`. */
+    readonly labelOne: string;
     /** The id of a record. */
     readonly idOf: (t: T) => string;
     /** Every arg the source accepts, connection settings included. */
@@ -39,24 +41,24 @@ function define<A, T>(d: SourceDefinition<A, T>): SourceDefinition<A, T> {
 
 export const SOURCES = {
     tatInvocationTasks: define<TatInvocationTasksArgs, TatInvocationTask>({
-        cloud: "tencentcloud", traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
+        cloud: "tencentcloud", labelOne: "TAT invocation task", traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
         args: TAT_ARGS, idOf: tatTaskId, plan: planTatQuery, connection: (a, s) => resolveTencent(a, s, true), read: readTatInvocationTasks, failedTask: tatFailedTask, idPrefixes: ["tat"],
     }),
     mpsTasks: define<MpsTasksArgs, MpsTask>({
-        cloud: "tencentcloud", traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
+        cloud: "tencentcloud", labelOne: "MPS task", traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
         args: MPS_ARGS, idOf: mpsTaskId, plan: planMpsQuery, connection: (a, s) => resolveTencent(a, s, false), read: readMpsTasks, failedTask: mpsFailedTask, idPrefixes: ["mps"],
     }),
     bmCmdTasks: define<BmCmdTasksArgs, BmCmdTask>({
-        cloud: "tencentcloud", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
+        cloud: "tencentcloud", labelOne: "Bare Metal script task", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
         args: BM_ARGS, idOf: bmTaskId, plan: planBmQuery, connection: (a, s) => resolveTencent(a, s, true), read: readBmCmdTasks, failedTask: bmFailedTask,
         targets: bmTargets, idPrefixes: ["bm", "bmLegacy"],
     }),
     cphJobs: define<CphJobsArgs, CphJob>({
-        cloud: "huaweicloud", traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
+        cloud: "huaweicloud", labelOne: "CPH job", traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
         args: CPH_ARGS, idOf: cphJobId, plan: planCphQuery, connection: (a, s) => resolveHuawei(a, s, "cph"), read: readCphJobs, failedTask: cphFailedTask, idPrefixes: ["cph"],
     }),
     workspaceScriptTasks: define<WorkspaceScriptTasksArgs, WorkspaceScriptTask>({
-        cloud: "huaweicloud", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
+        cloud: "huaweicloud", labelOne: "Workspace script execution task", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
         args: WORKSPACE_ARGS, idOf: workspaceTaskId, plan: planWorkspaceQuery, connection: (a, s) => resolveHuawei(a, s, "workspace"), read: readWorkspaceScriptTasks, failedTask: workspaceFailedTask,
         targets: workspaceTargets, idPrefixes: ["workspace"],
     }),
@@ -78,6 +80,11 @@ export interface SourceArgsByKind {
 /** A source definition, with its record type erased for callers that handle any source. */
 export function sourceDefinition(kind: SourceKind): SourceDefinition<unknown, { state: TaskState }> {
     return SOURCES[kind] as unknown as SourceDefinition<unknown, { state: TaskState }>;
+}
+
+/** A source's records as a noun: `["TAT invocation task", "TAT invocation tasks"]`, for counts in words. */
+export function sourceNoun(kind: SourceKind): Noun {
+    return [SOURCES[kind].labelOne, SOURCES[kind].traits.label];
 }
 
 /** The kind of source a result came from, told by its id (`tat-...`, `cph-...`). */

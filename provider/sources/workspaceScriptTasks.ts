@@ -3,6 +3,7 @@ import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
 import { taskListResult } from "../result";
+import { plural } from "../words";
 import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
@@ -181,6 +182,6 @@ export async function readWorkspaceScriptTasks(args: WorkspaceScriptTasksArgs, s
 
 /** A task as a gate reports it when it fails. */
 export function workspaceFailedTask(t: WorkspaceScriptTask): FailedTask {
-    const counts = `${t.failedNum ?? 0} desktop(s) failed, ${t.skipNum ?? 0} skipped, ${t.successNum ?? 0} succeeded`;
+    const counts = `${plural(t.failedNum ?? 0, "desktop")} failed, ${t.skipNum ?? 0} skipped, ${t.successNum ?? 0} succeeded`;
     return { id: t.id, target: t.desktopPoolName ?? t.desktopPoolId, state: t.state, errorCode: t.status, errorMessage: counts };
 }
