@@ -158,7 +158,7 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
     const timeout = one("timeout");
     const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
     if (timeoutSeconds !== undefined && !(/^\d+(\.\d+)?$/.test(timeout!) && timeoutSeconds > 0 && timeoutSeconds <= 86_400)) {
-        throw new UsageError(`--timeout must be a number of seconds from 0 to 86400, got "${timeout}"`, helpAt);
+        throw new UsageError(`--timeout must be a number of seconds greater than 0 and at most 86400, got "${timeout}"`, helpAt);
     }
     return {
         command, source, args, filters, require: requirements, output: output as Format, html,

@@ -152,7 +152,7 @@ function validateWait(wait: unknown, isUnknown: (v: unknown) => boolean): RuleFa
         }
         const wk = (k: string) => w[k] !== undefined && w[k] !== null && !isUnknown(w[k]);
         const secs = (v: unknown, max: number) => typeof v === "number" && Number.isFinite(v) && v > 0 && v <= max;
-        if (wk("timeoutSeconds") && !secs(w.timeoutSeconds, 86_400)) f.push({ property: "wait.timeoutSeconds", reason: `must be a number of seconds from 0 to 86400, got ${JSON.stringify(w.timeoutSeconds)}` });
+        if (wk("timeoutSeconds") && !secs(w.timeoutSeconds, 86_400)) f.push({ property: "wait.timeoutSeconds", reason: `must be a number of seconds greater than 0 and at most 86400, got ${JSON.stringify(w.timeoutSeconds)}` });
         if (wk("pollIntervalSeconds") && !(secs(w.pollIntervalSeconds, 3600) && (w.pollIntervalSeconds as number) >= 0.1)) {
             f.push({ property: "wait.pollIntervalSeconds", reason: `must be a number of seconds from 0.1 to 3600, got ${JSON.stringify(w.pollIntervalSeconds)}` });
         }

@@ -151,7 +151,7 @@ describe("gate rules", () => {
             assert.deepEqual(props(validateGateSettings({ minSuccessRatio: 95 }, undefined, TASKS)), ["require.minSuccessRatio"]);
             assert.deepEqual(props(validateGateSettings({ minSucceeded: -1, maxFailed: 1.5 }, undefined, TASKS)), ["require.minSucceeded", "require.maxFailed"]);
             assert.deepEqual(props(validateGateSettings({ minSuccesRatio: 0.9 }, undefined, TASKS)), ["require.minSuccesRatio"]);
-            assert.deepEqual(props(validateGateSettings({}, { timeoutSeconds: 0 }, TASKS)), ["wait.timeoutSeconds"]);
+            assert.deepEqual(validateGateSettings({}, { timeoutSeconds: 0 }, TASKS), [{ property: "wait.timeoutSeconds", reason: "must be a number of seconds greater than 0 and at most 86400, got 0" }]);
             assert.deepEqual(props(validateGateSettings({}, { pollIntervalSeconds: 60, timeoutSeconds: 30 }, TASKS)), ["wait.pollIntervalSeconds"]);
         });
         it("rejects contradictions", () => {
