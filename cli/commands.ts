@@ -3,7 +3,7 @@ import * as path from "node:path";
 import { findOwnPackage } from "../provider/packageInfo";
 import { TaskgateCloudError, TaskgateReadError, TaskgateValidationError } from "../provider/errors";
 import { GateFailedError, describeRequirements, ResolvedRequirements, unitNoun } from "../provider/gateRules";
-import { judgeResult, requirementsFor, sourceDefinition } from "../provider/sources";
+import { judgeResult, requirementsFor, sourceDefinition, sourceNoun } from "../provider/sources";
 import type { SettingsSources } from "../provider/settings";
 import type { TaskListResult, TaskState } from "../provider/types";
 import { renderHtmlReport } from "../report/htmlReport";
@@ -67,7 +67,7 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
     };
     def.connection(inv.args, sources);
 
-    const progress = createProgress(io.stderr, def.traits.label, inv.quiet);
+    const progress = createProgress(io.stderr, sourceNoun(inv.source.kind), inv.quiet);
     let result: TaskListResult<{ state: TaskState }>;
     try {
         result = await def.read(inv.args, sources, { onPage: progress.onPage, log: progress.log, timeoutSeconds: inv.timeoutSeconds });
