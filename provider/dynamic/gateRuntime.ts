@@ -7,9 +7,9 @@ import { sleep } from "../retry";
 import type { SettingsSources } from "../settings";
 import { judgeResult, SourceKind, sourceDefinition } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
+import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";
 import { refreshChanges } from "./refreshChanges";
-import { plural, seconds } from "../words";
 import { checkSource, containsUnknown, hashOf, publicQuery, publicSource, sourceOf, UNKNOWN } from "./sourceInputs";
 
 /**
@@ -211,7 +211,7 @@ function stopReason(v: Verdict, wait: ResolvedWait | undefined, read: { done: bo
 }
 
 /** Why a failed gate stopped, for its message; nothing when that is plain (it checked once, or every task is done). */
-export function stopNote(stopped: GateStop, wait: ResolvedWait | undefined, waitedMs: number): string | undefined {
+function stopNote(stopped: GateStop, wait: ResolvedWait | undefined, waitedMs: number): string | undefined {
     switch (stopped) {
         case "timedOut": return `timed out after ${seconds(wait!.timeoutSeconds)}`;
         case "hopeless": return "stopped early: the requirements can no longer be met";
