@@ -4,7 +4,7 @@ import { findOwnPackage } from "../provider/packageInfo";
 import { terminalLines } from "../provider/safeText";
 import { TaskgateCloudError, TaskgateReadError, TaskgateValidationError } from "../provider/errors";
 import { GateFailedError, describeRequirements, ResolvedRequirements, unitNoun } from "../provider/gateRules";
-import { judgeResult, requirementsFor, sourceDefinition } from "../provider/sources";
+import { judgeResult, requirementsFor, sourceDefinition, sourceNoun } from "../provider/sources";
 import type { SettingsSources } from "../provider/settings";
 import type { TaskListResult, TaskState } from "../provider/types";
 import { renderHtmlReport } from "../report/htmlReport";
@@ -68,7 +68,7 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
     };
     def.connection(inv.args, sources);
 
-    const progress = createProgress(io.stderr, def.traits.label, inv.quiet);
+    const progress = createProgress(io.stderr, sourceNoun(inv.source.kind), inv.quiet);
     let result: TaskListResult<{ state: TaskState }>;
     try {
         result = await def.read(inv.args, sources, { onPage: progress.onPage, log: progress.log, timeoutSeconds: inv.timeoutSeconds });
@@ -103,7 +103,10 @@ function judge(inv: Invocation, require: ResolvedRequirements | undefined, resul
     const traits = sourceDefinition(inv.source.kind).traits;
     const { verdict, failed } = judgeResult(inv.source.kind, result, require);
     if (!verdict.passed) {
-        io.stderr.write(`${new GateFailedError(undefined, verdict, failed, require, traits).message}\n`);
+        // The reasons in the command line's words: `--invocation-id inv-1`, `--require allow-empty`.
+        const names = optionNames(inv.source);
+        const reasons = verdict.reasons.map((r) => cliWords(r.replace(/\bset allowEmpty\b/g, "add --require allowEmpty"), names));
+        io.stderr.write(`${new GateFailedError(undefined, { ...verdict, reasons }, failed, require, traits).message}\n`);
         return EXIT.gateFailed;
     }
     if (!inv.quiet) io.stderr.write(`taskgate: passed: ${describeRequirements(require, unitNoun(verdict.tally, traits))}\n`);

@@ -1,7 +1,9 @@
 import type { GateSourceTraits } from "../provider/gateRules";
 import { csvCell, jsonText, markdownCell, terminalText, truncate } from "../provider/safeText";
+import { sourceNoun } from "../provider/sources";
 import { countOf } from "../provider/summary";
 import { TASK_STATES, TaskListResult } from "../provider/types";
+import { nounFor, plural, type Noun } from "../provider/words";
 import type { Format } from "./options";
 import type { AnyCliSource, Column } from "./sources";
 
@@ -60,7 +62,7 @@ export function formatList(format: Format, source: AnyCliSource, traits: GateSou
     const rows = result.tasks.map((t) => source.columns.map((c) => columnValue(c, t)));
     const headers = source.columns.map((c) => (format === "csv" ? c.key : c.header));
     const body = render(format, headers, rows);
-    return format === "table" ? `${body}${countsLine(traits, result)}\n` : body;
+    return format === "table" ? `${body}${countsLine(sourceNoun(source.kind), result)}\n` : body;
 }
 
 /** `taskgate summary`: counts by state, then targets where the API reports them. */
@@ -82,17 +84,17 @@ export function formatSummary(format: Format, source: AnyCliSource, traits: Gate
         const noun = (traits.targetName ?? "targets").toUpperCase();
         out += `\n${render(format, [noun, "COUNT"], [["total", t.total], ["succeeded", t.succeeded], ["failed", t.failed], ["skipped", t.skipped]])}`;
     }
-    return format === "table" ? `${out}\n${countsLine(traits, result)}\n` : out;
+    return format === "table" ? `${out}\n${countsLine(sourceNoun(source.kind), result)}\n` : out;
 }
 
 /** One line under a table: what was read and whether it is done. */
-export function countsLine(traits: GateSourceTraits, result: Result): string {
+export function countsLine(label: Noun, result: Result): string {
     const s = result.summary;
     const parts: Array<[number, string]> = [
         [s.succeeded, "succeeded"], [s.failed + s.timedOut + s.cancelled, "failed, timed out or cancelled"], [s.pending + s.running, "pending or running"],
-        [s.finished, "finished (no outcome reported)"], [s.unknown, "in unknown states"],
+        [s.finished, "finished (no outcome reported)"], [s.unknown, nounFor(s.unknown, ["in an unknown state", "in unknown states"])],
     ];
     const shown = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
     const of = result.totalCount !== s.total ? ` (of ${result.totalCount} reported)` : "";
-    return `${s.total} ${traits.label}${of}${shown.length ? `: ${shown.join(", ")}` : ""}; ${s.done ? "all done" : "not done"}`;
+    return `${plural(s.total, label)}${of}${shown.length ? `: ${shown.join(", ")}` : ""}; ${s.done ? "all done" : "not done"}`;
 }

@@ -106,8 +106,9 @@ export function commandHelp(command: Command): string {
 function requireHelp(): string[] {
     return [
         `--require takes ${Object.keys(REQUIREMENT_KEYS).join(", ")} (the rules of TaskGate and check()):`,
-        "  counts are of machines (bm) and desktops (workspace) where reported, else of tasks; an empty list never passes a",
-        "  rule asking for successes; TIMED_OUT, CANCELLED and unknown states count as failed; MPS reports no outcome (all-done only).",
+        "  counts are of machines (bm) and desktops (workspace) where reported, else of tasks; a query that matches no task",
+        "  fails (a mistyped id is no clean rollout) unless allow-empty is given; TIMED_OUT, CANCELLED and unknown states count",
+        "  as failed; MPS reports no outcome (all-done only).",
         "",
     ];
 }

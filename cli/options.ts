@@ -18,7 +18,7 @@ export type Format = (typeof FORMATS)[number];
 
 /** The `--require` keys, in kebab case, and the requirement each sets. */
 export const REQUIREMENT_KEYS: Readonly<Record<string, keyof GateRequirements>> = {
-    "min-succeeded": "minSucceeded", "min-success-ratio": "minSuccessRatio", "max-failed": "maxFailed", "all-done": "allDone",
+    "min-succeeded": "minSucceeded", "min-success-ratio": "minSuccessRatio", "max-failed": "maxFailed", "all-done": "allDone", "allow-empty": "allowEmpty",
 };
 
 /** Bad command-line input that is not a data-source argument: exit 2 with a pointer to `--help`. */
@@ -45,7 +45,7 @@ export const GENERAL_OPTIONS: readonly GeneralOption[] = [
     { name: "output", short: "o", value: FORMATS.join("|"), help: "output format (default table); json is the full result, for jq", commands: ["list", "summary"] },
     { name: "html", value: "FILE", help: "where to write the self-contained HTML report (- for stdout); required", commands: ["report"] },
     { name: "require", value: "RULES", multiple: true,
-        help: "gate the exit code: min-succeeded=N, min-success-ratio=R (0..1 or N%), max-failed=N (default 0), all-done[=true|false] (default true), comma-separated; exit 1 when not met",
+        help: "gate the exit code: min-succeeded=N, min-success-ratio=R (0..1 or N%), max-failed=N (default 0), all-done[=true|false] (default true), allow-empty[=true|false] (default false: no matching task fails), comma-separated; exit 1 when not met",
         commands: ["list", "summary", "report"] },
     { name: "stack", value: "NAME", help: "read credentials, region and endpoint from this Pulumi stack's config (runs `pulumi config`)", commands: ["list", "summary", "report"] },
     { name: "cwd", value: "DIR", help: "the Pulumi project folder for --stack (default: the current folder)", commands: ["list", "summary", "report"] },
@@ -158,7 +158,7 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
     const timeout = one("timeout");
     const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
     if (timeoutSeconds !== undefined && !(/^\d+(\.\d+)?$/.test(timeout!) && timeoutSeconds > 0 && timeoutSeconds <= 86_400)) {
-        throw new UsageError(`--timeout must be a number of seconds from 0 to 86400, got "${timeout}"`, helpAt);
+        throw new UsageError(`--timeout must be a number of seconds greater than 0 and at most 86400, got "${timeout}"`, helpAt);
     }
     return {
         command, source, args, filters, require: requirements, output: output as Format, html,

@@ -1,4 +1,5 @@
 import type { Logger } from "../provider/types";
+import { nounFor, plural, seconds, type Noun } from "../provider/words";
 
 /**
  * Progress of a read, on stderr (stdout carries the data and may be piped). On a terminal one line
@@ -31,11 +32,11 @@ const PLAIN_INTERVAL_MS = 2000;
 const n = (x: number) => x.toLocaleString("en-US");
 
 /**
- * A progress reporter for a read of `label` (`TAT invocation tasks`).
+ * A progress reporter for a read of `label` (`["TAT invocation task", "TAT invocation tasks"]`).
  * @param quiet writes only warnings (a re-read), nothing else.
  * @param now a clock, for tests.
  */
-export function createProgress(stream: ProgressStream, label: string, quiet: boolean, now: () => number = () => performance.now()): Progress {
+export function createProgress(stream: ProgressStream, label: Noun, quiet: boolean, now: () => number = () => performance.now()): Progress {
     const tty = stream.isTTY === true;
     const started = now();
     let pages = 0;
@@ -45,8 +46,10 @@ export function createProgress(stream: ProgressStream, label: string, quiet: boo
         if (tty && shown) stream.write("\r\x1b[K");
         shown = false;
     };
+    // A total of 0 is no total: an MPS scroll reports what is left of one status, and an empty status
+    // before a full one would read "0 of 0" while the read goes on.
     const line = (read: number, total?: number) =>
-        `reading ${label}: ${n(read)}${total !== undefined ? ` of ${n(Math.max(total, read))}` : ""} (${n(pages)} page${pages === 1 ? "" : "s"})`;
+        `reading ${label[1]}: ${n(read)}${total ? ` of ${n(Math.max(total, read))}` : ""} (${plural(pages, "page", n)})`;
     const say = (message: string) => {
         clearLine();
         stream.write(`${message}\n`);
@@ -76,8 +79,7 @@ export function createProgress(stream: ProgressStream, label: string, quiet: boo
         finish(read, total) {
             clearLine();
             if (quiet) return;
-            const secs = ((now() - started) / 1000).toFixed(1);
-            stream.write(`read ${n(read)}${total !== read ? ` of ${n(total)}` : ""} ${label} in ${secs} s (${n(pages)} page${pages === 1 ? "" : "s"})\n`);
+            stream.write(`read ${n(read)}${total > read ? ` of ${n(total)}` : ""} ${nounFor(read, label)} in ${seconds((now() - started) / 1000)} (${plural(pages, "page", n)})\n`);
         },
         clear: clearLine,
     };

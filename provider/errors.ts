@@ -1,5 +1,6 @@
 import { terminalText } from "./safeText";
 import type { ApiName, CloudName } from "./types";
+import { seconds } from "./words";
 
 /**
  * Bad input, found before any request is sent. The message names the field, the value
@@ -132,6 +133,5 @@ export function malformedResponse(cloud: CloudName, api: ApiName, operation: str
  * the cloud is the likely cause. The time is given in seconds, as a person reads it.
  */
 export function requestTimedOut(cloud: CloudName, api: ApiName, operation: string, timeoutMs: number): TaskgateCloudError {
-    const secs = timeoutMs < 10_000 ? (Math.round(timeoutMs / 100) / 10).toString() : String(Math.round(timeoutMs / 1000));
-    return new TaskgateCloudError({ cloud, api, operation, code: "Timeout", message: `no complete answer within ${secs} s`, kind: "transient" });
+    return new TaskgateCloudError({ cloud, api, operation, code: "Timeout", message: `no complete answer within ${seconds(timeoutMs / 1000)}`, kind: "transient" });
 }

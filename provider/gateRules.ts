@@ -1,5 +1,6 @@
 import { terminalText } from "./safeText";
 import type { TaskState, TaskSummary } from "./types";
+import { nounFor, plural, type Noun } from "./words";
 
 /**
  * The rules of a deployment gate, as pure functions: validating requirements, counting a task
@@ -17,7 +18,23 @@ export interface GateRequirements {
     maxFailed?: number;
     /** Every task must be done (none pending or running). Default true. */
     allDone?: boolean;
+    /**
+     * Accept an empty task list. Default false: a gate whose query matches no task fails ("no tasks
+     * matched the query"), since a mistyped id or a wrong filter must not look like a clean rollout.
+     * With it, an empty list passes `maxFailed`, `allDone` and `minSuccessRatio`; it cannot be combined
+     * with `minSucceeded` above 0, which no empty list meets.
+     */
+    allowEmpty?: boolean;
 }
+
+/** The requirement names, in the order messages list them. */
+export const REQUIREMENT_NAMES = ["minSucceeded", "minSuccessRatio", "maxFailed", "allDone", "allowEmpty"] as const satisfies ReadonlyArray<keyof GateRequirements>;
+
+/** The wait setting names, in the order messages list them. */
+export const WAIT_NAMES = ["timeoutSeconds", "pollIntervalSeconds", "failFast"] as const satisfies ReadonlyArray<keyof GateWait>;
+
+/** `a, b, c and/or d`, for messages that list names. */
+const andOr = (names: readonly string[]) => `${names.slice(0, -1).join(", ")} and/or ${names[names.length - 1]}`;
 
 /** How a gate waits for its tasks to finish. */
 export interface GateWait {
@@ -25,7 +42,11 @@ export interface GateWait {
     timeoutSeconds?: number;
     /** First pause between polls; it grows while nothing changes and shrinks back when tasks finish. Default 5 s. */
     pollIntervalSeconds?: number;
-    /** Stop as soon as the requirements can no longer be met. Default true. */
+    /**
+     * Stop as soon as the requirements can no longer be met, and when the query still matches no
+     * task 30 s in (or at the timeout, if shorter): tasks lag their invocation by a moment, a
+     * mistyped id never matches. Default true.
+     */
     failFast?: boolean;
 }
 
@@ -35,6 +56,7 @@ export interface ResolvedRequirements {
     readonly minSuccessRatio?: number;
     readonly maxFailed: number;
     readonly allDone: boolean;
+    readonly allowEmpty: boolean;
 }
 
 /** Wait settings with defaults applied; `undefined` when the gate checks once. */
@@ -43,6 +65,12 @@ export interface ResolvedWait {
     readonly pollIntervalSeconds: number;
     readonly maxPollIntervalSeconds: number;
     readonly failFast: boolean;
+    /**
+     * With failFast, how long a gate waits for a query that matches no task before it fails: tasks
+     * can appear a moment after their invocation, but a mistyped id never matches, and waiting the
+     * whole timeout for it would only delay the error. The timeout, when that is shorter.
+     */
+    readonly emptyGraceSeconds: number;
 }
 
 /** What a gate knows about its source. */
@@ -51,8 +79,10 @@ export interface GateSourceTraits {
     readonly label: string;
     /** Whether the API reports per-target counts (BM machines, Workspace desktops). */
     readonly hasTargets: boolean;
-    /** What a target is, for messages: `machines`, `desktops`. */
+    /** What targets are, for headings and messages: `machines`, `desktops`. */
     readonly targetName?: string;
+    /** One target, for counts of one: `machine`, `desktop`. */
+    readonly targetOne?: string;
     /** Whether the API reports outcomes at all (MPS reports only "finished"). */
     readonly reportsOutcome: boolean;
 }
@@ -63,7 +93,7 @@ export interface RuleFailure {
     readonly reason: string;
 }
 
-export const DEFAULT_WAIT = { timeoutSeconds: 600, pollIntervalSeconds: 5, maxPollIntervalSeconds: 30, failFast: true } as const;
+export const DEFAULT_WAIT = { timeoutSeconds: 600, pollIntervalSeconds: 5, maxPollIntervalSeconds: 30, failFast: true, emptyGraceSeconds: 30 } as const;
 
 const isCount = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 1e9;
 
@@ -74,10 +104,10 @@ const isCount = (v: unknown) => typeof v === "number" && Number.isInteger(v) && 
 export function validateGateSettings(require: unknown, wait: unknown, traits: GateSourceTraits, isUnknown: (v: unknown) => boolean = () => false): RuleFailure[] {
     const f: RuleFailure[] = [];
     const r = (require ?? {}) as Record<string, unknown>;
-    if (typeof r !== "object" || Array.isArray(r)) return [{ property: "require", reason: "must be an object with minSucceeded, minSuccessRatio, maxFailed and/or allDone" }];
+    if (typeof r !== "object" || Array.isArray(r)) return [{ property: "require", reason: `must be an object with ${andOr(REQUIREMENT_NAMES)}` }];
     for (const k of Object.keys(r)) {
-        if (!["minSucceeded", "minSuccessRatio", "maxFailed", "allDone"].includes(k)) {
-            f.push({ property: `require.${k}`, reason: "is not a requirement; allowed: minSucceeded, minSuccessRatio, maxFailed, allDone" });
+        if (!(REQUIREMENT_NAMES as readonly string[]).includes(k)) {
+            f.push({ property: `require.${k}`, reason: `is not a requirement; allowed: ${REQUIREMENT_NAMES.join(", ")}` });
         }
     }
     const known = (k: string) => r[k] !== undefined && r[k] !== null && !isUnknown(r[k]);
@@ -86,7 +116,9 @@ export function validateGateSettings(require: unknown, wait: unknown, traits: Ga
     if (known("minSuccessRatio") && !(typeof r.minSuccessRatio === "number" && r.minSuccessRatio >= 0 && r.minSuccessRatio <= 1)) {
         f.push({ property: "require.minSuccessRatio", reason: `must be a number from 0 to 1 (0.95 for 95%), got ${JSON.stringify(r.minSuccessRatio)}` });
     }
-    if (known("allDone") && typeof r.allDone !== "boolean") f.push({ property: "require.allDone", reason: "must be true or false" });
+    for (const k of ["allDone", "allowEmpty"]) {
+        if (known(k) && typeof r[k] !== "boolean") f.push({ property: `require.${k}`, reason: `must be true or false, got ${JSON.stringify(r[k])}` });
+    }
     if (f.length === 0) f.push(...contradictions(r, known, traits, isUnknown));
     f.push(...validateWait(wait, isUnknown));
     return f;
@@ -102,6 +134,9 @@ function contradictions(r: Record<string, unknown>, known: (k: string) => boolea
     if (known("minSuccessRatio") && r.minSuccessRatio === 1 && known("maxFailed") && (r.maxFailed as number) > 0) {
         f.push({ property: "require.maxFailed", reason: `contradicts minSuccessRatio 1, which allows no failure; drop one of them` });
     }
+    if (r.allowEmpty === true && known("minSucceeded") && (r.minSucceeded as number) > 0) {
+        f.push({ property: "require.allowEmpty", reason: `contradicts minSucceeded ${r.minSucceeded as number}, which no empty list meets; drop one of them` });
+    }
     if (r.allDone === false && !known("minSucceeded") && !known("minSuccessRatio") && !known("maxFailed") && !Object.keys(r).some((k) => isUnknown(r[k]))) {
         f.push({ property: "require", reason: "requires nothing: with allDone false, set minSucceeded, minSuccessRatio or maxFailed" });
     }
@@ -112,13 +147,13 @@ function validateWait(wait: unknown, isUnknown: (v: unknown) => boolean): RuleFa
     const f: RuleFailure[] = [];
     if (wait !== undefined && wait !== null && !isUnknown(wait)) {
         const w = wait as Record<string, unknown>;
-        if (typeof w !== "object" || Array.isArray(w)) return [{ property: "wait", reason: "must be an object with timeoutSeconds, pollIntervalSeconds and/or failFast" }];
+        if (typeof w !== "object" || Array.isArray(w)) return [{ property: "wait", reason: `must be an object with ${andOr(WAIT_NAMES)}` }];
         for (const k of Object.keys(w)) {
-            if (!["timeoutSeconds", "pollIntervalSeconds", "failFast"].includes(k)) f.push({ property: `wait.${k}`, reason: "is not a wait setting; allowed: timeoutSeconds, pollIntervalSeconds, failFast" });
+            if (!(WAIT_NAMES as readonly string[]).includes(k)) f.push({ property: `wait.${k}`, reason: `is not a wait setting; allowed: ${WAIT_NAMES.join(", ")}` });
         }
         const wk = (k: string) => w[k] !== undefined && w[k] !== null && !isUnknown(w[k]);
         const secs = (v: unknown, max: number) => typeof v === "number" && Number.isFinite(v) && v > 0 && v <= max;
-        if (wk("timeoutSeconds") && !secs(w.timeoutSeconds, 86_400)) f.push({ property: "wait.timeoutSeconds", reason: `must be a number of seconds from 0 to 86400, got ${JSON.stringify(w.timeoutSeconds)}` });
+        if (wk("timeoutSeconds") && !secs(w.timeoutSeconds, 86_400)) f.push({ property: "wait.timeoutSeconds", reason: `must be a number of seconds greater than 0 and at most 86400, got ${JSON.stringify(w.timeoutSeconds)}` });
         if (wk("pollIntervalSeconds") && !(secs(w.pollIntervalSeconds, 3600) && (w.pollIntervalSeconds as number) >= 0.1)) {
             f.push({ property: "wait.pollIntervalSeconds", reason: `must be a number of seconds from 0.1 to 3600, got ${JSON.stringify(w.pollIntervalSeconds)}` });
         }
@@ -139,6 +174,7 @@ export function resolveRequirements(require: GateRequirements | undefined): Reso
         minSuccessRatio: r.minSuccessRatio ?? undefined,
         maxFailed: r.maxFailed ?? 0,
         allDone: r.allDone ?? true,
+        allowEmpty: r.allowEmpty ?? false,
     };
 }
 
@@ -146,11 +182,13 @@ export function resolveRequirements(require: GateRequirements | undefined): Reso
 export function resolveWait(wait: GateWait | undefined): ResolvedWait | undefined {
     if (!wait) return undefined;
     const pollIntervalSeconds = wait.pollIntervalSeconds ?? DEFAULT_WAIT.pollIntervalSeconds;
+    const timeoutSeconds = wait.timeoutSeconds ?? DEFAULT_WAIT.timeoutSeconds;
     return {
-        timeoutSeconds: wait.timeoutSeconds ?? DEFAULT_WAIT.timeoutSeconds,
+        timeoutSeconds,
         pollIntervalSeconds,
         maxPollIntervalSeconds: Math.max(pollIntervalSeconds, DEFAULT_WAIT.maxPollIntervalSeconds),
         failFast: wait.failFast ?? DEFAULT_WAIT.failFast,
+        emptyGraceSeconds: Math.min(DEFAULT_WAIT.emptyGraceSeconds, timeoutSeconds),
     };
 }
 
@@ -158,6 +196,8 @@ export function resolveWait(wait: GateWait | undefined): ResolvedWait | undefine
 export interface GateTally {
     /** `targets` (machines, desktops) where the API reports them, else `tasks`. */
     readonly unit: "tasks" | "targets";
+    /** Tasks read, whatever the unit: none means the query matched nothing. */
+    readonly tasks: number;
     readonly total: number;
     readonly succeeded: number;
     /** Failed, timed out or cancelled. */
@@ -188,7 +228,7 @@ const NO_GAPS: TargetGaps = { failedWithoutTargets: 0, unfinishedWithoutTargets:
 
 /** Counts a summary in the gate's unit (see {@link TargetGaps} for tasks the target counts miss). */
 export function tally(summary: TaskSummary, traits: GateSourceTraits, gaps: TargetGaps = NO_GAPS): GateTally {
-    const base = { unknownTasks: summary.unknown, noOutcome: summary.finished };
+    const base = { tasks: summary.total, unknownTasks: summary.unknown, noOutcome: summary.finished };
     if (traits.hasTargets && summary.targets) {
         const t = summary.targets;
         const pending = Math.max(0, t.total - t.succeeded - t.failed - t.skipped) + gaps.unfinishedWithoutTargets;
@@ -210,44 +250,55 @@ export interface Verdict {
     readonly tally: GateTally;
 }
 
+/** A verdict that passed: what `check()` returns (the reasons are empty). */
+export type PassedVerdict = Verdict & { readonly passed: true };
+
 /** A ratio as a percentage with one decimal, rounded down: 99.96% must never read as 100.0%. */
 export const pct = (ratio: number): string => `${(Math.floor(ratio * 1000) / 10).toFixed(1)}%`;
 
 /**
- * Judges a tally. Rules that are easy to get wrong: an empty list never passes a gate that asks
- * for successes; TIMED_OUT, CANCELLED and unknown states count against success; failures are
- * final, so exceeding `maxFailed` is hopeless at once.
+ * Why an empty list fails a gate, with the query in words (see `describeQuery` in the source
+ * registry), and the way out for a list that may rightly be empty.
  */
-export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSourceTraits): Verdict {
+export function noTasksReason(query: string | undefined): string {
+    return `no tasks matched the query${query ? ` (${query})` : ""}: check the filters, or set allowEmpty to accept an empty list`;
+}
+
+/**
+ * Judges a tally. Rules that are easy to get wrong: an empty list fails unless `allowEmpty` (and
+ * then still fails `minSucceeded`); TIMED_OUT, CANCELLED and unknown states count against success;
+ * failures are final, so exceeding `maxFailed` is hopeless at once. An empty list is not hopeless:
+ * tasks can appear a moment after their invocation (a waiting gate gives them a grace period).
+ * @param query the query in words, for the message of an empty list.
+ */
+export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSourceTraits, query?: string): Verdict {
     const reasons: string[] = [];
     let hopeless = false;
     const unit = unitNoun(t, traits);
+    if (t.tasks === 0 && !req.allowEmpty) {
+        return { passed: false, hopeless: false, reasons: [noTasksReason(query)], tally: t };
+    }
     if (t.unknownTasks > 0) {
-        reasons.push(`${t.unknownTasks} task(s) are in a state taskgate does not know, so it cannot tell whether they succeeded`);
+        reasons.push(`${plural(t.unknownTasks, ["task is", "tasks are"])} in a state taskgate does not know, so it cannot tell whether ${nounFor(t.unknownTasks, ["it", "they"])} succeeded`);
         hopeless = true;
     }
-    const asksSuccess = (req.minSucceeded ?? 0) > 0 || (req.minSuccessRatio ?? 0) > 0;
-    if (asksSuccess && t.total === 0) {
-        reasons.push(`no tasks matched the query: check the gate's filters (an empty list never passes a gate that asks for successes)`);
-    } else {
-        if (t.failed > req.maxFailed) {
-            reasons.push(`${t.failed} ${unit} failed, timed out or were cancelled; at most ${req.maxFailed} allowed`);
-            hopeless = true;
-        }
-        if (req.minSucceeded !== undefined && t.succeeded < req.minSucceeded) {
-            reasons.push(`${t.succeeded} ${unit} succeeded; at least ${req.minSucceeded} required`);
-            if (t.succeeded + t.pending < req.minSucceeded) hopeless = true;
-        }
-        if (req.minSuccessRatio !== undefined && t.total > 0) {
-            // A tolerance of one part in a million keeps 19/20 >= 0.95 true despite floating point.
-            const ok = (n: number) => n / t.total >= req.minSuccessRatio! - 1e-6;
-            if (!ok(t.succeeded)) {
-                reasons.push(`${pct(t.succeeded / t.total)} of ${t.total} ${unit} succeeded; at least ${pct(req.minSuccessRatio)} required`);
-                if (!ok(t.succeeded + t.pending)) hopeless = true;
-            }
+    if (t.failed > req.maxFailed) {
+        reasons.push(`${plural(t.failed, unit)} failed, timed out or ${nounFor(t.failed, ["was", "were"])} cancelled; at most ${req.maxFailed} allowed`);
+        hopeless = true;
+    }
+    if (req.minSucceeded !== undefined && t.succeeded < req.minSucceeded) {
+        reasons.push(`${plural(t.succeeded, unit)} succeeded; at least ${req.minSucceeded} required`);
+        if (t.succeeded + t.pending < req.minSucceeded) hopeless = true;
+    }
+    if (req.minSuccessRatio !== undefined && t.total > 0) {
+        // A tolerance of one part in a million keeps 19/20 >= 0.95 true despite floating point.
+        const ok = (n: number) => n / t.total >= req.minSuccessRatio! - 1e-6;
+        if (!ok(t.succeeded)) {
+            reasons.push(`${pct(t.succeeded / t.total)} of ${plural(t.total, unit)} succeeded; at least ${pct(req.minSuccessRatio)} required`);
+            if (!ok(t.succeeded + t.pending)) hopeless = true;
         }
     }
-    if (req.allDone && (t.pending > 0)) reasons.push(`${t.pending} ${unit} are still pending or running`);
+    if (req.allDone && (t.pending > 0)) reasons.push(`${plural(t.pending, unit)} ${nounFor(t.pending, ["is", "are"])} still pending or running`);
     return { passed: reasons.length === 0, hopeless, reasons, tally: t };
 }
 
@@ -262,28 +313,29 @@ export interface FailedTask {
     readonly exitCode?: number;
 }
 
-/** The noun of a tally's unit: tasks, or the source's targets (machines, desktops). */
-export function unitNoun(t: GateTally, traits: GateSourceTraits): string {
-    return t.unit === "targets" ? (traits.targetName ?? "targets") : "tasks";
+/** The noun of a tally's unit, both forms: tasks, or the source's targets (machines, desktops). */
+export function unitNoun(t: GateTally, traits: GateSourceTraits): Noun {
+    return t.unit === "targets" ? [traits.targetOne ?? "target", traits.targetName ?? "targets"] : ["task", "tasks"];
 }
 
 /** Describes the requirements in words. */
-export function describeRequirements(req: ResolvedRequirements, unit: string): string {
+export function describeRequirements(req: ResolvedRequirements, unit: Noun): string {
     const parts: string[] = [];
-    if (req.minSuccessRatio !== undefined) parts.push(`at least ${pct(req.minSuccessRatio)} of ${unit} succeeded`);
-    if (req.minSucceeded !== undefined) parts.push(`at least ${req.minSucceeded} ${unit} succeeded`);
+    if (req.minSuccessRatio !== undefined) parts.push(`at least ${pct(req.minSuccessRatio)} of ${unit[1]} succeeded`);
+    if (req.minSucceeded !== undefined) parts.push(`at least ${plural(req.minSucceeded, unit)} succeeded`);
     parts.push(`at most ${req.maxFailed} failed`);
     if (req.allDone) parts.push("all done");
+    if (req.allowEmpty) parts.push("an empty list allowed");
     return parts.join(", ");
 }
 
 /** Describes what a read found, in words. */
-export function describeTally(t: GateTally, unit: string): string {
-    const parts = [`${t.total} ${unit}`, `${t.succeeded} succeeded${t.total ? ` (${pct(t.succeeded / t.total)})` : ""}`, `${t.failed} failed`];
+export function describeTally(t: GateTally, unit: Noun): string {
+    const parts = [plural(t.total, unit), `${t.succeeded} succeeded${t.total ? ` (${pct(t.succeeded / t.total)})` : ""}`, `${t.failed} failed`];
     if (t.pending) parts.push(`${t.pending} pending or running`);
     if (t.skipped) parts.push(`${t.skipped} skipped`);
     if (t.noOutcome) parts.push(`${t.noOutcome} finished (no outcome reported)`);
-    if (t.unknownTasks) parts.push(`${t.unknownTasks} tasks in unknown states`);
+    if (t.unknownTasks) parts.push(`${plural(t.unknownTasks, "task")} in ${nounFor(t.unknownTasks, ["an unknown state", "unknown states"])}`);
     return parts.join(", ");
 }
 
@@ -315,7 +367,7 @@ export function formatGateFailure(gate: string | undefined, v: Verdict, failed: 
         ...v.reasons.map((r) => `  not met:  ${r}`),
     ];
     if (failed.length > 0) {
-        lines.push(`  first failing tasks (${Math.min(failed.length, FAILED_TASKS_IN_MESSAGE)} of ${failed.length}):`);
+        lines.push(`  first ${nounFor(failed.length, ["failing task", "failing tasks"])} (${Math.min(failed.length, FAILED_TASKS_IN_MESSAGE)} of ${failed.length}):`);
         for (const t of failed.slice(0, FAILED_TASKS_IN_MESSAGE)) {
             const bits = [t.id, t.target ? `on ${t.target}` : undefined, t.state, t.errorCode, t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined, t.errorMessage]
                 .filter((x) => x !== undefined && x !== "");

@@ -5,6 +5,7 @@ import { safeLogger } from "./safeText";
 import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, maxResponseBytesSetting, type SettingsSources } from "./settings";
 import { DEFAULT_RETRY, RetryContext, RetryPolicy, withRetry, sleep } from "./retry";
 import { ApiName, Logger, silentLogger } from "./types";
+import { plural, seconds } from "./words";
 
 /** Tuning of one read. Every field has a default suited to `pulumi up`. */
 export interface ReadOptions {
@@ -145,7 +146,7 @@ async function sendOnce<B>(ctx: ReadContext, what: string, attempt: number, slot
         const now = performance.now();
         if (now - ctx.lastWaitNotice < ctx.waitNoticeMs * 0.9) return; // pages in flight together say it once
         ctx.lastWaitNotice = now;
-        ctx.log.warn(`taskgate: ${what}: waiting for ${watch.host ?? "the cloud"} (attempt ${attempt} of ${ctx.policy.maxAttempts}), no answer for ${secondsText(now - started)}`);
+        ctx.log.warn(`taskgate: ${what}: waiting for ${watch.host ?? "the cloud"} (attempt ${attempt} of ${ctx.policy.maxAttempts}), no answer for ${seconds((now - started) / 1000)}`);
     }, ctx.waitNoticeMs);
     try {
         const r = await withWireWatch(watch, () => send(Math.max(1, Math.round(Math.min(ctx.requestTimeoutMs, left)))));
@@ -162,9 +163,6 @@ async function sendOnce<B>(ctx: ReadContext, what: string, attempt: number, slot
         clearInterval(notice);
     }
 }
-
-/** A duration as a person reads it: whole seconds, tenths below ten seconds. */
-const secondsText = (ms: number) => `${ms < 10_000 ? Math.round(ms / 100) / 10 : Math.round(ms / 1000)} s`;
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 0 ? 0 : 1)} MiB`;
 
@@ -265,7 +263,7 @@ async function rereadOnChange<T>(ctx: ReadContext, what: string, readOnce: () =>
         } catch (e) {
             if (!(e instanceof ListChanged)) throw e;
             if (attempt >= ctx.maxRereads) {
-                throw new TaskgateReadError(`taskgate: ${what}: the list kept changing while it was read (${e.message}), ${attempt + 1} times; no partial list is returned`);
+                throw new TaskgateReadError(`taskgate: ${what}: the list kept changing while it was read (${e.message}), ${plural(attempt + 1, "time")}; no partial list is returned`);
             }
             ctx.log.warn(`taskgate: ${what}: the list changed while it was read (${e.message}); reading it again`);
             await sleep(Math.min(2000, 100 * 2 ** attempt));
@@ -304,7 +302,7 @@ export const MAX_RECORDS_PER_READ = 5_000_000;
 function assertReadable(ctx: ReadContext, what: string, records: number, pages: number): void {
     const narrow = "narrow the query (ids, time range, status) or set maxResults";
     if (records > MAX_RECORDS_PER_READ) {
-        throw new TaskgateReadError(`taskgate: ${what}: the API reports ${records} records, more than one read holds (${MAX_RECORDS_PER_READ}); ${narrow}`);
+        throw new TaskgateReadError(`taskgate: ${what}: the API reports ${plural(records, "record")}, more than one read holds (${MAX_RECORDS_PER_READ}); ${narrow}`);
     }
     const { requests } = ctx.spacer.limit;
     if (requests <= 0) return;
@@ -312,7 +310,7 @@ function assertReadable(ctx: ReadContext, what: string, records: number, pages: 
     const earliestLastStartMs = Math.floor((pages - 1) / requests) * ctx.spacer.windowMs;
     const leftMs = ctx.deadline - performance.now();
     if (earliestLastStartMs > leftMs) {
-        throw new TaskgateReadError(`taskgate: ${what}: the API reports ${records} records (${pages} pages); at the rate limit of ${requests} requests `
+        throw new TaskgateReadError(`taskgate: ${what}: the API reports ${plural(records, "record")} (${plural(pages, "page")}); at the rate limit of ${plural(requests, "request")} `
             + `per ${ctx.spacer.limit.perMs / 1000} s that takes at least ${Math.ceil(earliestLastStartMs / 1000)} s, more than the `
             + `${Math.max(0, Math.floor(leftMs / 1000))} s left of the read's timeout; ${narrow}, or raise timeoutSeconds`);
     }
@@ -345,8 +343,8 @@ export function readOffsetPaged<T>(ctx: ReadContext, o: PagerOptions<T, OffsetFe
         if (moved) throw new ListChanged(`total went from ${total} to ${moved.total}`);
         for (let k = 1; k < pages.length; k++) checkOverlap(pages[k - 1], pages[k], k - 1, o.idOf);
         const items = collect([first, ...rest.map((p) => ({ ...p, items: p.items.slice(1) }))], o.idOf);
-        if (items.length < want) throw new ListChanged(`expected ${want} records, pages held ${items.length}`);
-        if (items.length > total) throw new ListChanged(`pages held ${items.length} records, more than the total ${total}`);
+        if (items.length < want) throw new ListChanged(`expected ${plural(want, "record")}, pages held ${items.length}`);
+        if (items.length > total) throw new ListChanged(`pages held ${plural(items.length, "record")}, more than the total ${total}`);
         return { items: items.slice(0, want), total };
     });
 }

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import type { CloudName, TaskListResult, TaskSummary } from "./types";
+import type { CloudName, TaskListResult, TaskQuery, TaskSummary } from "./types";
 
 /**
  * A stable id for a query: the same cloud, API, region and normalized args give the same id on
@@ -21,7 +21,22 @@ export function sortKeys(v: unknown): unknown {
     return v;
 }
 
-/** Assembles the result frame. */
-export function taskListResult<T>(id: string, tasks: T[], totalCount: number, summary: TaskSummary, requestIds: string[]): TaskListResult<T> {
-    return { id, tasks, totalCount, summary, requestIds: [...new Set(requestIds)] };
+/** What a source read: its cloud and API, the region, and the normalized args (no credential, no endpoint). */
+export interface QueryFrame {
+    readonly cloud: CloudName;
+    readonly api: string;
+    readonly region: string | undefined;
+    readonly query: Record<string, unknown>;
+}
+
+/**
+ * Assembles the result frame. One query object gives both the id (its hash) and the `query` the
+ * result carries, so the words a gate prints always describe what was hashed and read.
+ */
+export function taskListResult<T>(q: QueryFrame, tasks: T[], totalCount: number, summary: TaskSummary, requestIds: string[]): TaskListResult<T> {
+    return {
+        id: queryId(q.cloud, q.api, q.region, q.query),
+        query: sortKeys({ region: q.region, ...q.query }) as TaskQuery,
+        tasks, totalCount, summary, requestIds: [...new Set(requestIds)],
+    };
 }

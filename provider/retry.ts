@@ -1,5 +1,6 @@
 import { TaskgateCloudError, TaskgateReadError } from "./errors";
 import type { Logger } from "./types";
+import { plural } from "./words";
 
 /** How failed requests are retried. Delays are bounded in seconds, never minutes. */
 export interface RetryPolicy {
@@ -63,7 +64,7 @@ export async function withRetry<T>(what: string, ctx: RetryContext, attempt: (n:
             const delay = backoffMs(ctx.policy, n, e, ctx.random);
             if (performance.now() + delay >= ctx.deadline) {
                 throw new TaskgateReadError(
-                    `taskgate: ${what} did not succeed before the read's deadline (${n} attempt(s)); last error: ${e.message}`, e);
+                    `taskgate: ${what} did not succeed before the read's deadline (${plural(n, "attempt")}); last error: ${e.message}`, e);
             }
             ctx.log.info(`taskgate: ${what}: ${e.code}${e.requestId ? ` (RequestId ${e.requestId})` : ""}; retry ${n}/${ctx.policy.maxAttempts - 1} in ${delay} ms`);
             await sleep(delay);

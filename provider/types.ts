@@ -59,6 +59,13 @@ export interface TaskSummary {
 export interface TaskListResult<T> {
     /** Stable hash of the query (cloud, API, region, normalized args); never of credentials. */
     readonly id: string;
+    /**
+     * The query the result answers, as the source normalized it: the region (and Huawei project),
+     * the filters or ids, `maxResults`; never a credential or an endpoint. `id` hashes it, and a gate
+     * that finds no task puts it in words ("no tasks matched the query (TAT invocation tasks with
+     * invocationId inv-1 in ap-guangzhou)").
+     */
+    readonly query: TaskQuery;
     /** Typed records in camelCase with values parsed (numbers, ISO-8601 UTC times, decoded output). */
     readonly tasks: T[];
     /** The total the API reported (summed over batched queries); CPH reports none, so its job count. */
@@ -68,6 +75,9 @@ export interface TaskListResult<T> {
     /** Every RequestId the cloud returned while reading, for support tickets and audits. */
     readonly requestIds: string[];
 }
+
+/** A normalized query: plain data (strings, numbers, booleans, lists and objects of them), keys sorted. */
+export type TaskQuery = Readonly<Record<string, unknown>>;
 
 /** The clouds taskgate reads. */
 export type CloudName = "tencentcloud" | "huaweicloud";

@@ -1,5 +1,6 @@
 import { pct } from "../provider/gateRules";
 import { htmlText, truncate } from "../provider/safeText";
+import { plural as countWords } from "../provider/words";
 
 /**
  * Small, pure helpers for writing HTML as strings. Every piece of text that reaches the page goes
@@ -17,7 +18,7 @@ export const esc = htmlText;
 export function clip(text: string, max: number): string {
     if (text.length <= max) return text;
     const kept = truncate(text, max);
-    return `${kept}… (${num(text.length - kept.length)} more characters)`;
+    return `${kept}… (${plural(text.length - kept.length, "more character", "more characters")})`;
 }
 
 /** A whole number with thousands separators (`10,000`), the same on every machine (no locale). */
@@ -30,9 +31,9 @@ export function share(part: number, whole: number): string {
     return whole > 0 ? pct(part / whole) : "0.0%";
 }
 
-/** `n noun` with the plural where needed: `1 task`, `3 tasks`. */
+/** `n noun` with the plural where needed, thousands grouped: `1 task`, `3 tasks`, `1,200 tasks` (the package's one rule, provider/words). */
 export function plural(n: number, one: string, many: string): string {
-    return `${num(n)} ${n === 1 ? one : many}`;
+    return countWords(n, [one, many], num);
 }
 
 /** An ISO-8601 time as `2024-05-01 12:00:05 UTC`, or a dash when there is none. */

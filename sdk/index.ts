@@ -21,4 +21,4 @@ export type { TaskGateArgs, GateSource } from "./taskGate";
 export { TaskSnapshot, type TaskSnapshotArgs, type SnapshotSource, type SnapshotTask } from "./taskSnapshot";
 export { check } from "./check";
 export { GateFailedError } from "../provider/gateRules";
-export type { GateRequirements, GateWait, FailedTask, Verdict, GateTally } from "../provider/gateRules";
+export type { GateRequirements, GateWait, FailedTask, Verdict, PassedVerdict, GateTally } from "../provider/gateRules";

@@ -24,14 +24,16 @@ export interface TaskGateArgs {
     /**
      * What must hold. `minSucceeded` and `minSuccessRatio` (0..1) count machines or desktops where
      * the API reports them (BM, Workspace) and tasks elsewhere; `maxFailed` defaults to 0 and
-     * `allDone` to true. An empty task list never passes a gate that asks for successes.
+     * `allDone` to true. A query that matches no task fails the gate ("no tasks matched the query",
+     * with the query in words) unless `allowEmpty` is true: a mistyped id is no clean rollout.
      */
     require?: pulumi.Input<InputArgs<GateRequirements>>;
     /**
      * Wait for the tasks: poll every `pollIntervalSeconds` (default 5, growing while nothing
      * finishes) until they are done, the requirements are met, or `timeoutSeconds` (default 600)
-     * pass; with `failFast` (default true) stop as soon as the requirements can no longer be met.
-     * Without `wait` the gate checks once.
+     * pass; with `failFast` (default true) stop as soon as the requirements can no longer be met,
+     * or when the query still matches no task after 30 s (tasks may lag their invocation by a
+     * moment; a mistyped id never matches). Without `wait` the gate checks once.
      */
     wait?: pulumi.Input<InputArgs<GateWait>>;
     /** Any values; when they change the gate checks again (as in pulumi-command). */

@@ -1,12 +1,13 @@
 import { randomUUID } from "node:crypto";
 import {
-    evaluate, FailedTask, GateFailedError, GateRequirements, GateWait, resolveRequirements, ResolvedRequirements, ResolvedWait,
-    resolveWait, RuleFailure, tally, validateGateSettings, Verdict,
+    FailedTask, GateFailedError, GateRequirements, GateWait, resolveRequirements, ResolvedRequirements, ResolvedWait,
+    resolveWait, RuleFailure, unitNoun, validateGateSettings, Verdict,
 } from "../gateRules";
 import { sleep } from "../retry";
 import type { SettingsSources } from "../settings";
 import { judgeResult, SourceKind, sourceDefinition } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
+import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";
 import { refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, hashOf, publicQuery, publicSource, sourceOf, UNKNOWN } from "./sourceInputs";
@@ -64,6 +65,21 @@ export const FAILED_TASKS_IN_STATE = 20;
 let settings: SettingsSources = { config: () => undefined, env: process.env };
 let logSink: ((gateUrn: string | undefined) => Logger) = progressLogger;
 let progressIntervalMs = 5000;
+
+/** What a waiting gate reads the time from and pauses with: real time, or a test's. */
+export interface GateClock {
+    /** Milliseconds, monotonic. */
+    now(): number;
+    sleep(ms: number): Promise<void>;
+}
+
+const REAL_CLOCK: GateClock = { now: () => performance.now(), sleep };
+let clock: GateClock = REAL_CLOCK;
+
+/** For tests: a clock that moves when the gate sleeps, so a 30 s wait takes no real time. `undefined` restores real time. */
+export function setClock(c: GateClock | undefined): void {
+    clock = c ?? REAL_CLOCK;
+}
 
 /** Called by Pulumi with the stack's whole config (namespaces kept): credentials come from it, then the environment. */
 export function configure(req: { config: { get(key: string): string | undefined } }): void {
@@ -128,41 +144,79 @@ function judge(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, r
     return { result, ...judgeResult(kind, result, req) };
 }
 
+/** Why a gate stopped reading. */
+export type GateStop =
+    /** The requirements held. */
+    | "passed"
+    /** It checks once (no `wait`). */
+    | "checked"
+    /** Every task is done and the requirements do not hold. */
+    | "done"
+    /** failFast: the requirements can no longer be met. */
+    | "hopeless"
+    /** failFast: the query still matched no task when the grace for an empty list ran out. */
+    | "empty"
+    /** The deadline passed. */
+    | "timedOut";
+
 /**
  * Reads the source and judges it, polling while `wait` allows: until the requirements are met,
- * the tasks are done, the requirements become impossible (with failFast), or the deadline. The
- * pause between polls starts at `pollIntervalSeconds`, grows by half while nothing finishes, and
- * drops back as soon as something does.
+ * the tasks are done, the requirements become impossible or the query still matches nothing after
+ * the grace for an empty list (with failFast), or the deadline. The pause between polls starts at
+ * `pollIntervalSeconds`, grows by half while nothing finishes, and drops back as soon as something does.
  */
 export async function runGate(kind: SourceKind, args: Record<string, unknown>, req: ResolvedRequirements, wait: ResolvedWait | undefined,
-    log: Logger, gateLabel: string): Promise<Judged & { waitedMs: number; timedOut: boolean }> {
+    log: Logger, gateLabel: string): Promise<Judged & { waitedMs: number; stopped: GateStop }> {
     const def = sourceDefinition(kind);
-    const start = performance.now();
+    const start = clock.now();
     const deadline = start + (wait?.timeoutSeconds ?? 0) * 1000;
+    const graceEnd = start + (wait?.emptyGraceSeconds ?? 0) * 1000;
     let interval = (wait?.pollIntervalSeconds ?? 0) * 1000;
     let lastFinished = -1;
     let lastProgressAt = -Infinity;
     for (;;) {
-        const remaining = wait ? Math.max(1, (deadline - performance.now()) / 1000) : undefined;
+        const remaining = wait ? Math.max(1, (deadline - clock.now()) / 1000) : undefined;
         const result = await def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) });
         const j = judge(kind, result, req);
         const t = j.verdict.tally;
         const finished = t.total - t.pending;
-        const now = performance.now();
+        const now = clock.now();
         const waitedMs = now - start;
-        const timedOut = !!wait && now >= deadline;
-        const stop = j.verdict.passed || !wait || (wait.failFast && j.verdict.hopeless) || (result.summary.done && t.total > 0) || timedOut;
-        if (stop || now - lastProgressAt >= progressIntervalMs) {
+        const empty = t.tasks === 0 && !req.allowEmpty;
+        const stopped = stopReason(j.verdict, wait, { done: result.summary.done && t.tasks > 0, empty, graceOver: now >= graceEnd, timedOut: now >= deadline });
+        if (stopped || now - lastProgressAt >= progressIntervalMs) {
             lastProgressAt = now;
-            log.info(`taskgate: ${gateLabel}: ${finished}/${t.total} ${t.unit} done, ${t.succeeded} succeeded, ${t.failed} failed` +
-                `${wait ? `, ${Math.round(waitedMs / 1000)} s of ${wait.timeoutSeconds} s` : ""}${j.verdict.passed ? ": passed" : stop ? ": failed" : ""}`);
+            log.info(`taskgate: ${gateLabel}: ${finished}/${plural(t.total, unitNoun(t, def.traits))} done, ${t.succeeded} succeeded, ${t.failed} failed` +
+                `${wait ? `, ${seconds(waitedMs / 1000)} of ${seconds(wait.timeoutSeconds)}` : ""}${j.verdict.passed ? ": passed" : stopped ? ": failed" : ""}`);
         }
-        if (stop) return { ...j, waitedMs, timedOut: timedOut && !j.verdict.passed && !j.verdict.hopeless && !result.summary.done };
+        if (stopped) return { ...j, waitedMs, stopped };
         // Poll at the base interval while tasks finish; back off while nothing changes.
-        interval = lastFinished < 0 || finished > lastFinished ? wait.pollIntervalSeconds * 1000 : Math.min(interval * 1.5, wait.maxPollIntervalSeconds * 1000);
+        interval = lastFinished < 0 || finished > lastFinished ? wait!.pollIntervalSeconds * 1000 : Math.min(interval * 1.5, wait!.maxPollIntervalSeconds * 1000);
         lastFinished = finished;
-        // The last look is taken at the deadline itself, not one interval before it.
-        await sleep(Math.min(interval, Math.max(0, deadline - performance.now())));
+        // The last look is taken at the deadline itself (and, for an empty list, at the end of its grace), not one interval before.
+        const nextLook = empty && wait!.failFast && now < graceEnd ? Math.min(deadline, graceEnd) : deadline;
+        await clock.sleep(Math.min(interval, Math.max(0, nextLook - clock.now())));
+    }
+}
+
+/** Whether one judged read ends the wait, and why; undefined to poll again. */
+function stopReason(v: Verdict, wait: ResolvedWait | undefined, read: { done: boolean; empty: boolean; graceOver: boolean; timedOut: boolean }): GateStop | undefined {
+    if (v.passed) return "passed";
+    if (!wait) return "checked";
+    if (read.done) return "done";
+    if (wait.failFast && v.hopeless) return "hopeless";
+    if (wait.failFast && read.empty && read.graceOver && !read.timedOut) return "empty";
+    if (read.timedOut) return "timedOut";
+    return undefined;
+}
+
+/** Why a failed gate stopped, for its message; nothing when that is plain (it checked once, or every task is done). */
+function stopNote(stopped: GateStop, wait: ResolvedWait | undefined, waitedMs: number): string | undefined {
+    switch (stopped) {
+        case "timedOut": return `timed out after ${seconds(wait!.timeoutSeconds)}`;
+        case "hopeless": return "stopped early: the requirements can no longer be met";
+        case "empty": return `stopped after ${seconds(waitedMs / 1000)}: still no task matched`;
+        default: return undefined;
     }
 }
 
@@ -205,7 +259,7 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label);
     const outs = outputsOf(news, src.kind, src.args, judged);
     if (!judged.verdict.passed) {
-        const note = judged.timedOut ? `timed out after ${wait!.timeoutSeconds} s` : judged.verdict.hopeless && wait ? "stopped early: the requirements can no longer be met" : undefined;
+        const note = stopNote(judged.stopped, wait, judged.waitedMs);
         const err = new GateFailedError(news.gateName, judged.verdict, judged.failed, req, sourceDefinition(src.kind).traits, note);
         // The engine records these properties as the resource's state. Pulumi's dynamic host adds the
         // serialized provider to successful results only; without it here, the failed gate could

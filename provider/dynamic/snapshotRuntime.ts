@@ -5,8 +5,9 @@ import type { SettingsSources } from "../settings";
 import {
     readArgs, resolveSnapshotSettings, SnapshotSettings, SnapshotTask, snapshotRecord, validateSnapshotSettings,
 } from "../snapshotRecord";
-import { SourceKind, sourceDefinition } from "../sources";
+import { SourceKind, sourceDefinition, sourceNoun } from "../sources";
 import type { Logger, TaskSummary } from "../types";
+import { plural } from "../words";
 import { progressLogger } from "./engineLog";
 import { refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, credentialArgs, hashOf, publicQuery, publicSource, sourceOf } from "./sourceInputs";
@@ -129,7 +130,7 @@ async function takeSnapshot(kind: SourceKind, args: Record<string, unknown>, s: 
     const result = await def.read(readArgs(kind, args, s), settings, { log });
     const record = snapshotRecord(kind, result.tasks, s);
     const sum = result.summary;
-    log.info(`taskgate: snapshot${name ? ` "${name}"` : ""}: ${record.taskCount} ${def.traits.label} read` +
+    log.info(`taskgate: snapshot${name ? ` "${name}"` : ""}: ${plural(record.taskCount, sourceNoun(kind))} read` +
         `${record.truncated ? `, ${s.maxTasks} recorded (maxTasks)` : ""}: ${sum.succeeded} succeeded, ${sum.failed + sum.timedOut + sum.cancelled} failed, ` +
         `${sum.pending + sum.running} pending or running`);
     const fields = {

@@ -3,7 +3,8 @@ import { tencentApi3 } from "../clouds/tencentApi3";
 import { LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { CallResult, createReadContext, fetchPage, Page, readOffsetPaged, ReadOptions } from "../paging";
-import { queryId, taskListResult } from "../result";
+import { taskListResult } from "../result";
+import { plural } from "../words";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
@@ -198,11 +199,11 @@ export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSour
         fetch: (offset, limit) => fetchPage(ctx, `BM ${operation} offset ${offset}`,
             (timeoutMs) => call(offset, limit, timeoutMs), (body, requestId) => parseBmPage(q.api, body, requestId)),
     });
-    const id = queryId("tencentcloud", apiName, conn.region, { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults });
-    return taskListResult(id, list.items, list.total, summarize(list.items, bmTargets), ctx.requestIds);
+    return taskListResult({ cloud: "tencentcloud", api: apiName, region: conn.region, query: { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults } },
+        list.items, list.total, summarize(list.items, bmTargets), ctx.requestIds);
 }
 
 /** A task as a gate reports it when it fails. */
 export function bmFailedTask(t: BmCmdTask): FailedTask {
-    return { id: t.taskId, target: `${t.failureCount ?? "?"} of ${t.instanceCount ?? "?"} machines failed`, state: t.state, errorCode: t.status === undefined ? undefined : `status ${t.status}`, errorMessage: t.alias };
+    return { id: t.taskId, target: `${t.failureCount ?? "?"} of ${t.instanceCount === undefined ? "? machines" : plural(t.instanceCount, "machine")} failed`, state: t.state, errorCode: t.status === undefined ? undefined : `status ${t.status}`, errorMessage: t.alias };
 }

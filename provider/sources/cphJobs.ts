@@ -2,7 +2,8 @@ import type { FailedTask } from "../gateRules";
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readUntilShortPage } from "../paging";
-import { queryId, taskListResult } from "../result";
+import { taskListResult } from "../result";
+import { plural } from "../words";
 import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
@@ -72,7 +73,7 @@ export interface CphQuery {
 export function planCphQuery(rawArgs: unknown): CphQuery {
     const args = rejectUnknownArgs(rawArgs, CPH_ARGS);
     if (Array.isArray(args.requestId)) {
-        throw new TaskgateValidationError("requestId", "must be one id; for several use `requestIds`", `${args.requestId.length} ids`);
+        throw new TaskgateValidationError("requestId", "must be one id; for several use `requestIds`", plural(args.requestId.length, "id"));
     }
     const one = idList("requestId", args.requestId, REQUEST_ID);
     const many = idList("requestIds", args.requestIds, REQUEST_ID);
@@ -138,8 +139,8 @@ export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, o
                 { ...(batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") }), offset: String(offset), limit: String(limit) }, timeoutMs),
             parseCphPage),
     }));
-    const id = queryId("huaweicloud", "cph", conn.region, { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults });
-    return taskListResult(id, list.items, list.items.length, summarize(list.items), ctx.requestIds);
+    return taskListResult({ cloud: "huaweicloud", api: "cph", region: conn.region, query: { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults } },
+        list.items, list.items.length, summarize(list.items), ctx.requestIds);
 }
 
 /** A job as a gate reports it when it fails. */

@@ -2,7 +2,8 @@ import { TaskgateValidationError } from "../errors";
 import { evaluate, resolveRequirements, tally, validateGateSettings, type FailedTask, type GateRequirements, type GateSourceTraits, type ResolvedRequirements, type TargetGaps, type Verdict } from "../gateRules";
 import type { ReadOptions } from "../paging";
 import { resolveHuawei, resolveTencent, SettingsSources } from "../settings";
-import type { CloudName, TargetSummary, TaskListResult, TaskState } from "../types";
+import type { CloudName, TargetSummary, TaskListResult, TaskQuery, TaskState } from "../types";
+import { plural, type Noun } from "../words";
 import { BM_ARGS, bmTaskId, bmFailedTask, BmCmdTask, bmTargets, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
 import { CPH_ARGS, cphJobId, cphFailedTask, CphJob, CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
 import { MPS_ARGS, mpsTaskId, MpsTask, mpsFailedTask, MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
@@ -16,6 +17,8 @@ import { planWorkspaceQuery, WORKSPACE_ARGS, workspaceTaskId, readWorkspaceScrip
 export interface SourceDefinition<A, T> {
     readonly cloud: CloudName;
     readonly traits: GateSourceTraits;
+    /** One record, for counts of one: `TAT invocation task` beside the label `TAT invocation tasks`. */
+    readonly labelOne: string;
     /** The id of a record. */
     readonly idOf: (t: T) => string;
     /** Every arg the source accepts, connection settings included. */
@@ -38,24 +41,24 @@ function define<A, T>(d: SourceDefinition<A, T>): SourceDefinition<A, T> {
 
 export const SOURCES = {
     tatInvocationTasks: define<TatInvocationTasksArgs, TatInvocationTask>({
-        cloud: "tencentcloud", traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
+        cloud: "tencentcloud", labelOne: "TAT invocation task", traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
         args: TAT_ARGS, idOf: tatTaskId, plan: planTatQuery, connection: (a, s) => resolveTencent(a, s, true), read: readTatInvocationTasks, failedTask: tatFailedTask, idPrefixes: ["tat"],
     }),
     mpsTasks: define<MpsTasksArgs, MpsTask>({
-        cloud: "tencentcloud", traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
+        cloud: "tencentcloud", labelOne: "MPS task", traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
         args: MPS_ARGS, idOf: mpsTaskId, plan: planMpsQuery, connection: (a, s) => resolveTencent(a, s, false), read: readMpsTasks, failedTask: mpsFailedTask, idPrefixes: ["mps"],
     }),
     bmCmdTasks: define<BmCmdTasksArgs, BmCmdTask>({
-        cloud: "tencentcloud", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", reportsOutcome: true },
+        cloud: "tencentcloud", labelOne: "Bare Metal script task", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
         args: BM_ARGS, idOf: bmTaskId, plan: planBmQuery, connection: (a, s) => resolveTencent(a, s, true), read: readBmCmdTasks, failedTask: bmFailedTask,
         targets: bmTargets, idPrefixes: ["bm", "bmLegacy"],
     }),
     cphJobs: define<CphJobsArgs, CphJob>({
-        cloud: "huaweicloud", traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
+        cloud: "huaweicloud", labelOne: "CPH job", traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
         args: CPH_ARGS, idOf: cphJobId, plan: planCphQuery, connection: (a, s) => resolveHuawei(a, s, "cph"), read: readCphJobs, failedTask: cphFailedTask, idPrefixes: ["cph"],
     }),
     workspaceScriptTasks: define<WorkspaceScriptTasksArgs, WorkspaceScriptTask>({
-        cloud: "huaweicloud", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", reportsOutcome: true },
+        cloud: "huaweicloud", labelOne: "Workspace script execution task", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
         args: WORKSPACE_ARGS, idOf: workspaceTaskId, plan: planWorkspaceQuery, connection: (a, s) => resolveHuawei(a, s, "workspace"), read: readWorkspaceScriptTasks, failedTask: workspaceFailedTask,
         targets: workspaceTargets, idPrefixes: ["workspace"],
     }),
@@ -77,6 +80,11 @@ export interface SourceArgsByKind {
 /** A source definition, with its record type erased for callers that handle any source. */
 export function sourceDefinition(kind: SourceKind): SourceDefinition<unknown, { state: TaskState }> {
     return SOURCES[kind] as unknown as SourceDefinition<unknown, { state: TaskState }>;
+}
+
+/** A source's records as a noun: `["TAT invocation task", "TAT invocation tasks"]`, for counts in words. */
+export function sourceNoun(kind: SourceKind): Noun {
+    return [SOURCES[kind].labelOne, SOURCES[kind].traits.label];
 }
 
 /** The kind of source a result came from, told by its id (`tat-...`, `cph-...`). */
@@ -115,7 +123,53 @@ export function targetGaps(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskS
  */
 export function judgeResult(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements): { verdict: Verdict; failed: FailedTask[] } {
     const traits = sourceDefinition(kind).traits;
-    return { verdict: evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits), failed: failingTasks(kind, result.tasks) };
+    const verdict = evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits, describeQuery(kind, result.query));
+    return { verdict, failed: failingTasks(kind, result.tasks) };
+}
+
+/** Query keys that do not narrow which tasks match; the words of a query leave them out (the region is said apart). */
+const NOT_SELECTING: ReadonlySet<string> = new Set(["region", "projectId", "hideOutput", "maxResults", "orderBy", "order"]);
+
+/** How many values of one filter the words name before "and N more". */
+const VALUES_NAMED = 3;
+
+/**
+ * A result's query in words, for the message of a gate that found no task:
+ * `TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou`. Filters are named as the
+ * data source's args name them (`desktopPoolId`, `status`), values as given; text with spaces or
+ * odd characters is quoted. Pure; a missing or odd query gives the source's label alone.
+ */
+export function describeQuery(kind: SourceKind, query: TaskQuery | undefined): string {
+    const label = sourceDefinition(kind).traits.label;
+    if (!isPlainObject(query)) return label;
+    const conditions = selectors(query).map(([key, value]) => `${argName(key)} ${valuesInWords(value)}`);
+    const where = [typeof query.region === "string" ? `in ${query.region}` : undefined, typeof query.projectId === "string" ? `(project ${query.projectId})` : undefined]
+        .filter((x) => x !== undefined);
+    return [label, conditions.length > 0 ? `with ${conditions.join(" and ")}` : undefined, ...where].filter((x) => x !== undefined).join(" ");
+}
+
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** The query's conditions: its own keys and those of its `filters`, less the ones that select nothing. */
+function selectors(query: Record<string, unknown>): Array<[string, unknown]> {
+    return Object.entries(query).flatMap(([k, v]): Array<[string, unknown]> => (k === "filters" && isPlainObject(v) ? Object.entries(v) : [[k, v]]))
+        .filter(([k, v]) => !NOT_SELECTING.has(k) && v !== undefined && v !== null);
+}
+
+/** An API's name for a filter as the data source's arg: `desktop_pool_id` is `desktopPoolId`, MPS `statuses` is `status`. */
+function argName(key: string): string {
+    return key === "statuses" ? "status" : key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+function valuesInWords(value: unknown): string {
+    const list = (Array.isArray(value) ? value : [value]).map(valueInWords);
+    if (list.length <= 1) return list[0] ?? "(none)";
+    if (list.length <= VALUES_NAMED) return `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
+    return `${list.slice(0, VALUES_NAMED).join(", ")} or ${plural(list.length - VALUES_NAMED, "other")}`;
+}
+
+function valueInWords(v: unknown): string {
+    return typeof v === "string" && /^[\w.:@/+-]+$/.test(v) ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v) ?? String(v);
 }
 
 /**

@@ -2,7 +2,7 @@ import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readScrollPaged } from "../paging";
-import { queryId, taskListResult } from "../result";
+import { taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
@@ -132,8 +132,8 @@ export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources,
             (timeoutMs) => transport.call(OPERATION, { Status: status, Limit: limit, ...(token ? { ScrollToken: token } : {}) }, timeoutMs),
             (body, requestId) => parseMpsPage(body, status, requestId)),
     }));
-    const id = queryId("tencentcloud", "mps", conn.region, { statuses: q.statuses, maxResults: q.maxResults });
-    return taskListResult(id, list.items, list.total, summarize(list.items), ctx.requestIds);
+    return taskListResult({ cloud: "tencentcloud", api: "mps", region: conn.region, query: { statuses: q.statuses, maxResults: q.maxResults } },
+        list.items, list.total, summarize(list.items), ctx.requestIds);
 }
 
 /** A task as a gate reports it (MPS tasks fail a gate only in an unknown state). */

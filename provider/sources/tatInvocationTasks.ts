@@ -2,7 +2,7 @@ import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
-import { queryId, taskListResult } from "../result";
+import { taskListResult } from "../result";
 import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
@@ -261,8 +261,8 @@ export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sourc
             (timeoutMs) => transport.call(OPERATION, { ...req, Offset: offset, Limit: limit }, timeoutMs),
             (body, requestId) => parseTatPage(body, q.hideOutput, requestId)),
     }));
-    const id = queryId("tencentcloud", "tat", conn.region, { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults });
-    return taskListResult(id, list.items, list.total, summarize(list.items), ctx.requestIds);
+    return taskListResult({ cloud: "tencentcloud", api: "tat", region: conn.region, query: { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults } },
+        list.items, list.total, summarize(list.items), ctx.requestIds);
 }
 
 /** A task as a gate reports it when it fails. */

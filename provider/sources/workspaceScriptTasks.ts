@@ -2,7 +2,8 @@ import type { FailedTask } from "../gateRules";
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
-import { queryId, taskListResult } from "../result";
+import { taskListResult } from "../result";
+import { plural } from "../words";
 import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
@@ -175,12 +176,12 @@ export async function readWorkspaceScriptTasks(args: WorkspaceScriptTasksArgs, s
                 { ...query, offset: String(offset), limit: String(limit) }, timeoutMs),
             parseWorkspacePage),
     }));
-    const id = queryId("huaweicloud", "workspace", conn.region, { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults });
-    return taskListResult(id, list.items, list.total, summarize(list.items, workspaceTargets), ctx.requestIds);
+    return taskListResult({ cloud: "huaweicloud", api: "workspace", region: conn.region, query: { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults } },
+        list.items, list.total, summarize(list.items, workspaceTargets), ctx.requestIds);
 }
 
 /** A task as a gate reports it when it fails. */
 export function workspaceFailedTask(t: WorkspaceScriptTask): FailedTask {
-    const counts = `${t.failedNum ?? 0} desktop(s) failed, ${t.skipNum ?? 0} skipped, ${t.successNum ?? 0} succeeded`;
+    const counts = `${plural(t.failedNum ?? 0, "desktop")} failed, ${t.skipNum ?? 0} skipped, ${t.successNum ?? 0} succeeded`;
     return { id: t.id, target: t.desktopPoolName ?? t.desktopPoolId, state: t.state, errorCode: t.status, errorMessage: counts };
 }

@@ -110,6 +110,27 @@ describe("cli: taskgate summary and --require", function () {
         assert.match(r.stderr, /no tasks matched the query/);
     });
 
+    it("a mistyped id fails the default rules too, naming the query in the command line's words; allow-empty accepts it", async () => {
+        rollout();
+        const env = emulatorEnv(ctx.emu);
+        const r = await runCli(["summary", "tat", "--invocation-id", "inv-typo0001", "--require", "max-failed=0"], { env });
+        assert.equal(r.code, 1, r.stderr);
+        assert.match(r.stderr, /^taskgate: gate failed on TAT invocation tasks\n {2}required: at most 0 failed, all done\n {2}found: {4}0 tasks, 0 succeeded, 0 failed\n/m);
+        assert.ok(r.stderr.endsWith("  not met:  no tasks matched the query (TAT invocation tasks with --invocation-id inv-typo0001 in ap-guangzhou): " +
+            "check the filters, or add --require allow-empty to accept an empty list\n"), r.stderr);
+        assert.match(r.stdout, /^TOTAL +0$/m, "the summary is printed as usual");
+        const allowed = await runCli(["summary", "tat", "--invocation-id", "inv-typo0001", "--require", "max-failed=0,allow-empty", "-q"], { env });
+        assert.equal(allowed.code, 0, allowed.stderr);
+        const loud = await runCli(["summary", "tat", "--invocation-id", "inv-typo0001", "--require", "allow-empty=true"], { env });
+        assert.match(loud.stderr, /^taskgate: passed: at most 0 failed, all done, an empty list allowed$/m);
+        const refused = await runCli(["summary", "tat", "--require", "allow-empty=maybe"], { env });
+        assert.equal(refused.code, 2);
+        assert.match(refused.stderr, /^taskgate: invalid --require allow-empty: must be true or false, got "maybe"$/m);
+        const contradiction = await runCli(["summary", "tat", "--require", "allow-empty,min-succeeded=2"], { env });
+        assert.match(contradiction.stderr, /^taskgate: invalid --require allow-empty: contradicts min-succeeded 2, which no empty list meets; drop one of them$/m);
+        assert.match((await runCli(["summary", "tat", "--help"], { env })).stdout, /allow-empty\[=true\|false\] \(default false: no matching task fails\)/);
+    });
+
     it("exits 2, before any request, for rules that cannot be judged, naming the rule", async () => {
         const env = emulatorEnv(ctx.emu);
         const cases: Array<[string[], RegExp]> = [
@@ -119,7 +140,7 @@ describe("cli: taskgate summary and --require", function () {
             [["list", "tat", "--require", "min-success-ratio=1,max-failed=2"], /invalid --require max-failed: contradicts min-success-ratio 1/],
             [["list", "tat", "--require", "all-done=false"], /invalid --require: requires nothing: with all-done false, set min-succeeded, min-success-ratio or max-failed/],
             [["list", "mps", "--require", "min-succeeded=1"], /invalid --require min-succeeded: MPS tasks report no outcome .*; gate on all-done instead/],
-            [["list", "tat", "--require", "min-sucess-ratio=0.9"], /--require: unknown requirement "min-sucess-ratio"; allowed: min-succeeded, min-success-ratio, max-failed, all-done/],
+            [["list", "tat", "--require", "min-sucess-ratio=0.9"], /--require: unknown requirement "min-sucess-ratio"; allowed: min-succeeded, min-success-ratio, max-failed, all-done, allow-empty$/m],
             [["list", "tat", "--require", "max-failed=1,max-failed=2"], /--require: max-failed was given twice/],
         ];
         for (const [args, message] of cases) {

@@ -64,7 +64,7 @@ describe("cli: progress", function () {
     it("draws one line in place on a terminal, and plain lines now and then elsewhere", () => {
         let clock = 0;
         const tty = { out: "", isTTY: true, write(s: string) { this.out += s; } };
-        const t = createProgress(tty, "TAT invocation tasks", false, () => clock);
+        const t = createProgress(tty, ["TAT invocation task", "TAT invocation tasks"], false, () => clock);
         t.onPage(100, 10_000);
         clock += 50;
         t.onPage(200, 10_000); // within 100 ms: not drawn
@@ -82,7 +82,7 @@ describe("cli: progress", function () {
 
         clock = 0;
         const plain = { out: "", write(s: string) { this.out += s; } };
-        const p = createProgress(plain, "CPH jobs", false, () => clock);
+        const p = createProgress(plain, ["CPH job", "CPH jobs"], false, () => clock);
         for (let i = 1; i <= 50; i++) {
             p.onPage(i * 99, undefined);
             clock += 100;
@@ -90,16 +90,44 @@ describe("cli: progress", function () {
         p.finish(4_950, 4_950);
         assert.equal(plain.out, [
             "reading CPH jobs: 99 (1 page)", "reading CPH jobs: 2,079 (21 pages)", "reading CPH jobs: 4,059 (41 pages)",
-            "read 4,950 CPH jobs in 5.0 s (50 pages)", "",
+            "read 4,950 CPH jobs in 5 s (50 pages)", "",
         ].join("\n"), "the first page at once, then every 2 s, no carriage returns");
 
         const quiet = { out: "", write(s: string) { this.out += s; } };
-        const q = createProgress(quiet, "CPH jobs", true, () => 0);
+        const q = createProgress(quiet, ["CPH job", "CPH jobs"], true, () => 0);
         q.onPage(10, undefined);
         q.log.info("a retry");
         q.log.warn("taskgate: the list changed while it was read; reading it again");
         q.finish(10, 10);
         assert.equal(quiet.out, "taskgate: the list changed while it was read; reading it again\n", "--quiet keeps only warnings");
+    });
+
+    it("says no total where a read reports 0 (an MPS status with no task), and agrees counts of one", () => {
+        let clock = 0;
+        const plain = { out: "", write(s: string) { this.out += s; } };
+        const p = createProgress(plain, ["MPS task", "MPS tasks"], false, () => clock);
+        // What an MPS read reports (see the scroll test above): an empty WAITING list first.
+        for (const [read, total] of [[0, 0], [1, 1]] as const) {
+            p.onPage(read, total);
+            clock += 2000;
+        }
+        p.finish(1, 1);
+        assert.equal(plain.out, ["reading MPS tasks: 0 (1 page)", "reading MPS tasks: 1 of 1 (2 pages)", "read 1 MPS task in 4 s (2 pages)", ""].join("\n"));
+        const none = { out: "", write(s: string) { this.out += s; } };
+        const q = createProgress(none, ["MPS task", "MPS tasks"], false, () => 0);
+        q.onPage(0, undefined);
+        q.finish(0, 0);
+        assert.equal(none.out, "reading MPS tasks: 0 (1 page)\nread 0 MPS tasks in 0 s (1 page)\n");
+    });
+
+    it("the command's MPS progress never reads \"0 of 0\"", async () => {
+        ctx.emu.generate({ api: "mps", count: 3, seed: "zero", statusMix: { FINISH: 3 } });
+        const r = await runCli(["summary", "mps"], { env: emulatorEnv(ctx.emu) });
+        assert.equal(r.code, 0, r.stderr);
+        const lines = r.stderr.trimEnd().split("\n");
+        assert.equal(lines[0], "reading MPS tasks: 0 (1 page)", "the empty WAITING list first: no total yet");
+        assert.ok(!/ of 0\b/.test(r.stderr), r.stderr);
+        assert.match(lines[lines.length - 1], /^read 3 MPS tasks in \d+(\.\d)? s \(3 pages\)$/);
     });
 
     it("the command reports progress on stderr while it reads, and --quiet silences it", async () => {
@@ -110,7 +138,7 @@ describe("cli: progress", function () {
         assert.equal(r.code, 0, r.stderr);
         const lines = r.stderr.trimEnd().split("\n");
         assert.equal(lines[0], "reading TAT invocation tasks: 100 of 1,000 (1 page)");
-        assert.match(lines[lines.length - 1], /^read 1,000 TAT invocation tasks in \d+\.\d s \(11 pages\)$/);
+        assert.match(lines[lines.length - 1], /^read 1,000 TAT invocation tasks in \d+(\.\d)? s \(11 pages\)$/);
         assert.ok(!r.stderr.includes("\r"), "no carriage returns when stderr is not a terminal");
         assert.equal(JSON.parse(r.stdout).tasks.length, 1000, "stdout holds only the data");
         const quiet = await runCli([...args, "--quiet"], { env });

@@ -55,6 +55,7 @@ describe("sdk: TaskGate and check()", function () {
     describe("check(): the same rules on a data-source result", () => {
         let emu: Emulator;
         const args = () => ({ secretId: EMULATOR_CREDENTIALS.tencent.secretId, secretKey: EMULATOR_CREDENTIALS.tencent.secretKey, region: "ap-guangzhou", endpoint: emu.url });
+        const huaweiArgs = () => ({ accessKey: EMULATOR_CREDENTIALS.huawei.accessKey, secretKey: EMULATOR_CREDENTIALS.huawei.secretKey, projectId: EMULATOR_CREDENTIALS.huawei.projectId, endpoint: emu.url });
         before(async () => {
             emu = await startEmulator({ port: 0 });
         });
@@ -63,7 +64,9 @@ describe("sdk: TaskGate and check()", function () {
         it("returns when the requirements hold and throws the gate's error when not", async () => {
             const [g] = emu.generate({ api: "tat", count: 40, statusMix: { SUCCESS: 38, FAILED: 2 } });
             const r = await taskgate.tencentcloud.getTatInvocationTasks({ ...args(), invocationId: g.groups.invocationId });
-            assert.deepEqual(taskgate.check(r, { minSuccessRatio: 0.95, maxFailed: 2 }), { passed: true, reasons: [] });
+            const verdict: taskgate.PassedVerdict = taskgate.check(r, { minSuccessRatio: 0.95, maxFailed: 2 });
+            assert.deepEqual([verdict.passed, verdict.reasons], [true, []]);
+            assert.deepEqual([verdict.tally.unit, verdict.tally.total, verdict.tally.succeeded, verdict.tally.failed, verdict.tally.pending], ["tasks", 40, 38, 2, 0]);
             assert.throws(() => taskgate.check(r, { minSuccessRatio: 0.96, maxFailed: 2 }, "preview-check"), (e: unknown) =>
                 e instanceof taskgate.GateFailedError && /^taskgate: gate "preview-check" failed on TAT invocation tasks/.test(e.message) && /95\.0% of 40 tasks succeeded; at least 96\.0% required/.test(e.message));
         });
@@ -84,16 +87,31 @@ describe("sdk: TaskGate and check()", function () {
             const r = await taskgate.huaweicloud.getWorkspaceScriptTasks({ accessKey: h.accessKey, secretKey: h.secretKey, projectId: h.projectId, endpoint: emu.url });
             assert.equal(r.summary.done, false);
             assert.throws(() => taskgate.check(r, { minSucceeded: 1 }), (e: unknown) => e instanceof taskgate.GateFailedError
-                && /1 desktops are still pending or running/.test(e.message) && /24 of 25 desktops succeeded|24 succeeded/.test(e.message));
-            assert.deepEqual(taskgate.check(r, { minSucceeded: 1, allDone: false }), { passed: true, reasons: [] });
+                && /not met: {2}1 desktop is still pending or running/.test(e.message) && /found: {4}25 desktops, 24 succeeded/.test(e.message));
+            assert.deepEqual(taskgate.check(r, { minSucceeded: 1, allDone: false }).tally.succeeded, 24);
         });
 
         it("refuses settings that cannot work with the source", async () => {
             emu.generate({ api: "mps", count: 3 });
             const r = await taskgate.tencentcloud.getMpsTasks(args());
             assert.throws(() => taskgate.check(r, { minSucceeded: 1 }), (e: unknown) => e instanceof taskgate.TaskgateValidationError && /MPS tasks report no outcome/.test(e.message));
-            assert.deepEqual(taskgate.check(r, { allDone: true }), { passed: true, reasons: [] });
-            assert.throws(() => taskgate.check({ id: "other-1", tasks: [], totalCount: 0, requestIds: [], summary: r.summary }), /not a taskgate data-source result/);
+            assert.equal(taskgate.check(r, { allDone: true }).tally.noOutcome, 3);
+            assert.throws(() => taskgate.check({ ...r, id: "other-1" }), (e: unknown) => e instanceof taskgate.TaskgateValidationError && e.field === "result.id"
+                && /does not name a source/.test(e.message));
+        });
+
+        it("fails an empty list under the default rules, naming the query in words; allowEmpty accepts it", async () => {
+            emu.generate({ api: "tat", count: 5, invocationId: "inv-real0001" });
+            const r = await taskgate.tencentcloud.getTatInvocationTasks({ ...args(), invocationId: "inv-typo0001" });
+            assert.deepEqual(r.query, { filters: { invocationId: ["inv-typo0001"] }, hideOutput: true, region: "ap-guangzhou" });
+            for (const require of [undefined, { maxFailed: 0 }, { allDone: false, maxFailed: 2 }]) {
+                assert.throws(() => taskgate.check(r, require), (e: unknown) => e instanceof taskgate.GateFailedError && e.message.includes(
+                    "not met:  no tasks matched the query (TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou): check the filters, or set allowEmpty to accept an empty list"));
+            }
+            assert.equal(taskgate.check(r, { allowEmpty: true }).passed, true);
+            const ws = await taskgate.huaweicloud.getWorkspaceScriptTasks({ ...huaweiArgs(), region: "cn-north-4", desktopPoolId: "pool-typo", status: "SUCCESS" });
+            assert.throws(() => taskgate.check(ws), (e: unknown) => e instanceof taskgate.GateFailedError && e.message.includes(
+                `no tasks matched the query (Workspace script execution tasks with desktopPoolId pool-typo and status SUCCESS in cn-north-4 (project ${EMULATOR_CREDENTIALS.huawei.projectId}))`));
         });
 
         it("fails a preview inside apply", async () => {

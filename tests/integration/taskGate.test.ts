@@ -59,7 +59,7 @@ describe("TaskGate provider against the emulator", function () {
         assert.ok(took >= 2.5 && took < 10, `took ${took} s`);
         assert.match(r.id, /^taskgate-[0-9a-f-]{36}$/);
         assert.ok(progress.lines.length >= 2 && progress.lines.length <= 8, `${progress.lines.length} progress lines`);
-        assert.match(progress.lines.at(-1)!, /gate "migration": 300\/300 tasks done, 300 succeeded, 0 failed, \d+ s of 30 s: passed/);
+        assert.match(progress.lines.at(-1)!, /gate "migration": 300\/300 tasks done, 300 succeeded, 0 failed, \d+(\.\d)? s of 30 s: passed$/);
         const state = JSON.stringify(r.outs);
         for (const s of SECRETS) assert.ok(!state.includes(s), "no credential in outputs");
     });
@@ -82,7 +82,7 @@ describe("TaskGate provider against the emulator", function () {
         const e = await failure(gate.create({ gateName: "ff", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, require: { maxFailed: 0 }, wait: { timeoutSeconds: 60, pollIntervalSeconds: 0.5 } }));
         assert.ok(performance.now() - t0 < 5000, "stopped long before the tasks finished");
         assert.match(e.message, /stopped early: the requirements can no longer be met/);
-        assert.match(e.message, /first failing tasks/);
+        assert.match(e.message, /first failing tasks? \(\d+ of \d+\):/);
     });
 
     it("backs off while nothing changes", async () => {
@@ -125,6 +125,90 @@ describe("TaskGate provider against the emulator", function () {
         assert.match(e.message, /no tasks matched the query/);
     });
 
+    describe("an empty list", () => {
+        const NO_TASKS = "no tasks matched the query (TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou): check the filters, or set allowEmpty to accept an empty list";
+        /** A clock that moves only when the gate sleeps; `at` runs a step once fake time reaches it. */
+        function fakeClock(at: Array<[number, () => void]> = []) {
+            const c = { t: 0, sleeps: [] as number[], now: () => c.t, sleep: async (ms: number) => {
+                c.sleeps.push(ms);
+                c.t += ms;
+                for (const step of at.filter(([when]) => when <= c.t)) {
+                    at.splice(at.indexOf(step), 1);
+                    step[1]();
+                }
+            } };
+            return c;
+        }
+        afterEach(() => gate.setClock(undefined));
+
+        it("fails the default rules at once when the gate does not wait, naming the query", async () => {
+            ctx.emu.generate({ api: "tat", count: 3, invocationId: "inv-real0001" });
+            const e = await failure(gate.create({ gateName: "typo", source: { tatInvocationTasks: { invocationId: "inv-typo0001" } } }));
+            assert.match(e.message, /^taskgate: gate "typo" failed on TAT invocation tasks\n {2}required: at most 0 failed, all done\n {2}found: {4}0 tasks, 0 succeeded, 0 failed\n/);
+            assert.ok(e.message.endsWith(`  not met:  ${NO_TASKS}`), e.message);
+            assert.deepEqual([e.properties.passed, e.properties.reasons], [false, [NO_TASKS]]);
+            assert.equal(ctx.emu.requests({ api: "tat" }).length, 1);
+        });
+
+        it("with failFast, a waiting gate gives tasks 30 s to appear, then stops instead of waiting the whole timeout", async () => {
+            const clock = fakeClock();
+            gate.setClock(clock);
+            const e = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: {} }));
+            assert.equal(clock.t, 30_000, "stopped at the end of the grace, not at the 600 s timeout");
+            assert.match(e.message, /^taskgate: gate failed on TAT invocation tasks \(stopped after 30 s: still no task matched\)\n/);
+            assert.ok(e.message.endsWith(NO_TASKS), e.message);
+            assert.equal(e.properties.waitedSeconds, 30);
+            // Polls at 0, 5, 12.5 and 23.75 s (backing off while nothing changes), and a last look at 30 s.
+            assert.deepEqual(clock.sleeps, [5000, 7500, 11_250, 6250]);
+            assert.equal(ctx.emu.requests({ api: "tat" }).length, 5);
+            assert.match(progress.lines.at(-1)!, /^taskgate: gate: 0\/0 tasks done, 0 succeeded, 0 failed, 30 s of 600 s: failed$/);
+        });
+
+        it("passes when the tasks appear within the grace", async () => {
+            const seed = () => ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-late0001", InvocationId: "inv-late0001", TaskStatus: "SUCCESS" }] });
+            const clock = fakeClock([[10_000, seed]]);
+            gate.setClock(clock);
+            const r = await gate.create({ source: { tatInvocationTasks: { invocationId: "inv-late0001" } }, wait: { pollIntervalSeconds: 1 } });
+            assert.equal(r.outs.passed, true);
+            assert.equal(r.outs.summary.succeeded, 1);
+            assert.ok(clock.t >= 10_000 && clock.t < 30_000, `${clock.t} ms`);
+        });
+
+        it("without failFast, waits the whole timeout; a timeout shorter than 30 s is the grace", async () => {
+            const clock = fakeClock();
+            gate.setClock(clock);
+            const patient = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: { timeoutSeconds: 120, failFast: false } }));
+            assert.equal(clock.t, 120_000);
+            assert.match(patient.message, /\(timed out after 120 s\)\n[^]*not met: {2}no tasks matched the query/);
+            clock.t = 0;
+            const short = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: { timeoutSeconds: 12.345678 } }));
+            assert.equal(clock.t, 12_345.678);
+            assert.match(short.message, /\(timed out after 12 s\)/);
+        });
+
+        it("passes with allowEmpty, at once", async () => {
+            const clock = fakeClock();
+            gate.setClock(clock);
+            const r = await gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, require: { allowEmpty: true }, wait: {} });
+            assert.deepEqual([r.outs.passed, r.outs.summary.total, clock.t], [true, 0, 0]);
+        });
+    });
+
+    it("prints rounded seconds in its timeout and progress lines", async () => {
+        const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+        gate.setClock(clock);
+        try {
+            ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-slow0001", InvocationId: "inv-slow0001", TaskStatus: "RUNNING" }] });
+            const e = await failure(gate.create({ gateName: "slow", source: { tatInvocationTasks: { invocationId: "inv-slow0001" } }, wait: { timeoutSeconds: 600.0000001, pollIntervalSeconds: 2.345678 } }));
+            assert.match(e.message, /^taskgate: gate "slow" failed on TAT invocation tasks \(timed out after 600 s\)\n/);
+            assert.match(e.message, /not met: {2}1 task is still pending or running/);
+            for (const line of progress.lines) assert.match(line, /, \d+(\.\d)? s of 600 s(: failed)?$/, line);
+            assert.equal(e.properties.waitedSeconds, 600);
+        } finally {
+            gate.setClock(undefined);
+        }
+    });
+
     it("judges machines for Bare Metal and desktops for Workspace", async () => {
         ctx.emu.seed({ bm: [{ TaskId: "cmdtask-a", Status: 0, InstanceCount: 10, SuccessCount: 10, FailureCount: 0 }, { TaskId: "cmdtask-b", Status: 0, InstanceCount: 10, SuccessCount: 9, FailureCount: 1 }] });
         const bm = await gate.create({ source: { bmCmdTasks: {} }, require: { minSuccessRatio: 0.95, maxFailed: 1 } });
@@ -133,7 +217,7 @@ describe("TaskGate provider against the emulator", function () {
         const e = await failure(gate.create({ source: { workspaceScriptTasks: huaweiArgs(ctx.emu) as never }, require: { minSuccessRatio: 0.9, maxFailed: 5 } }));
         assert.match(e.message, /70\.0% of 10 desktops succeeded; at least 90\.0% required/);
         assert.match(e.message, /^taskgate: gate failed on Workspace script execution tasks\n {2}required: at least 90\.0% of desktops succeeded/);
-        assert.match(e.message, /w1 {2}SUCCEEDED {2}FINISH {2}3 desktop\(s\) failed, 0 skipped, 7 succeeded/);
+        assert.match(e.message, /w1 {2}SUCCEEDED {2}FINISH {2}3 desktops failed, 0 skipped, 7 succeeded/);
     });
 
     it("gates CPH jobs by request id, reading credentials from the stack config", async () => {

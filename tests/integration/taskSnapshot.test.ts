@@ -73,6 +73,12 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.match(log.lines.join("\n"), /taskgate: snapshot "nightly-audit": 3 TAT invocation tasks read: 1 succeeded, 1 failed, 1 pending or running/);
         });
 
+        it("logs a count of one as one task", async () => {
+            ctx.emu.seed({ tat: NIGHTLY.slice(0, 1) as never });
+            await snap.create(tat());
+            assert.match(log.lines.join("\n"), /taskgate: snapshot "nightly-audit": 1 TAT invocation task read: 1 succeeded, 0 failed, 0 pending or running/);
+        });
+
         it("records command output only with includeOutput, keeping the end of long output", async () => {
             ctx.emu.seed({ tat: NIGHTLY as never });
             const { outs } = await snap.create(tat({ includeOutput: true, maxOutputChars: 10 }));

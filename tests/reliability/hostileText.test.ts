@@ -13,7 +13,7 @@ import { CLI_SOURCES } from "../../cli/sources";
 import { TaskgateCloudError, TaskgateReadError } from "../../provider/errors";
 import { GateFailedError } from "../../provider/gateRules";
 import { createReadContext } from "../../provider/paging";
-import { queryId, taskListResult } from "../../provider/result";
+import { taskListResult } from "../../provider/result";
 import { judgeResult, requirementsFor, sourceDefinition } from "../../provider/sources";
 import { parseTatPage } from "../../provider/sources/tatInvocationTasks";
 import { summarize } from "../../provider/summary";
@@ -126,7 +126,7 @@ function tatPage(text: string) {
 /** The result a read of that page gives, through the source's own mapping; the cloud's RequestId is hostile too. */
 function tatResult(text: string): TaskListResult<{ state: TaskState } & Record<string, unknown>> {
     const tasks = parseTatPage(tatPage(text), true).items;
-    return taskListResult(queryId("tencentcloud", "tat", "ap-guangzhou", { invocationId: "inv-hostile1" }), tasks, 2, summarize(tasks), [text || "r"]) as never;
+    return taskListResult({ cloud: "tencentcloud", api: "tat", region: "ap-guangzhou", query: { invocationId: ["inv-hostile1"] } }, tasks, 2, summarize(tasks), [text || "r"]) as never;
 }
 
 const REQUIRE = { minSuccessRatio: 1 };

@@ -275,14 +275,14 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
         it("gate settings: failures naming the property, or requirements and waits that make sense", () => {
             const num = fc.oneof(fc.integer({ min: -5, max: 200 }), fc.double({ min: -2, max: 2 }), fc.constantFrom(NaN, Infinity, 0, 1, 0.95, 1e9, 1e10));
             // Plausible settings too, so that the checks of accepted settings run on many cases.
-            const plausibleReq = fc.record({ minSucceeded: fc.nat(50), minSuccessRatio: fc.double({ min: 0, max: 1, noNaN: true }), maxFailed: fc.nat(10), allDone: fc.boolean() }, { requiredKeys: [] });
+            const plausibleReq = fc.record({ minSucceeded: fc.nat(50), minSuccessRatio: fc.double({ min: 0, max: 1, noNaN: true }), maxFailed: fc.nat(10), allDone: fc.boolean(), allowEmpty: fc.boolean() }, { requiredKeys: [] });
             const plausibleWait = fc.record({ timeoutSeconds: fc.integer({ min: 1, max: 3600 }), pollIntervalSeconds: fc.constantFrom(0.1, 1, 5), failFast: fc.boolean() }, { requiredKeys: [] });
-            const req = fc.oneof(plausibleReq, fc.record({ minSucceeded: num, minSuccessRatio: num, maxFailed: num, allDone: fc.oneof(fc.boolean(), hostileValue) }, { requiredKeys: [] }), hostileValue);
+            const req = fc.oneof(plausibleReq, fc.record({ minSucceeded: num, minSuccessRatio: num, maxFailed: num, allDone: fc.oneof(fc.boolean(), hostileValue), allowEmpty: fc.oneof(fc.boolean(), hostileValue) }, { requiredKeys: [] }), hostileValue);
             const wait = fc.oneof(plausibleWait, fc.record({ timeoutSeconds: num, pollIntervalSeconds: num, failFast: fc.oneof(fc.boolean(), hostileValue) }, { requiredKeys: [] }), fc.constant(undefined), hostileValue);
             const traits = fc.constantFrom<GateSourceTraits>(
                 { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
                 { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
-                { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", reportsOutcome: true },
+                { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
             );
             check("validateGateSettings", fc.tuple(req, wait, traits), ([r, w, t]) => {
                 const failures = validateGateSettings(r, w, t);
@@ -296,6 +296,8 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 assert.ok(rr.minSucceeded === undefined || isCount(rr.minSucceeded));
                 assert.ok(rr.minSuccessRatio === undefined || (rr.minSuccessRatio >= 0 && rr.minSuccessRatio <= 1));
                 if (!t.reportsOutcome) assert.ok(!(rr.minSucceeded! > 0) && !(rr.minSuccessRatio! > 0));
+                assert.equal(typeof rr.allowEmpty, "boolean");
+                if (rr.allowEmpty) assert.ok(!(rr.minSucceeded! > 0), "allowEmpty with a minimum no empty list meets");
                 const ww = resolveWait(w as never);
                 if (ww) {
                     assert.ok(Number.isFinite(ww.timeoutSeconds) && ww.timeoutSeconds > 0 && ww.timeoutSeconds <= 86_400);
@@ -538,7 +540,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
 
         it("summaries and gates: an unknown state never counts as a success and never passes a gate", () => {
             const states = fc.array(fc.constantFrom(...TASK_STATES), { maxLength: 40 });
-            const req = fc.record({ minSucceeded: fc.option(fc.nat(40), { nil: undefined }), minSuccessRatio: fc.option(fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 1, noNaN: true })), { nil: undefined }), maxFailed: fc.option(fc.nat(10), { nil: undefined }), allDone: fc.option(fc.boolean(), { nil: undefined }) });
+            const req = fc.record({ minSucceeded: fc.option(fc.nat(40), { nil: undefined }), minSuccessRatio: fc.option(fc.oneof(fc.constant(0), fc.double({ min: 0.001, max: 1, noNaN: true })), { nil: undefined }), maxFailed: fc.option(fc.nat(10), { nil: undefined }), allDone: fc.option(fc.boolean(), { nil: undefined }), allowEmpty: fc.option(fc.boolean(), { nil: undefined }) });
             check("summarize + evaluate", fc.tuple(states, req, fc.constantFrom(...SOURCE_KINDS)), ([list, require, kind]) => {
                 const tasks = list.map((state) => ({ state }));
                 const summary = summarize(tasks);
@@ -551,7 +553,8 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                     assert.equal(summary.done, false);
                     assert.equal(verdict.passed, false, "a task in an unknown state passed a gate");
                 }
-                if (verdict.passed && ((require.minSucceeded ?? 0) > 0 || (require.minSuccessRatio ?? 0) > 0)) assert.ok(summary.succeeded > 0);
+                if (verdict.passed && ((require.minSucceeded ?? 0) > 0 || ((require.minSuccessRatio ?? 0) > 0 && list.length > 0))) assert.ok(summary.succeeded > 0);
+                if (list.length === 0) assert.equal(verdict.passed, require.allowEmpty === true, "an empty list passes exactly when allowEmpty says so");
             }, 3000);
         });
     });

@@ -153,10 +153,14 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
             assert.ok(html.includes("Failing jobs (1)"), "the failing job is still listed on a passing report");
         });
 
-        it("FAILED on an empty list that asks for successes, with the gate's reason", async () => {
+        it("FAILED on an empty list, under the default rules too, with the gate's reason naming the query", async () => {
             const r = await read(ctx.emu, "tatInvocationTasks", { invocationId: "inv-nothing0" });
+            const reason = "no tasks matched the query (TAT invocation tasks with invocationId inv-nothing0 in ap-guangzhou): check the filters, or set allowEmpty to accept an empty list";
+            assert.ok(render(r, {}).includes(`data-verdict="failed"`));
+            assert.ok(render(r, {}).includes(esc(reason)));
+            assert.ok(render(r, { allowEmpty: true }).includes(`data-verdict="passed"`));
             const html = render(r, { minSucceeded: 1 });
-            assert.ok(html.includes(esc("no tasks matched the query: check the gate's filters (an empty list never passes a gate that asks for successes)")));
+            assert.ok(html.includes(esc(reason)));
             assert.ok(html.includes("No tasks matched the query."));
             assert.ok(html.includes("No failing tasks") && html.includes("(no tasks were read)"));
             assert.ok(!html.includes("<details>\n<summary>All"), "no empty table of every task");
@@ -166,7 +170,7 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
             ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-weird001", InvocationId: "inv-weird001", TaskStatus: "QUANTUM", InstanceId: "ins-weird001" }] });
             const r = await read(ctx.emu, "tatInvocationTasks", { invocationId: "inv-weird001" });
             const html = render(r, { allDone: true });
-            assert.ok(html.includes("1 task(s) are in a state taskgate does not know"));
+            assert.ok(html.includes("1 task is in a state taskgate does not know"));
             assert.deepEqual(bars(html)[0].segs.map((s) => s.state), ["UNKNOWN"]);
             assert.ok(html.includes(`<td class="id">QUANTUM</td>`), "the raw status is shown beside the state");
         });

@@ -3,7 +3,7 @@ import { evaluate, formatGateFailure, GateTally, resolveRequirements, resolveWai
 import type { TaskSummary } from "../../provider/types";
 
 const TASKS = { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true };
-const TARGETS = { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", reportsOutcome: true };
+const TARGETS = { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true };
 const MPS = { label: "MPS tasks", hasTargets: false, reportsOutcome: false };
 
 function summary(p: Partial<TaskSummary>): TaskSummary {
@@ -17,12 +17,13 @@ const judge = (s: TaskSummary, r: object, traits = TASKS, failedWithoutTargets =
 describe("gate rules", () => {
     describe("thresholds", () => {
         it("maxFailed defaults to 0 and allDone to true", () => {
-            assert.deepEqual(resolveRequirements({}), { minSucceeded: undefined, minSuccessRatio: undefined, maxFailed: 0, allDone: true });
+            assert.deepEqual(resolveRequirements({}), { minSucceeded: undefined, minSuccessRatio: undefined, maxFailed: 0, allDone: true, allowEmpty: false });
             assert.equal(judge(summary({ succeeded: 10 }), {}).passed, true);
             const v = judge(summary({ succeeded: 9, failed: 1 }), {});
             assert.equal(v.passed, false);
             assert.equal(v.hopeless, true, "failures are final");
-            assert.match(v.reasons[0], /1 tasks failed, timed out or were cancelled; at most 0 allowed/);
+            assert.equal(v.reasons[0], "1 task failed, timed out or was cancelled; at most 0 allowed");
+            assert.equal(judge(summary({ succeeded: 8, failed: 2 }), {}).reasons[0], "2 tasks failed, timed out or were cancelled; at most 0 allowed");
         });
 
         it("counts TIMED_OUT and CANCELLED as failures", () => {
@@ -59,16 +60,41 @@ describe("gate rules", () => {
     });
 
     describe("zero tasks", () => {
-        it("never pass a gate that asks for successes, with their own message", () => {
-            for (const r of [{ minSucceeded: 1 }, { minSuccessRatio: 0.5 }, { minSuccessRatio: 1, allDone: false }]) {
-                const v = judge(summary({}), r);
-                assert.equal(v.passed, false);
-                assert.match(v.reasons.join(), /no tasks matched the query/);
+        const QUERY = "TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou";
+        const NO_TASKS = `no tasks matched the query (${QUERY}): check the filters, or set allowEmpty to accept an empty list`;
+
+        it("fail every gate by default, the default rules too, naming the query in words", () => {
+            for (const r of [{}, { maxFailed: 5 }, { allDone: true }, { minSucceeded: 1 }, { minSuccessRatio: 0.5 }, { minSuccessRatio: 1, allDone: false }, { maxFailed: 0, allDone: false }]) {
+                const v = evaluate(tally(summary({}), TASKS), resolveRequirements(r), TASKS, QUERY);
+                assert.deepEqual([v.passed, v.hopeless, v.reasons], [false, false, [NO_TASKS]], JSON.stringify(r));
+            }
+            for (const traits of [TARGETS, MPS]) {
+                assert.equal(judge(summary({ targets: { total: 0, succeeded: 0, failed: 0, skipped: 0 } } as never), {}, traits).passed, false, traits.label);
             }
         });
 
-        it("pass a gate that only asks that nothing failed", () => {
-            assert.equal(judge(summary({}), {}).passed, true);
+        it("say which rule failed even without the query's words", () => {
+            assert.deepEqual(judge(summary({}), {}).reasons, ["no tasks matched the query: check the filters, or set allowEmpty to accept an empty list"]);
+        });
+
+        it("pass with allowEmpty, except where successes are counted", () => {
+            assert.equal(judge(summary({}), { allowEmpty: true }).passed, true);
+            assert.equal(judge(summary({}), { allowEmpty: true, minSuccessRatio: 0.95 }).passed, true, "no task to take a ratio of");
+            const v = judge(summary({}), { allowEmpty: true, minSucceeded: 2 });
+            assert.deepEqual([v.passed, v.hopeless, v.reasons], [false, true, ["0 tasks succeeded; at least 2 required"]]);
+            assert.equal(judge(summary({ failed: 1 }), { allowEmpty: true }).passed, false, "allowEmpty allows nothing else");
+        });
+
+        it("count tasks, not targets: BM tasks on no machine are not an empty list", () => {
+            const s = summary({ succeeded: 1, targets: { total: 0, succeeded: 0, failed: 0, skipped: 0 } } as never);
+            const v = judge(s, {}, TARGETS);
+            assert.equal(v.tally.tasks, 1);
+            assert.ok(!v.reasons.some((r) => /no tasks matched/.test(r)));
+        });
+
+        it("are named in the requirements when allowed", () => {
+            const msg = formatGateFailure(undefined, judge(summary({ failed: 1 }), { allowEmpty: true }), [], resolveRequirements({ allowEmpty: true }), TASKS);
+            assert.match(msg, /^ {2}required: at most 0 failed, all done, an empty list allowed$/m);
         });
     });
 
@@ -76,7 +102,8 @@ describe("gate rules", () => {
         it("fail the gate at once, even when every threshold holds", () => {
             const v = judge(summary({ succeeded: 99, unknown: 1 }), { minSuccessRatio: 0.9, maxFailed: 5, allDone: false });
             assert.deepEqual([v.passed, v.hopeless], [false, true]);
-            assert.match(v.reasons[0], /1 task\(s\) are in a state taskgate does not know/);
+            assert.equal(v.reasons[0], "1 task is in a state taskgate does not know, so it cannot tell whether it succeeded");
+            assert.match(judge(summary({ succeeded: 98, unknown: 2 }), {}).reasons[0], /^2 tasks are in a state taskgate does not know, so it cannot tell whether they succeeded$/);
         });
 
         it("never count as successes (a ratio of known successes over all)", () => {
@@ -108,7 +135,7 @@ describe("gate rules", () => {
             assert.equal(v.passed, false);
             assert.equal(v.tally.pending, 1);
             assert.equal(v.tally.total, 31);
-            assert.match(v.reasons.join("\n"), /1 desktops? (are|is) still pending or running|1 .* still pending or running/);
+            assert.deepEqual(v.reasons, ["1 machine is still pending or running"]);
             assert.equal(judge(s, { minSucceeded: 1, allDone: false }, TARGETS, 0, 1).passed, true);
         });
 
@@ -124,7 +151,7 @@ describe("gate rules", () => {
             assert.deepEqual(props(validateGateSettings({ minSuccessRatio: 95 }, undefined, TASKS)), ["require.minSuccessRatio"]);
             assert.deepEqual(props(validateGateSettings({ minSucceeded: -1, maxFailed: 1.5 }, undefined, TASKS)), ["require.minSucceeded", "require.maxFailed"]);
             assert.deepEqual(props(validateGateSettings({ minSuccesRatio: 0.9 }, undefined, TASKS)), ["require.minSuccesRatio"]);
-            assert.deepEqual(props(validateGateSettings({}, { timeoutSeconds: 0 }, TASKS)), ["wait.timeoutSeconds"]);
+            assert.deepEqual(validateGateSettings({}, { timeoutSeconds: 0 }, TASKS), [{ property: "wait.timeoutSeconds", reason: "must be a number of seconds greater than 0 and at most 86400, got 0" }]);
             assert.deepEqual(props(validateGateSettings({}, { pollIntervalSeconds: 60, timeoutSeconds: 30 }, TASKS)), ["wait.pollIntervalSeconds"]);
         });
         it("rejects contradictions", () => {
@@ -132,6 +159,17 @@ describe("gate rules", () => {
             assert.match(validateGateSettings({ allDone: false }, undefined, TASKS)[0].reason, /requires nothing/);
             assert.match(validateGateSettings({ minSucceeded: 1 }, undefined, MPS)[0].reason, /MPS tasks report no outcome/);
             assert.deepEqual(validateGateSettings({ allDone: true }, undefined, MPS), []);
+            assert.deepEqual(validateGateSettings({ allowEmpty: true, minSucceeded: 3 }, undefined, TASKS),
+                [{ property: "require.allowEmpty", reason: "contradicts minSucceeded 3, which no empty list meets; drop one of them" }]);
+            assert.deepEqual(validateGateSettings({ allowEmpty: true, minSucceeded: 0, minSuccessRatio: 0.9 }, undefined, TASKS), []);
+        });
+        it("takes allowEmpty as a boolean, named in errors and in the list of requirements", () => {
+            assert.deepEqual(validateGateSettings({ allowEmpty: "yes" }, undefined, TASKS), [{ property: "require.allowEmpty", reason: 'must be true or false, got "yes"' }]);
+            assert.deepEqual(validateGateSettings({ allowEmpty: false }, undefined, TASKS), []);
+            assert.deepEqual(validateGateSettings({ allowEmpt: true }, undefined, TASKS),
+                [{ property: "require.allowEmpt", reason: "is not a requirement; allowed: minSucceeded, minSuccessRatio, maxFailed, allDone, allowEmpty" }]);
+            assert.deepEqual(validateGateSettings([], undefined, TASKS),
+                [{ property: "require", reason: "must be an object with minSucceeded, minSuccessRatio, maxFailed, allDone and/or allowEmpty" }]);
         });
         it("lets unknown values (preview) through", () => {
             const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -139,12 +177,26 @@ describe("gate rules", () => {
         });
         it("applies wait defaults", () => {
             assert.equal(resolveWait(undefined), undefined);
-            assert.deepEqual(resolveWait({}), { timeoutSeconds: 600, pollIntervalSeconds: 5, maxPollIntervalSeconds: 30, failFast: true });
+            assert.deepEqual(resolveWait({}), { timeoutSeconds: 600, pollIntervalSeconds: 5, maxPollIntervalSeconds: 30, failFast: true, emptyGraceSeconds: 30 });
+            assert.equal(resolveWait({ timeoutSeconds: 12 })!.emptyGraceSeconds, 12, "never past the timeout");
         });
     });
 
+    it("agrees counts with their nouns: 1 task, 1 machine, 1 failing task", () => {
+        const one = judge(summary({ running: 1, targets: { total: 1, succeeded: 0, failed: 0, skipped: 0 } } as never), { minSucceeded: 1 }, TARGETS);
+        const msg = formatGateFailure(undefined, one, [{ id: "cmdtask-1", state: "FAILED" }], resolveRequirements({ minSucceeded: 1 }), TARGETS);
+        assert.match(msg, /^ {2}required: at least 1 machine succeeded, at most 0 failed, all done$/m);
+        assert.match(msg, /^ {2}found: {4}1 machine, 0 succeeded \(0\.0%\), 0 failed, 1 pending or running$/m);
+        assert.match(msg, /^ {2}not met: {2}0 machines succeeded; at least 1 required$/m);
+        assert.match(msg, /^ {2}not met: {2}1 machine is still pending or running$/m);
+        assert.match(msg, /^ {2}first failing task \(1 of 1\):$/m);
+        assert.match(judge(summary({ succeeded: 0, failed: 1 }), { minSuccessRatio: 0.5, maxFailed: 1 }).reasons[0], /^0\.0% of 1 task succeeded; at least 50\.0% required$/);
+        const unknownOne = formatGateFailure(undefined, judge(summary({ unknown: 1 }), {}), [], resolveRequirements({}), TASKS);
+        assert.match(unknownOne, /^ {2}found: {4}1 task, 0 succeeded \(0\.0%\), 0 failed, 1 task in an unknown state$/m);
+    });
+
     it("writes one readable error: required, found, why, first failing tasks", () => {
-        const t: GateTally = { unit: "tasks", total: 1200, succeeded: 1150, failed: 40, pending: 10, skipped: 0, unknownTasks: 0, noOutcome: 0 };
+        const t: GateTally = { unit: "tasks", tasks: 1200, total: 1200, succeeded: 1150, failed: 40, pending: 10, skipped: 0, unknownTasks: 0, noOutcome: 0 };
         const v = evaluate(t, resolveRequirements({ minSuccessRatio: 0.95 }), TASKS);
         const msg = formatGateFailure("migration", v, [{ id: "invt-1", target: "ins-1", state: "TIMED_OUT", errorCode: "TIMEOUT", exitCode: -1, errorMessage: "command timed out" }],
             resolveRequirements({ minSuccessRatio: 0.95 }), TASKS, "timed out after 600 s");
@@ -154,7 +206,7 @@ describe("gate rules", () => {
             `  found:    1200 tasks, 1150 succeeded (95.8%), 40 failed, 10 pending or running`,
             `  not met:  40 tasks failed, timed out or were cancelled; at most 0 allowed`,
             `  not met:  10 tasks are still pending or running`,
-            `  first failing tasks (1 of 1):`,
+            `  first failing task (1 of 1):`,
             `    invt-1  on ins-1  TIMED_OUT  TIMEOUT  exit -1  command timed out`,
         ].join("\n"));
     });
