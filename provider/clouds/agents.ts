@@ -40,7 +40,7 @@ export function agentFor(protocol: "http:" | "https:", override?: Endpoint): htt
         const options: http.AgentOptions & { lookup?: net.LookupFunction } = { keepAlive: true, maxSockets: 64 };
         if (target) options.lookup = lookupTo(target);
         agent = protocol === "https:" ? new https.Agent(options) : new http.Agent(options);
-        watchRequestsOf(agent, override ? endpointOrigin(override) : undefined);
+        watchRequestsOf(agent, override?.hostname);
         agents.set(key, agent);
     }
     return agent;
@@ -51,11 +51,17 @@ export function agentFor(protocol: "http:" | "https:", override?: Endpoint): htt
  * its wire time and the size of its answer. `addRequest` is where node's ClientRequest hands itself
  * to its agent, whichever client library built it.
  */
-function watchRequestsOf(agent: http.Agent, origin: string | undefined): void {
-    const a = agent as http.Agent & { addRequest(req: http.ClientRequest, options: unknown): void };
+function watchRequestsOf(agent: http.Agent, overrideHost: string | undefined): void {
+    type Target = { host?: string; port?: number | string };
+    const a = agent as http.Agent & { addRequest(req: http.ClientRequest, options: Target): void };
     const addRequest = a.addRequest;
-    a.addRequest = function (req: http.ClientRequest, options: unknown) {
-        watchRequest(req, origin ?? `${req.protocol}//${String(req.getHeader("host") ?? req.host)}`);
+    a.addRequest = function (req: http.ClientRequest, options: Target) {
+        // Where the socket goes: the override's host (the agent routes every name there) or the
+        // request's own, and the port it was given; this agent serves every port of that host.
+        const protocol = req.protocol === "https:" ? "https:" : "http:";
+        const port = options?.port === undefined ? undefined : Number(options.port);
+        const host = overrideHost ?? options?.host ?? req.host;
+        watchRequest(req, endpointOrigin({ protocol, hostname: host, port: port === (protocol === "https:" ? 443 : 80) ? undefined : port }));
         return addRequest.call(this, req, options);
     };
 }

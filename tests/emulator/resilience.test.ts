@@ -266,12 +266,20 @@ describe("emulator: rate limits, faults, latency", () => {
   describe("latency", () => {
     it("applies a fixed delay per API, leaving the others alone", async () => {
       emu.configure({ latency: { perApi: { tat: { fixedMs: 150 } } } });
-      let t0 = performance.now();
+      const t0 = performance.now();
       await calls.tat();
       assert.ok(performance.now() - t0 >= 145);
-      t0 = performance.now();
+      // The other APIs are not held: with TAT held for a minute, a TAT call started first is still
+      // waiting when a BM call has been answered (an order, not a speed).
+      emu.configure({ latency: { perApi: { tat: { fixedMs: 60_000 } } } });
+      const abort = new AbortController();
+      let tatDone = false;
+      const slow = tencentClient(emu, "tat").request("DescribeInvocationTasks", { Limit: 1 }, { signal: abort.signal })
+        .then(() => "answered", () => "aborted").finally(() => { tatDone = true; });
       await calls.bm();
-      assert.ok(performance.now() - t0 < 120);
+      assert.equal(tatDone, false, "the BM call waited for TAT's latency");
+      abort.abort();
+      assert.equal(await slow, "aborted");
     });
 
     it("applies global latency plus jitter to errors too", async () => {

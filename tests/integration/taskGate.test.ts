@@ -56,9 +56,11 @@ describe("TaskGate provider against the emulator", function () {
         assert.equal(r.outs.passed, true);
         assert.equal(r.outs.summary.succeeded, 300);
         assert.equal(r.outs.summary.done, true);
-        assert.ok(took >= 2.5 && took < 10, `took ${took} s`);
+        assert.ok(took >= 2.5, `took ${took} s`);
         assert.match(r.id, /^taskgate-[0-9a-f-]{36}$/);
         assert.ok(progress.lines.length >= 2 && progress.lines.length <= 8, `${progress.lines.length} progress lines`);
+        // It passed at the first poll that found every task done, not later.
+        assert.deepEqual(progress.lines.slice(0, -1).filter((l) => l.includes("300/300 tasks done")), []);
         assert.match(progress.lines.at(-1)!, /gate "migration": 300\/300 tasks done, 300 succeeded, 0 failed, \d+(\.\d)? s of 30 s: passed$/);
         const state = JSON.stringify(r.outs);
         for (const s of SECRETS) assert.ok(!state.includes(s), "no credential in outputs");
@@ -66,9 +68,7 @@ describe("TaskGate provider against the emulator", function () {
 
     it("fails once the deadline passes, naming what is still running", async () => {
         const [g] = ctx.emu.generate({ api: "tat", count: 50, finishOverMs: 60_000, finalStatusMix: { SUCCESS: 1 } });
-        const t0 = performance.now();
         const e = await failure(gate.create({ gateName: "slow", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, wait: { timeoutSeconds: 2, pollIntervalSeconds: 0.5 } }));
-        assert.ok(performance.now() - t0 < 4000);
         assert.match(e.message, /gate "slow" failed on TAT invocation tasks \(timed out after 2 s\)/);
         assert.match(e.message, /not met: {2}\d+ tasks are still pending or running/);
         assert.match(e.id, /^taskgate-/, "init error: the engine keeps the resource and retries on the next up");
@@ -78,9 +78,8 @@ describe("TaskGate provider against the emulator", function () {
 
     it("fails fast when the requirements can no longer be met", async () => {
         const [g] = ctx.emu.generate({ api: "tat", count: 100, finishOverMs: 20_000, finalStatusMix: { FAILED: 1, SUCCESS: 1 } });
-        const t0 = performance.now();
         const e = await failure(gate.create({ gateName: "ff", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, require: { maxFailed: 0 }, wait: { timeoutSeconds: 60, pollIntervalSeconds: 0.5 } }));
-        assert.ok(performance.now() - t0 < 5000, "stopped long before the tasks finished");
+        assert.ok(e.properties.summary.pending + e.properties.summary.running > 0, "stopped while tasks were still running");
         assert.match(e.message, /stopped early: the requirements can no longer be met/);
         assert.match(e.message, /first failing tasks? \(\d+ of \d+\):/);
     });

@@ -193,7 +193,6 @@ describe("report: the HTML page in headless Chromium", function () {
             rows.push(`${num(n + 1).padStart(7)} tasks: ${num(bytes).padStart(9)} bytes, rendered in ${renderMs.toFixed(0)} ms, loaded by Chromium in ${loadMs} ms, full-page screenshot ${screenshotMs} ms`);
             assert.deepEqual(external(), []);
             assert.ok(bytes < 1_000_000, `${n} tasks: ${bytes} bytes`);
-            assert.ok(loadMs < 5_000, `${n} tasks: loaded in ${loadMs} ms`);
             assert.ok(await page.locator(".card.total .n").innerText() === num(n + 1));
             await page.close();
         }

@@ -5,7 +5,9 @@
  */
 import { strict as assert } from "node:assert";
 import { countsLine } from "../../cli/format";
-import { TaskgateValidationError } from "../../provider/errors";
+import { requestTimedOut, TaskgateCloudError, TaskgateValidationError } from "../../provider/errors";
+import { DEFAULT_RETRY, withRetry } from "../../provider/retry";
+import { silentLogger } from "../../provider/types";
 import { taskListResult } from "../../provider/result";
 import { sourceNoun } from "../../provider/sources";
 import { bmFailedTask, mapBmTask } from "../../provider/sources/bmCmdTasks";
@@ -48,5 +50,28 @@ describe("plurals in messages", () => {
     it("a validation error's value", () => {
         assert.throws(() => planCphQuery({ requestId: ["a"] }), (e: unknown) => e instanceof TaskgateValidationError && e.value === "1 id");
         assert.throws(() => planCphQuery({ requestId: ["a", "b"] }), (e: unknown) => e instanceof TaskgateValidationError && e.value === "2 ids");
+    });
+});
+
+describe("counts and times in read errors", () => {
+    const ctx = { policy: { ...DEFAULT_RETRY, maxAttempts: 2 }, deadline: Infinity, log: silentLogger, random: () => 0 };
+    const transient = () => new TaskgateCloudError({ cloud: "tencentcloud", api: "tat", operation: "DescribeInvocationTasks", code: "InternalError", message: "m", kind: "transient" });
+
+    it("a request that timed out says so in seconds, rounded as a person reads them", () => {
+        assert.equal(requestTimedOut("tencentcloud", "tat", "DescribeInvocationTasks", 29_998.7).cloudMessage, "no complete answer within 30 s");
+        assert.equal(requestTimedOut("huaweicloud", "cph", "ListJobs", 2_449.6).cloudMessage, "no complete answer within 2.4 s");
+        assert.equal(requestTimedOut("huaweicloud", "cph", "ListJobs", 400).cloudMessage, "no complete answer within 0.4 s");
+    });
+
+    it("a retry that runs out of time counts its attempts in words: 1 attempt, 2 attempts", async () => {
+        await assert.rejects(withRetry("page", { ...ctx, deadline: performance.now() - 1 }, async () => { throw transient(); }), /\(1 attempt\); last error/);
+        // The deadline passes during the second attempt (the retry reads it before each backoff).
+        const c = { ...ctx, policy: { ...ctx.policy, maxAttempts: 3, baseDelayMs: 1 }, deadline: performance.now() + 60_000 };
+        let n = 0;
+        await assert.rejects(withRetry("page", c, async () => {
+            if (++n === 2) c.deadline = 0;
+            throw transient();
+        }), /\(2 attempts\); last error/);
+        assert.equal(n, 2);
     });
 });
