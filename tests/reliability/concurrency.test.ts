@@ -9,11 +9,7 @@
  * depends on how fast the machine is: the figures go to the reliability summary, speed to `npm run bench`.
  */
 import { strict as assert } from "node:assert";
-import { ChildProcess, spawn } from "node:child_process";
-import * as fs from "node:fs";
-import * as path from "node:path";
-import { startEmulator, type Emulator } from "../../emulator/server";
-import type { ApiId, ApiStats, GenerateResult, GenerateSpec, RequestLogEntry, ResetScope } from "../../emulator/server";
+import { startEmulator, type RequestLogEntry } from "../../emulator/server";
 import { configureRateLimits, DEFAULT_RATE_LIMITS, rateLimitOf, spacerFor } from "../../provider/rateLimit";
 import { argsOnly } from "../../provider/settings";
 import { readBmCmdTasks } from "../../provider/sources/bmCmdTasks";
@@ -23,64 +19,9 @@ import { readTatInvocationTasks } from "../../provider/sources/tatInvocationTask
 import { readWorkspaceScriptTasks } from "../../provider/sources/workspaceScriptTasks";
 import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import type { ApiName } from "../../provider/types";
+import { inProcess, ownProcess, type EmulatorHandle } from "./emulatorHandle";
 import { huaweiConn, tencentConn } from "./subjects";
 import { recordNote } from "./tally";
-
-/** What these tests need of an emulator, in this process or in its own. */
-interface EmulatorHandle {
-    readonly url: string;
-    generate(spec: GenerateSpec | GenerateSpec[]): Promise<GenerateResult[]>;
-    reset(scopes?: ResetScope[]): Promise<void>;
-    requests(api: ApiId): Promise<RequestLogEntry[]>;
-    stats(): Promise<Record<ApiId, ApiStats>>;
-    rateLimits(): Promise<Record<ApiId, number>>;
-    close(): Promise<void>;
-}
-
-function inProcess(emu: Emulator): EmulatorHandle {
-    return {
-        url: emu.url,
-        generate: async (s) => emu.generate(s),
-        reset: async (s) => emu.reset(s),
-        requests: async (api) => emu.requests({ api }),
-        stats: async () => emu.stats().apis,
-        rateLimits: async () => emu.config().rateLimits,
-        close: () => emu.close(),
-    };
-}
-
-/** The emulator's CLI in a child process, driven through its admin API. */
-async function ownProcess(): Promise<EmulatorHandle> {
-    const cli = path.resolve(__dirname, "../../dist/emulator/cli.js");
-    assert.ok(fs.existsSync(cli), "run `npm run build` first (npm test does)");
-    const child: ChildProcess = spawn(process.execPath, [cli, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
-    const url: string = await new Promise((resolve, reject) => {
-        let out = "";
-        child.stdout!.on("data", (d) => {
-            out += d;
-            const m = /listening on (http:\/\/\S+)/.exec(out);
-            if (m) resolve(m[1]);
-        });
-        child.on("exit", (code) => reject(new Error(`the emulator exited with ${code}`)));
-    });
-    const admin = async (method: string, route: string, body?: unknown) => {
-        const r = await fetch(`${url}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
-        assert.equal(r.status, 200, `admin ${route}: HTTP ${r.status}`);
-        return r.json() as Promise<any>;
-    };
-    return {
-        url,
-        generate: async (s) => (await admin("POST", "generate", s)).results,
-        reset: async (scopes) => void (await admin("POST", "reset", scopes ? { scopes } : {})),
-        requests: async (api) => (await admin("GET", `requests?api=${api}`)).requests,
-        stats: async () => (await admin("GET", "stats")).apis,
-        rateLimits: async () => (await admin("GET", "config")).rateLimits,
-        close: async () => {
-            child.kill();
-            await new Promise((r) => child.once("exit", r));
-        },
-    };
-}
 
 /**
  * Every throttled request was sent again and answered: a later entry of the log with the same
