@@ -67,6 +67,89 @@ export interface SpacerStats {
     readonly allowed: number;
 }
 
+/** A place a released request holds under the limit until its slot closes. */
+export interface OpenPlace {
+    /** Tells this spacer's own places apart. */
+    readonly id: string;
+    /** Held by this spacer, not by another process sharing the budget. */
+    readonly mine: boolean;
+    /** Its holder is gone (its process ended, or its lease ran out): the place frees as if closed now. */
+    readonly gone: boolean;
+}
+
+/** A spacer waiting for room, in line by the time its oldest waiting request asked. */
+export interface WaitingSpacer {
+    readonly mine: boolean;
+    /** When its oldest waiting request asked for a slot. */
+    readonly since: number;
+    /** Its turn passes to those behind it when it has not come back by then. */
+    readonly until: number;
+    readonly gone: boolean;
+    /** Breaks ties between equal `since`: the owner's name in its store. */
+    readonly owner: string;
+}
+
+/**
+ * What the cloud counts against one API, account and region, as every spacer sharing it sees it,
+ * in the spacer's clock's time.
+ */
+export interface BudgetState {
+    /** Places of released requests whose slots have not closed: where the cloud counts them is not known yet. */
+    open: OpenPlace[];
+    /** When closed places free, earliest first. */
+    frees: number[];
+    /** The limit in force right after the last throttled answer, and when that was. */
+    cut?: { readonly allowed: number; readonly at: number };
+    /** Spacers waiting for room, first come first served. */
+    line: WaitingSpacer[];
+}
+
+/**
+ * Where a spacer keeps its {@link BudgetState}: in memory for this process alone, or in a ledger
+ * that spacers in other processes on this machine share (see ./rateLedger).
+ */
+export interface BudgetStore {
+    /** Other processes may change the state between transactions: a spacer then looks again now and then. */
+    readonly shared: boolean;
+    /** The name this store's places and turns go by. */
+    readonly owner: string;
+    /** Runs `change` on the state with no other spacer of the store changing it meanwhile; what it leaves is kept. */
+    transact<T>(now: number, change: (state: BudgetState) => T): T;
+    /** A problem the store worked around (e.g. a ledger it could not use), once, for the read's log. */
+    takeNotice(): string | undefined;
+}
+
+/** A budget for this process alone. */
+export class LocalBudgetStore implements BudgetStore {
+    readonly shared = false;
+    readonly owner = "local";
+    private readonly state: BudgetState = { open: [], frees: [], line: [] };
+
+    constructor(private notice?: string) {}
+
+    transact<T>(_now: number, change: (state: BudgetState) => T): T {
+        return change(this.state);
+    }
+
+    takeNotice(): string | undefined {
+        const n = this.notice;
+        this.notice = undefined;
+        return n;
+    }
+}
+
+/**
+ * How often a spacer sharing its budget looks again while other processes hold every place or
+ * stand before it in line: their answers and turns reach it through the ledger, not as events.
+ */
+export const SHARED_POLL_MS = 25;
+
+/**
+ * How long past the moment it said it would look again a waiting spacer keeps its turn: a busy
+ * event loop wakes late, and a process that died or stalled must not hold up the others for long.
+ */
+export const LINE_GRACE_MS = 200;
+
 /**
  * Keeps requests within the cloud's limit read as strictly as possible: at most `requests` in any
  * window of `perMs`, plus a guard, as the cloud's counter sees them.
@@ -81,30 +164,28 @@ export interface SpacerStats {
  *
  * - The pages after the first go out together (the cloud allows a burst of `requests` per window),
  *   so a read is not slowed by the first page's round trip.
- * - After a throttled answer (another process on the same account, a cloud that counts a little
+ * - After a throttled answer (a client that does not share the budget, a cloud that counts a little
  *   differently) the limit in force halves, at most once per window, then grows back by a tenth of
  *   the limit per clean window: a burst that was throttled cannot repeat at once.
+ * - The places, the cut limit and the line live in a {@link BudgetStore}: spacers of several
+ *   processes sharing one store keep the limit together, by the same rules, first come first served.
  */
 export class RequestSpacer {
     /** The shortest time in which `requests + 1` requests may be counted. */
     readonly windowMs: number;
-    /** Slots released and not answered or done: where the cloud counts them is not known yet. */
-    private open = 0;
-    /** When finished slots free their places, earliest first. */
-    private frees: number[] = [];
     /** Wire starts of the last window, oldest first, for {@link SpacerStats.busiestWindow}. */
     private readonly wire: number[] = [];
     /** The shortest time from a request's wire start to its answer. */
     private shortestRoundTrip = Infinity;
-    private readonly waiting: Array<(slot: RequestSlot) => void> = [];
+    private readonly waiting: Array<{ readonly since: number; readonly resolve: (slot: RequestSlot) => void }> = [];
     private timer: unknown;
     private timerAt = Infinity;
-    /** The limit in force right after the last throttled answer, and when that was. */
-    private cut?: { readonly allowed: number; readonly at: number };
     private counts = { sent: 0, throttled: 0, busiestWindow: 0 };
     private readonly recoveryStep: number;
+    private placeSeq = 0;
 
-    constructor(readonly limit: RateLimit, guardShare = DEFAULT_GUARD_SHARE, private readonly clock: SpacerClock = realClock) {
+    constructor(readonly limit: RateLimit, guardShare = DEFAULT_GUARD_SHARE, private readonly clock: SpacerClock = realClock,
+        private readonly store: BudgetStore = new LocalBudgetStore()) {
         this.windowMs = limit.perMs * (1 + guardShare);
         this.recoveryStep = Math.max(1, Math.round(limit.requests / 10));
     }
@@ -113,7 +194,7 @@ export class RequestSpacer {
     acquire(): Promise<RequestSlot> {
         if (this.limit.requests <= 0) return Promise.resolve(UNLIMITED_SLOT);
         return new Promise((resolve) => {
-            this.waiting.push(resolve);
+            this.waiting.push({ since: this.clock.now(), resolve });
             this.pump();
         });
     }
@@ -125,7 +206,13 @@ export class RequestSpacer {
 
     /** What this spacer has seen so far. */
     get stats(): SpacerStats {
-        return { ...this.counts, allowed: this.allowedAt(this.clock.now()) };
+        const now = this.clock.now();
+        return { ...this.counts, allowed: this.store.transact(now, (s) => this.allowedAt(s, now)) };
+    }
+
+    /** A problem the spacer's store worked around, once (see {@link BudgetStore.takeNotice}). */
+    takeNotice(): string | undefined {
+        return this.store.takeNotice();
     }
 
     /**
@@ -135,44 +222,94 @@ export class RequestSpacer {
     throttled(): void {
         const now = this.clock.now();
         this.counts.throttled++;
-        if (this.cut && now - this.cut.at < this.windowMs) return;
-        this.cut = { allowed: Math.max(1, Math.floor(this.allowedAt(now) / 2)), at: now };
+        if (this.limit.requests <= 0) return;
+        this.store.transact(now, (s) => {
+            if (s.cut && now - s.cut.at < this.windowMs) return;
+            s.cut = { allowed: Math.max(1, Math.floor(this.allowedAt(s, now) / 2)), at: now };
+        });
     }
 
     /** The limit in force at `now`: the configured one, or a cut one growing back window by window. */
-    private allowedAt(now: number): number {
+    private allowedAt(s: BudgetState, now: number): number {
         const n = this.limit.requests;
-        if (!this.cut) return n;
-        const windows = Math.floor((now - this.cut.at) / this.windowMs);
-        const allowed = Math.min(n, this.cut.allowed + windows * this.recoveryStep);
-        if (allowed >= n) this.cut = undefined;
+        if (!s.cut) return n;
+        const windows = Math.floor((now - s.cut.at) / this.windowMs);
+        const allowed = Math.min(n, s.cut.allowed + windows * this.recoveryStep);
+        if (allowed >= n) s.cut = undefined;
         return allowed;
     }
 
-    private pump(): void {
-        while (this.waiting.length > 0) {
-            const now = this.clock.now();
-            const wait = this.waitMs(now);
-            if (wait === undefined) return; // an open slot's answer or end will pump again
-            if (wait > 0) return this.wake(now + wait);
-            this.open++;
-            this.waiting.shift()!(this.slot());
-        }
+    /**
+     * Grants waiting requests their slots while there is room, in one transaction of the store
+     * (after `change`, e.g. a slot's closing), then sleeps until room may come.
+     */
+    private pump(change?: (s: BudgetState, now: number) => void): void {
+        const now = this.clock.now();
+        const granted: Array<{ readonly id: string; readonly resolve: (slot: RequestSlot) => void }> = [];
+        const wait = this.store.transact(now, (s) => {
+            change?.(s, now);
+            this.settle(s, now);
+            let wait: number | undefined = 0;
+            while (granted.length < this.waiting.length) {
+                wait = this.waitMs(s, now, this.waiting[granted.length].since);
+                if (wait !== 0) break;
+                const id = String(++this.placeSeq);
+                s.open.push({ id, mine: true, gone: false });
+                granted.push({ id, resolve: this.waiting[granted.length].resolve });
+            }
+            this.standInLine(s, now, this.waiting[granted.length]?.since, wait);
+            return wait;
+        });
+        this.waiting.splice(0, granted.length);
+        for (const g of granted) g.resolve(this.slot(g.id));
+        if (this.waiting.length === 0) return;
+        // Without a time to wait for, a slot of this process closing pumps again; another process's closing is only seen by looking.
+        if (wait !== undefined) this.wake(now + wait);
+        else if (this.store.shared) this.wake(now + SHARED_POLL_MS);
     }
 
-    /** How long until one more request may go: 0 now, undefined until an open slot reports. */
-    private waitMs(now: number): number | undefined {
+    /** Drops places that have freed, frees the places of holders that are gone, and lets go of stale turns. */
+    private settle(s: BudgetState, now: number): void {
         let expired = 0;
-        while (expired < this.frees.length && this.frees[expired] <= now) expired++;
-        if (expired > 0) this.frees = this.frees.slice(expired);
-        const room = this.allowedAt(now) - this.open;
+        while (expired < s.frees.length && s.frees[expired] <= now) expired++;
+        if (expired > 0) s.frees.splice(0, expired);
+        // Its holder may have sent the request at any moment until now.
+        for (const p of s.open.filter((x) => x.gone)) {
+            s.open.splice(s.open.indexOf(p), 1);
+            insertSorted(s.frees, now + this.windowMs);
+        }
+        s.line = s.line.filter((w) => !w.gone && w.until >= now);
+    }
+
+    /**
+     * How long until one more request, waiting since `since`, may go: 0 now, undefined until an
+     * open place closes. Room first goes to whoever has waited longest.
+     */
+    private waitMs(s: BudgetState, now: number, since: number): number | undefined {
+        const room = this.allowedAt(s, now) - s.open.length;
         if (room <= 0) return undefined;
-        const over = this.frees.length - (room - 1);
-        if (over <= 0) return 0;
-        // The `over`-th place to free must free; a recovery step may come sooner.
-        const free = this.frees[over - 1] - now;
-        const step = this.cut ? this.cut.at + (Math.floor((now - this.cut.at) / this.windowMs) + 1) * this.windowMs - now : Infinity;
-        return Math.max(0, Math.min(free, step));
+        const over = s.frees.length - (room - 1);
+        if (over > 0) {
+            // The `over`-th place to free must free; a recovery step may come sooner.
+            const free = s.frees[over - 1] - now;
+            const step = s.cut ? s.cut.at + (Math.floor((now - s.cut.at) / this.windowMs) + 1) * this.windowMs - now : Infinity;
+            const wait = Math.min(free, step);
+            if (wait > 0) return wait;
+        }
+        const owner = this.store.owner;
+        const ahead = s.line.find((w) => !w.mine && (w.since < since || (w.since === since && w.owner < owner)));
+        return ahead ? Math.max(1, Math.min(ahead.until - now, SHARED_POLL_MS)) : 0;
+    }
+
+    /** Takes this spacer's turn in line (by its oldest waiting request), or leaves the line when none waits. */
+    private standInLine(s: BudgetState, now: number, since: number | undefined, wait: number | undefined): void {
+        const others = s.line.filter((w) => !w.mine);
+        if (since === undefined) {
+            if (others.length !== s.line.length) s.line = others;
+            return;
+        }
+        const until = now + (wait ?? SHARED_POLL_MS) + LINE_GRACE_MS;
+        s.line = [...others, { mine: true, since, until, gone: false, owner: this.store.owner }];
     }
 
     private wake(at: number): void {
@@ -186,19 +323,18 @@ export class RequestSpacer {
         }, Math.max(1, Math.ceil(at - this.clock.now())));
     }
 
-    private slot(): RequestSlot {
+    private slot(id: string): RequestSlot {
         let sentAt: number | undefined;
         let closed = false;
         /** The slot leaves the open ones; its place frees one window after `countedBy`. */
         const close = (countedBy: number) => {
             if (closed) return;
             closed = true;
-            this.open--;
-            const at = countedBy + this.windowMs;
-            let i = this.frees.length;
-            while (i > 0 && this.frees[i - 1] > at) i--;
-            this.frees.splice(i, 0, at);
-            this.pump();
+            this.pump((s) => {
+                const i = s.open.findIndex((p) => p.mine && p.id === id);
+                if (i >= 0) s.open.splice(i, 1);
+                insertSorted(s.frees, countedBy + this.windowMs);
+            });
         };
         return {
             sent: (at = this.clock.now()) => {
@@ -233,6 +369,13 @@ export class RequestSpacer {
             this.counts.busiestWindow = Math.max(this.counts.busiestWindow, k - a);
         }
     }
+}
+
+/** Inserts `at` into the ascending list `times`, after any equal time. */
+function insertSorted(times: number[], at: number): void {
+    let i = times.length;
+    while (i > 0 && times[i - 1] > at) i--;
+    times.splice(i, 0, at);
 }
 
 const UNLIMITED_SLOT: RequestSlot = { sent() {}, answered() {}, done() {} };

@@ -1,0 +1,46 @@
+import type { RequestSlot, RequestSpacer, SpacerClock } from "../../provider/rateLimit";
+
+/**
+ * A clock driven by hand: timers fire only when the test advances time, so what the spacer does is
+ * the same on an idle laptop and on a CI machine at full load.
+ */
+export class FakeClock implements SpacerClock {
+    private t = 0;
+    private timers: Array<{ at: number; fn: () => void; id: number }> = [];
+    private nextId = 1;
+    now(): number {
+        return this.t;
+    }
+    setTimeout(fn: () => void, ms: number): unknown {
+        const id = this.nextId++;
+        this.timers.push({ at: this.t + ms, fn, id });
+        return id;
+    }
+    clearTimeout(handle: unknown): void {
+        this.timers = this.timers.filter((x) => x.id !== handle);
+    }
+    /** Moves time forward to `to`, firing due timers in order, letting promise callbacks run in between. */
+    async advanceTo(to: number): Promise<void> {
+        for (;;) {
+            await flush();
+            const due = this.timers.filter((x) => x.at <= to).sort((a, b) => a.at - b.at)[0];
+            if (!due) break;
+            this.timers = this.timers.filter((x) => x !== due);
+            this.t = Math.max(this.t, due.at);
+            due.fn();
+        }
+        this.t = to;
+        await flush();
+    }
+}
+
+const flush = () => new Promise<void>((r) => setImmediate(r));
+
+/** Requests that ask for slots at once; each resolves with its slot and the fake time it got it. */
+export function ask(spacer: RequestSpacer, clock: FakeClock, n: number): Array<{ slot?: RequestSlot; at?: number }> {
+    return Array.from({ length: n }, () => {
+        const got: { slot?: RequestSlot; at?: number } = {};
+        void spacer.acquire().then((slot) => Object.assign(got, { slot, at: clock.now() }));
+        return got;
+    });
+}
