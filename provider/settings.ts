@@ -261,3 +261,11 @@ export function maxResponseBytesSetting(src: SettingsSources): number | undefine
     if (raw === undefined || raw === "") return undefined;
     return checkMaxResponseBytes(field, /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN);
 }
+
+/**
+ * What the cloud counts a Tencent API's rate limit against: the account's key id and the region,
+ * and the endpoint when one replaces the public one (another endpoint counts on its own).
+ */
+export function tencentRateScope(conn: ResolvedTencent): string {
+    return `${conn.secretId}|${conn.region ?? ""}${conn.endpoint ? `|${endpointOrigin(conn.endpoint)}` : ""}`;
+}

@@ -5,7 +5,7 @@ import { malformedResponse, TaskgateValidationError } from "../errors";
 import { CallResult, createReadContext, fetchPage, Page, readOffsetPaged, ReadOptions } from "../paging";
 import { taskListResult } from "../result";
 import { plural } from "../words";
-import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
+import { resolveTencent, SettingsSources, TencentConnectionArgs, tencentRateScope } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { BEIJING_OFFSET_MINUTES, count as countOf, isoTime, num, obj, str } from "../values";
@@ -180,7 +180,7 @@ export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSour
     const q = planBmQuery(args);
     const conn = resolveTencent(args, sources, true);
     const { api: apiName, operation } = SHAPES[q.api];
-    const ctx = createReadContext(apiName, `${conn.secretId}|${conn.region}`, options, sources);
+    const ctx = createReadContext(apiName, tencentRateScope(conn), options, sources);
     let call: (offset: number, limit: number, timeoutMs: number) => Promise<CallResult<unknown>>;
     if (q.api === "legacy") {
         const transport = tencentLegacy(conn, "bm", "bmLegacy", q.signatureMethod);

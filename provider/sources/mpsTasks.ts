@@ -3,7 +3,7 @@ import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readScrollPaged } from "../paging";
 import { taskListResult } from "../result";
-import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
+import { resolveTencent, SettingsSources, TencentConnectionArgs, tencentRateScope } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
 import { count, isoTime, obj, str, strList } from "../values";
@@ -116,7 +116,7 @@ export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources,
     const q = planMpsQuery(args);
     const conn = resolveTencent(args, sources, false);
     const transport = tencentApi3(conn, "mps");
-    const ctx = createReadContext("mps", `${conn.secretId}|${conn.region ?? ""}`, options, sources);
+    const ctx = createReadContext("mps", tencentRateScope(conn), options, sources);
     const idOf = mpsTaskId;
     // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
     // both miss a task that leaves one list before its scroll gets there and enters another behind

@@ -3,7 +3,7 @@ import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
 import { taskListResult } from "../result";
-import { resolveTencent, SettingsSources, TencentConnectionArgs } from "../settings";
+import { resolveTencent, SettingsSources, TencentConnectionArgs, tencentRateScope } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
 import { count, decodeBase64, isoTime, num, obj, rawStr, str } from "../values";
@@ -250,7 +250,7 @@ export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sourc
     const q = planTatQuery(args);
     const conn = resolveTencent(args, sources, true);
     const transport = tencentApi3(conn, "tat");
-    const ctx = createReadContext("tat", `${conn.secretId}|${conn.region}`, options, sources);
+    const ctx = createReadContext("tat", tencentRateScope(conn), options, sources);
     const idOf = tatTaskId;
     const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (req) => readOffsetPaged(ctx, {
         what: `TAT ${OPERATION}`,

@@ -17,10 +17,9 @@ import { readCphJobs } from "../../provider/sources/cphJobs";
 import { readMpsTasks } from "../../provider/sources/mpsTasks";
 import { readTatInvocationTasks } from "../../provider/sources/tatInvocationTasks";
 import { readWorkspaceScriptTasks } from "../../provider/sources/workspaceScriptTasks";
-import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import type { ApiName } from "../../provider/types";
 import { inProcess, ownProcess, type EmulatorHandle } from "./emulatorHandle";
-import { huaweiConn, tencentConn } from "./subjects";
+import { huaweiConn, rateScope, tencentConn } from "./subjects";
 import { recordNote } from "./tally";
 
 /**
@@ -66,7 +65,6 @@ function assertClientWithinLimit(api: ApiName, scope: string): number {
     return busiestWindow;
 }
 
-const TENCENT_SCOPE = `${EMULATOR_CREDENTIALS.tencent.secretId}|ap-guangzhou`;
 
 /** The exact ids: each once, none missing, none extra. */
 function assertExact(got: string[], want: string[], what: string) {
@@ -124,7 +122,7 @@ describe("reliability: 50 reads at once, one emulator, the documented rate limit
             assertRarelyThrottled(throttled, log.length, "tat");
             const keys = log.map((e) => JSON.stringify(e.params));
             assert.equal(keys.length - new Set(keys).size, throttled, "a page was asked for twice other than to retry a throttled request (a re-read?)");
-            const busiest = assertClientWithinLimit("tat", TENCENT_SCOPE);
+            const busiest = assertClientWithinLimit("tat", rateScope("tat", emu.url));
             // The limiter really paced them: N requests need at least (N - 20) / 20 more windows.
             assert.ok(seconds >= Math.floor((log.length - 1) / 20) * 0.95, `${log.length} requests in ${seconds.toFixed(1)} s`);
             recordNote(`concurrency: 50 TAT reads, ${log.length} requests in ${seconds.toFixed(1)} s, client's busiest window ${busiest}/20, ${throttled} throttled`);
@@ -177,8 +175,7 @@ describe("reliability: 50 reads at once, one emulator, the documented rate limit
                 assertRarelyThrottled(throttled, stats[api].requests, api);
                 // Nothing but throttling failed, so nothing else was retried.
                 assert.equal(stats[api].errors, stats[api].throttled, `${api}: failed requests ${JSON.stringify(stats[api])}`);
-                const scope = api === "cph" || api === "workspace" ? `${EMULATOR_CREDENTIALS.huawei.projectId}|${emu.url}` : TENCENT_SCOPE;
-                const busiest = assertClientWithinLimit(api, scope);
+                const busiest = assertClientWithinLimit(api, rateScope(api, emu.url));
                 throttledInAll += throttled;
                 lines.push(`${api} ${busiest}/${limits[api]}`);
             }

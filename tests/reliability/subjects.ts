@@ -10,7 +10,7 @@ import type { ApiId, FaultRule, StoreId } from "../../emulator/types";
 import { TaskgateCloudError, TaskgateReadError } from "../../provider/errors";
 import type { ReadOptions } from "../../provider/paging";
 import { configureRateLimits, DEFAULT_RATE_LIMITS } from "../../provider/rateLimit";
-import { argsOnly } from "../../provider/settings";
+import { argsOnly, resolveTencent, tencentRateScope } from "../../provider/settings";
 import { readBmCmdTasks } from "../../provider/sources/bmCmdTasks";
 import { readCphJobs } from "../../provider/sources/cphJobs";
 import { readMpsTasks } from "../../provider/sources/mpsTasks";
@@ -56,6 +56,12 @@ export function tencentConn(emu: Emulator) {
 }
 export function huaweiConn(emu: Emulator) {
     return { accessKey: HW.accessKey, secretKey: HW.secretKey, projectId: HW.projectId, endpoint: emu.url };
+}
+
+/** What the client counts an API's rate limit against, for reads with these connections to the emulator at `url`. */
+export function rateScope(api: ApiId, url: string): string {
+    if (api === "cph" || api === "workspace") return `${HW.projectId}|${url}`;
+    return tencentRateScope(resolveTencent(tencentConn({ url } as Emulator), argsOnly, false));
 }
 
 const INVOCATION = "inv-reliab01";

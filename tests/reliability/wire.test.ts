@@ -9,14 +9,14 @@ import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EMULATOR_CREDENTIALS, startEmulator, type ApiId, type Emulator } from "../../emulator/server";
+import { startEmulator, type ApiId, type Emulator } from "../../emulator/server";
 import { TaskgateReadError, TaskgateValidationError } from "../../provider/errors";
 import { DEFAULT_MAX_RESPONSE_BYTES } from "../../provider/paging";
 import { configureRateLimits, DEFAULT_RATE_LIMITS, spacerFor } from "../../provider/rateLimit";
 import { readTatInvocationTasks } from "../../provider/sources/tatInvocationTasks";
 import { CLI, emulatorEnv } from "../cli/helpers";
 import { recordingLogger } from "../integration/helpers";
-import { quick, SUBJECTS, tencentConn } from "./subjects";
+import { quick, rateScope, SUBJECTS, tencentConn } from "./subjects";
 
 const MiB = 2 ** 20;
 
@@ -43,9 +43,7 @@ describe("reliability: what the socket sees", function () {
         for (const s of SUBJECTS) {
             it(`${s.name}: one wire start per request the cloud saw`, async () => {
                 s.fill(emu, 3);
-                const huawei = s.api === "cph" || s.api === "workspace";
-                const scope = huawei ? `${EMULATOR_CREDENTIALS.huawei.projectId}|${emu.url}` : `${EMULATOR_CREDENTIALS.tencent.secretId}|ap-guangzhou`;
-                const spacer = spacerFor(s.api, scope);
+                const spacer = spacerFor(s.api, rateScope(s.api, emu.url));
                 const before = spacer.stats.sent;
                 const r = await s.read(emu, {});
                 assert.equal(r.tasks.length, s.count);

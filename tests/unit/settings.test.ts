@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { TaskgateValidationError } from "../../provider/errors";
-import { resolveHuawei, resolveTencent, SettingsSources } from "../../provider/settings";
+import { argsOnly, resolveHuawei, resolveTencent, SettingsSources, tencentRateScope } from "../../provider/settings";
 
 function sources(config: Record<string, string>, env: Record<string, string> = {}): SettingsSources {
     return { config: (k) => config[k], env };
@@ -49,5 +49,16 @@ describe("settings: args, then stack config, then environment", () => {
         assert.throws(() => resolveHuawei({ accessKey: "AK", projectId: "p" }, sources({}), "cph"), /SK to go with the AK/);
         assert.throws(() => resolveHuawei({ projectId: "p" }, sources({}), "cph"), /no Huawei Cloud credential was given.*HW_AUTH_TOKEN/);
         assert.throws(() => resolveHuawei({ accessKey: "AK", secretKey: "SK", projectId: "p" }, sources({}), "cph"), /region.*or an `endpoint`/);
+    });
+});
+
+describe("settings: what a Tencent API's rate limit counts against", () => {
+    const conn = (extra: Record<string, string>) => resolveTencent({ secretId: "AKIDscope", secretKey: "k", region: "ap-guangzhou", ...extra }, argsOnly, true);
+
+    it("the key id and region; an endpoint that replaces the public one counts on its own", () => {
+        assert.equal(tencentRateScope(conn({})), "AKIDscope|ap-guangzhou");
+        assert.equal(tencentRateScope(conn({ endpoint: "http://127.0.0.1:4566" })), "AKIDscope|ap-guangzhou|http://127.0.0.1:4566");
+        assert.notEqual(tencentRateScope(conn({ endpoint: "http://127.0.0.1:4566" })), tencentRateScope(conn({ endpoint: "http://127.0.0.1:4567" })));
+        assert.equal(tencentRateScope(conn({ region: "ap-shanghai" })), "AKIDscope|ap-shanghai");
     });
 });
