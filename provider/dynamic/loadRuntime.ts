@@ -1,5 +1,4 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { findOwnPackage } from "../packageInfo";
 
 /**
  * The providers Pulumi serializes into the state of taskgate's dynamic resources (TaskGate,
@@ -36,9 +35,15 @@ export function loadRuntime<T>(id: string): T {
         return require(id);
     } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !String((e as Error).message).includes(id)) throw e;
-        const own = findOwnPackage(process.cwd());
-        if (!own) throw e;
-        return require(require("node:path").join(own.dir, id.slice(id.indexOf("/") + 1)));
+        // Inline rather than packageInfo's findOwnPackage: Pulumi serializes what this function captures.
+        const path = require("node:path");
+        const fs = require("node:fs");
+        const name = id.slice(0, id.indexOf("/"));
+        for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+            const pkg = path.join(dir, "package.json");
+            if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, "utf8")).name === name) return require(path.join(dir, id.slice(name.length + 1)));
+            if (path.dirname(dir) === dir) throw e;
+        }
     }
 }
 
