@@ -2,7 +2,8 @@ import { withWireWatch, type WireWatch } from "./clouds/wire";
 import { TaskgateCloudError, TaskgateReadError } from "./errors";
 import { spacerFor, RequestSlot, RequestSpacer } from "./rateLimit";
 import { safeLogger } from "./safeText";
-import { checkMaxResponseBytes, DEFAULT_MAX_RESPONSE_BYTES, maxResponseBytesSetting, type SettingsSources } from "./settings";
+import { checkMaxResponseBytes, checkRateLimitDir, DEFAULT_MAX_RESPONSE_BYTES, maxResponseBytesSetting, rateLimitDirSetting, type RateLimitDirChoice,
+    type SettingsSources } from "./settings";
 import { DEFAULT_RETRY, RetryContext, RetryPolicy, withRetry, sleep } from "./retry";
 import { ApiName, Logger, silentLogger } from "./types";
 import { plural, seconds } from "./words";
@@ -30,6 +31,11 @@ export interface ReadOptions {
     /** How long a request may go unanswered before the read logs what it is waiting for, and again while the
      * silence lasts. Default 10 s ({@link WAIT_NOTICE_MS}). */
     waitNoticeMs?: number;
+    /** Where the processes on this machine that read one API with one account share its rate limit: a directory
+     * holding a small ledger per API and account (created if missing), or `false` to limit this process's requests
+     * on their own. Default: the `taskgate:rateLimitDir` stack config, the `TASKGATE_RATE_LIMIT_DIR` environment
+     * variable (a directory, or `off`), else `taskgate-ratelimit-<uid>` in the system's temporary folder. */
+    rateLimitDir?: string | false;
     /** Called after each page: records read so far and the total the API reported (summed over the read's
      * queries; undefined where none is reported, as CPH). For progress display only: a re-read counts again. */
     onPage?: (read: number, total?: number) => void;
@@ -67,18 +73,21 @@ export const WAIT_NOTICE_MS = 10_000;
 /**
  * Creates the context of one read.
  * @param scope what the cloud counts a rate limit against (account and region), never a secret.
- * @param sources where read settings the options leave out come from (`taskgate:maxResponseBytes`).
+ * @param sources where read settings the options leave out come from (`taskgate:maxResponseBytes`, `taskgate:rateLimitDir`).
  */
 export function createReadContext(api: ApiName, scope: string, o: ReadOptions = {}, sources?: SettingsSources): ReadContext {
     const timeoutSeconds = o.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     const maxResponseBytes = o.maxResponseBytes ?? (sources && maxResponseBytesSetting(sources)) ?? DEFAULT_MAX_RESPONSE_BYTES;
     checkMaxResponseBytes("maxResponseBytes", maxResponseBytes);
+    const ledger: RateLimitDirChoice | undefined = o.rateLimitDir !== undefined
+        ? { dir: checkRateLimitDir("rateLimitDir", o.rateLimitDir), field: "rateLimitDir" }
+        : sources && rateLimitDirSetting(sources);
     return {
         policy: { ...DEFAULT_RETRY, ...o.retry },
         deadline: performance.now() + timeoutSeconds * 1000,
         log: safeLogger(o.log ?? silentLogger),
         random: o.random,
-        spacer: spacerFor(api, scope),
+        spacer: spacerFor(api, scope, ledger),
         concurrency: Math.max(1, Math.floor(o.concurrency ?? 8)),
         requestTimeoutMs: o.requestTimeoutMs ?? 30_000,
         maxRereads: o.maxRereads ?? 4,
@@ -113,6 +122,8 @@ export async function request<B>(ctx: ReadContext, what: string, send: (timeoutM
     try {
         return await withRetry(what, ctx, async (attempt) => {
             const slot = await ctx.spacer.acquire();
+            const notice = ctx.spacer.takeNotice();
+            if (notice) ctx.log.warn(notice);
             try {
                 // Another page of this read already failed for good: that error is the read's answer,
                 // and sending more requests (or retrying them) would only add load.

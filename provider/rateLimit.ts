@@ -1,3 +1,6 @@
+import { TaskgateValidationError } from "./errors";
+import { defaultLedgerDir, ledgerFile, prepareLedgerDir, SharedBudgetStore } from "./rateLedger";
+import { safeRender, type RateLimitDirChoice } from "./settings";
 import type { ApiName } from "./types";
 
 /** At most `requests` requests in any window of `perMs` milliseconds. */
@@ -407,15 +410,38 @@ export function rateLimitOf(api: ApiName): RateLimit {
 
 /**
  * The spacer shared by every read of one API with one account in one region, in this process:
- * the cloud counts their requests together, so concurrent reads must too.
+ * the cloud counts their requests together, so concurrent reads must too. Unless `ledger` turns it
+ * off, the spacer shares its budget with the other processes on this machine that use the same
+ * ledger directory (by default one per user under the temporary folder; see ./rateLedger).
+ * @throws TaskgateValidationError when a directory the user chose cannot hold the ledger
  */
-export function spacerFor(api: ApiName, scope: string): RequestSpacer {
+export function spacerFor(api: ApiName, scope: string, ledger: RateLimitDirChoice = { dir: defaultLedgerDir() }): RequestSpacer {
     const limit = rateLimitOf(api);
-    const key = `${api}|${scope}|${limit.requests}/${limit.perMs}`;
+    const key = `${api}|${scope}|${limit.requests}/${limit.perMs}|${ledger.dir}`;
     let s = spacers.get(key);
     if (!s) {
-        s = new RequestSpacer(limit);
+        s = new RequestSpacer(limit, DEFAULT_GUARD_SHARE, realClock, budgetStore(api, scope, ledger));
         spacers.set(key, s);
     }
     return s;
+}
+
+/**
+ * The store of one API's and scope's budget: the ledger file in the chosen directory, or this
+ * process's memory when sharing is off, or when the default directory cannot be used (said once in
+ * the read's log: the reads still work, counted by this process alone).
+ */
+function budgetStore(api: ApiName, scope: string, ledger: RateLimitDirChoice): BudgetStore {
+    if (ledger.dir === false || rateLimitOf(api).requests <= 0) return new LocalBudgetStore();
+    try {
+        prepareLedgerDir(ledger.dir, ledger.field === undefined);
+    } catch (e) {
+        const why = (e as Error).message;
+        if (ledger.field !== undefined) {
+            throw new TaskgateValidationError(ledger.field, `must be a directory this process can create and write (${why}), or off`, safeRender(ledger.dir));
+        }
+        return new LocalBudgetStore(`taskgate: the rate-limit ledger directory cannot be used (${why}): ${api} requests are limited in this process `
+            + "only, not together with other processes on this machine; set TASKGATE_RATE_LIMIT_DIR to a directory to use, or to off");
+    }
+    return new SharedBudgetStore(ledgerFile(ledger.dir, api, scope));
 }

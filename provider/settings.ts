@@ -1,3 +1,4 @@
+import * as path from "node:path";
 import { TaskgateValidationError } from "./errors";
 import { redactUrl } from "./redact";
 
@@ -260,6 +261,35 @@ export function maxResponseBytesSetting(src: SettingsSources): number | undefine
     const [field, raw] = fromConfig ? [MAX_RESPONSE_BYTES.config, fromConfig] : [MAX_RESPONSE_BYTES.env, src.env[MAX_RESPONSE_BYTES.env]];
     if (raw === undefined || raw === "") return undefined;
     return checkMaxResponseBytes(field, /^\d+$/.test(raw.trim()) ? Number(raw.trim()) : NaN);
+}
+
+const RATE_LIMIT_DIR: Setting = { arg: "rateLimitDir", config: "taskgate:rateLimitDir", env: "TASKGATE_RATE_LIMIT_DIR" };
+
+/**
+ * Where processes on this machine share each API's rate limit: a directory, or `false` for this
+ * process alone.
+ */
+export interface RateLimitDirChoice {
+    readonly dir: string | false;
+    /** The setting it came from; undefined for the default directory. */
+    readonly field?: string;
+}
+
+/** Checks a rate-limit ledger directory: an absolute path, or false (off). */
+export function checkRateLimitDir(field: string, value: unknown): string | false {
+    if (value === false) return false;
+    if (typeof value !== "string" || !path.isAbsolute(value)) {
+        throw new TaskgateValidationError(field, "must be an absolute directory path, or off (false) to keep each process's rate limit to itself", safeRender(value));
+    }
+    return value;
+}
+
+/** The rate-limit ledger's directory from the stack config (`taskgate:rateLimitDir`) or the environment, if set; `off` turns sharing off. */
+export function rateLimitDirSetting(src: SettingsSources): RateLimitDirChoice | undefined {
+    const fromConfig = src.config(RATE_LIMIT_DIR.config);
+    const [field, raw] = fromConfig ? [RATE_LIMIT_DIR.config, fromConfig] : [RATE_LIMIT_DIR.env, src.env[RATE_LIMIT_DIR.env]];
+    if (raw === undefined || raw.trim() === "") return undefined;
+    return { dir: raw.trim().toLowerCase() === "off" ? false : checkRateLimitDir(field, raw.trim()), field };
 }
 
 /**

@@ -6,11 +6,11 @@ import { createReadContext, mapConcurrent, Page, readOffsetPaged, readQueries, r
 type Rec = { id: string };
 const recs = (n: number, from = 0): Rec[] => Array.from({ length: n }, (_, i) => ({ id: `r${from + i}` }));
 
-/** A context with no rate limit and fast retries, unique per test so limiters never carry over. */
+/** A context with no rate limit and fast retries, unique per test and kept to this process so limiters never carry over. */
 let scopeSeq = 0;
 function ctx(overrides: Parameters<typeof createReadContext>[2] = {}) {
     configureRateLimits({ tat: 0 });
-    return createReadContext("tat", `unit-${scopeSeq++}`, { retry: { baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 2 }, ...overrides });
+    return createReadContext("tat", `unit-${scopeSeq++}`, { retry: { baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 2 }, rateLimitDir: false, ...overrides });
 }
 
 function offsetSource(data: Rec[]) {
@@ -57,13 +57,13 @@ describe("paging", () => {
             // BM API 3.0: 10 requests/s. 100 000 records are 1 011 pages: at least 110 s, more than 60 s.
             const calls: number[] = [];
             const fetch = async (offset: number): Promise<Page<Rec>> => (calls.push(offset), { items: recs(100, offset), total: 100_000 });
-            const c = createReadContext("bm", `unit-${scopeSeq++}`, { timeoutSeconds: 60 });
+            const c = createReadContext("bm", `unit-${scopeSeq++}`, { timeoutSeconds: 60, rateLimitDir: false });
             await assert.rejects(readOffsetPaged(c, { what: "BM tasks", pageSize: 100, idOf: (x: Rec) => x.id, fetch }), (e: Error) => e instanceof TaskgateReadError
                 && /reports 100000 records \(1011 pages\); at the rate limit of 10 requests per 1 s that takes at least 1\d\d s, more than the (59|60) s left/.test(e.message)
                 && /raise timeoutSeconds/.test(e.message));
             assert.deepEqual(calls, [0]);
             // The same read with a longer timeout is planned (maxResults keeps this test short).
-            const ok = await readOffsetPaged(createReadContext("bm", `unit-${scopeSeq++}`, { timeoutSeconds: 200 }),
+            const ok = await readOffsetPaged(createReadContext("bm", `unit-${scopeSeq++}`, { timeoutSeconds: 200, rateLimitDir: false }),
                 { what: "BM tasks", pageSize: 100, maxResults: 150, idOf: (x: Rec) => x.id, fetch });
             assert.equal(ok.items.length, 150);
         });
