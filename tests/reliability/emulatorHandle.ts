@@ -66,3 +66,18 @@ export async function ownProcess(): Promise<EmulatorHandle> {
     };
 }
 
+/**
+ * The most requests of `entries` that the emulator logged within any window of `perMs`
+ * milliseconds (by their arrival times, at the log's millisecond resolution), whatever their
+ * answer: throttled requests count, as the cloud's counter sees them arrive.
+ */
+export function busiestWindow(entries: readonly RequestLogEntry[], perMs = 1000): number {
+    const times = entries.map((e) => Date.parse(e.time)).sort((a, b) => a - b);
+    let most = 0;
+    let from = 0;
+    for (let to = 0; to < times.length; to++) {
+        while (times[to] - times[from] >= perMs) from++;
+        most = Math.max(most, to - from + 1);
+    }
+    return most;
+}
