@@ -186,6 +186,9 @@ export class RequestSpacer {
     private counts = { sent: 0, throttled: 0, busiestWindow: 0 };
     private readonly recoveryStep: number;
     private placeSeq = 0;
+    /** Changes (slots closing) for the next transaction, and whether one is queued. */
+    private pending: Array<(s: BudgetState, now: number) => void> = [];
+    private pumpQueued = false;
 
     constructor(readonly limit: RateLimit, guardShare = DEFAULT_GUARD_SHARE, private readonly clock: SpacerClock = realClock,
         private readonly store: BudgetStore = new LocalBudgetStore()) {
@@ -198,7 +201,7 @@ export class RequestSpacer {
         if (this.limit.requests <= 0) return Promise.resolve(UNLIMITED_SLOT);
         return new Promise((resolve) => {
             this.waiting.push({ since: this.clock.now(), resolve });
-            this.pump();
+            this.schedulePump();
         });
     }
 
@@ -243,14 +246,30 @@ export class RequestSpacer {
     }
 
     /**
-     * Grants waiting requests their slots while there is room, in one transaction of the store
-     * (after `change`, e.g. a slot's closing), then sleeps until room may come.
+     * Pumps once the code running now is done: the requests a read releases together and the
+     * answers that arrive together take one transaction of the store between them.
      */
-    private pump(change?: (s: BudgetState, now: number) => void): void {
+    private schedulePump(change?: (s: BudgetState, now: number) => void): void {
+        if (change) this.pending.push(change);
+        if (this.pumpQueued) return;
+        this.pumpQueued = true;
+        queueMicrotask(() => {
+            this.pumpQueued = false;
+            this.pump();
+        });
+    }
+
+    /**
+     * Grants waiting requests their slots while there is room, in one transaction of the store
+     * (after the pending changes, slots closing), then sleeps until room may come.
+     */
+    private pump(): void {
         const now = this.clock.now();
+        const changes = this.pending;
+        this.pending = [];
         const granted: Array<{ readonly id: string; readonly resolve: (slot: RequestSlot) => void }> = [];
         const wait = this.store.transact(now, (s) => {
-            change?.(s, now);
+            for (const change of changes) change(s, now);
             this.settle(s, now);
             let wait: number | undefined = 0;
             while (granted.length < this.waiting.length) {
@@ -333,7 +352,7 @@ export class RequestSpacer {
         const close = (countedBy: number) => {
             if (closed) return;
             closed = true;
-            this.pump((s) => {
+            this.schedulePump((s) => {
                 const i = s.open.findIndex((p) => p.mine && p.id === id);
                 if (i >= 0) s.open.splice(i, 1);
                 insertSorted(s.frees, countedBy + this.windowMs);

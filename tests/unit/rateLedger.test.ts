@@ -16,10 +16,10 @@ function deadPid(): number {
 }
 
 /** The host tag this machine writes, read back from a lock file it wrote. */
-function hostTag(dir: string): string {
+async function hostTag(dir: string): Promise<string> {
     const file = ledgerFile(dir, "tat", "probe");
     const spacer = new RequestSpacer({ requests: 1, perMs: 1000 }, 0.1, new FakeClock(), new SharedBudgetStore(file));
-    void spacer.acquire();
+    await spacer.acquire();
     return JSON.parse(fs.readFileSync(file, "utf8")).open[0].h;
 }
 
@@ -142,12 +142,13 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
         const clock = new FakeClock();
         const file = ledgerFile(dir, "tat", "acct|r");
         const [a] = processes(1, clock, file);
-        fs.writeFileSync(`${file}.lock`, `${deadPid()} ${hostTag(dir)}`);
+        const host = await hostTag(dir);
+        fs.writeFileSync(`${file}.lock`, `${deadPid()} ${host}`);
         const first = ask(a, clock, 1);
         await clock.advanceTo(0);
         assert.ok(first[0].slot, "the dead process's lock was broken");
         assert.equal(fs.existsSync(`${file}.lock`), false, "and the new one released");
-        fs.writeFileSync(`${file}.lock`, `${process.pid} ${hostTag(dir)}`);
+        fs.writeFileSync(`${file}.lock`, `${process.pid} ${host}`);
         const old = (Date.now() - 2 * LOCK_STALE_MS) / 1000;
         fs.utimesSync(`${file}.lock`, old, old);
         const later = ask(a, clock, 1);
@@ -185,9 +186,9 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
         assert.equal(spacer.takeNotice(), undefined, "said once");
     });
 
-    it("removes ledger, lock and temporary files nobody touched for ten minutes, and keeps the rest", () => {
+    it("removes ledger and lock files nobody touched for ten minutes, and keeps the rest", () => {
         const name = (n: number) => `tat-${String(n).repeat(32)}.json`;
-        const files = [name(1), `${name(2)}.lock`, `${name(3)}.123.abcdef01.tmp`, `${name(4)}.lock.123.abcdef01.stale`, name(5), "notes.txt"];
+        const files = [name(1), `${name(2)}.lock`, `${name(4)}.lock.123.abcdef01.stale`, name(5), "notes.txt"];
         for (const f of files) fs.writeFileSync(path.join(dir, f), "{}");
         const old = (Date.now() - SWEEP_AFTER_MS - 1000) / 1000;
         for (const f of files.filter((x) => x !== name(5))) fs.utimesSync(path.join(dir, f), old, old);
