@@ -123,4 +123,36 @@ describe("reliability: one quota across processes (3 processes, one account, one
         const stored = files.join("\n") + files.map((f) => fs.readFileSync(path.join(ledgerDir, f), "utf8")).join("\n");
         for (const secret of [c.secretId, c.secretKey]) assert.ok(!stored.includes(secret), "a credential in the ledger");
     });
+
+    it("a process killed mid-read holds nobody up: the next reads its list exact, its places counted, nothing throttled, none of its places left", async () => {
+        const invocationId = "inv-quotakil";
+        const [g] = await emu.generate({ api: "tat", count: 3000, seed: 99, invocationId });
+        const c = EMULATOR_CREDENTIALS.tencent;
+        const env = {
+            TENCENTCLOUD_SECRET_ID: c.secretId, TENCENTCLOUD_SECRET_KEY: c.secretKey, TENCENTCLOUD_REGION: "ap-guangzhou",
+            TASKGATE_ENDPOINT: emu.url, TASKGATE_RATE_LIMIT_DIR: ledgerDir,
+        };
+        const killed = startReader([invocationId], env);
+        await killed.ready;
+        await emu.reset(["stats", "limits"]);
+        killed.child.stdin!.end("go\n");
+        // Killed once it is well into the read: requests in flight, places open, perhaps the lock held.
+        while ((await emu.requests("tat")).length < 25) await new Promise((r) => setTimeout(r, 20));
+        killed.child.kill("SIGKILL");
+        await assert.rejects(killed.lists, /a reader exited with null/);
+        const next = startReader([invocationId], env);
+        try {
+            await next.ready;
+            next.child.stdin!.end("go\n");
+            const [ids] = await next.lists;
+            assert.deepEqual([...ids].sort(), [...g.ids].sort(), "not the exact list");
+        } finally {
+            next.child.kill();
+        }
+        const log = await emu.requests("tat");
+        assert.ok(busiestWindow(log) <= 20, `the emulator saw ${busiestWindow(log)} requests arrive within one second (limit 20)`);
+        assert.equal(log.filter((e) => e.throttled).length, 0, "throttled requests");
+        const ledger = JSON.parse(fs.readFileSync(path.join(ledgerDir, fs.readdirSync(ledgerDir).find((f) => f.endsWith(".json"))!), "utf8"));
+        assert.deepEqual(ledger.open.filter((p: { p: number }) => p.p === killed.child.pid), [], "the killed process's places");
+    });
 });
