@@ -15,7 +15,7 @@ import type { ApiName } from "./types";
  * - The file's name is the API and a hash of the scope: no account id, key or region appears in a
  *   name or in the file, which holds only times, process ids and random owner names.
  * - Every change is a read, change and write under the lock, in one synchronous step of about a
- *   tenth of a millisecond: a process killed at any moment leaves a whole ledger.
+ *   tenth of a millisecond; a process killed at any moment leaves a whole ledger (see writeInPlace).
  * - A lock left by a process that died (or has held it for a second) is broken; the places a dead
  *   process held free as if closed when it was found dead, and its turn in line lapses.
  */
@@ -343,9 +343,11 @@ function readWhole(fd: number): string {
 
 /**
  * Writes the ledger over the old one in a single write from the file's start, padded with spaces
- * (which JSON ignores) to the old length: a process killed at any moment leaves the old ledger or
- * the new one, whole (a ledger of a few kilobytes lies in one page). A rename into place would be
- * as safe but costs a new file each time, five times the price of the rest of a change.
+ * (which JSON ignores) to the old length, so no truncation is needed: a process killed at any
+ * moment leaves the old ledger or the new one, whole, as the kernel copies one page (4 KiB, some
+ * fifty open places) at once. A larger one killed between two pages reads as empty and is written
+ * anew: its places are forgotten for at most a window. A rename into place would leave no such
+ * gap but costs a new file each time, four times the price of the rest of a change.
  */
 function writeInPlace(fd: number, text: string, oldLength: number): void {
     const bytes = Buffer.byteLength(text);
