@@ -1,4 +1,5 @@
 import type * as pulumi from "@pulumi/pulumi";
+import { findOwnPackage } from "../packageInfo";
 
 /**
  * The providers Pulumi serializes into the state of taskgate's dynamic resources (TaskGate,
@@ -24,8 +25,9 @@ export interface DynamicRuntime {
 }
 
 /**
- * Loads a runtime module from the installed package; when the stack is this package itself (its
- * demo stack and tests), from its own build.
+ * Loads a runtime module from the installed package; when the stack's project is inside this
+ * package itself (its demo stack at the root, its tests' programs in subfolders), from the
+ * package's own build, found from the project folder upward.
  *
  * @param id the module id in the installed package, e.g. `pulumi-taskgate/dist/provider/dynamic/gateRuntime`.
  */
@@ -34,7 +36,9 @@ export function loadRuntime<T>(id: string): T {
         return require(id);
     } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !String((e as Error).message).includes(id)) throw e;
-        return require(require("node:path").join(process.cwd(), id.slice(id.indexOf("/") + 1)));
+        const own = findOwnPackage(process.cwd());
+        if (!own) throw e;
+        return require(require("node:path").join(own.dir, id.slice(id.indexOf("/") + 1)));
     }
 }
 
