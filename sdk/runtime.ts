@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TaskgateError } from "../provider/errors";
 import type { ReadOptions } from "../provider/paging";
 import type { SettingsSources } from "../provider/settings";
+import { rejectUnknownArgs } from "../provider/validate";
 import { SourceKind, sourceDefinition } from "../provider/sources";
 import type { Logger } from "../provider/types";
 
@@ -98,22 +99,31 @@ function dataSourceName(kind: SourceKind): string {
  * result is unknown too, so the cloud is never asked with half-known arguments. Secret inputs
  * make the result secret.
  *
- * Args given as plain values are validated at the call, so that bad input fails the program right
- * there, as an exception, rather than as an Output rejected later (which Pulumi's own handling of
- * stack outputs reports as "PromiseRejectionHandledWarning" when it reaches them).
+ * Bad input fails at the call, as an exception, rather than as a rejected Output: Pulumi reads the
+ * stack's outputs only after the program has returned, and Node prints a
+ * "PromiseRejectionHandledWarning" for each promise of an Output that had rejected before. Plain
+ * args are checked in full; with an arg that is an Output, only the names (a value that arrives
+ * as an Output is checked when it resolves).
  */
 export function outputOf<A, R>(kind: SourceKind, args: InputArgs<A> | undefined, opts: pulumi.InvokeOutputOptions | undefined,
     get: (a: A) => Promise<R>): pulumi.Output<R> {
-    if (isPlain(args)) programCall(dataSourceName(kind), () => validateArgs(kind, args ?? {}));
+    programCall(dataSourceName(kind), () => checkAtCall(kind, args ?? {}));
     const deps = dependencyOutputs(opts?.dependsOn);
     // Dates are not plain data to pulumi.output, which would flatten them to {}: carry them as ISO strings.
     const inputs = pulumi.output(withDatesAsStrings(args ?? {}));
     return pulumi.all([inputs, ...deps]).apply(([a]) => get(a as unknown as A));
 }
 
-/** Validates a data source's args and connection settings as its read would, sending nothing. */
-function validateArgs(kind: SourceKind, args: object): void {
+/**
+ * Checks what of a data source's args can be checked at the call, as its read would, sending
+ * nothing: every arg and the connection settings when all values are plain; otherwise the names.
+ */
+function checkAtCall(kind: SourceKind, args: object): void {
     const def = sourceDefinition(kind);
+    if (!isPlain(args)) {
+        rejectUnknownArgs(args, def.args);
+        return;
+    }
     def.plan(args);
     def.connection(args as never, pulumiSettings());
 }

@@ -117,6 +117,11 @@ describe("end to end: errors a person reads under the real Pulumi engine", funct
         assert.equal(emu.requests({ api: "tat" }).length, 0, "nothing was sent");
     });
 
+    it("an unknown argument beside a secret credential (an arg that is an Output) fails the same way", async () => {
+        const run = await withCase("unknownArgumentSecretArg", ["preview"]);
+        assertReadable(run, "taskgate: invalid instanceIds: is not an argument of this data source; allowed: invocationTaskIds, invocationId,");
+    });
+
     it("a bad id given to the Promise form, awaited by the program, fails the same way", async () => {
         const run = await withCase("badIdAwaited", ["preview"]);
         assertReadable(run, `taskgate: invalid invocationId ("not an id"): must be a non-empty identifier`);

@@ -53,6 +53,12 @@ describe("sdk: errors as a Pulumi program receives them", function () {
         assert.equal(emu.requests().length, 0);
     });
 
+    it("getXOutput with an unknown argument beside an arg that is an Output throws at the call", () => {
+        const e = thrownBy(() => taskgate.tencentcloud.getTatInvocationTasksOutput({ instanceIds: ["ins-1"], secretKey: pulumi.secret("x"), endpoint: emu.url } as never));
+        assertPrintedAsMessageAlone(e);
+        assert.match(e.message, /^taskgate: invalid instanceIds: is not an argument of this data source/);
+    });
+
     it("getXOutput with a missing credential throws at the call, naming the setting", () => {
         const e = thrownBy(() => taskgate.huaweicloud.getCphJobsOutput({ requestId: "6837531fd3f54550927b930180a706bf", endpoint: emu.url }));
         assertPrintedAsMessageAlone(e);

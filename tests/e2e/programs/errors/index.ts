@@ -12,6 +12,9 @@ function program(failure: string): Record<string, unknown> | (() => Promise<void
         // Bad input to the Output form, whose result is exported: fails before any request.
         case "unknownArgument":
             return { summary: tencentcloud.getTatInvocationTasksOutput({ invocationIdd: "inv-12345678" } as never).summary };
+        // An unknown argument beside a credential given as a secret (an Output, known at once).
+        case "unknownArgumentSecretArg":
+            return { summary: tencentcloud.getTatInvocationTasksOutput({ instanceIds: ["ins-12345678"], secretKey: pulumi.secret("x") } as never).summary };
         // Bad input to the Promise form, awaited by the program.
         case "badIdAwaited":
             return async () => { await tencentcloud.getTatInvocationTasks({ invocationId: "not an id" }); };
