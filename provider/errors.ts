@@ -3,10 +3,18 @@ import type { ApiName, CloudName } from "./types";
 import { seconds } from "./words";
 
 /**
+ * An error taskgate expects and explains: bad input, a cloud's refusal, a read that gave up, a gate
+ * whose requirements do not hold. Its message is the whole story, written for the person running
+ * the deployment; a stack trace would only point into taskgate's own files. Catch this class for
+ * any of them; programs see the subclasses' fields.
+ */
+export abstract class TaskgateError extends Error {}
+
+/**
  * Bad input, found before any request is sent. The message names the field, the value
  * given and what is allowed, so it reads well as a `pulumi up` diagnostic.
  */
-export class TaskgateValidationError extends Error {
+export class TaskgateValidationError extends TaskgateError {
     override readonly name = "TaskgateValidationError";
     constructor(
         /** The argument path, e.g. `invocationTaskIds[3]` or `huaweicloud:projectId`. */
@@ -57,7 +65,7 @@ export interface CloudErrorInfo {
  * sent, for programs; `message` is their rendering for a terminal, one line with every control
  * character visible (see provider/safeText), since Node, Pulumi and every log print it as it is.
  */
-export class TaskgateCloudError extends Error {
+export class TaskgateCloudError extends TaskgateError {
     override readonly name = "TaskgateCloudError";
     readonly cloud: CloudName;
     readonly api: ApiName;
@@ -112,7 +120,7 @@ function formatCloudError(i: CloudErrorInfo): string {
  * the cloud sent (a record id, a ScrollToken), so every control character in it, line breaks
  * included, is made visible.
  */
-export class TaskgateReadError extends Error {
+export class TaskgateReadError extends TaskgateError {
     override readonly name = "TaskgateReadError";
     constructor(message: string, cause?: Error) {
         super(terminalText(message), cause ? { cause } : undefined);

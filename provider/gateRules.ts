@@ -1,3 +1,4 @@
+import { TaskgateError } from "./errors";
 import { terminalText } from "./safeText";
 import type { TaskState, TaskSummary } from "./types";
 import { nounFor, plural, type Noun } from "./words";
@@ -343,7 +344,7 @@ export function describeTally(t: GateTally, unit: Noun): string {
  * The one error a failed gate raises: what was required, what was found, why it failed, and the
  * first failing tasks with their errors. It names no credential.
  */
-export class GateFailedError extends Error {
+export class GateFailedError extends TaskgateError {
     override readonly name = "GateFailedError";
     /**
      * @param gate the gate's name, or undefined for an unnamed gate

@@ -2,6 +2,7 @@ import { GateFailedError, GateRequirements, type PassedVerdict } from "../provid
 import { checkResultShape } from "../provider/resultShape";
 import { judgeResult, requirementsFor, sourceDefinition } from "../provider/sources";
 import type { TaskListResult, TaskState } from "../provider/types";
+import { programCall } from "./runtime";
 
 /**
  * Judges a data-source result by the same rules as {@link TaskGate}, and throws the same
@@ -21,9 +22,11 @@ import type { TaskListResult, TaskState } from "../provider/types";
  * @throws GateFailedError when they do not hold; TaskgateValidationError for bad requirements or a malformed result.
  */
 export function check(result: TaskListResult<{ state: TaskState }>, require: GateRequirements = {}, name?: string): PassedVerdict {
-    const kind = checkResultShape(result);
-    const req = requirementsFor(kind, require);
-    const { verdict, failed } = judgeResult(kind, result, req);
-    if (!verdict.passed) throw new GateFailedError(name, verdict, failed, req, sourceDefinition(kind).traits);
-    return verdict as PassedVerdict;
+    return programCall("check", () => {
+        const kind = checkResultShape(result);
+        const req = requirementsFor(kind, require);
+        const { verdict, failed } = judgeResult(kind, result, req);
+        if (!verdict.passed) throw new GateFailedError(name, verdict, failed, req, sourceDefinition(kind).traits);
+        return verdict as PassedVerdict;
+    });
 }

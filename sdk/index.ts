@@ -12,7 +12,7 @@
 export * as tencentcloud from "./tencentcloud";
 export * as huaweicloud from "./huaweicloud";
 export * from "./types";
-export { TaskgateCloudError, TaskgateValidationError, TaskgateReadError } from "../provider/errors";
+export { TaskgateError, TaskgateCloudError, TaskgateValidationError, TaskgateReadError } from "../provider/errors";
 export type { ErrorKind } from "../provider/errors";
 export { configureRateLimits, DEFAULT_RATE_LIMITS } from "../provider/rateLimit";
 export type { RateLimit } from "../provider/rateLimit";

@@ -9,6 +9,7 @@ import { judgeResult, SourceKind, sourceDefinition } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
 import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";
+import { withoutHostEcho } from "./hostEcho";
 import { refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, hashOf, publicQuery, publicSource, sourceOf, UNKNOWN } from "./sourceInputs";
 
@@ -281,7 +282,11 @@ export function create(news: GateInputs): Promise<{ id: string; outs: GateOutput
 }
 
 /** `read` (refresh): reads the source once more and records what it finds, without waiting or failing. */
-export async function read(id: string, props: GateOutputs): Promise<{ id: string; props: GateOutputs }> {
+export function read(id: string, props: GateOutputs): Promise<{ id: string; props: GateOutputs }> {
+    return withoutHostEcho(() => readAgain(id, props));
+}
+
+async function readAgain(id: string, props: GateOutputs): Promise<{ id: string; props: GateOutputs }> {
     if (!props.sourceKind || !props.query) return { id, props };
     const req = resolveRequirements(props.require);
     const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log: logSink(props.gateUrn) });

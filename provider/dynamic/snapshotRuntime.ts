@@ -9,6 +9,7 @@ import { SourceKind, sourceDefinition, sourceNoun } from "../sources";
 import type { Logger, TaskSummary } from "../types";
 import { plural } from "../words";
 import { progressLogger } from "./engineLog";
+import { withoutHostEcho } from "./hostEcho";
 import { refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, credentialArgs, hashOf, publicQuery, publicSource, sourceOf } from "./sourceInputs";
 
@@ -174,7 +175,11 @@ export async function update(_id: string, news: SnapshotInputs): Promise<{ outs:
  * explicit ones recorded as a secret), and returns the new record: the engine stores it and, when
  * it changed, shows the difference (new tasks, changed states) as the refresh's diff.
  */
-export async function read(id: string, props: SnapshotOutputs): Promise<{ id: string; props: SnapshotOutputs }> {
+export function read(id: string, props: SnapshotOutputs): Promise<{ id: string; props: SnapshotOutputs }> {
+    return withoutHostEcho(() => readAgain(id, props));
+}
+
+async function readAgain(id: string, props: SnapshotOutputs): Promise<{ id: string; props: SnapshotOutputs }> {
     if (!props.sourceKind || !props.query) return { id, props };
     const s = resolveSnapshotSettings(props);
     const snap = await takeSnapshot(props.sourceKind, { ...props.query, ...props.credentials }, s, props.snapshotName, props.snapshotUrn);

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readCphJobs, CphJobsArgs, CphJobsResult } from "../../provider/sources/cphJobs";
-import { InputArgs, outputOf, pulumiSettings, sdkReadOptions } from "../runtime";
+import { InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getCphJobs. */
 export type GetCphJobsArgs = CphJobsArgs;
@@ -30,7 +30,7 @@ export type GetCphJobsResult = CphJobsResult;
  */
 export function getCphJobs(args: GetCphJobsArgs, opts?: pulumi.InvokeOptions): Promise<GetCphJobsResult> {
     void opts;
-    return readCphJobs(args, pulumiSettings(), sdkReadOptions());
+    return programRead("cphJobs", readCphJobs, args);
 }
 
 /**
@@ -39,5 +39,5 @@ export function getCphJobs(args: GetCphJobsArgs, opts?: pulumi.InvokeOptions): P
  * calling the cloud.
  */
 export function getCphJobsOutput(args: GetCphJobsOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCphJobsResult> {
-    return outputOf<CphJobsArgs, GetCphJobsResult>(args, opts, (a) => getCphJobs(a));
+    return outputOf<CphJobsArgs, GetCphJobsResult>("cphJobs", args, opts, (a) => getCphJobs(a));
 }

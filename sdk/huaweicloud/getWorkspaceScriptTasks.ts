@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readWorkspaceScriptTasks, WorkspaceScriptTasksArgs, WorkspaceScriptTasksResult } from "../../provider/sources/workspaceScriptTasks";
-import { InputArgs, outputOf, pulumiSettings, sdkReadOptions } from "../runtime";
+import { InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getWorkspaceScriptTasks. */
 export type GetWorkspaceScriptTasksArgs = WorkspaceScriptTasksArgs;
@@ -30,7 +30,7 @@ export type GetWorkspaceScriptTasksResult = WorkspaceScriptTasksResult;
  */
 export function getWorkspaceScriptTasks(args: GetWorkspaceScriptTasksArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetWorkspaceScriptTasksResult> {
     void opts;
-    return readWorkspaceScriptTasks(args, pulumiSettings(), sdkReadOptions());
+    return programRead("workspaceScriptTasks", readWorkspaceScriptTasks, args);
 }
 
 /**
@@ -39,5 +39,5 @@ export function getWorkspaceScriptTasks(args: GetWorkspaceScriptTasksArgs = {}, 
  * calling the cloud.
  */
 export function getWorkspaceScriptTasksOutput(args: GetWorkspaceScriptTasksOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetWorkspaceScriptTasksResult> {
-    return outputOf<WorkspaceScriptTasksArgs, GetWorkspaceScriptTasksResult>(args, opts, (a) => getWorkspaceScriptTasks(a));
+    return outputOf<WorkspaceScriptTasksArgs, GetWorkspaceScriptTasksResult>("workspaceScriptTasks", args, opts, (a) => getWorkspaceScriptTasks(a));
 }

@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readBmCmdTasks, BmCmdTasksArgs, BmCmdTasksResult } from "../../provider/sources/bmCmdTasks";
-import { InputArgs, outputOf, pulumiSettings, sdkReadOptions } from "../runtime";
+import { InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getBmCmdTasks. */
 export type GetBmCmdTasksArgs = BmCmdTasksArgs;
@@ -30,7 +30,7 @@ export type GetBmCmdTasksResult = BmCmdTasksResult;
  */
 export function getBmCmdTasks(args: GetBmCmdTasksArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetBmCmdTasksResult> {
     void opts;
-    return readBmCmdTasks(args, pulumiSettings(), sdkReadOptions());
+    return programRead("bmCmdTasks", readBmCmdTasks, args);
 }
 
 /**
@@ -39,5 +39,5 @@ export function getBmCmdTasks(args: GetBmCmdTasksArgs = {}, opts?: pulumi.Invoke
  * calling the cloud.
  */
 export function getBmCmdTasksOutput(args: GetBmCmdTasksOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetBmCmdTasksResult> {
-    return outputOf<BmCmdTasksArgs, GetBmCmdTasksResult>(args, opts, (a) => getBmCmdTasks(a));
+    return outputOf<BmCmdTasksArgs, GetBmCmdTasksResult>("bmCmdTasks", args, opts, (a) => getBmCmdTasks(a));
 }

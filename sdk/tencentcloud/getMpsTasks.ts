@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readMpsTasks, MpsTasksArgs, MpsTasksResult } from "../../provider/sources/mpsTasks";
-import { InputArgs, outputOf, pulumiSettings, sdkReadOptions } from "../runtime";
+import { InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getMpsTasks. */
 export type GetMpsTasksArgs = MpsTasksArgs;
@@ -30,7 +30,7 @@ export type GetMpsTasksResult = MpsTasksResult;
  */
 export function getMpsTasks(args: GetMpsTasksArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetMpsTasksResult> {
     void opts;
-    return readMpsTasks(args, pulumiSettings(), sdkReadOptions());
+    return programRead("mpsTasks", readMpsTasks, args);
 }
 
 /**
@@ -39,5 +39,5 @@ export function getMpsTasks(args: GetMpsTasksArgs = {}, opts?: pulumi.InvokeOpti
  * calling the cloud.
  */
 export function getMpsTasksOutput(args: GetMpsTasksOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetMpsTasksResult> {
-    return outputOf<MpsTasksArgs, GetMpsTasksResult>(args, opts, (a) => getMpsTasks(a));
+    return outputOf<MpsTasksArgs, GetMpsTasksResult>("mpsTasks", args, opts, (a) => getMpsTasks(a));
 }

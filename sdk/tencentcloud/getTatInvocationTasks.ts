@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { readTatInvocationTasks, TatInvocationTasksArgs, TatInvocationTasksResult } from "../../provider/sources/tatInvocationTasks";
-import { InputArgs, outputOf, pulumiSettings, sdkReadOptions } from "../runtime";
+import { InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getTatInvocationTasks. */
 export type GetTatInvocationTasksArgs = TatInvocationTasksArgs;
@@ -31,7 +31,7 @@ export type GetTatInvocationTasksResult = TatInvocationTasksResult;
  */
 export function getTatInvocationTasks(args: GetTatInvocationTasksArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetTatInvocationTasksResult> {
     void opts;
-    return readTatInvocationTasks(args, pulumiSettings(), sdkReadOptions());
+    return programRead("tatInvocationTasks", readTatInvocationTasks, args);
 }
 
 /**
@@ -40,5 +40,5 @@ export function getTatInvocationTasks(args: GetTatInvocationTasksArgs = {}, opts
  * calling the cloud.
  */
 export function getTatInvocationTasksOutput(args: GetTatInvocationTasksOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetTatInvocationTasksResult> {
-    return outputOf<TatInvocationTasksArgs, GetTatInvocationTasksResult>(args, opts, (a) => getTatInvocationTasks(a));
+    return outputOf<TatInvocationTasksArgs, GetTatInvocationTasksResult>("tatInvocationTasks", args, opts, (a) => getTatInvocationTasks(a));
 }

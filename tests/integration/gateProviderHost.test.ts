@@ -31,6 +31,8 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
     let engine: any;
     let providerText: string;
     const engineLogs: Array<{ severity: number; message: string; urn: string }> = [];
+    /** What the host printed to its stderr, which the engine shows under the stack. */
+    let hostStderr = "";
     const urn = "urn:pulumi:dev::demo::pulumi-nodejs:dynamic/taskgate:TaskGate::migration-gate";
 
     const call = (method: string): Call => (req) => new Promise((resolve, reject) =>
@@ -55,6 +57,7 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
 
         const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TENCENTCLOUD_|HW_|TASKGATE_|PULUMI_CONFIG)/.test(k)));
         host = spawn(process.execPath, [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), `127.0.0.1:${enginePort}`], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        host.stderr!.on("data", (d) => (hostStderr += d));
         const port: string = await new Promise((resolve, reject) => {
             let out = "";
             host.stdout!.on("data", (d) => {
@@ -176,5 +179,33 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
         const refreshed = (await call("read")(read)).getProperties().toJavaScript();
         assert.equal(refreshed.passed, false);
         assert.equal(refreshed.summary.failed, 1);
+    });
+
+    it("read (refresh) that the cloud refuses: its error reaches the engine once, the host prints nothing of it", async () => {
+        emu.seed({ tat: [{ InvocationTaskId: "invt-host0003", InvocationId: "inv-host0003", TaskStatus: "SUCCESS" }] });
+        const create = new providerPb.CreateRequest();
+        create.setUrn(urn);
+        create.setProperties(struct(props({ gateName: "migration-gate", source: { tatInvocationTasks: { invocationId: "inv-host0003" } } })));
+        const created = await call("create")(create);
+        const read = new providerPb.ReadRequest();
+        read.setId(created.getId());
+        read.setUrn(urn);
+        read.setProperties(created.getProperties());
+        emu.addFault({ api: "tat", kind: "cloudError", code: "AuthFailure.SignatureFailure", message: "refused by the test", times: -1 });
+        const printedBefore = hostStderr.length;
+        const err: any = await call("read")(read).then(() => assert.fail("the read passed"), (e) => e);
+        assert.match(err.details, /^tencentcloud DescribeInvocationTasks failed: AuthFailure\.SignatureFailure: refused by the test \| RequestId /);
+
+        // A read that hits a bug (a source kind that does not exist) is still printed, trace and
+        // all; the host's stderr is one stream, so once that shows, anything printed before it has.
+        const broken = new providerPb.ReadRequest();
+        broken.setId(created.getId());
+        broken.setUrn(urn);
+        broken.setProperties(struct({ ...created.getProperties().toJavaScript(), sourceKind: "noSuchSource" }));
+        await call("read")(broken).then(() => assert.fail("the broken read passed"), (e: Error) => assert.match(e.message, /TypeError|Cannot read properties of undefined/));
+        while (!hostStderr.slice(printedBefore).includes("Cannot read properties of undefined")) await new Promise((r) => setTimeout(r, 20));
+        const printed = hostStderr.slice(printedBefore);
+        assert.doesNotMatch(printed, /refused by the test/, "the host echoed the refusal");
+        assert.match(printed, /^TypeError: Cannot read properties of undefined \(reading 'read'\): TypeError: .*\n {4}at /, "a bug keeps the host's echo with its trace");
     });
 });
