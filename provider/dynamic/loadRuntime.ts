@@ -24,17 +24,29 @@ export interface DynamicRuntime {
 }
 
 /**
- * Loads a runtime module from the installed package; when the stack is this package itself (its
- * demo stack and tests), from its own build.
+ * Loads a runtime module from the installed package; when the stack's project is inside this
+ * package itself (its demo stack at the root, its tests' programs in subfolders), from the
+ * package's own build: the first folder from the project's upward that holds the module.
+ * (Inline, not packageInfo's findOwnPackage: this text is serialized into every resource's state.)
  *
  * @param id the module id in the installed package, e.g. `pulumi-taskgate/dist/provider/dynamic/gateRuntime`.
  */
 export function loadRuntime<T>(id: string): T {
+    const notFound = (e: unknown, what: string) => (e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(what);
     try {
         return require(id);
     } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !String((e as Error).message).includes(id)) throw e;
-        return require(require("node:path").join(process.cwd(), id.slice(id.indexOf("/") + 1)));
+        if (!notFound(e, id)) throw e;
+        const path = require("node:path");
+        for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
+            const file = path.join(dir, id.slice(id.indexOf("/") + 1));
+            try {
+                return require(file);
+            } catch (inner) {
+                if (!notFound(inner, file)) throw inner;
+                if (path.dirname(dir) === dir) throw e;
+            }
+        }
     }
 }
 
