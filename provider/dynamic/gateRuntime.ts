@@ -115,10 +115,17 @@ export function inputsHash(news: GateInputs): string {
     return hashOf({ source: publicSource(news.source), require: news.require ?? null, wait: news.wait ?? null, triggers: news.triggers ?? null });
 }
 
-/** Re-runs the gate when its verdict-deciding inputs change (or are unknown); never replaces it. */
+/**
+ * Re-runs the gate when it has not passed, or when its verdict-deciding inputs change (or are
+ * unknown); never replaces it.
+ *
+ * "Has not passed" is read from the recorded outputs, not left to the engine's initialization
+ * errors: a refresh writes the state without them (and may find a passed gate failing now), and
+ * then nothing else would make the next `up` judge the gate again before its dependents.
+ */
 export function diffInputs(olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
-    if (containsUnknown(news)) return { changes: true, replaces: [] };
-    return { changes: olds.inputsHash !== inputsHash(news), replaces: [] };
+    const changes = containsUnknown(news) || olds.passed !== true || olds.inputsHash !== inputsHash(news);
+    return { changes, replaces: [] };
 }
 
 /**
@@ -127,7 +134,12 @@ export function diffInputs(olds: Partial<GateOutputs>, news: GateInputs): { chan
  */
 const refreshed = refreshChanges<GateOutputs>((p) => hashOf([p.passed, p.summary, p.failedTasks, p.failedTaskCount, p.reasons]));
 
-/** `diff`, as the provider calls it; after a refresh that read something new, a change, so the engine shows it. */
+/**
+ * `diff`, as the provider calls it; after a refresh that read something new, a change, so the
+ * engine shows it. A refresh's diff and the next `up`'s both find a gate that has not passed
+ * changed: the engine defines a refresh's diff as what an `up` would then do, and that is to judge
+ * the gate again. (`up --refresh` calls diff twice in one process: both answers are the same.)
+ */
 export function diff(id: string, olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
     if (refreshed.take(id, olds)) return { changes: true, replaces: [] };
     return diffInputs(olds, news);
@@ -255,7 +267,7 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     const src = sourceOf(news.source) as { kind: SourceKind; args: Record<string, unknown> };
     const req = resolveRequirements(news.require);
     const wait = resolveWait(news.wait);
-    const label = news.gateName ? `gate "${news.gateName}"` : "gate";
+    const label = gateLabel(news.gateName);
     const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label);
     const outs = outputsOf(news, src.kind, src.args, judged);
     if (!judged.verdict.passed) {
@@ -270,9 +282,14 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     return { id, outs };
 }
 
-/** `update`: the inputs changed (or the gate failed last time); run it again under the same id. */
+/** `update`: the gate has not passed, or its inputs changed; run it again under the same id. */
 export function update(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
     return applyGate(id, news);
+}
+
+/** `gate "name"`, or `gate` for a gate without a name. */
+function gateLabel(name: string | undefined): string {
+    return name ? `gate "${name}"` : "gate";
 }
 
 /** `create`: a new id, then {@link applyGate}. */
@@ -280,12 +297,21 @@ export function create(news: GateInputs): Promise<{ id: string; outs: GateOutput
     return applyGate(`taskgate-${randomUUID()}`, news);
 }
 
-/** `read` (refresh): reads the source once more and records what it finds, without waiting or failing. */
+/**
+ * `read` (refresh): reads the source once more and records what it finds, without waiting or
+ * failing. A gate that has not passed stays so until an `up` judges it again (see
+ * {@link diffInputs}), and the refresh says so.
+ */
 export async function read(id: string, props: GateOutputs): Promise<{ id: string; props: GateOutputs }> {
     if (!props.sourceKind || !props.query) return { id, props };
     const req = resolveRequirements(props.require);
-    const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log: logSink(props.gateUrn) });
+    const log = logSink(props.gateUrn);
+    const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log });
     const j = judge(props.sourceKind, result, req);
+    if (!j.verdict.passed) {
+        log.warn(`taskgate: ${gateLabel(props.gateName)} has not passed: ${j.verdict.reasons.join("; ")}. ` +
+            "The next `pulumi up` judges it again, and deploys nothing that depends on it unless it passes");
+    }
     const now: GateOutputs = {
         ...props, passed: j.verdict.passed, summary: result.summary, failedTasks: j.failed.slice(0, FAILED_TASKS_IN_STATE).map(trimFailedTask),
         failedTaskCount: j.failed.length, reasons: j.verdict.reasons, checkedAt: new Date().toISOString(), queryId: result.id,

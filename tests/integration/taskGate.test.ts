@@ -260,13 +260,20 @@ describe("TaskGate provider against the emulator", function () {
         const news = (extra: Partial<gate.GateInputs> = {}): gate.GateInputs => ({ source: { tatInvocationTasks: { invocationId: "inv-diff0001" } }, require: { minSucceeded: 1 }, ...extra });
 
         it("re-runs when the query, requirements or triggers change, not when credentials rotate", () => {
-            const olds = { inputsHash: gate.inputsHash(news()) };
+            const olds = { passed: true, inputsHash: gate.inputsHash(news()) };
             assert.equal(gate.diffInputs(olds, news()).changes, false);
             assert.equal(gate.diffInputs(olds, news({ triggers: ["v2"] })).changes, true);
             assert.equal(gate.diffInputs(olds, news({ require: { minSucceeded: 2 } })).changes, true);
             assert.equal(gate.diffInputs(olds, news({ source: { tatInvocationTasks: { invocationId: "inv-diff0001", secretKey: "rotated" } } })).changes, false);
             assert.equal(gate.diffInputs(olds, news({ triggers: [UNKNOWN] })).changes, true, "unknown during preview: a change");
             assert.deepEqual(gate.diffInputs(olds, news({ triggers: ["v3"] })).replaces, [], "never replaced");
+        });
+
+        it("re-runs a gate that has not passed whatever else holds: a refresh clears the engine's record of its failure", () => {
+            const hash = gate.inputsHash(news());
+            assert.deepEqual(gate.diffInputs({ passed: false, inputsHash: hash }, news()), { changes: true, replaces: [] });
+            assert.equal(gate.diffInputs({ inputsHash: hash }, news()).changes, true, "no verdict recorded: not passed");
+            assert.equal(gate.diffInputs({ passed: true, inputsHash: hash }, news()).changes, false);
         });
 
         it("update runs the gate again under the same id; refresh re-reads without failing", async () => {
@@ -282,7 +289,7 @@ describe("TaskGate provider against the emulator", function () {
             assert.equal(refreshed.props.inputsHash, updated.outs.inputsHash, "refresh does not make the inputs look changed");
         });
 
-        it("a refresh that judged the tasks differently is reported by the diff that follows, once, so the engine shows it", async () => {
+        it("a refresh that judged the tasks differently is reported by the diff that follows; a gate it found failing stays a change for every up", async () => {
             ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-rfsh0001", InvocationId: "inv-rfsh0001", TaskStatus: "SUCCESS" }] });
             const inputs = news({ source: { tatInvocationTasks: { invocationId: "inv-rfsh0001" } } });
             const created = await gate.create(inputs);
@@ -290,11 +297,19 @@ describe("TaskGate provider against the emulator", function () {
             const same = await gate.read(created.id, created.outs);
             assert.notEqual(same.props.checkedAt, undefined);
             assert.deepEqual(gate.diff(created.id, same.props, inputs), { changes: false, replaces: [] });
+            ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-rfsh0002", InvocationId: "inv-rfsh0001", TaskStatus: "SUCCESS" }] });
+            const counted = await gate.read(created.id, same.props);
+            assert.equal(counted.props.passed, true);
+            assert.deepEqual(gate.diff(created.id, counted.props, inputs), { changes: true, replaces: [] }, "new counts: shown by the refresh");
+            assert.deepEqual(gate.diff(created.id, counted.props, inputs), { changes: false, replaces: [] }, "reported once: a later up has nothing to do");
+
             ctx.emu.mutate({ api: "tat", op: "update", ids: ["invt-rfsh0001"], patch: { TaskStatus: "FAILED" } });
-            const changed = await gate.read(created.id, same.props);
+            const changed = await gate.read(created.id, counted.props);
             assert.equal(changed.props.passed, false);
-            assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: true, replaces: [] });
-            assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: false, replaces: [] }, "reported once: a later up has nothing to do");
+            assert.match(progress.lines.at(-1)!, /^taskgate: gate has not passed: 1 task failed, timed out or was cancelled; at most 0 allowed\. The next `pulumi up` judges it again/);
+            for (const call of ["refresh", "up --refresh", "the up after"]) {
+                assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: true, replaces: [] }, call);
+            }
         });
     });
 });
