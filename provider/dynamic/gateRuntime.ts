@@ -5,7 +5,7 @@ import {
 } from "../gateRules";
 import { sleep } from "../retry";
 import type { SettingsSources } from "../settings";
-import { judgeResult, SourceKind, sourceDefinition } from "../sources";
+import { judgeResult, SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
 import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";
@@ -272,7 +272,8 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     const outs = outputsOf(news, src.kind, src.args, judged);
     if (!judged.verdict.passed) {
         const note = stopNote(judged.stopped, wait, judged.waitedMs);
-        const err = new GateFailedError(news.gateName, judged.verdict, judged.failed, req, sourceDefinition(src.kind).traits, note);
+        const pending = judged.stopped === "timedOut" ? unfinishedTasks(src.kind, judged.result.tasks) : [];
+        const err = new GateFailedError(news.gateName, judged.verdict, judged.failed, req, sourceDefinition(src.kind).traits, note, pending);
         // The engine records these properties as the resource's state. Pulumi's dynamic host adds the
         // serialized provider to successful results only; without it here, the failed gate could
         // never be updated, refreshed or deleted ("code must be a string, not undefined").

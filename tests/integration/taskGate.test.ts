@@ -70,7 +70,18 @@ describe("TaskGate provider against the emulator", function () {
         const [g] = ctx.emu.generate({ api: "tat", count: 50, finishOverMs: 60_000, finalStatusMix: { SUCCESS: 1 } });
         const e = await failure(gate.create({ gateName: "slow", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, wait: { timeoutSeconds: 2, pollIntervalSeconds: 0.5 } }));
         assert.match(e.message, /gate "slow" failed on TAT invocation tasks \(timed out after 2 s\)/);
-        assert.match(e.message, /not met: {2}\d+ tasks are still pending or running/);
+        const pending = Number(/not met: {2}(\d+) tasks are still pending or running/.exec(e.message)?.[1]);
+        assert.ok(pending > 10, e.message);
+        // The first ten still pending or running, by id and instance, and how many in all.
+        const lines = e.message.split("\n");
+        const at = lines.indexOf(`  first tasks still pending or running (10 of ${pending}):`);
+        assert.ok(at > 0, e.message);
+        const named = lines.slice(at + 1).map((l) => {
+            const m = /^ {4}(invt-\w+) {2}on ins-\w+ {2}(RUNNING|PENDING)$/.exec(l);
+            assert.ok(m, l);
+            return m[1];
+        });
+        assert.equal(new Set(named).size, 10, "ten different tasks, each with its instance");
         assert.match(e.id, /^taskgate-/, "init error: the engine keeps the resource and retries on the next up");
         assert.equal(e.properties.passed, false);
         assert.deepEqual(e.reasons, [e.message]);
