@@ -117,15 +117,20 @@ export function inputsHash(news: GateInputs): string {
 
 /**
  * Re-runs the gate when it has not passed, or when its verdict-deciding inputs change (or are
- * unknown); never replaces it.
+ * unknown); relabels it when it was renamed (see {@link update}); never replaces it.
  *
  * "Has not passed" is read from the recorded outputs, not left to the engine's initialization
  * errors: a refresh writes the state without them (and may find a passed gate failing now), and
  * then nothing else would make the next `up` judge the gate again before its dependents.
  */
 export function diffInputs(olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
-    const changes = containsUnknown(news) || olds.passed !== true || olds.inputsHash !== inputsHash(news);
+    const changes = containsUnknown(news) || olds.passed !== true || olds.inputsHash !== inputsHash(news) || renamed(olds, news);
     return { changes, replaces: [] };
+}
+
+/** Whether the gate's name or URN changed (a rename with `aliases`), which a verdict does not depend on. */
+function renamed(olds: Partial<GateOutputs>, news: GateInputs): boolean {
+    return (olds.gateName ?? "") !== (news.gateName ?? "") || (olds.gateUrn ?? "") !== (news.gateUrn ?? "");
 }
 
 /**
@@ -246,9 +251,13 @@ function outputsOf(news: GateInputs, kind: SourceKind, args: Record<string, unkn
         queryId: j.result.id,
         inputsHash: inputsHash(news),
         require: news.require ?? {},
-        ...(news.gateName ? { gateName: news.gateName } : {}),
-        ...(news.gateUrn ? { gateUrn: news.gateUrn } : {}),
+        ...namesOf(news),
     };
+}
+
+/** The gate's name and URN as outputs record them (for its messages and log lines). */
+function namesOf(news: GateInputs): Pick<GateOutputs, "gateName" | "gateUrn"> {
+    return { ...(news.gateName ? { gateName: news.gateName } : {}), ...(news.gateUrn ? { gateUrn: news.gateUrn } : {}) };
 }
 
 function trimFailedTask(t: FailedTask): FailedTask {
@@ -283,8 +292,18 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     return { id, outs };
 }
 
-/** `update`: the gate has not passed, or its inputs changed; run it again under the same id. */
-export function update(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+/**
+ * `update`: the gate has not passed, or its inputs changed; run it again under the same id. A gate
+ * that passed and was only renamed (`aliases`) is not run again: its verdict does not depend on
+ * its name. Its outputs take the new name and URN, which its log lines and messages use from then on.
+ */
+export async function update(id: string, olds: Partial<GateOutputs>, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+    if (olds.passed === true && !containsUnknown(news) && olds.inputsHash === inputsHash(news) && renamed(olds, news)) {
+        const { __provider: _serialized, gateName: _oldName, gateUrn: _oldUrn, ...kept } = olds as GateOutputs & { __provider?: string };
+        const outs: GateOutputs = { ...kept, ...namesOf(news) };
+        logSink(news.gateUrn).info(`taskgate: ${gateLabel(news.gateName)} (was ${gateLabel(olds.gateName)}): renamed; passed at ${olds.checkedAt}, not checked again`);
+        return { id, outs };
+    }
     return applyGate(id, news);
 }
 

@@ -17,8 +17,8 @@ export interface DynamicRuntime {
     diff(id: string, olds: any, news: any): { changes: boolean; replaces: string[] };
     /** `create`: a new id and the outputs to record. */
     create(news: any): Promise<{ id: string; outs: any }>;
-    /** `update`: the outputs to record under the same id. */
-    update(id: string, news: any): Promise<{ outs: any }>;
+    /** `update`: `olds` are the recorded outputs, `news` the new inputs; the outputs to record under the same id. */
+    update(id: string, olds: any, news: any): Promise<{ outs: any }>;
     /** `read` (refresh): the resource as it is now. */
     read(id: string, props: any): Promise<{ id: string; props: any }>;
 }
@@ -70,8 +70,8 @@ export function forwardingProvider<R extends DynamicRuntime>(id: string): pulumi
         async create(inputs) {
             return runtime().create(inputs);
         },
-        async update(id, _olds, news) {
-            return runtime().update(id, news);
+        async update(id, olds, news) {
+            return runtime().update(id, olds, news);
         },
         async read(id, props) {
             return runtime().read(id, props);

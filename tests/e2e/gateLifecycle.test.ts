@@ -118,6 +118,25 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
         });
     });
 
+    it("a passed gate renamed with aliases: the next up relabels it without judging it again; its outputs and log lines use the new name", async () => {
+        await open({ SUCCESS: 3 });
+        await upPasses();
+        const before = resource("rollout-gate")!;
+        await s.stack.setAllConfig({ "lifecycle:gateName": { value: "renamed-gate" }, "lifecycle:previousGateName": { value: "rollout-gate" } });
+        const reads = gateReads();
+        const out = await upPasses();
+        assert.equal(gateReads(), reads, "not judged again: its name decides nothing");
+        assert.match(out, /taskgate: gate "renamed-gate" \(was gate "rollout-gate"\): renamed; passed at \d{4}-\d\d-\d\dT[\d:.]+Z, not checked again/);
+        const after = resource("renamed-gate")!;
+        assert.equal(resource("rollout-gate"), undefined);
+        assert.equal(after.id, before.id, "the same gate");
+        assert.deepEqual([after.outputs!.gateName, after.outputs!.gateUrn, after.outputs!.checkedAt], ["renamed-gate", after.urn, before.outputs!.checkedAt]);
+
+        s.emu.mutate({ api: "tat", op: "update", ids: [taskIds[0]], patch: { TaskStatus: "FAILED" } });
+        const refresh = await s.run(["refresh", "--yes"]);
+        assert.match(refresh.stdout, /TaskGate \(renamed-gate\):\n\s+warning: taskgate: gate "renamed-gate" has not passed/, "a refresh's lines go to the renamed gate, under its name");
+    });
+
 });
 
 type OfflineStackSeed = Parameters<typeof openOfflineStack>[0]["seed"];

@@ -287,6 +287,28 @@ describe("TaskGate provider against the emulator", function () {
             assert.equal(gate.diffInputs({ passed: true, inputsHash: hash }, news()).changes, false);
         });
 
+        it("a rename (aliases) is a change; the update relabels a passed gate without reading, and judges one that has not passed", async () => {
+            ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-name0001", InvocationId: "inv-diff0001", TaskStatus: "SUCCESS" }] });
+            const old = news({ gateName: "old-gate", gateUrn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/taskgate:TaskGate::old-gate" });
+            const renamed = news({ gateName: "new-gate", gateUrn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/taskgate:TaskGate::new-gate" });
+            const created = await gate.create(old);
+            assert.equal(gate.diffInputs(created.outs, old).changes, false);
+            assert.equal(gate.diffInputs(created.outs, renamed).changes, true);
+
+            const reads = ctx.emu.requests({ api: "tat" }).length;
+            const updated = await gate.update(created.id, { ...created.outs, __provider: "serialized" } as never, renamed);
+            assert.equal(ctx.emu.requests({ api: "tat" }).length, reads, "its name decides nothing: not read again");
+            assert.deepEqual(updated, { id: created.id, outs: { ...created.outs, gateName: "new-gate", gateUrn: renamed.gateUrn } });
+            assert.match(progress.lines.at(-1)!, /^taskgate: gate "new-gate" \(was gate "old-gate"\): renamed; passed at \d{4}-.*Z, not checked again$/);
+            assert.equal(gate.diffInputs(updated.outs, renamed).changes, false, "then nothing left to do");
+
+            const failedBefore = { ...created.outs, passed: false };
+            const judged = await gate.update(created.id, failedBefore, renamed);
+            assert.ok(ctx.emu.requests({ api: "tat" }).length > reads, "a gate that has not passed is judged again");
+            assert.equal(judged.outs.passed, true);
+            assert.notEqual(judged.outs.checkedAt, created.outs.checkedAt);
+        });
+
         it("update runs the gate again under the same id; refresh re-reads without failing", async () => {
             ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-diff0001", InvocationId: "inv-diff0001", TaskStatus: "SUCCESS" }] });
             const created = await gate.create(news());
