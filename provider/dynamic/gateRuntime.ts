@@ -9,6 +9,7 @@ import { judgeResult, SourceKind, sourceDefinition, unfinishedTasks } from "../s
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
 import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";
+import { watchEngine } from "./engineWatch";
 import { refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, hashOf, publicQuery, publicSource, sourceOf, UNKNOWN } from "./sourceInputs";
 
@@ -183,7 +184,7 @@ export type GateStop =
  * `pollIntervalSeconds`, grows by half while nothing finishes, and drops back as soon as something does.
  */
 export async function runGate(kind: SourceKind, args: Record<string, unknown>, req: ResolvedRequirements, wait: ResolvedWait | undefined,
-    log: Logger, gateLabel: string): Promise<Judged & { waitedMs: number; stopped: GateStop }> {
+    log: Logger, gateLabel: string, signal?: AbortSignal): Promise<Judged & { waitedMs: number; stopped: GateStop }> {
     const def = sourceDefinition(kind);
     const start = clock.now();
     const deadline = start + (wait?.timeoutSeconds ?? 0) * 1000;
@@ -193,7 +194,7 @@ export async function runGate(kind: SourceKind, args: Record<string, unknown>, r
     let lastProgressAt = -Infinity;
     for (;;) {
         const remaining = wait ? Math.max(1, (deadline - clock.now()) / 1000) : undefined;
-        const result = await def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) });
+        const result = await untilAborted(def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) }), signal);
         const j = judge(kind, result, req);
         const t = j.verdict.tally;
         const finished = t.total - t.pending;
@@ -212,8 +213,19 @@ export async function runGate(kind: SourceKind, args: Record<string, unknown>, r
         lastFinished = finished;
         // The last look is taken at the deadline itself (and, for an empty list, at the end of its grace), not one interval before.
         const nextLook = empty && wait!.failFast && now < graceEnd ? Math.min(deadline, graceEnd) : deadline;
-        await clock.sleep(Math.min(interval, Math.max(0, nextLook - clock.now())));
+        await untilAborted(clock.sleep(Math.min(interval, Math.max(0, nextLook - clock.now()))), signal);
     }
+}
+
+/** `p`, or its rejection with the signal's reason as soon as `signal` aborts (`p` then settles unobserved). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return p;
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+        p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
 }
 
 /** Whether one judged read ends the wait, and why; undefined to poll again. */
@@ -268,7 +280,8 @@ function trimFailedTask(t: FailedTask): FailedTask {
 /**
  * Runs the gate for create or update. A gate that fails throws with its id and outputs attached,
  * which Pulumi records as a resource with initialization errors: `pulumi up` fails, nothing that
- * depends on the gate is created, and the next `up` runs the gate again.
+ * depends on the gate is created, and the next `up` runs the gate again. A gate that waits stops
+ * waiting when the engine that started it is gone (see engineWatch.ts).
  */
 export async function applyGate(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
     const failures = checkInputs(news);
@@ -277,7 +290,8 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     const req = resolveRequirements(news.require);
     const wait = resolveWait(news.wait);
     const label = gateLabel(news.gateName);
-    const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label);
+    const watch = wait ? watchEngine() : undefined;
+    const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label, watch?.signal).finally(() => watch?.stop());
     const outs = outputsOf(news, src.kind, src.args, judged);
     if (!judged.verdict.passed) {
         const note = stopNote(judged.stopped, wait, judged.waitedMs);

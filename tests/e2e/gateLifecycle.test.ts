@@ -1,5 +1,7 @@
 import { strict as assert } from "node:assert";
+import { ChildProcess, execFileSync } from "node:child_process";
 import * as path from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
 import { openOfflineStack, type OfflineStack } from "../../scripts/offlineStack";
 
 /*
@@ -17,6 +19,64 @@ interface StateResource {
     id?: string;
     initErrors?: string[];
     outputs?: Record<string, any>;
+}
+
+/** A process and its descendants, from `ps`: pid, process group and command line. */
+function processTree(root: number): Array<{ pid: number; pgid: number; args: string }> {
+    const rows = execFileSync("ps", ["-eo", "pid=,ppid=,pgid=,args="], { encoding: "utf8" }).trim().split("\n").map((l) => {
+        const [pid, ppid, pgid, ...args] = l.trim().split(/\s+/);
+        return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), args: args.join(" ") };
+    });
+    const pids = new Set([root]);
+    for (let grew = true; grew;) {
+        grew = false;
+        for (const r of rows) if (pids.has(r.ppid) && !pids.has(r.pid)) grew = pids.add(r.pid).size > 0;
+    }
+    return rows.filter((r) => pids.has(r.pid));
+}
+
+function alive(pid: number): boolean {
+    try {
+        process.kill(pid, 0);
+        return true;
+    } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== "ESRCH") throw e;
+        return false;
+    }
+}
+
+/** Waits for `test` to hold, checking every 200 ms, at most `limitMs`; returns whether it held. */
+async function until(test: () => boolean, limitMs: number): Promise<boolean> {
+    for (const end = Date.now() + limitMs; Date.now() < end; await sleep(200)) if (test()) return true;
+    return test();
+}
+
+/** A CLI run started with `spawnCli`: its output so far, its exit, and waits on its output. */
+function watch(child: ChildProcess) {
+    let output = "";
+    child.stdout!.on("data", (d) => (output += d));
+    child.stderr!.on("data", (d) => (output += d));
+    const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+    let exited = false;
+    void exit.then(() => (exited = true));
+    return {
+        pid: child.pid!,
+        exit,
+        get output() {
+            return output;
+        },
+        get exited() {
+            return exited;
+        },
+        /** Waits until the output holds `count` matches of `re`; fails if the CLI exits first. */
+        async waitFor(re: RegExp, count = 1): Promise<void> {
+            const n = () => output.match(new RegExp(re.source, "g"))?.length ?? 0;
+            while (n() < count) {
+                assert.ok(!exited, `pulumi exited before printing ${re} (${count}):\n${output}`);
+                await sleep(200);
+            }
+        },
+    };
 }
 
 describe("end to end: a gate's lifecycle under the real Pulumi engine", function () {
@@ -115,6 +175,64 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
             await s.stack.setConfig("lifecycle:releaseVersion", { value: "2" });
             await upFails();
             assert.equal(resource("release")!.outputs!.version, "1", "the release's change was not applied");
+        });
+    });
+
+    describe("stopping a waiting gate", () => {
+        it("Ctrl-C: the engine waits for the gate; a second Ctrl-C ends it at once and leaves a pending create; `pulumi refresh --clear-pending-creates --yes` clears it and the next up judges the gate", async () => {
+            await open({ RUNNING: 3 }, { "lifecycle:timeoutSeconds": "600" });
+            const progress = /taskgate: gate "rollout-gate": 0\/3 tasks done/;
+            const up = watch(s.spawnCli(UP));
+            await up.waitFor(progress);
+            const provider = processTree(up.pid).find((p) => p.args.includes("dynamic-provider"));
+            assert.ok(provider, "the gate runs in Pulumi's dynamic-provider process");
+            assert.notEqual(provider.pgid, up.pid, "in a process group of its own: a terminal's Ctrl-C reaches the CLI only");
+
+            // The first Ctrl-C, sent as a terminal sends it (to the CLI's process group).
+            const linesBefore = up.output.match(new RegExp(progress.source, "g"))!.length;
+            process.kill(-up.pid, "SIGINT");
+            await up.waitFor(/\^C received; cancelling/);
+            await up.waitFor(progress, linesBefore + 2);
+            assert.ok(!up.exited && alive(provider.pid), "cancelling: the engine waits while the gate keeps polling");
+
+            process.kill(-up.pid, "SIGINT");
+            const code = await up.exit;
+            assert.match(up.output, /\^C received; terminating/);
+            assert.notEqual(code, 0);
+            assert.ok(await until(() => !alive(provider.pid), 60_000), "the engine interrupts the gate's process, which ends");
+            const pending = JSON.parse(s.cli(["stack", "export"])).deployment.pending_operations ?? [];
+            assert.deepEqual(pending.map((p: { type: string; resource: { urn: string } }) => [p.type, p.resource.urn.split("::").pop()]), [["creating", "rollout-gate"]]);
+
+            // The recovery the README gives.
+            const clear = await s.run(["refresh", "--clear-pending-creates", "--yes"]);
+            assert.equal(clear.code, 0, clear.stdout + clear.stderr);
+            assert.deepEqual(JSON.parse(s.cli(["stack", "export"])).deployment.pending_operations ?? [], []);
+            s.emu.mutate({ api: "tat", op: "update", ids: taskIds, patch: { TaskStatus: "SUCCESS" } });
+            const again = await upPasses(["up", "--yes"]);
+            assert.doesNotMatch(again, /pending operations/);
+            assert.match(again, /taskgate: gate "rollout-gate": 3\/3 tasks done, 3 succeeded, 0 failed, .*: passed/);
+            assert.equal(resource("rollout-gate")!.outputs!.passed, true);
+            assert.ok(resource("release"), "the release is created once its gate passed");
+        });
+
+        it("a killed CLI (kill -9): the waiting gate finds its engine gone, stops polling and its process ends, long before its timeout", async () => {
+            await open({ RUNNING: 3 }, { "lifecycle:timeoutSeconds": "600" });
+            const up = watch(s.spawnCli(UP));
+            await up.waitFor(/taskgate: gate "rollout-gate": 0\/3 tasks done/);
+            const started = processTree(up.pid);
+            const provider = started.find((p) => p.args.includes("dynamic-provider"));
+            assert.ok(provider);
+            process.kill(up.pid, "SIGKILL");
+            try {
+                assert.ok(await until(() => !alive(provider.pid), 120_000), "the gate's process outlived its engine");
+                const reads = gateReads();
+                await sleep(3000);
+                assert.equal(gateReads(), reads, "and nothing polls the cloud any more");
+            } finally {
+                // The language host and the program are orphaned too (the language host does not
+                // watch its engine): they are this test's, end them.
+                for (const p of started) if (p.pid !== up.pid && alive(p.pid)) process.kill(p.pid, "SIGKILL");
+            }
         });
     });
 
