@@ -255,6 +255,35 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
         assert.match(refresh.stdout, /TaskGate \(renamed-gate\):\n\s+warning: taskgate: gate "renamed-gate" has not passed/, "a refresh's lines go to the renamed gate, under its name");
     });
 
+    it("waiting gates each hold one of the engine's parallel slots: gates beyond --parallel start only when a waiting gate ends", async () => {
+        const count = 16;
+        const waveIds = Array.from({ length: count }, (_, i) => `inv-wave${i + 1}`);
+        const waveTasks: string[] = [];
+        await open({ SUCCESS: 1 }, { "lifecycle:waveGates": String(count) }, (emu) => {
+            for (const id of waveIds) waveTasks.push(...emu.generate({ api: "tat", count: 1, seed: id, invocationId: id, statusMix: { RUNNING: 1 } })[0].ids);
+        });
+        // The default the CLI computes on this machine (4 per CPU, or PULUMI_PARALLEL).
+        const parallel = Number(/--parallel int32 .*\(default (\d+)\)/.exec(s.cli(["up", "--help"]))![1]);
+        const slots = Math.min(count, parallel);
+        const log = () => s.emu.requests({ api: "tat" }).map((r) => JSON.stringify(r.params));
+        const readsOf = (id: string) => log().filter((p) => p.includes(`"${id}"`)).length;
+        const started = () => waveIds.filter((id) => readsOf(id) > 0);
+
+        const up = s.run(UP);
+        // The gates that got a slot poll again and again while the others have not read anything.
+        assert.ok(await until(() => started().length >= slots && started().every((id) => readsOf(id) >= 3), 600_000), `${started().length} gates started`);
+        const firstWave = started();
+        assert.equal(firstWave.length, slots, `${slots} gates wait at once (--parallel defaults to ${parallel} here)`);
+
+        const freedAt = log().length;
+        s.emu.mutate({ api: "tat", op: "update", ids: waveTasks, patch: { TaskStatus: "SUCCESS" } });
+        const r = await up;
+        assert.equal(r.code, 0, r.stdout);
+        const secondWave = waveIds.filter((id) => !firstWave.includes(id));
+        assert.equal(secondWave.length, count - slots);
+        for (const id of secondWave) assert.ok(log().findIndex((p) => p.includes(`"${id}"`)) >= freedAt, `${id} started before a waiting gate ended`);
+        console.log(`      --parallel defaults to ${parallel} here: ${count} waiting gates ran ${firstWave.length} at once, the other ${secondWave.length} after`);
+    });
 });
 
 type OfflineStackSeed = Parameters<typeof openOfflineStack>[0]["seed"];
