@@ -215,7 +215,7 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
             assert.ok(resource("release"), "the release is created once its gate passed");
         });
 
-        it("a killed CLI (kill -9): the waiting gate finds its engine gone, stops polling and its process ends, long before its timeout", async () => {
+        it("a killed CLI (kill -9): the waiting gate finds its engine gone, stops polling and its process ends, long before its timeout; `pulumi cancel`, then the same recovery", async () => {
             await open({ RUNNING: 3 }, { "lifecycle:timeoutSeconds": "600" });
             const up = watch(s.spawnCli(UP));
             await up.waitFor(/taskgate: gate "rollout-gate": 0\/3 tasks done/);
@@ -233,6 +233,19 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
                 // watch its engine): they are this test's, end them.
                 for (const p of started) if (p.pid !== up.pid && alive(p.pid)) process.kill(p.pid, "SIGKILL");
             }
+
+            // The killed CLI left the stack locked, and the gate as a pending create.
+            const locked = await s.run(["refresh", "--clear-pending-creates", "--yes"]);
+            assert.notEqual(locked.code, 0);
+            assert.match(locked.stderr, /the stack is currently locked/);
+            const cancel = await s.run(["cancel", "--yes"]);
+            assert.equal(cancel.code, 0, cancel.stdout + cancel.stderr);
+            const clear = await s.run(["refresh", "--clear-pending-creates", "--yes"]);
+            assert.equal(clear.code, 0, clear.stdout + clear.stderr);
+            s.emu.mutate({ api: "tat", op: "update", ids: taskIds, patch: { TaskStatus: "SUCCESS" } });
+            await upPasses(["up", "--yes"]);
+            assert.equal(resource("rollout-gate")!.outputs!.passed, true);
+            assert.ok(resource("release"));
         });
     });
 
