@@ -351,30 +351,38 @@ export class GateFailedError extends TaskgateError {
      * @param note why it stopped, when that is not plain (a timeout, fail-fast)
      */
     constructor(readonly gate: string | undefined, readonly verdict: Verdict, readonly failedTasks: readonly FailedTask[], readonly requirements: ResolvedRequirements,
-        readonly traits: GateSourceTraits, readonly note?: string) {
-        super(formatGateFailure(gate, verdict, failedTasks, requirements, traits, note));
+        readonly traits: GateSourceTraits, readonly note?: string, readonly pendingTasks: readonly FailedTask[] = []) {
+        super(formatGateFailure(gate, verdict, failedTasks, requirements, traits, note, pendingTasks));
     }
 }
 
 /** How many failing tasks an error message lists. */
 export const FAILED_TASKS_IN_MESSAGE = 10;
 
-export function formatGateFailure(gate: string | undefined, v: Verdict, failed: readonly FailedTask[], req: ResolvedRequirements, traits: GateSourceTraits, note?: string): string {
+/**
+ * A failed gate's message: what was required, what was found, each requirement not met, then the
+ * first failing tasks and, when the gate timed out waiting, the first tasks still pending or
+ * running (`pending`), each list with how many there were in all.
+ */
+export function formatGateFailure(gate: string | undefined, v: Verdict, failed: readonly FailedTask[], req: ResolvedRequirements, traits: GateSourceTraits, note?: string,
+    pending: readonly FailedTask[] = []): string {
     const unit = unitNoun(v.tally, traits);
     const lines = [
         `taskgate: gate ${gate ? `"${terminalText(gate)}" ` : ""}failed on ${traits.label}${note ? ` (${note})` : ""}`,
         `  required: ${describeRequirements(req, unit)}`,
         `  found:    ${describeTally(v.tally, unit)}`,
         ...v.reasons.map((r) => `  not met:  ${r}`),
+        ...taskList(failed, ["failing task", "failing tasks"], (t) => [t.state, t.errorCode, t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined, t.errorMessage]),
+        ...taskList(pending, ["task still pending or running", "tasks still pending or running"], (t) => [t.state]),
     ];
-    if (failed.length > 0) {
-        lines.push(`  first ${nounFor(failed.length, ["failing task", "failing tasks"])} (${Math.min(failed.length, FAILED_TASKS_IN_MESSAGE)} of ${failed.length}):`);
-        for (const t of failed.slice(0, FAILED_TASKS_IN_MESSAGE)) {
-            const bits = [t.id, t.target ? `on ${t.target}` : undefined, t.state, t.errorCode, t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined, t.errorMessage]
-                .filter((x) => x !== undefined && x !== "");
-            // Ids, targets, codes and messages are the cloud's text: one line each, controls shown, not obeyed.
-            lines.push(`    ${bits.map(terminalText).join("  ")}`);
-        }
-    }
     return lines.join("\n");
+}
+
+/** `first failing tasks (10 of 37):` and a line per task: id, target, then `details`; nothing for no task. */
+function taskList(tasks: readonly FailedTask[], noun: Noun, details: (t: FailedTask) => Array<string | undefined>): string[] {
+    if (tasks.length === 0) return [];
+    const shown = tasks.slice(0, FAILED_TASKS_IN_MESSAGE);
+    // Ids, targets, codes and messages are the cloud's text: one line each, controls shown, not obeyed.
+    return [`  first ${nounFor(tasks.length, noun)} (${shown.length} of ${tasks.length}):`,
+        ...shown.map((t) => `    ${[t.id, t.target ? `on ${t.target}` : undefined, ...details(t)].filter((x) => x !== undefined && x !== "").map((x) => terminalText(x!)).join("  ")}`)];
 }

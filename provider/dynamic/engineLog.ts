@@ -12,7 +12,8 @@ type LogFn = (severity: number, message: string, urn: string | undefined) => voi
 
 let engineLog: LogFn | null | undefined;
 
-function engineAddress(): string | undefined {
+/** The engine's address when this is Pulumi's dynamic-provider process (its first argument), else undefined. */
+export function engineAddress(): string | undefined {
     const arg = process.argv[2];
     return arg && /^[\w.-]+:\d+$/.test(arg) && process.argv[1]?.includes("dynamic-provider") ? arg : undefined;
 }

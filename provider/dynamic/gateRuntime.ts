@@ -5,10 +5,11 @@ import {
 } from "../gateRules";
 import { sleep } from "../retry";
 import type { SettingsSources } from "../settings";
-import { judgeResult, SourceKind, sourceDefinition } from "../sources";
+import { judgeResult, SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
 import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";
+import { watchEngine } from "./engineWatch";
 import { withoutHostEcho } from "./hostEcho";
 import { refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, hashOf, publicQuery, publicSource, sourceOf, UNKNOWN } from "./sourceInputs";
@@ -116,10 +117,22 @@ export function inputsHash(news: GateInputs): string {
     return hashOf({ source: publicSource(news.source), require: news.require ?? null, wait: news.wait ?? null, triggers: news.triggers ?? null });
 }
 
-/** Re-runs the gate when its verdict-deciding inputs change (or are unknown); never replaces it. */
+/**
+ * Re-runs the gate when it has not passed, or when its verdict-deciding inputs change (or are
+ * unknown); relabels it when it was renamed (see {@link update}); never replaces it.
+ *
+ * "Has not passed" is read from the recorded outputs, not left to the engine's initialization
+ * errors: a refresh writes the state without them (and may find a passed gate failing now), and
+ * then nothing else would make the next `up` judge the gate again before its dependents.
+ */
 export function diffInputs(olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
-    if (containsUnknown(news)) return { changes: true, replaces: [] };
-    return { changes: olds.inputsHash !== inputsHash(news), replaces: [] };
+    const changes = containsUnknown(news) || olds.passed !== true || olds.inputsHash !== inputsHash(news) || renamed(olds, news);
+    return { changes, replaces: [] };
+}
+
+/** Whether the gate's name or URN changed (a rename with `aliases`), which a verdict does not depend on. */
+function renamed(olds: Partial<GateOutputs>, news: GateInputs): boolean {
+    return (olds.gateName ?? "") !== (news.gateName ?? "") || (olds.gateUrn ?? "") !== (news.gateUrn ?? "");
 }
 
 /**
@@ -128,7 +141,12 @@ export function diffInputs(olds: Partial<GateOutputs>, news: GateInputs): { chan
  */
 const refreshed = refreshChanges<GateOutputs>((p) => hashOf([p.passed, p.summary, p.failedTasks, p.failedTaskCount, p.reasons]));
 
-/** `diff`, as the provider calls it; after a refresh that read something new, a change, so the engine shows it. */
+/**
+ * `diff`, as the provider calls it; after a refresh that read something new, a change, so the
+ * engine shows it. A refresh's diff and the next `up`'s both find a gate that has not passed
+ * changed: the engine defines a refresh's diff as what an `up` would then do, and that is to judge
+ * the gate again. (`up --refresh` calls diff twice in one process: both answers are the same.)
+ */
 export function diff(id: string, olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
     if (refreshed.take(id, olds)) return { changes: true, replaces: [] };
     return diffInputs(olds, news);
@@ -167,7 +185,7 @@ export type GateStop =
  * `pollIntervalSeconds`, grows by half while nothing finishes, and drops back as soon as something does.
  */
 export async function runGate(kind: SourceKind, args: Record<string, unknown>, req: ResolvedRequirements, wait: ResolvedWait | undefined,
-    log: Logger, gateLabel: string): Promise<Judged & { waitedMs: number; stopped: GateStop }> {
+    log: Logger, gateLabel: string, signal?: AbortSignal): Promise<Judged & { waitedMs: number; stopped: GateStop }> {
     const def = sourceDefinition(kind);
     const start = clock.now();
     const deadline = start + (wait?.timeoutSeconds ?? 0) * 1000;
@@ -177,7 +195,7 @@ export async function runGate(kind: SourceKind, args: Record<string, unknown>, r
     let lastProgressAt = -Infinity;
     for (;;) {
         const remaining = wait ? Math.max(1, (deadline - clock.now()) / 1000) : undefined;
-        const result = await def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) });
+        const result = await untilAborted(def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) }), signal);
         const j = judge(kind, result, req);
         const t = j.verdict.tally;
         const finished = t.total - t.pending;
@@ -196,8 +214,19 @@ export async function runGate(kind: SourceKind, args: Record<string, unknown>, r
         lastFinished = finished;
         // The last look is taken at the deadline itself (and, for an empty list, at the end of its grace), not one interval before.
         const nextLook = empty && wait!.failFast && now < graceEnd ? Math.min(deadline, graceEnd) : deadline;
-        await clock.sleep(Math.min(interval, Math.max(0, nextLook - clock.now())));
+        await untilAborted(clock.sleep(Math.min(interval, Math.max(0, nextLook - clock.now()))), signal);
     }
+}
+
+/** `p`, or its rejection with the signal's reason as soon as `signal` aborts (`p` then settles unobserved). */
+function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+    if (!signal) return p;
+    return new Promise<T>((resolve, reject) => {
+        const onAbort = () => reject(signal.reason);
+        if (signal.aborted) onAbort();
+        else signal.addEventListener("abort", onAbort, { once: true });
+        p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
 }
 
 /** Whether one judged read ends the wait, and why; undefined to poll again. */
@@ -235,9 +264,13 @@ function outputsOf(news: GateInputs, kind: SourceKind, args: Record<string, unkn
         queryId: j.result.id,
         inputsHash: inputsHash(news),
         require: news.require ?? {},
-        ...(news.gateName ? { gateName: news.gateName } : {}),
-        ...(news.gateUrn ? { gateUrn: news.gateUrn } : {}),
+        ...namesOf(news),
     };
+}
+
+/** The gate's name and URN as outputs record them (for its messages and log lines). */
+function namesOf(news: GateInputs): Pick<GateOutputs, "gateName" | "gateUrn"> {
+    return { ...(news.gateName ? { gateName: news.gateName } : {}), ...(news.gateUrn ? { gateUrn: news.gateUrn } : {}) };
 }
 
 function trimFailedTask(t: FailedTask): FailedTask {
@@ -248,7 +281,8 @@ function trimFailedTask(t: FailedTask): FailedTask {
 /**
  * Runs the gate for create or update. A gate that fails throws with its id and outputs attached,
  * which Pulumi records as a resource with initialization errors: `pulumi up` fails, nothing that
- * depends on the gate is created, and the next `up` runs the gate again.
+ * depends on the gate is created, and the next `up` runs the gate again. A gate that waits stops
+ * waiting when the engine that started it is gone (see engineWatch.ts).
  */
 export async function applyGate(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
     const failures = checkInputs(news);
@@ -256,12 +290,14 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     const src = sourceOf(news.source) as { kind: SourceKind; args: Record<string, unknown> };
     const req = resolveRequirements(news.require);
     const wait = resolveWait(news.wait);
-    const label = news.gateName ? `gate "${news.gateName}"` : "gate";
-    const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label);
+    const label = gateLabel(news.gateName);
+    const watch = wait ? watchEngine() : undefined;
+    const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label, watch?.signal).finally(() => watch?.stop());
     const outs = outputsOf(news, src.kind, src.args, judged);
     if (!judged.verdict.passed) {
         const note = stopNote(judged.stopped, wait, judged.waitedMs);
-        const err = new GateFailedError(news.gateName, judged.verdict, judged.failed, req, sourceDefinition(src.kind).traits, note);
+        const pending = judged.stopped === "timedOut" ? unfinishedTasks(src.kind, judged.result.tasks) : [];
+        const err = new GateFailedError(news.gateName, judged.verdict, judged.failed, req, sourceDefinition(src.kind).traits, note, pending);
         // The engine records these properties as the resource's state. Pulumi's dynamic host adds the
         // serialized provider to successful results only; without it here, the failed gate could
         // never be updated, refreshed or deleted ("code must be a string, not undefined").
@@ -271,9 +307,24 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
     return { id, outs };
 }
 
-/** `update`: the inputs changed (or the gate failed last time); run it again under the same id. */
-export function update(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+/**
+ * `update`: the gate has not passed, or its inputs changed; run it again under the same id. A gate
+ * that passed and was only renamed (`aliases`) is not run again: its verdict does not depend on
+ * its name. Its outputs take the new name and URN, which its log lines and messages use from then on.
+ */
+export async function update(id: string, olds: Partial<GateOutputs>, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+    if (olds.passed === true && !containsUnknown(news) && olds.inputsHash === inputsHash(news) && renamed(olds, news)) {
+        const { __provider: _serialized, gateName: _oldName, gateUrn: _oldUrn, ...kept } = olds as GateOutputs & { __provider?: string };
+        const outs: GateOutputs = { ...kept, ...namesOf(news) };
+        logSink(news.gateUrn).info(`taskgate: ${gateLabel(news.gateName)} (was ${gateLabel(olds.gateName)}): renamed; passed at ${olds.checkedAt}, not checked again`);
+        return { id, outs };
+    }
     return applyGate(id, news);
+}
+
+/** `gate "name"`, or `gate` for a gate without a name. */
+function gateLabel(name: string | undefined): string {
+    return name ? `gate "${name}"` : "gate";
 }
 
 /** `create`: a new id, then {@link applyGate}. */
@@ -281,7 +332,11 @@ export function create(news: GateInputs): Promise<{ id: string; outs: GateOutput
     return applyGate(`taskgate-${randomUUID()}`, news);
 }
 
-/** `read` (refresh): reads the source once more and records what it finds, without waiting or failing. */
+/**
+ * `read` (refresh): reads the source once more and records what it finds, without waiting or
+ * failing. A gate that has not passed stays so until an `up` judges it again (see
+ * {@link diffInputs}), and the refresh says so.
+ */
 export function read(id: string, props: GateOutputs): Promise<{ id: string; props: GateOutputs }> {
     return withoutHostEcho(() => readAgain(id, props));
 }
@@ -289,8 +344,13 @@ export function read(id: string, props: GateOutputs): Promise<{ id: string; prop
 async function readAgain(id: string, props: GateOutputs): Promise<{ id: string; props: GateOutputs }> {
     if (!props.sourceKind || !props.query) return { id, props };
     const req = resolveRequirements(props.require);
-    const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log: logSink(props.gateUrn) });
+    const log = logSink(props.gateUrn);
+    const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log });
     const j = judge(props.sourceKind, result, req);
+    if (!j.verdict.passed) {
+        log.warn(`taskgate: ${gateLabel(props.gateName)} has not passed: ${j.verdict.reasons.join("; ")}. ` +
+            "The next `pulumi up` judges it again, and deploys nothing that depends on it unless it passes");
+    }
     const now: GateOutputs = {
         ...props, passed: j.verdict.passed, summary: result.summary, failedTasks: j.failed.slice(0, FAILED_TASKS_IN_STATE).map(trimFailedTask),
         failedTaskCount: j.failed.length, reasons: j.verdict.reasons, checkedAt: new Date().toISOString(), queryId: result.id,

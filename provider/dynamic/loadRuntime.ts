@@ -17,8 +17,8 @@ export interface DynamicRuntime {
     diff(id: string, olds: any, news: any): { changes: boolean; replaces: string[] };
     /** `create`: a new id and the outputs to record. */
     create(news: any): Promise<{ id: string; outs: any }>;
-    /** `update`: the outputs to record under the same id. */
-    update(id: string, news: any): Promise<{ outs: any }>;
+    /** `update`: `olds` are the recorded outputs, `news` the new inputs; the outputs to record under the same id. */
+    update(id: string, olds: any, news: any): Promise<{ outs: any }>;
     /** `read` (refresh): the resource as it is now. */
     read(id: string, props: any): Promise<{ id: string; props: any }>;
 }
@@ -26,23 +26,26 @@ export interface DynamicRuntime {
 /**
  * Loads a runtime module from the installed package; when the stack's project is inside this
  * package itself (its demo stack at the root, its tests' programs in subfolders), from the
- * package's own build, found from the project folder upward.
+ * package's own build: the first folder from the project's upward that holds the module.
+ * (Inline, not packageInfo's findOwnPackage: this text is serialized into every resource's state.)
  *
  * @param id the module id in the installed package, e.g. `pulumi-taskgate/dist/provider/dynamic/gateRuntime`.
  */
 export function loadRuntime<T>(id: string): T {
+    const notFound = (e: unknown, what: string) => (e as NodeJS.ErrnoException).code === "MODULE_NOT_FOUND" && String((e as Error).message).includes(what);
     try {
         return require(id);
     } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== "MODULE_NOT_FOUND" || !String((e as Error).message).includes(id)) throw e;
-        // Inline rather than packageInfo's findOwnPackage: Pulumi serializes what this function captures.
+        if (!notFound(e, id)) throw e;
         const path = require("node:path");
-        const fs = require("node:fs");
-        const name = id.slice(0, id.indexOf("/"));
         for (let dir = process.cwd(); ; dir = path.dirname(dir)) {
-            const pkg = path.join(dir, "package.json");
-            if (fs.existsSync(pkg) && JSON.parse(fs.readFileSync(pkg, "utf8")).name === name) return require(path.join(dir, id.slice(name.length + 1)));
-            if (path.dirname(dir) === dir) throw e;
+            const file = path.join(dir, id.slice(id.indexOf("/") + 1));
+            try {
+                return require(file);
+            } catch (inner) {
+                if (!notFound(inner, file)) throw inner;
+                if (path.dirname(dir) === dir) throw e;
+            }
         }
     }
 }
@@ -67,8 +70,8 @@ export function forwardingProvider<R extends DynamicRuntime>(id: string): pulumi
         async create(inputs) {
             return runtime().create(inputs);
         },
-        async update(id, _olds, news) {
-            return runtime().update(id, news);
+        async update(id, olds, news) {
+            return runtime().update(id, olds, news);
         },
         async read(id, props) {
             return runtime().read(id, props);

@@ -166,7 +166,7 @@ export async function create(news: SnapshotInputs): Promise<{ id: string; outs: 
 }
 
 /** `update`: the inputs changed; read the list again under the same id. */
-export async function update(_id: string, news: SnapshotInputs): Promise<{ outs: SnapshotOutputs }> {
+export async function update(_id: string, _olds: Partial<SnapshotOutputs>, news: SnapshotInputs): Promise<{ outs: SnapshotOutputs }> {
     return { outs: await record(news) };
 }
 

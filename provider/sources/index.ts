@@ -102,6 +102,11 @@ export function failingTasks(kind: SourceKind, tasks: ReadonlyArray<{ state: Tas
     return tasks.filter((t) => FAILING.has(t.state) || (def.targets?.(t).failed ?? 0) > 0).map(def.failedTask);
 }
 
+/** The tasks still pending or running, as a gate that timed out names them. */
+export function unfinishedTasks(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskState }>): FailedTask[] {
+    return tasks.filter((t) => UNFINISHED.has(t.state)).map(sourceDefinition(kind).failedTask);
+}
+
 /** Tasks the per-target counts of a source miss (see {@link TargetGaps}); none where it reports no targets. */
 export function targetGaps(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskState }>): TargetGaps {
     const targets = sourceDefinition(kind).targets;

@@ -70,7 +70,18 @@ describe("TaskGate provider against the emulator", function () {
         const [g] = ctx.emu.generate({ api: "tat", count: 50, finishOverMs: 60_000, finalStatusMix: { SUCCESS: 1 } });
         const e = await failure(gate.create({ gateName: "slow", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, wait: { timeoutSeconds: 2, pollIntervalSeconds: 0.5 } }));
         assert.match(e.message, /gate "slow" failed on TAT invocation tasks \(timed out after 2 s\)/);
-        assert.match(e.message, /not met: {2}\d+ tasks are still pending or running/);
+        const pending = Number(/not met: {2}(\d+) tasks are still pending or running/.exec(e.message)?.[1]);
+        assert.ok(pending > 10, e.message);
+        // The first ten still pending or running, by id and instance, and how many in all.
+        const lines = e.message.split("\n");
+        const at = lines.indexOf(`  first tasks still pending or running (10 of ${pending}):`);
+        assert.ok(at > 0, e.message);
+        const named = lines.slice(at + 1).map((l) => {
+            const m = /^ {4}(invt-\w+) {2}on ins-\w+ {2}(RUNNING|PENDING)$/.exec(l);
+            assert.ok(m, l);
+            return m[1];
+        });
+        assert.equal(new Set(named).size, 10, "ten different tasks, each with its instance");
         assert.match(e.id, /^taskgate-/, "init error: the engine keeps the resource and retries on the next up");
         assert.equal(e.properties.passed, false);
         assert.deepEqual(e.reasons, [e.message]);
@@ -260,13 +271,42 @@ describe("TaskGate provider against the emulator", function () {
         const news = (extra: Partial<gate.GateInputs> = {}): gate.GateInputs => ({ source: { tatInvocationTasks: { invocationId: "inv-diff0001" } }, require: { minSucceeded: 1 }, ...extra });
 
         it("re-runs when the query, requirements or triggers change, not when credentials rotate", () => {
-            const olds = { inputsHash: gate.inputsHash(news()) };
+            const olds = { passed: true, inputsHash: gate.inputsHash(news()) };
             assert.equal(gate.diffInputs(olds, news()).changes, false);
             assert.equal(gate.diffInputs(olds, news({ triggers: ["v2"] })).changes, true);
             assert.equal(gate.diffInputs(olds, news({ require: { minSucceeded: 2 } })).changes, true);
             assert.equal(gate.diffInputs(olds, news({ source: { tatInvocationTasks: { invocationId: "inv-diff0001", secretKey: "rotated" } } })).changes, false);
             assert.equal(gate.diffInputs(olds, news({ triggers: [UNKNOWN] })).changes, true, "unknown during preview: a change");
             assert.deepEqual(gate.diffInputs(olds, news({ triggers: ["v3"] })).replaces, [], "never replaced");
+        });
+
+        it("re-runs a gate that has not passed whatever else holds: a refresh clears the engine's record of its failure", () => {
+            const hash = gate.inputsHash(news());
+            assert.deepEqual(gate.diffInputs({ passed: false, inputsHash: hash }, news()), { changes: true, replaces: [] });
+            assert.equal(gate.diffInputs({ inputsHash: hash }, news()).changes, true, "no verdict recorded: not passed");
+            assert.equal(gate.diffInputs({ passed: true, inputsHash: hash }, news()).changes, false);
+        });
+
+        it("a rename (aliases) is a change; the update relabels a passed gate without reading, and judges one that has not passed", async () => {
+            ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-name0001", InvocationId: "inv-diff0001", TaskStatus: "SUCCESS" }] });
+            const old = news({ gateName: "old-gate", gateUrn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/taskgate:TaskGate::old-gate" });
+            const renamed = news({ gateName: "new-gate", gateUrn: "urn:pulumi:dev::p::pulumi-nodejs:dynamic/taskgate:TaskGate::new-gate" });
+            const created = await gate.create(old);
+            assert.equal(gate.diffInputs(created.outs, old).changes, false);
+            assert.equal(gate.diffInputs(created.outs, renamed).changes, true);
+
+            const reads = ctx.emu.requests({ api: "tat" }).length;
+            const updated = await gate.update(created.id, { ...created.outs, __provider: "serialized" } as never, renamed);
+            assert.equal(ctx.emu.requests({ api: "tat" }).length, reads, "its name decides nothing: not read again");
+            assert.deepEqual(updated, { id: created.id, outs: { ...created.outs, gateName: "new-gate", gateUrn: renamed.gateUrn } });
+            assert.match(progress.lines.at(-1)!, /^taskgate: gate "new-gate" \(was gate "old-gate"\): renamed; passed at \d{4}-.*Z, not checked again$/);
+            assert.equal(gate.diffInputs(updated.outs, renamed).changes, false, "then nothing left to do");
+
+            const failedBefore = { ...created.outs, passed: false };
+            const judged = await gate.update(created.id, failedBefore, renamed);
+            assert.ok(ctx.emu.requests({ api: "tat" }).length > reads, "a gate that has not passed is judged again");
+            assert.equal(judged.outs.passed, true);
+            assert.notEqual(judged.outs.checkedAt, created.outs.checkedAt);
         });
 
         it("update runs the gate again under the same id; refresh re-reads without failing", async () => {
@@ -282,7 +322,7 @@ describe("TaskGate provider against the emulator", function () {
             assert.equal(refreshed.props.inputsHash, updated.outs.inputsHash, "refresh does not make the inputs look changed");
         });
 
-        it("a refresh that judged the tasks differently is reported by the diff that follows, once, so the engine shows it", async () => {
+        it("a refresh that judged the tasks differently is reported by the diff that follows; a gate it found failing stays a change for every up", async () => {
             ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-rfsh0001", InvocationId: "inv-rfsh0001", TaskStatus: "SUCCESS" }] });
             const inputs = news({ source: { tatInvocationTasks: { invocationId: "inv-rfsh0001" } } });
             const created = await gate.create(inputs);
@@ -290,11 +330,19 @@ describe("TaskGate provider against the emulator", function () {
             const same = await gate.read(created.id, created.outs);
             assert.notEqual(same.props.checkedAt, undefined);
             assert.deepEqual(gate.diff(created.id, same.props, inputs), { changes: false, replaces: [] });
+            ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-rfsh0002", InvocationId: "inv-rfsh0001", TaskStatus: "SUCCESS" }] });
+            const counted = await gate.read(created.id, same.props);
+            assert.equal(counted.props.passed, true);
+            assert.deepEqual(gate.diff(created.id, counted.props, inputs), { changes: true, replaces: [] }, "new counts: shown by the refresh");
+            assert.deepEqual(gate.diff(created.id, counted.props, inputs), { changes: false, replaces: [] }, "reported once: a later up has nothing to do");
+
             ctx.emu.mutate({ api: "tat", op: "update", ids: ["invt-rfsh0001"], patch: { TaskStatus: "FAILED" } });
-            const changed = await gate.read(created.id, same.props);
+            const changed = await gate.read(created.id, counted.props);
             assert.equal(changed.props.passed, false);
-            assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: true, replaces: [] });
-            assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: false, replaces: [] }, "reported once: a later up has nothing to do");
+            assert.match(progress.lines.at(-1)!, /^taskgate: gate has not passed: 1 task failed, timed out or was cancelled; at most 0 allowed\. The next `pulumi up` judges it again/);
+            for (const call of ["refresh", "up --refresh", "the up after"]) {
+                assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: true, replaces: [] }, call);
+            }
         });
     });
 });

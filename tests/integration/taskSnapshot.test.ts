@@ -234,7 +234,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
         it("update reads again under the same id; refresh returns the new record and reports it changed once", async () => {
             ctx.emu.seed({ tat: NIGHTLY as never });
             const created = await snap.create(tat());
-            const updated = await snap.update(created.id, tat({ triggers: ["again"] }));
+            const updated = await snap.update(created.id, created.outs, tat({ triggers: ["again"] }));
             assert.equal(updated.outs.taskCount, 3);
             assert.equal(updated.outs.recordHash, created.outs.recordHash, "the same list: the same record");
             assert.notEqual(updated.outs.inputsHash, created.outs.inputsHash);

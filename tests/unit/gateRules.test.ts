@@ -195,6 +195,19 @@ describe("gate rules", () => {
         assert.match(unknownOne, /^ {2}found: {4}1 task, 0 succeeded \(0\.0%\), 0 failed, 1 task in an unknown state$/m);
     });
 
+    it("a gate that timed out names the first tasks still pending or running, and how many in all, after the failing ones", () => {
+        const t: GateTally = { unit: "tasks", tasks: 14, total: 14, succeeded: 1, failed: 1, pending: 12, skipped: 0, unknownTasks: 0, noOutcome: 0 };
+        const req = resolveRequirements({});
+        const pending = Array.from({ length: 12 }, (_, i) => ({ id: `invt-p${i}`, target: `ins-p${i}`, state: i % 2 ? "PENDING" as const : "RUNNING" as const }));
+        const msg = formatGateFailure("slow", evaluate(t, req, TASKS), [{ id: "invt-f", target: "ins-f", state: "FAILED" }], req, TASKS, "timed out after 60 s", pending);
+        const lines = msg.split("\n");
+        const at = lines.indexOf("  first tasks still pending or running (10 of 12):");
+        assert.ok(at > lines.indexOf("  first failing task (1 of 1):"), msg);
+        assert.deepEqual(lines.slice(at + 1), pending.slice(0, 10).map((p) => `    ${p.id}  on ${p.target}  ${p.state}`));
+        const one = formatGateFailure("slow", evaluate(t, req, TASKS), [], req, TASKS, "timed out after 60 s", [{ id: "invt-p\u001b[2J", state: "RUNNING" }]);
+        assert.match(one, /^ {2}first task still pending or running \(1 of 1\):\n {4}invt-p\\x1b\[2J {2}RUNNING$/m, "one task, and the cloud's text shown, not obeyed");
+    });
+
     it("writes one readable error: required, found, why, first failing tasks", () => {
         const t: GateTally = { unit: "tasks", tasks: 1200, total: 1200, succeeded: 1150, failed: 40, pending: 10, skipped: 0, unknownTasks: 0, noOutcome: 0 };
         const v = evaluate(t, resolveRequirements({ minSuccessRatio: 0.95 }), TASKS);
