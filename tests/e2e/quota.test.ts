@@ -2,9 +2,7 @@ import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
-import { ensureEngine, offlineEnv } from "../../scripts/engine";
+import { openOfflineStack, type OfflineStack } from "../../scripts/offlineStack";
 import { busiestWindow } from "../reliability/emulatorHandle";
 
 /*
@@ -17,27 +15,19 @@ import { busiestWindow } from "../reliability/emulatorHandle";
  */
 describe("end to end: data sources and gates of one stack share one rate limit", function () {
     this.timeout(600_000);
-    const workDir = path.resolve(__dirname, "programs/quota");
-    const stackName = `quota${process.pid}`;
-    let emu: Emulator;
-    let stack: Stack;
-    let tmp: string;
+    let s: OfflineStack;
+    let ledger: string;
 
     before(async () => {
-        const engineRoot = ensureEngine();
-        emu = await startEmulator({ port: 0 });
-        tmp = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-quota-e2e-"));
-        fs.mkdirSync(path.join(tmp, "state"));
-        fs.mkdirSync(path.join(tmp, "ledger"));
-        const pulumiCommand = await PulumiCommand.get({ root: engineRoot });
-        stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir },
-            { pulumiCommand, pulumiHome: path.join(tmp, "home"), envVars: offlineEnv(engineRoot, path.join(tmp, "state")) });
+        ledger = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-quota-ledger-"));
+        s = await openOfflineStack({
+            workDir: path.resolve(__dirname, "programs/quota"), stackName: `quota${process.pid}`,
+            config: { "taskgate:rateLimitDir": { value: ledger } },
+        });
     });
     after(async () => {
-        await stack?.workspace.removeStack(stackName, { force: true }).catch(() => undefined); // hygiene: cleanup only
-        fs.rmSync(path.join(workDir, `Pulumi.${stackName}.yaml`), { force: true });
-        if (tmp) fs.rmSync(tmp, { recursive: true, force: true });
-        await emu?.close();
+        await s?.close();
+        if (ledger) fs.rmSync(ledger, { recursive: true, force: true });
     });
 
     it("up with 3 data sources and 3 gates on one account: every list read whole, never more than 20 TAT requests in any second, none throttled", async () => {
@@ -45,20 +35,15 @@ describe("end to end: data sources and gates of one stack share one rate limit",
         const sources = invocations("src");
         const gated = invocations("gat");
         const counts = new Map([...sources, ...gated].map((id, i) => [id, 2400 + 50 * i]));
+        const emu = s.emu;
         for (const [invocationId, count] of counts) emu.generate({ api: "tat", count, seed: invocationId, invocationId, statusMix: { SUCCESS: 1 } });
-        const c = EMULATOR_CREDENTIALS.tencent;
-        await stack.setAllConfig({
-            "taskgate:endpoint": { value: emu.url },
-            "taskgate:rateLimitDir": { value: path.join(tmp, "ledger") },
-            "tencentcloud:secretId": { value: c.secretId },
-            "tencentcloud:secretKey": { value: c.secretKey, secret: true },
-            "tencentcloud:region": { value: "ap-guangzhou" },
+        await s.stack.setAllConfig({
             "quota:sourceInvocations": { value: sources.join(",") },
             "quota:gateInvocations": { value: gated.join(",") },
         });
         emu.reset(["stats", "limits"]);
 
-        const up = await stack.up({ color: "never" });
+        const up = await s.stack.up({ color: "never" });
 
         assert.equal(up.summary.result, "succeeded");
         assert.deepEqual(up.outputs.sourceTotals.value, sources.map((id) => counts.get(id)));
