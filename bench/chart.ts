@@ -43,7 +43,9 @@ export function chartSvg(rows: ChartRow[]): string | undefined {
             `<text x="${x0 + 36}" y="${bottom + 18}" text-anchor="middle" font-weight="bold">${source}</text>`,
             `<text x="${x0 + 36}" y="${bottom + 34}" text-anchor="middle">${rtt} ms RTT</text>`);
     });
-    impls.forEach((impl, i) => parts.push(`<rect x="${left + i * 190}" y="${H - 30}" width="14" height="14" fill="${COLORS[impl]}"/>`, `<text x="${left + i * 190 + 20}" y="${H - 19}">${LABELS[impl]}</text>`));
+    impls.forEach((impl, i) => {
+        parts.push(`<rect x="${left + i * 190}" y="${H - 30}" width="14" height="14" fill="${COLORS[impl]}"/>`, `<text x="${left + i * 190 + 20}" y="${H - 19}">${LABELS[impl]}</text>`);
+    });
     parts.push(`<line x1="${left + impls.length * 190}" x2="${left + impls.length * 190 + 24}" y1="${H - 23}" y2="${H - 23}" stroke="black" stroke-dasharray="4 3"/>`,
         `<text x="${left + impls.length * 190 + 30}" y="${H - 19}">floor</text>`, "</svg>");
     return parts.join("\n");

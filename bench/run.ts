@@ -8,7 +8,7 @@
  * Options: --quick (1 000 and 10 000 only), --sources tat,bm, --sizes 1000,10000, --rtts 20,150,
  * --no-baselines, --no-state.
  */
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import { emulatorRecordsPerSecond, type BenchSource, type BenchTarget } from "./baselines";

@@ -2,7 +2,7 @@
  * One measurement, in a fresh process so that its peak RSS is its own: reads one task list with
  * taskgate or a baseline and prints one JSON line.
  */
-import { baselineRead, BenchSource, BenchTarget, probePageRtt } from "./baselines";
+import { baselineRead, type BenchSource, type BenchTarget, probePageRtt } from "./baselines";
 
 export interface WorkerSpec {
     source: BenchSource;

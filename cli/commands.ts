@@ -3,16 +3,16 @@ import * as path from "node:path";
 import { findOwnPackage } from "../provider/packageInfo";
 import { terminalLines } from "../provider/safeText";
 import { TaskgateCloudError, TaskgateReadError, TaskgateValidationError } from "../provider/errors";
-import { GateFailedError, describeRequirements, ResolvedRequirements, unitNoun } from "../provider/gateRules";
+import { GateFailedError, describeRequirements, type ResolvedRequirements, unitNoun } from "../provider/gateRules";
 import { judgeResult, requirementsFor, sourceDefinition, sourceNoun } from "../provider/sources";
 import type { SettingsSources } from "../provider/settings";
 import type { TaskListResult, TaskState } from "../provider/types";
 import { renderHtmlReport } from "../report/htmlReport";
 import { formatList, formatSummary } from "./format";
 import { commandHelp, rootHelp, sourceHelp } from "./help";
-import { Invocation, parseCommandLine, REQUIREMENT_KEYS, sourceOptions, UsageError } from "./options";
-import { createProgress, ProgressStream } from "./progress";
-import { AnyCliSource, kebab } from "./sources";
+import { type Invocation, parseCommandLine, REQUIREMENT_KEYS, sourceOptions, UsageError } from "./options";
+import { createProgress, type ProgressStream } from "./progress";
+import { type AnyCliSource, kebab } from "./sources";
 import { readStackConfig, StackConfigError } from "./stackConfig";
 
 /**
@@ -158,7 +158,7 @@ function cliField(field: string, names: Map<string, string>): string {
 /** Rewrites arg names inside a message (`instanceId`, `` `requestIds` ``) as their options. */
 function cliWords(problem: string, names: Map<string, string>): string {
     return problem
-        .replace(/set the `(\w+)` argument, /g, (m, arg: string) => (names.has(arg) ? `set ${names.get(arg)}, ` : "set "))
+        .replace(/set the `(\w+)` argument, /g, (_m, arg: string) => (names.has(arg) ? `set ${names.get(arg)}, ` : "set "))
         // Not inside a config key (`huaweicloud:projectId` stays as it is spelled in the stack).
         .replace(/(?<![\w:])`?([a-z]+(?:[A-Z][a-z0-9]*)+)`?(?![\w:])/g, (m, word: string) => names.get(word) ?? m);
 }

@@ -2,7 +2,7 @@ import type { GateSourceTraits } from "../provider/gateRules";
 import { csvCell, jsonText, markdownCell, terminalText, truncate } from "../provider/safeText";
 import { sourceNoun } from "../provider/sources";
 import { countOf } from "../provider/summary";
-import { TASK_STATES, TaskListResult } from "../provider/types";
+import { TASK_STATES, type TaskListResult } from "../provider/types";
 import { nounFor, plural, type Noun } from "../provider/words";
 import type { Format } from "./options";
 import type { AnyCliSource, Column } from "./sources";
@@ -38,18 +38,18 @@ export function renderTable(headers: readonly string[], rows: ReadonlyArray<read
     const numeric = headers.map((_, i) => rows.some((r) => typeof r[i] === "number") && rows.every((r) => r[i] === undefined || typeof r[i] === "number"));
     const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
     const line = (r: readonly string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
-    return [line(headers), ...cells.map(line)].join("\n") + "\n";
+    return `${[line(headers), ...cells.map(line)].join("\n")}\n`;
 }
 
 /** RFC 4180: CRLF line ends; a field with a comma, quote or line break is quoted, quotes doubled (see csvCell). */
 export function renderCsv(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
-    return [headers, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n") + "\r\n";
+    return `${[headers, ...rows].map((r) => r.map(csvCell).join(",")).join("\r\n")}\r\n`;
 }
 
 /** A GitHub-flavoured Markdown table (see markdownCell for what a cell escapes). */
 export function renderMarkdown(headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
     const line = (r: readonly unknown[]) => `| ${r.map(markdownCell).join(" | ")} |`;
-    return [line(headers), `|${headers.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n") + "\n";
+    return `${[line(headers), `|${headers.map(() => "---").join("|")}|`, ...rows.map(line)].join("\n")}\n`;
 }
 
 function render(format: Exclude<Format, "json">, headers: readonly string[], rows: ReadonlyArray<readonly unknown[]>): string {
@@ -57,7 +57,7 @@ function render(format: Exclude<Format, "json">, headers: readonly string[], row
 }
 
 /** `taskgate list`: one row per task, the source's columns (CSV headers are the field paths). */
-export function formatList(format: Format, source: AnyCliSource, traits: GateSourceTraits, result: Result): string {
+export function formatList(format: Format, source: AnyCliSource, _traits: GateSourceTraits, result: Result): string {
     if (format === "json") return `${jsonText(result, 2)}\n`;
     const rows = result.tasks.map((t) => source.columns.map((c) => columnValue(c, t)));
     const headers = source.columns.map((c) => (format === "csv" ? c.key : c.header));

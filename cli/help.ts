@@ -1,6 +1,6 @@
 import { SOURCES } from "../provider/sources";
-import { Command, GENERAL_OPTIONS, REQUIREMENT_KEYS, sourceOptions } from "./options";
-import { AnyCliSource, CLI_SOURCES, FilterSpec, kebab } from "./sources";
+import { type Command, GENERAL_OPTIONS, REQUIREMENT_KEYS, sourceOptions } from "./options";
+import { type AnyCliSource, CLI_SOURCES, type FilterSpec, kebab } from "./sources";
 
 /**
  * The `--help` texts, built from the same tables the parser uses (sources, options, formats), so
@@ -88,7 +88,7 @@ export function commandHelp(command: Command): string {
         "",
         WHAT[command].does,
         "",
-        "Sources (each takes its data source's args as --kebab-case filters; `taskgate " + command + " <source> --help` lists them):",
+        `Sources (each takes its data source's args as --kebab-case filters; \`taskgate ${command} <source> --help\` lists them):`,
         ...table(CLI_SOURCES.map((s) => [s.name, `${s.title}: ${s.filters.map((f) => `--${kebab(f.arg)}`).join(", ")}`])),
         "",
         "Options:",

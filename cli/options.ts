@@ -1,7 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import type { GateRequirements } from "../provider/gateRules";
 import { SOURCES } from "../provider/sources";
-import { AnyCliSource, CONNECTION_OPTIONS, findCliSource, FilterSpec, kebab, CLI_SOURCES } from "./sources";
+import { type AnyCliSource, CONNECTION_OPTIONS, findCliSource, type FilterSpec, kebab, CLI_SOURCES } from "./sources";
 
 /**
  * The command line's grammar: `taskgate <command> <source> [--filter value ...] [options]`.

@@ -1,9 +1,9 @@
 import type { BmCmdTask } from "../provider/sources/bmCmdTasks";
 import { BM_ORDER_BY } from "../provider/sources/bmCmdTasks";
 import type { CphJob } from "../provider/sources/cphJobs";
-import { MPS_STATUSES, MpsTask } from "../provider/sources/mpsTasks";
+import { MPS_STATUSES, type MpsTask } from "../provider/sources/mpsTasks";
 import type { TatInvocationTask } from "../provider/sources/tatInvocationTasks";
-import { WORKSPACE_STATUS_FILTERS, WORKSPACE_TASK_TYPES, WorkspaceScriptTask } from "../provider/sources/workspaceScriptTasks";
+import { WORKSPACE_STATUS_FILTERS, WORKSPACE_TASK_TYPES, type WorkspaceScriptTask } from "../provider/sources/workspaceScriptTasks";
 import type { SourceKind } from "../provider/sources";
 import type { CloudName } from "../provider/types";
 

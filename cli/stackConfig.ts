@@ -84,7 +84,7 @@ export async function readStackConfig(stack: string, cwd: string, env: Record<st
         throw new StackConfigError(`taskgate: \`${pulumi} config --json\` for stack "${stack}" did not print JSON`);
     }
     return (key) => {
-        const v = Object.prototype.hasOwnProperty.call(entries, key) ? entries[key]?.value : undefined;
+        const v = Object.hasOwn(entries, key) ? entries[key]?.value : undefined;
         return typeof v === "string" ? v : undefined;
     };
 }

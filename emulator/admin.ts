@@ -84,48 +84,62 @@ export function handleAdmin(emu: Emulator, req: IncomingMessage, res: ServerResp
   try {
     switch (route) {
       case "GET /_emulator/health":
-        return send(res, 200, { status: "ok", url: emu.url, now: new Date(emu.now()).toISOString(), records: emu.stats().records });
+        send(res, 200, { status: "ok", url: emu.url, now: new Date(emu.now()).toISOString(), records: emu.stats().records });
+        return;
       case "GET /_emulator/stats":
-        return send(res, 200, emu.stats());
+        send(res, 200, emu.stats());
+        return;
       case "GET /_emulator/requests": {
         const limit = query.get("limit");
         const api = (query.get("api") ?? undefined) as ApiId | undefined;
-        return send(res, 200, { requests: emu.requests({ api, limit: limit === null ? undefined : Number(limit) }) });
+        send(res, 200, { requests: emu.requests({ api, limit: limit === null ? undefined : Number(limit) }) });
+        return;
       }
       case "GET /_emulator/credentials":
-        return send(res, 200, emu.credentials);
+        send(res, 200, emu.credentials);
+        return;
       case "GET /_emulator/config":
-        return send(res, 200, emu.config());
+        send(res, 200, emu.config());
+        return;
       case "POST /_emulator/config":
-        return send(res, 200, emu.configure(parseJson(body) as object));
+        send(res, 200, emu.configure(parseJson(body) as object));
+        return;
       case "POST /_emulator/reset": {
         const scopes = (parseJson(body) as { scopes?: ResetScope[] }).scopes;
         emu.reset(scopes);
-        return send(res, 200, { reset: scopes ?? "all" });
+        send(res, 200, { reset: scopes ?? "all" });
+        return;
       }
       case "POST /_emulator/seed": {
         const payload = parseJson(body) as { data?: SeedData; replace?: boolean } & SeedData;
         const data = payload.data ?? payload;
-        return send(res, 200, emu.seed(data, { replace: payload.replace === true || query.get("replace") === "true" }));
+        send(res, 200, emu.seed(data, { replace: payload.replace === true || query.get("replace") === "true" }));
+        return;
       }
       case "POST /_emulator/generate":
-        return send(res, 200, { results: emu.generate(parseJson(body) as GenerateSpec | GenerateSpec[]) });
+        send(res, 200, { results: emu.generate(parseJson(body) as GenerateSpec | GenerateSpec[]) });
+        return;
       case "POST /_emulator/mutate":
-        return send(res, 200, emu.mutate(parseJson(body) as Mutation | Mutation[]));
+        send(res, 200, emu.mutate(parseJson(body) as Mutation | Mutation[]));
+        return;
       case "GET /_emulator/faults":
-        return send(res, 200, { faults: emu.faults() });
+        send(res, 200, { faults: emu.faults() });
+        return;
       case "POST /_emulator/faults": {
         const rules = parseJson(body) as FaultRule | FaultRule[];
         const ids = (Array.isArray(rules) ? rules : [rules]).map((r) => emu.addFault(r));
-        return send(res, 200, { ids });
+        send(res, 200, { ids });
+        return;
       }
       case "DELETE /_emulator/faults": {
         const cleared = emu.faults().length;
         emu.clearFaults();
-        return send(res, 200, { cleared });
+        send(res, 200, { cleared });
+        return;
       }
       default:
-        return send(res, 404, { error: `no admin route ${route}` });
+        send(res, 404, { error: `no admin route ${route}` });
+        return;
     }
   } catch (err) {
     send(res, 400, { error: (err as Error).message });

@@ -75,7 +75,7 @@ function parseArgs(argv: string[]): CliArgs {
       case "--help":
       case "-h":
         usage("taskgate cloud emulator");
-      // falls through (usage exits)
+        break; // not reached: usage exits
       default:
         usage(`unknown option ${argv[i]}`);
     }

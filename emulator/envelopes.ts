@@ -3,7 +3,7 @@
  * server side breaks (fault injection). One {@link Envelope} per request, built by the
  * frontend that recognised the cloud, so the pipeline in server.ts stays cloud-agnostic.
  */
-import { ApiError, CphErrors, HuaweiGatewayErrors, LegacyErrors, TencentErrors, WorkspaceErrors } from "./errors";
+import { type ApiError, CphErrors, HuaweiGatewayErrors, LegacyErrors, TencentErrors, WorkspaceErrors } from "./errors";
 import type { ApiId } from "./types";
 import { STATUS_CODES } from "node:http";
 

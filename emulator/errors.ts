@@ -46,7 +46,7 @@ export const TencentErrors = {
   signatureFailure: (detail?: string) =>
     tc(
       "AuthFailure.SignatureFailure",
-      "The provided credentials could not be validated. Please check your signature is correct." + (detail ? ` (${detail})` : ""),
+      `The provided credentials could not be validated. Please check your signature is correct.${detail ? ` (${detail})` : ""}`,
     ),
   tokenFailure: (detail: string) => tc("AuthFailure.TokenFailure", `Token verification failed: ${detail}.`),
   requestLimitExceeded: (count: number, limit: number) =>

@@ -31,7 +31,7 @@ const invocationProvider: pulumi.dynamic.ResourceProvider = {
         const spec = { api: "tat", count: hosts, seed: invocationId, invocationId, commandId: "cmd-migrate1", finishOverMs: inputs.finishOverSeconds * 1000,
             finalStatusMix: { SUCCESS: ok, FAILED: hosts - ok } };
         await new Promise<void>((resolve, reject) => {
-            const req = http.request(`${inputs.endpoint}/_emulator/generate`, { method: "POST", headers: { "content-type": "application/json" } }, (res: any) => {
+            const req = http.request(`${inputs.endpoint}/_emulator/generate`, { method: "POST", headers: { "content-type": "application/json" } }, (res: import("node:http").IncomingMessage) => {
                 res.resume();
                 res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`emulator answered HTTP ${res.statusCode}`))));
             });

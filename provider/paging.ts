@@ -1,11 +1,11 @@
 import { withWireWatch, type WireWatch } from "./clouds/wire";
 import { TaskgateCloudError, TaskgateReadError } from "./errors";
-import { spacerFor, RequestSlot, RequestSpacer } from "./rateLimit";
+import { spacerFor, type RequestSlot, type RequestSpacer } from "./rateLimit";
 import { safeLogger } from "./safeText";
 import { checkMaxResponseBytes, checkRateLimitDir, DEFAULT_MAX_RESPONSE_BYTES, maxResponseBytesSetting, rateLimitDirSetting, type RateLimitDirChoice,
     type SettingsSources } from "./settings";
-import { DEFAULT_RETRY, RetryContext, RetryPolicy, withRetry, sleep } from "./retry";
-import { ApiName, Logger, silentLogger } from "./types";
+import { DEFAULT_RETRY, type RetryContext, type RetryPolicy, withRetry, sleep } from "./retry";
+import { type ApiName, type Logger, silentLogger } from "./types";
 import { plural, seconds } from "./words";
 
 /** Tuning of one read. Every field has a default suited to `pulumi up`. */
@@ -348,7 +348,10 @@ export function readOffsetPaged<T>(ctx: ReadContext, o: PagerOptions<T, OffsetFe
         // Every page asks for a full page, as a hand-written client would; only a maxResults cap
         // trims the last one.
         const rest = await mapConcurrent(offsets, ctx.concurrency, (off) => o.fetch(off, Math.min(o.pageSize, cap - off))
-            .then((p) => (progressed(ctx, Math.max(0, p.items.length - 1)), p)));
+            .then((p) => {
+                progressed(ctx, Math.max(0, p.items.length - 1));
+                return p;
+            }));
         const pages = [first, ...rest];
         const moved = pages.find((p) => p.total !== total);
         if (moved) throw new ListChanged(`total went from ${total} to ${moved.total}`);

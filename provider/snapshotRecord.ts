@@ -1,5 +1,5 @@
 import type { RuleFailure } from "./gateRules";
-import { failingTasks, SourceKind, SOURCES, sourceDefinition } from "./sources";
+import { failingTasks, type SourceKind, type SOURCES, sourceDefinition } from "./sources";
 import type { TargetSummary, TaskState } from "./types";
 
 /**

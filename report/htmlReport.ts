@@ -1,13 +1,13 @@
 import { TaskgateValidationError } from "../provider/errors";
-import { describeRequirements, describeTally, FailedTask, GateRequirements, unitNoun, Verdict } from "../provider/gateRules";
+import { describeRequirements, describeTally, type FailedTask, type GateRequirements, unitNoun, type Verdict } from "../provider/gateRules";
 import { CREDENTIAL_ARG_NAMES } from "../provider/settings";
 import { taskRecord } from "../provider/snapshotRecord";
 import { countOf } from "../provider/summary";
-import { failingTasks, judgeResult, requirementsFor, SOURCE_KINDS, sourceDefinition, SourceKind, sourceKindOfResult } from "../provider/sources";
+import { failingTasks, judgeResult, requirementsFor, SOURCE_KINDS, sourceDefinition, type SourceKind, sourceKindOfResult } from "../provider/sources";
 import type { TaskListResult, TaskState, TaskSummary } from "../provider/types";
-import { clip, Column, esc, num, plural, share, table, when } from "./html";
+import { clip, type Column, esc, num, plural, share, table, when } from "./html";
 import { CSS, SEGMENT_STYLE } from "./style";
-import { addUnits, emptyUnits, FAILING_SEGMENTS, groupTargets, Segment, SEGMENTS, SourceView, sourceView, TargetGroup } from "./targetGroups";
+import { addUnits, emptyUnits, FAILING_SEGMENTS, groupTargets, type Segment, SEGMENTS, type SourceView, sourceView, type TargetGroup } from "./targetGroups";
 
 /** What a report is made of. */
 export interface ReportInput {

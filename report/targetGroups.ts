@@ -167,7 +167,10 @@ export function groupTargets(kind: SourceKind, tasks: ReadonlyArray<{ state: Tas
     for (const t of tasks) {
         const g = view.group(t);
         let entry = byKey.get(g.key);
-        if (!entry) byKey.set(g.key, (entry = { label: g.label, units: emptyUnits(), tasks: 0 }));
+        if (!entry) {
+            entry = { label: g.label, units: emptyUnits(), tasks: 0 };
+            byKey.set(g.key, entry);
+        }
         addUnits(entry.units, view.units(t));
         entry.tasks++;
     }

@@ -3,12 +3,12 @@
  * engine fully offline, through the Automation API and the CLI: the demo stack (demoStack.ts) and
  * the end-to-end tests' small programs (tests/e2e/programs) all open theirs here.
  */
-import { ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFile, execFileSync, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { promisify } from "node:util";
-import { ConfigMap, LocalWorkspace, PulumiCommand, Stack } from "@pulumi/pulumi/automation";
+import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../emulator/server";
 import { ensureEngine, offlineEnv } from "./engine";
 

@@ -1,4 +1,4 @@
-import { GateFailedError, GateRequirements, type PassedVerdict } from "../provider/gateRules";
+import { GateFailedError, type GateRequirements, type PassedVerdict } from "../provider/gateRules";
 import { checkResultShape } from "../provider/resultShape";
 import { judgeResult, requirementsFor, sourceDefinition } from "../provider/sources";
 import type { TaskListResult, TaskState } from "../provider/types";

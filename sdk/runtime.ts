@@ -3,7 +3,7 @@ import { TaskgateError } from "../provider/errors";
 import type { ReadOptions } from "../provider/paging";
 import type { SettingsSources } from "../provider/settings";
 import { rejectUnknownArgs } from "../provider/validate";
-import { SourceKind, sourceDefinition } from "../provider/sources";
+import { type SourceKind, sourceDefinition } from "../provider/sources";
 import type { Logger } from "../provider/types";
 
 /**

@@ -3,7 +3,7 @@ import { snapshotProvider } from "../provider/dynamic/snapshotProvider";
 import type { SnapshotTask } from "../provider/snapshotRecord";
 import type { SourceKind } from "../provider/sources";
 import type { TaskSummary } from "../provider/types";
-import { GateSource, protectSource } from "./taskGate";
+import { type GateSource, protectSource } from "./taskGate";
 
 export type { SnapshotTask } from "../provider/snapshotRecord";
 

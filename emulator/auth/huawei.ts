@@ -16,7 +16,7 @@
  */
 import { createHmac } from "node:crypto";
 import type { IncomingHttpHeaders } from "node:http";
-import { ApiError, HuaweiGatewayErrors } from "../errors";
+import { type ApiError, HuaweiGatewayErrors } from "../errors";
 import type { HuaweiKey, HuaweiToken } from "../types";
 import { headerValue, safeEqual, sha256Hex } from "./common";
 

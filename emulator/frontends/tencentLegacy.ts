@@ -10,7 +10,7 @@
 import { headerValue, splitHost } from "../auth/common";
 import { LEGACY_MAX_SKEW_SECONDS, parseFormEncoded, verifyV1, type V1Failure } from "../auth/tencentLegacy";
 import { legacyEnvelope } from "../envelopes";
-import { ApiError, LegacyErrors } from "../errors";
+import { type ApiError, LegacyErrors } from "../errors";
 import { BM_LEGACY_ACTION, getUserCmdTaskList } from "../handlers/bmLegacyCmdTasks";
 import { loggableParams, type FrontendDeps, type IncomingCall, type Prepared } from "./types";
 

@@ -1,6 +1,6 @@
-import { ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
+import { type ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
 import type { CallResult } from "../paging";
-import { parseEndpoint, ResolvedHuawei } from "../settings";
+import { parseEndpoint, type ResolvedHuawei } from "../settings";
 import type { ApiName } from "../types";
 import { redactUrlsIn } from "../redact";
 import { agentFor } from "./agents";

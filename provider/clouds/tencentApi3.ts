@@ -1,4 +1,4 @@
-import { ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
+import { type ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
 import type { CallResult } from "../paging";
 import type { ResolvedTencent } from "../settings";
 import type { ApiName } from "../types";

@@ -1,7 +1,7 @@
 import { createHmac, randomInt } from "node:crypto";
 import * as http from "node:http";
 import * as https from "node:https";
-import { ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
+import { type ErrorKind, requestTimedOut, TaskgateCloudError } from "../errors";
 import type { CallResult } from "../paging";
 import type { ResolvedTencent } from "../settings";
 import type { ApiName } from "../types";

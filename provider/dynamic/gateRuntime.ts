@@ -1,11 +1,11 @@
 import { randomUUID } from "node:crypto";
 import {
-    FailedTask, GateFailedError, GateRequirements, GateWait, resolveRequirements, ResolvedRequirements, ResolvedWait,
-    resolveWait, RuleFailure, unitNoun, validateGateSettings, Verdict,
+    type FailedTask, GateFailedError, type GateRequirements, type GateWait, resolveRequirements, type ResolvedRequirements, type ResolvedWait,
+    resolveWait, type RuleFailure, unitNoun, validateGateSettings, type Verdict,
 } from "../gateRules";
 import { sleep } from "../retry";
 import type { SettingsSources } from "../settings";
-import { judgeResult, SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
+import { judgeResult, type SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
 import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";

@@ -12,15 +12,15 @@ export interface DynamicRuntime {
     /** Receives the stack's whole config (namespaces kept), once per provider process. */
     configure(req: { config: { get(key: string): string | undefined } }): void;
     /** `check`: the inputs' problems, by property (none while values are unknown during preview). */
-    checkInputs(news: any): Array<{ property: string; reason: string }>;
+    checkInputs(news: unknown): Array<{ property: string; reason: string }>;
     /** `diff`: `olds` are the recorded outputs, `news` the new inputs. */
-    diff(id: string, olds: any, news: any): { changes: boolean; replaces: string[] };
+    diff(id: string, olds: unknown, news: unknown): { changes: boolean; replaces: string[] };
     /** `create`: a new id and the outputs to record. */
-    create(news: any): Promise<{ id: string; outs: any }>;
+    create(news: unknown): Promise<{ id: string; outs: unknown }>;
     /** `update`: `olds` are the recorded outputs, `news` the new inputs; the outputs to record under the same id. */
-    update(id: string, olds: any, news: any): Promise<{ outs: any }>;
+    update(id: string, olds: unknown, news: unknown): Promise<{ outs: unknown }>;
     /** `read` (refresh): the resource as it is now. */
-    read(id: string, props: any): Promise<{ id: string; props: any }>;
+    read(id: string, props: unknown): Promise<{ id: string; props: unknown }>;
 }
 
 /**

@@ -3,9 +3,9 @@ import { TaskgateValidationError } from "../errors";
 import type { RuleFailure } from "../gateRules";
 import type { SettingsSources } from "../settings";
 import {
-    readArgs, resolveSnapshotSettings, SnapshotSettings, SnapshotTask, snapshotRecord, validateSnapshotSettings,
+    readArgs, resolveSnapshotSettings, type SnapshotSettings, type SnapshotTask, snapshotRecord, validateSnapshotSettings,
 } from "../snapshotRecord";
-import { SourceKind, sourceDefinition, sourceNoun } from "../sources";
+import { type SourceKind, sourceDefinition, sourceNoun } from "../sources";
 import type { Logger, TaskSummary } from "../types";
 import { plural } from "../words";
 import { progressLogger } from "./engineLog";

@@ -1,8 +1,8 @@
 import { createHash } from "node:crypto";
 import type { RuleFailure } from "../gateRules";
 import { sortKeys } from "../result";
-import { SECRET_ARG_NAMES, SettingsSources } from "../settings";
-import { SourceKind, SOURCE_KINDS, sourceDefinition } from "../sources";
+import { SECRET_ARG_NAMES, type SettingsSources } from "../settings";
+import { type SourceKind, SOURCE_KINDS, sourceDefinition } from "../sources";
 
 /**
  * What the dynamic resources (TaskGate, TaskSnapshot) do alike with their `source` input: find

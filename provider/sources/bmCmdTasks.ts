@@ -1,11 +1,11 @@
 import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
-import { LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
+import { type LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { CallResult, createReadContext, fetchPage, Page, readOffsetPaged, ReadOptions } from "../paging";
+import { type CallResult, createReadContext, fetchPage, type Page, readOffsetPaged, type ReadOptions } from "../paging";
 import { taskListResult } from "../result";
 import { plural } from "../words";
-import { resolveTencent, SettingsSources, TencentConnectionArgs, tencentRateScope } from "../settings";
+import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { BEIJING_OFFSET_MINUTES, count as countOf, isoTime, num, obj, str } from "../values";

@@ -1,10 +1,10 @@
 import type { FailedTask } from "../gateRules";
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readUntilShortPage } from "../paging";
+import { createReadContext, fetchPage, type Page, readQueries, type ReadOptions, readUntilShortPage } from "../paging";
 import { taskListResult } from "../result";
 import { plural } from "../words";
-import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
+import { type HuaweiConnectionArgs, resolveHuawei, type SettingsSources } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
 import { isoTime, num, obj, rawStr, str } from "../values";

@@ -1,14 +1,14 @@
 import { TaskgateValidationError } from "../errors";
 import { evaluate, resolveRequirements, tally, validateGateSettings, type FailedTask, type GateRequirements, type GateSourceTraits, type ResolvedRequirements, type TargetGaps, type Verdict } from "../gateRules";
 import type { ReadOptions } from "../paging";
-import { resolveHuawei, resolveTencent, SettingsSources } from "../settings";
+import { resolveHuawei, resolveTencent, type SettingsSources } from "../settings";
 import type { CloudName, TargetSummary, TaskListResult, TaskQuery, TaskState } from "../types";
 import { plural, type Noun } from "../words";
-import { BM_ARGS, bmTaskId, bmFailedTask, BmCmdTask, bmTargets, BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
-import { CPH_ARGS, cphJobId, cphFailedTask, CphJob, CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
-import { MPS_ARGS, mpsTaskId, MpsTask, mpsFailedTask, MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
-import { planTatQuery, TAT_ARGS, tatTaskId, readTatInvocationTasks, TatInvocationTask, TatInvocationTasksArgs, tatFailedTask } from "./tatInvocationTasks";
-import { planWorkspaceQuery, WORKSPACE_ARGS, workspaceTaskId, readWorkspaceScriptTasks, workspaceFailedTask, WorkspaceScriptTask, WorkspaceScriptTasksArgs, workspaceTargets } from "./workspaceScriptTasks";
+import { BM_ARGS, bmTaskId, bmFailedTask, type BmCmdTask, bmTargets, type BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
+import { CPH_ARGS, cphJobId, cphFailedTask, type CphJob, type CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
+import { MPS_ARGS, mpsTaskId, type MpsTask, mpsFailedTask, type MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
+import { planTatQuery, TAT_ARGS, tatTaskId, readTatInvocationTasks, type TatInvocationTask, type TatInvocationTasksArgs, tatFailedTask } from "./tatInvocationTasks";
+import { planWorkspaceQuery, WORKSPACE_ARGS, workspaceTaskId, readWorkspaceScriptTasks, workspaceFailedTask, type WorkspaceScriptTask, type WorkspaceScriptTasksArgs, workspaceTargets } from "./workspaceScriptTasks";
 
 /**
  * The five sources as data: what gates, `check()` and the CLI need to read any of them and judge

@@ -1,9 +1,9 @@
 import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, Page, readQueries, ReadOptions, readScrollPaged } from "../paging";
+import { createReadContext, fetchPage, type Page, readQueries, type ReadOptions, readScrollPaged } from "../paging";
 import { taskListResult } from "../result";
-import { resolveTencent, SettingsSources, TencentConnectionArgs, tencentRateScope } from "../settings";
+import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
 import { count, isoTime, obj, str, strList } from "../values";
@@ -48,7 +48,7 @@ const STATE: Readonly<Record<MpsStatus, TaskState>> = { WAITING: "PENDING", PROC
 
 /** Maps a listing status to the normalized state. */
 export function mpsTaskState(status: unknown): TaskState {
-    return typeof status === "string" && Object.prototype.hasOwnProperty.call(STATE, status) ? STATE[status as MpsStatus] : "UNKNOWN";
+    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status as MpsStatus] : "UNKNOWN";
 }
 
 /** Every arg this source accepts, connection settings included. */

@@ -1,9 +1,9 @@
 import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
+import { createReadContext, fetchPage, type Page, readOffsetPaged, readQueries, type ReadOptions } from "../paging";
 import { taskListResult } from "../result";
-import { resolveTencent, SettingsSources, TencentConnectionArgs, tencentRateScope } from "../settings";
+import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
 import { summarize } from "../summary";
 import type { TaskListResult, TaskState } from "../types";
 import { count, decodeBase64, isoTime, num, obj, rawStr, str } from "../values";
@@ -101,7 +101,7 @@ const STATE: Readonly<Record<string, TaskState>> = {
 
 /** Maps a raw TAT status to the normalized state; anything unknown is `UNKNOWN`. */
 export function tatTaskState(status: unknown): TaskState {
-    return (typeof status === "string" && Object.prototype.hasOwnProperty.call(STATE, status)) ? STATE[status] : "UNKNOWN";
+    return (typeof status === "string" && Object.hasOwn(STATE, status)) ? STATE[status] : "UNKNOWN";
 }
 
 const FILTERS = {

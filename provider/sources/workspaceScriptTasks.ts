@@ -1,10 +1,10 @@
 import type { FailedTask } from "../gateRules";
 import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, Page, readOffsetPaged, readQueries, ReadOptions } from "../paging";
+import { createReadContext, fetchPage, type Page, readOffsetPaged, readQueries, type ReadOptions } from "../paging";
 import { taskListResult } from "../result";
 import { plural } from "../words";
-import { HuaweiConnectionArgs, resolveHuawei, SettingsSources } from "../settings";
+import { type HuaweiConnectionArgs, resolveHuawei, type SettingsSources } from "../settings";
 import { summarize } from "../summary";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { count, huaweiQueryTime, isoTime, num, obj, str } from "../values";
@@ -67,7 +67,7 @@ const STATE: Readonly<Record<string, TaskState>> = {
 
 /** Maps a raw Workspace status (either vocabulary) to the normalized state. */
 export function workspaceTaskState(status: unknown): TaskState {
-    return typeof status === "string" && Object.prototype.hasOwnProperty.call(STATE, status) ? STATE[status] : "UNKNOWN";
+    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status] : "UNKNOWN";
 }
 
 /** Per-desktop counts of a task. */

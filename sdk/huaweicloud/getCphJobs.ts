@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { readCphJobs, CphJobsArgs, CphJobsResult } from "../../provider/sources/cphJobs";
-import { InputArgs, outputOf, programRead } from "../runtime";
+import type * as pulumi from "@pulumi/pulumi";
+import { readCphJobs, type CphJobsArgs, type CphJobsResult } from "../../provider/sources/cphJobs";
+import { type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getCphJobs. */
 export type GetCphJobsArgs = CphJobsArgs;

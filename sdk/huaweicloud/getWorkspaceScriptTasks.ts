@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { readWorkspaceScriptTasks, WorkspaceScriptTasksArgs, WorkspaceScriptTasksResult } from "../../provider/sources/workspaceScriptTasks";
-import { InputArgs, outputOf, programRead } from "../runtime";
+import type * as pulumi from "@pulumi/pulumi";
+import { readWorkspaceScriptTasks, type WorkspaceScriptTasksArgs, type WorkspaceScriptTasksResult } from "../../provider/sources/workspaceScriptTasks";
+import { type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getWorkspaceScriptTasks. */
 export type GetWorkspaceScriptTasksArgs = WorkspaceScriptTasksArgs;

@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { readBmCmdTasks, BmCmdTasksArgs, BmCmdTasksResult } from "../../provider/sources/bmCmdTasks";
-import { InputArgs, outputOf, programRead } from "../runtime";
+import type * as pulumi from "@pulumi/pulumi";
+import { readBmCmdTasks, type BmCmdTasksArgs, type BmCmdTasksResult } from "../../provider/sources/bmCmdTasks";
+import { type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getBmCmdTasks. */
 export type GetBmCmdTasksArgs = BmCmdTasksArgs;

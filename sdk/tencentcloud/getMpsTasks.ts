@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { readMpsTasks, MpsTasksArgs, MpsTasksResult } from "../../provider/sources/mpsTasks";
-import { InputArgs, outputOf, programRead } from "../runtime";
+import type * as pulumi from "@pulumi/pulumi";
+import { readMpsTasks, type MpsTasksArgs, type MpsTasksResult } from "../../provider/sources/mpsTasks";
+import { type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getMpsTasks. */
 export type GetMpsTasksArgs = MpsTasksArgs;

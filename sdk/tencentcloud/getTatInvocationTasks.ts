@@ -1,6 +1,6 @@
-import * as pulumi from "@pulumi/pulumi";
-import { readTatInvocationTasks, TatInvocationTasksArgs, TatInvocationTasksResult } from "../../provider/sources/tatInvocationTasks";
-import { InputArgs, outputOf, programRead } from "../runtime";
+import type * as pulumi from "@pulumi/pulumi";
+import { readTatInvocationTasks, type TatInvocationTasksArgs, type TatInvocationTasksResult } from "../../provider/sources/tatInvocationTasks";
+import { type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getTatInvocationTasks. */
 export type GetTatInvocationTasksArgs = TatInvocationTasksArgs;

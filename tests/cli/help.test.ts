@@ -33,11 +33,11 @@ describe("cli: --help and --version", function () {
             assert.equal(r.stderr, "");
             for (const c of COMMANDS) assert.match(r.stdout, new RegExp(`^  taskgate ${c} <source>`, "m"));
             for (const s of CLI_SOURCES) assert.match(r.stdout, new RegExp(`^  ${s.name} +${s.title.replace(/[()]/g, "\\$&")}$`, "m"));
-            assert.match(r.stdout, /^  0  read, and the --require rules hold/m);
-            assert.match(r.stdout, /^  1  read, but the --require rules do not hold/m);
-            assert.match(r.stdout, /^  2  an error/m);
+            assert.match(r.stdout, /^ {2}0 {2}read, and the --require rules hold/m);
+            assert.match(r.stdout, /^ {2}1 {2}read, but the --require rules do not hold/m);
+            assert.match(r.stdout, /^ {2}2 {2}an error/m);
             assert.match(r.stdout, /TENCENTCLOUD_SECRET_ID, TENCENTCLOUD_SECRET_KEY/);
-            assert.match(r.stdout, /^Examples:\n  taskgate list tat --invocation-id inv-1vll7hda$/m);
+            assert.match(r.stdout, /^Examples:\n {2}taskgate list tat --invocation-id inv-1vll7hda$/m);
         }
     });
 
@@ -77,16 +77,16 @@ describe("cli: --help and --version", function () {
                 const options = validOptionNames(c, s);
                 assert.ok(options.includes("--help") && options.length > s.filters.length, `${c} ${s.name}: options ${options.join(", ")}`);
                 for (const option of options) assert.match(r.stdout, new RegExp(`^  (-\\w, )?${option}\\b`, "m"), `${c} ${s.name} --help lists ${option}`);
-                assert.match(r.stdout, /^Example:\n  taskgate /m);
+                assert.match(r.stdout, /^Example:\n {2}taskgate /m);
             }
         }
         const mps = (await runCli(["list", "mps", "--help"], { env })).stdout;
-        assert.match(mps, /^  --status A,B,\.\.\. +status\(es\) to list; all three when omitted \(WAITING, PROCESSING, FINISH\)$/m);
+        assert.match(mps, /^ {2}--status A,B,\.\.\. +status\(es\) to list; all three when omitted \(WAITING, PROCESSING, FINISH\)$/m);
         const ws = (await runCli(["summary", "workspace", "--help"], { env })).stdout;
-        assert.match(ws, /^  --task-type SCRIPT\|COMMAND +task type$/m);
-        assert.match(ws, /^  --execute-time-start TIME +executed at or after, ISO-8601 with a zone/m);
+        assert.match(ws, /^ {2}--task-type SCRIPT\|COMMAND +task type$/m);
+        assert.match(ws, /^ {2}--execute-time-start TIME +executed at or after, ISO-8601 with a zone/m);
         const tat = (await runCli(["list", "tat", "--help"], { env })).stdout;
-        assert.match(tat, /^  --hide-output true\|false /m);
+        assert.match(tat, /^ {2}--hide-output true\|false /m);
         assert.match(tat, /^Columns \(table, csv, markdown\): invocationTaskId, state, taskStatus, instanceId/m);
         // --help wins over anything else on the line, even a mistake.
         assert.equal((await runCli(["list", "tat", "--bogus", "--help"], { env })).code, 0);

@@ -23,7 +23,7 @@ describe("cli: --stack reads a Pulumi stack's config", function () {
     let project: string;
     let env: Record<string, string | undefined>;
 
-    before(function () {
+    before(() => {
         // .ci/run installs the engine before the tests; a missing engine is a failure, never a skip.
         if (!pulumi) assert.fail("the Pulumi CLI was not found: run `bash scripts/install-pulumi.sh` (npm test runs it first)");
         SECRETS.push(stackOnlyKey.secretKey);

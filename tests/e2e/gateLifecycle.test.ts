@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { ChildProcess, execFileSync } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import * as path from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { openOfflineStack, type OfflineStack } from "../../scripts/offlineStack";

@@ -96,7 +96,7 @@ describe("emulator: Bare Metal command tasks", () => {
       for (let offset = 0; offset < 348; offset += 100) {
         const r = await bm().DescribeUserCmdTasks({ Offset: offset, Limit: 100, OrderField: "RunBeginTime", Order: 1 });
         assert.equal(r.TotalCount, 348);
-        r.UserCmdTasks.forEach((t: { TaskId: string }) => seen.add(t.TaskId));
+        for (const t of r.UserCmdTasks as Array<{ TaskId: string }>) seen.add(t.TaskId);
       }
       assert.equal(seen.size, 348);
     });

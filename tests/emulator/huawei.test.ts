@@ -111,7 +111,7 @@ describe("emulator: Huawei CPH and Workspace (real SDK)", () => {
         const r = await huaweiGet(hc, CPH_JOBS, { request_id: "bulk", offset });
         const jobs = r.jobs as Array<{ job_id: string }>;
         sizes.push(jobs.length);
-        jobs.forEach((j) => seen.add(j.job_id));
+        for (const j of jobs) seen.add(j.job_id);
         if (jobs.length < 100) break;
       }
       assert.deepEqual(sizes, [100, 100, 50]);

@@ -189,7 +189,7 @@ describe("TaskGate provider against the emulator", function () {
             gate.setClock(clock);
             const patient = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: { timeoutSeconds: 120, failFast: false } }));
             assert.equal(clock.t, 120_000);
-            assert.match(patient.message, /\(timed out after 120 s\)\n[^]*not met: {2}no tasks matched the query/);
+            assert.match(patient.message, /\(timed out after 120 s\)\n[\s\S]*not met: {2}no tasks matched the query/);
             clock.t = 0;
             const short = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: { timeoutSeconds: 12.345678 } }));
             assert.equal(clock.t, 12_345.678);
@@ -205,7 +205,9 @@ describe("TaskGate provider against the emulator", function () {
     });
 
     it("prints rounded seconds in its timeout and progress lines", async () => {
-        const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => void (clock.t += ms) };
+        const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => {
+            clock.t += ms;
+        } };
         gate.setClock(clock);
         try {
             ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-slow0001", InvocationId: "inv-slow0001", TaskStatus: "RUNNING" }] });

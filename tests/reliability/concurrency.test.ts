@@ -162,7 +162,9 @@ describe("reliability: 50 reads at once, one emulator, the documented rate limit
             assert.equal(reads.length, 50);
             await warmUp(emu);
             const got = await Promise.all(reads.map((r) => r.run()));
-            got.forEach((ids, i) => assertExact(ids, reads[i].want, reads[i].what));
+            got.forEach((ids, i) => {
+                assertExact(ids, reads[i].want, reads[i].what);
+            });
             const stats = await emu.stats();
             const limits = await emu.rateLimits();
             const lines: string[] = [];

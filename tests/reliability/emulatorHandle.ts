@@ -4,7 +4,7 @@
  * loop of the clients it counts.
  */
 import { strict as assert } from "node:assert";
-import { ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { ApiId, ApiStats, Emulator, GenerateResult, GenerateSpec, RequestLogEntry, ResetScope } from "../../emulator/server";

@@ -11,7 +11,7 @@ import type { FaultRule, Mutation } from "../../emulator/types";
 import { TaskgateCloudError } from "../../provider/errors";
 import type { ReadOptions } from "../../provider/paging";
 import {
-    AnyResult, assertClearError, assertSameList, assertSoundList, NO_EMULATOR_RATE_LIMITS, quick, recordingLogger, Subject, SUBJECTS, timed,
+    type AnyResult, assertClearError, assertSameList, assertSoundList, NO_EMULATOR_RATE_LIMITS, quick, recordingLogger, type Subject, SUBJECTS, timed,
     withoutClientRateLimits,
 } from "./subjects";
 import { recordCase, summary } from "./tally";

@@ -31,6 +31,7 @@ import { recordProperty } from "./tally";
 
 /** What a property returns for a case it leaves unjudged (refused before the part it is about). */
 const NOT_JUDGED = Symbol("not judged");
+// biome-ignore lint/suspicious/noConfusingVoidType: a property returns nothing for a judged case, NOT_JUDGED otherwise
 type Judged = void | typeof NOT_JUDGED;
 
 /** Fails a property whose generated cases mostly never reached its checks: it would pass on nothing. */

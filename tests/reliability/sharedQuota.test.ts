@@ -10,7 +10,7 @@
  * emulator, in its own process, counts requests when they arrive: so zero, not "a few".
  */
 import { strict as assert } from "node:assert";
-import { ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -102,11 +102,13 @@ describe("reliability: one quota across processes (3 processes, one account, one
             await emu.reset(["stats", "limits"]);
             for (const r of readers) r.child.stdin!.end("go\n");
             const got = await Promise.all(readers.map((r) => r.lists));
-            got.forEach((lists, p) => lists.forEach((ids, i) => {
-                const invocationId = perProcess[p][i];
-                assert.equal(new Set(ids).size, ids.length, `${invocationId}: a record twice`);
-                assert.deepEqual([...ids].sort(), [...want.get(invocationId)!].sort(), `${invocationId}: not the exact list`);
-            }));
+            got.forEach((lists, p) => {
+                lists.forEach((ids, i) => {
+                    const invocationId = perProcess[p][i];
+                    assert.equal(new Set(ids).size, ids.length, `${invocationId}: a record twice`);
+                    assert.deepEqual([...ids].sort(), [...want.get(invocationId)!].sort(), `${invocationId}: not the exact list`);
+                });
+            });
         } finally {
             for (const r of readers) r.child.kill();
         }

@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { Browser, chromium, Page } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 import { SOURCE_KINDS } from "../../provider/sources";
 import type { GateRequirements } from "../../provider/gateRules";
 import { num } from "../../report/html";
@@ -29,7 +29,7 @@ function findChromium(): string {
 }
 
 /** The full-page screenshot of the TAT rollout report, kept for people to look at. */
-export const SCREENSHOT = join(tmpdir(), "taskgate-report.png");
+const SCREENSHOT = join(tmpdir(), "taskgate-report.png");
 
 interface BarMeasure {
     total: number;
@@ -177,7 +177,7 @@ describe("report: the HTML page in headless Chromium", function () {
         await page.close();
     });
 
-    it("stays small and quick at 10, 1 000 and 10 000 tasks", async function () {
+    it("stays small and quick at 10, 1 000 and 10 000 tasks", async () => {
         const rows: string[] = [];
         for (const n of [10, 1000, 10_000]) {
             ctx.emu.reset(["data"]);

@@ -5,7 +5,7 @@
  */
 import type { Emulator, GenerateSpec } from "../../emulator/server";
 import { argsOnly } from "../../provider/settings";
-import { SourceKind, SOURCES } from "../../provider/sources";
+import { type SourceKind, SOURCES } from "../../provider/sources";
 import type { TaskListResult, TaskState } from "../../provider/types";
 import { huaweiArgs, tencentArgs } from "../integration/helpers";
 

@@ -1,14 +1,14 @@
 import { strict as assert } from "node:assert";
 import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import { TaskgateValidationError } from "../../provider/errors";
-import { GateFailedError, GateRequirements } from "../../provider/gateRules";
+import { GateFailedError, type GateRequirements } from "../../provider/gateRules";
 import { failingTasks, SOURCE_KINDS, SOURCES, sourceDefinition } from "../../provider/sources";
 import { esc } from "../../report/html";
 import { REPORT_LIMITS, renderHtmlReport } from "../../report/htmlReport";
 import { FAILING_SEGMENTS, groupTargets, SEGMENTS, sourceView } from "../../report/targetGroups";
 import { check } from "../../sdk/check";
 import { useEmulator } from "../integration/helpers";
-import { everySource, HOSTILE, read, Read, tatRollout } from "./fixtures";
+import { everySource, HOSTILE, read, type Read, tatRollout } from "./fixtures";
 
 const AT = new Date("2025-06-01T12:00:00Z");
 const render = (r: Read, require?: GateRequirements) => renderHtmlReport({ kind: r.kind, result: r.result, query: r.query, require, generatedAt: AT });

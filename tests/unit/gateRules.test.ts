@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { evaluate, formatGateFailure, GateTally, resolveRequirements, resolveWait, tally, validateGateSettings } from "../../provider/gateRules";
+import { evaluate, formatGateFailure, type GateTally, resolveRequirements, resolveWait, tally, validateGateSettings } from "../../provider/gateRules";
 import type { TaskSummary } from "../../provider/types";
 
 const TASKS = { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true };

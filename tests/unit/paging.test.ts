@@ -1,7 +1,7 @@
 import { strict as assert } from "node:assert";
 import { TaskgateCloudError, TaskgateReadError } from "../../provider/errors";
 import { configureRateLimits, DEFAULT_RATE_LIMITS } from "../../provider/rateLimit";
-import { createReadContext, mapConcurrent, Page, readOffsetPaged, readQueries, readScrollPaged, readUntilShortPage, request } from "../../provider/paging";
+import { createReadContext, mapConcurrent, type Page, readOffsetPaged, readQueries, readScrollPaged, readUntilShortPage, request } from "../../provider/paging";
 
 type Rec = { id: string };
 const recs = (n: number, from = 0): Rec[] => Array.from({ length: n }, (_, i) => ({ id: `r${from + i}` }));
@@ -43,7 +43,10 @@ describe("paging", () => {
         for (const total of [1e9, 1e12, Number.MAX_SAFE_INTEGER]) {
             it(`fails at once, after one request, on a total of ${total} records (no limiter, nothing planned)`, async () => {
                 const calls: number[] = [];
-                const fetch = async (offset: number): Promise<Page<Rec>> => (calls.push(offset), { items: recs(100, offset), total });
+                const fetch = async (offset: number): Promise<Page<Rec>> => {
+                    calls.push(offset);
+                    return { items: recs(100, offset), total };
+                };
                 // Planning the pages of such a total first would never finish (or run out of memory):
                 // the test would time out instead of reaching the asserts.
                 await assert.rejects(readOffsetPaged(ctx(), { what: "TAT tasks", pageSize: 100, idOf: (x: Rec) => x.id, fetch }),
@@ -56,7 +59,10 @@ describe("paging", () => {
         it("fails at once when the rate limit cannot let the pages through before the deadline, naming both", async () => {
             // BM API 3.0: 10 requests/s. 100 000 records are 1 011 pages: at least 110 s, more than 60 s.
             const calls: number[] = [];
-            const fetch = async (offset: number): Promise<Page<Rec>> => (calls.push(offset), { items: recs(100, offset), total: 100_000 });
+            const fetch = async (offset: number): Promise<Page<Rec>> => {
+                calls.push(offset);
+                return { items: recs(100, offset), total: 100_000 };
+            };
             const c = createReadContext("bm", `unit-${scopeSeq++}`, { timeoutSeconds: 60, rateLimitDir: false });
             await assert.rejects(readOffsetPaged(c, { what: "BM tasks", pageSize: 100, idOf: (x: Rec) => x.id, fetch }), (e: Error) => e instanceof TaskgateReadError
                 && /reports 100000 records \(1011 pages\); at the rate limit of 10 requests per 1 s that takes at least 1\d\d s, more than the (59|60) s left/.test(e.message)

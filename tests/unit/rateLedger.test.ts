@@ -6,7 +6,7 @@ import * as path from "node:path";
 import { TaskgateValidationError } from "../../provider/errors";
 import { createReadContext, request } from "../../provider/paging";
 import { defaultLedgerDir, ledgerFile, LOCK_STALE_MS, prepareLedgerDir, SharedBudgetStore, SWEEP_AFTER_MS } from "../../provider/rateLedger";
-import { RequestSlot, RequestSpacer } from "../../provider/rateLimit";
+import { type RequestSlot, RequestSpacer } from "../../provider/rateLimit";
 import { ask, FakeClock } from "./fakeClock";
 
 /** A process id that is no longer running: a child's, after it exited. */
@@ -219,7 +219,7 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
             try {
                 const cases = [
                     { make: (d: string) => fs.writeFileSync(d, ""), why: /is not a directory/ },
-                    { make: (d: string) => (fs.mkdirSync(d), fs.chmodSync(d, 0o777)), why: /belongs to another user or others may write to it/ },
+                    { make: (d: string) => { fs.mkdirSync(d); fs.chmodSync(d, 0o777); }, why: /belongs to another user or others may write to it/ },
                 ];
                 for (const [i, c] of cases.entries()) {
                     fs.rmSync(defaultLedgerDir(), { recursive: true, force: true });

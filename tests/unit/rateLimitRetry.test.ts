@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { TaskgateCloudError } from "../../provider/errors";
-import { configureRateLimits, DEFAULT_RATE_LIMITS, RequestSlot, RequestSpacer, spacerFor } from "../../provider/rateLimit";
+import { configureRateLimits, DEFAULT_RATE_LIMITS, type RequestSlot, RequestSpacer, spacerFor } from "../../provider/rateLimit";
 import { backoffMs, DEFAULT_RETRY } from "../../provider/retry";
 import { ask, FakeClock } from "./fakeClock";
 
@@ -62,7 +62,10 @@ describe("rate limiting (RequestSpacer, on a hand-driven clock)", () => {
 
     it("keeps the client's own count within the limit on a random schedule of sends, answers and failures", async () => {
         let seed = 7;
-        const random = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+        const random = () => {
+            seed = (seed * 1103515245 + 12345) % 2 ** 31;
+            return seed / 2 ** 31;
+        };
         const clock = new FakeClock();
         const spacer = new RequestSpacer(limit, 0.1, clock);
         const reqs = ask(spacer, clock, 200);

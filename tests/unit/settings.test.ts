@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { TaskgateValidationError } from "../../provider/errors";
-import { argsOnly, resolveHuawei, resolveTencent, SettingsSources, tencentRateScope } from "../../provider/settings";
+import { argsOnly, resolveHuawei, resolveTencent, type SettingsSources, tencentRateScope } from "../../provider/settings";
 
 function sources(config: Record<string, string>, env: Record<string, string> = {}): SettingsSources {
     return { config: (k) => config[k], env };
