@@ -88,6 +88,10 @@ const nightlyAudit = new taskgate.TaskSnapshot("nightly-audit", {
 });
 export const audit = {
     summary: nightlyAudit.summary,
-    notSucceeded: nightlyAudit.tasks.apply((tasks) => Object.entries(tasks).filter(([, t]) => t.state !== "SUCCEEDED")
-        .map(([id, t]) => `${id} on ${t.target}: ${t.state} (exit ${t.exitCode ?? "-"})`).sort()),
+    notSucceeded: nightlyAudit.tasks.apply((tasks) =>
+        Object.entries(tasks)
+            .filter(([, t]) => t.state !== "SUCCEEDED")
+            .map(([id, t]) => `${id} on ${t.target}: ${t.state} (exit ${t.exitCode ?? "-"})`)
+            .sort(),
+    ),
 };

@@ -25,14 +25,16 @@ export interface BenchTarget {
 
 const agent = new http.Agent({
     keepAlive: true,
-    lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) => (o?.all ? cb(null, [{ address: "127.0.0.1", family: 4 }]) : cb(null, "127.0.0.1", 4))) as never,
+    lookup: ((_h: string, o: { all?: boolean }, cb: (...a: unknown[]) => void) =>
+        o?.all ? cb(null, [{ address: "127.0.0.1", family: 4 }]) : cb(null, "127.0.0.1", 4)) as never,
 });
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function tencent(Client: any, service: string, t: BenchTarget) {
     return new Client({
-        credential: t.tencent, region: "ap-guangzhou",
+        credential: t.tencent,
+        region: "ap-guangzhou",
         profile: { httpProfile: { endpoint: `${service}.tencentcloudapi.com:${t.port}`, protocol: "http://", agent, reqTimeout: 60 } },
     });
 }
@@ -41,8 +43,11 @@ function huawei(t: BenchTarget) {
     require("@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger").Logger4jInstance.level = "off";
     const { ClientBuilder } = require("@huaweicloud/huaweicloud-sdk-core/ClientBuilder");
     const { BasicCredentials } = require("@huaweicloud/huaweicloud-sdk-core");
-    return new ClientBuilder((c: unknown) => c).withCredential(new BasicCredentials().withAk(t.huawei.accessKey).withSk(t.huawei.secretKey).withProjectId(t.huawei.projectId))
-        .withEndpoint(t.url).withOptions({ axiosRequestConfig: { httpAgent: agent } }).build();
+    return new ClientBuilder((c: unknown) => c)
+        .withCredential(new BasicCredentials().withAk(t.huawei.accessKey).withSk(t.huawei.secretKey).withProjectId(t.huawei.projectId))
+        .withEndpoint(t.url)
+        .withOptions({ axiosRequestConfig: { httpAgent: agent } })
+        .build();
 }
 
 /** Sends one page request, waiting out throttling. */
@@ -78,7 +83,12 @@ export async function probePageRtt(source: BenchSource, t: BenchTarget, n = 15):
 }
 
 /** Reads the whole list page by page (or `maxPages`); returns the records read and the pages asked for. */
-export async function baselineRead(source: BenchSource, pageSize: number, t: BenchTarget, maxPages = Infinity): Promise<{ records: number; pages: number; throttled: number }> {
+export async function baselineRead(
+    source: BenchSource,
+    pageSize: number,
+    t: BenchTarget,
+    maxPages = Infinity,
+): Promise<{ records: number; pages: number; throttled: number }> {
     let records = 0;
     let pages = 0;
     let throttled = 0;
@@ -98,7 +108,10 @@ export async function baselineRead(source: BenchSource, pageSize: number, t: Ben
         let n: number;
         if (source === "tat") {
             const c = tencent(TatClient, "tat", t);
-            const r: any = await page(() => c.DescribeInvocationTasks({ Filters: [{ Name: "invocation-id", Values: [t.ids.invocationId] }], Offset: offset, Limit: pageSize }), onThrottle);
+            const r: any = await page(
+                () => c.DescribeInvocationTasks({ Filters: [{ Name: "invocation-id", Values: [t.ids.invocationId] }], Offset: offset, Limit: pageSize }),
+                onThrottle,
+            );
             n = r.InvocationTaskSet.length;
         } else if (source === "bm") {
             const c = tencent(BmClient, "bm", t);
@@ -107,11 +120,22 @@ export async function baselineRead(source: BenchSource, pageSize: number, t: Ben
         } else {
             const hc = huawei(t);
             const cph = source === "cph";
-            const r: any = await page(() => hc.sendRequest({
-                method: "GET", contentType: "application/json", pathParams: {}, headers: {},
-                url: cph ? "/v1/{project_id}/cloud-phone/jobs" : "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
-                queryParams: { ...(cph ? { request_id: t.ids.requestId } : { desktop_pool_id: t.ids.desktopPoolId }), offset: String(offset), limit: String(pageSize) },
-            }), onThrottle);
+            const r: any = await page(
+                () =>
+                    hc.sendRequest({
+                        method: "GET",
+                        contentType: "application/json",
+                        pathParams: {},
+                        headers: {},
+                        url: cph ? "/v1/{project_id}/cloud-phone/jobs" : "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
+                        queryParams: {
+                            ...(cph ? { request_id: t.ids.requestId } : { desktop_pool_id: t.ids.desktopPoolId }),
+                            offset: String(offset),
+                            limit: String(pageSize),
+                        },
+                    }),
+                onThrottle,
+            );
             n = (cph ? r.jobs : r.script_execution_tasks).length;
         }
         pages++;

@@ -34,11 +34,16 @@ async function taskgateRead(taskgate: any, source: BenchSource, t: BenchTarget):
     const tc = { ...t.tencent, region: "ap-guangzhou", endpoint: t.url };
     const hw = { ...t.huawei, endpoint: t.url };
     switch (source) {
-        case "tat": return (await taskgate.tencentcloud.getTatInvocationTasks({ ...tc, invocationId: t.ids.invocationId })).tasks.length;
-        case "mps": return (await taskgate.tencentcloud.getMpsTasks({ ...tc, status: "FINISH" })).tasks.length;
-        case "bm": return (await taskgate.tencentcloud.getBmCmdTasks(tc)).tasks.length;
-        case "cph": return (await taskgate.huaweicloud.getCphJobs({ ...hw, requestId: t.ids.requestId })).tasks.length;
-        case "workspace": return (await taskgate.huaweicloud.getWorkspaceScriptTasks({ ...hw, desktopPoolId: t.ids.desktopPoolId })).tasks.length;
+        case "tat":
+            return (await taskgate.tencentcloud.getTatInvocationTasks({ ...tc, invocationId: t.ids.invocationId })).tasks.length;
+        case "mps":
+            return (await taskgate.tencentcloud.getMpsTasks({ ...tc, status: "FINISH" })).tasks.length;
+        case "bm":
+            return (await taskgate.tencentcloud.getBmCmdTasks(tc)).tasks.length;
+        case "cph":
+            return (await taskgate.huaweicloud.getCphJobs({ ...hw, requestId: t.ids.requestId })).tasks.length;
+        case "workspace":
+            return (await taskgate.huaweicloud.getWorkspaceScriptTasks({ ...hw, desktopPoolId: t.ids.desktopPoolId })).tasks.length;
     }
 }
 

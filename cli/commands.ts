@@ -45,7 +45,9 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
             return EXIT.ok;
         }
         if (parsed.kind === "help") {
-            io.stdout.write(parsed.source ? sourceHelp(parsed.command!, parsed.source) : parsed.command ? commandHelp(parsed.command) : rootHelp(packageVersion()));
+            io.stdout.write(
+                parsed.source ? sourceHelp(parsed.command!, parsed.source) : parsed.command ? commandHelp(parsed.command) : rootHelp(packageVersion()),
+            );
             return EXIT.ok;
         }
         source = parsed.invocation.source;
@@ -61,7 +63,8 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
     // Everything that can be wrong with the input is found before the stack is read or a request sent.
     def.plan(inv.args);
     const require = inv.require && requirementsFor(inv.source.kind, inv.require);
-    if (inv.cwd !== undefined && inv.stack === undefined) throw new UsageError("--cwd is the Pulumi project folder for --stack; give --stack too", `${inv.command} ${inv.source.name}`);
+    if (inv.cwd !== undefined && inv.stack === undefined)
+        throw new UsageError("--cwd is the Pulumi project folder for --stack; give --stack too", `${inv.command} ${inv.source.name}`);
     const sources: SettingsSources = {
         config: inv.stack === undefined ? () => undefined : await readStackConfig(inv.stack, path.resolve(io.cwd, inv.cwd ?? "."), io.env),
         env: io.env,
@@ -157,10 +160,12 @@ function cliField(field: string, names: Map<string, string>): string {
 
 /** Rewrites arg names inside a message (`instanceId`, `` `requestIds` ``) as their options. */
 function cliWords(problem: string, names: Map<string, string>): string {
-    return problem
-        .replace(/set the `(\w+)` argument, /g, (_m, arg: string) => (names.has(arg) ? `set ${names.get(arg)}, ` : "set "))
-        // Not inside a config key (`huaweicloud:projectId` stays as it is spelled in the stack).
-        .replace(/(?<![\w:])`?([a-z]+(?:[A-Z][a-z0-9]*)+)`?(?![\w:])/g, (m, word: string) => names.get(word) ?? m);
+    return (
+        problem
+            .replace(/set the `(\w+)` argument, /g, (_m, arg: string) => (names.has(arg) ? `set ${names.get(arg)}, ` : "set "))
+            // Not inside a config key (`huaweicloud:projectId` stays as it is spelled in the stack).
+            .replace(/(?<![\w:])`?([a-z]+(?:[A-Z][a-z0-9]*)+)`?(?![\w:])/g, (m, word: string) => names.get(word) ?? m)
+    );
 }
 
 /** The version in package.json (from cli/ under ts-node, and from dist/cli/ once built). */

@@ -37,7 +37,11 @@ export function renderTable(headers: readonly string[], rows: ReadonlyArray<read
     const cells = rows.map((r) => r.map((v) => (v === undefined || v === null || v === "" ? "-" : cut(terminalText(v), MAX_CELL))));
     const numeric = headers.map((_, i) => rows.some((r) => typeof r[i] === "number") && rows.every((r) => r[i] === undefined || typeof r[i] === "number"));
     const widths = headers.map((h, i) => Math.max(h.length, ...cells.map((r) => r[i].length)));
-    const line = (r: readonly string[]) => r.map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+    const line = (r: readonly string[]) =>
+        r
+            .map((c, i) => (numeric[i] ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+            .join("  ")
+            .trimEnd();
     return `${[line(headers), ...cells.map(line)].join("\n")}\n`;
 }
 
@@ -82,7 +86,16 @@ export function formatSummary(format: Format, source: AnyCliSource, traits: Gate
     let out = render(format, ["STATE", "TASKS"], rows);
     if (t) {
         const noun = (traits.targetName ?? "targets").toUpperCase();
-        out += `\n${render(format, [noun, "COUNT"], [["total", t.total], ["succeeded", t.succeeded], ["failed", t.failed], ["skipped", t.skipped]])}`;
+        out += `\n${render(
+            format,
+            [noun, "COUNT"],
+            [
+                ["total", t.total],
+                ["succeeded", t.succeeded],
+                ["failed", t.failed],
+                ["skipped", t.skipped],
+            ],
+        )}`;
     }
     return format === "table" ? `${out}\n${countsLine(sourceNoun(source.kind), result)}\n` : out;
 }
@@ -91,8 +104,11 @@ export function formatSummary(format: Format, source: AnyCliSource, traits: Gate
 export function countsLine(label: Noun, result: Result): string {
     const s = result.summary;
     const parts: Array<[number, string]> = [
-        [s.succeeded, "succeeded"], [s.failed + s.timedOut + s.cancelled, "failed, timed out or cancelled"], [s.pending + s.running, "pending or running"],
-        [s.finished, "finished (no outcome reported)"], [s.unknown, nounFor(s.unknown, ["in an unknown state", "in unknown states"])],
+        [s.succeeded, "succeeded"],
+        [s.failed + s.timedOut + s.cancelled, "failed, timed out or cancelled"],
+        [s.pending + s.running, "pending or running"],
+        [s.finished, "finished (no outcome reported)"],
+        [s.unknown, nounFor(s.unknown, ["in an unknown state", "in unknown states"])],
     ];
     const shown = parts.filter(([n]) => n > 0).map(([n, what]) => `${n} ${what}`);
     const of = result.totalCount !== s.total ? ` (of ${result.totalCount} reported)` : "";

@@ -10,7 +10,10 @@ import { type AnyCliSource, CLI_SOURCES, type FilterSpec, kebab } from "./source
 const WHAT: Readonly<Record<Command, { usage: string; does: string }>> = {
     list: { usage: "taskgate list <source> [filters] [options]", does: "Prints every matching task: a table, or JSON, CSV or Markdown." },
     summary: { usage: "taskgate summary <source> [filters] [options]", does: "Prints the counts by state (and by target, where the API reports targets)." },
-    report: { usage: "taskgate report <source> [filters] --html FILE [options]", does: "Writes a self-contained HTML page: counts, failing tasks, every task." },
+    report: {
+        usage: "taskgate report <source> [filters] --html FILE [options]",
+        does: "Writes a self-contained HTML page: counts, failing tasks, every task.",
+    },
 };
 
 const EXIT_CODES = [
@@ -35,15 +38,27 @@ function table(rows: ReadonlyArray<[string, string]>): string[] {
 }
 
 function filterRow(f: FilterSpec): [string, string] {
-    const value = f.type === "list" || f.type === "stringOrList" ? "A,B,..." : f.type === "boolean" ? "true|false" : f.type === "number" ? "N"
-        : f.type === "date" ? "TIME" : f.values ? f.values.join("|") : "VALUE";
+    const value =
+        f.type === "list" || f.type === "stringOrList"
+            ? "A,B,..."
+            : f.type === "boolean"
+              ? "true|false"
+              : f.type === "number"
+                ? "N"
+                : f.type === "date"
+                  ? "TIME"
+                  : f.values
+                    ? f.values.join("|")
+                    : "VALUE";
     const values = f.values && (f.type === "list" || f.type === "stringOrList") ? ` (${f.values.join(", ")})` : "";
     return [`--${kebab(f.arg)} ${value}`, `${f.help}${values}`];
 }
 
 function generalRows(command: Command): Array<[string, string]> {
-    return GENERAL_OPTIONS.filter((o) => o.commands.includes(command))
-        .map((o) => [`${o.short ? `-${o.short}, ` : ""}--${o.name}${o.value ? ` ${o.value}` : ""}`, o.help]);
+    return GENERAL_OPTIONS.filter((o) => o.commands.includes(command)).map((o) => [
+        `${o.short ? `-${o.short}, ` : ""}--${o.name}${o.value ? ` ${o.value}` : ""}`,
+        o.help,
+    ]);
 }
 
 function example(command: Command, s: AnyCliSource): string {
@@ -125,7 +140,11 @@ export function sourceHelp(command: Command, s: AnyCliSource): string {
         ...table(s.filters.map(filterRow)),
         "",
         `Connection (${def.cloud}):`,
-        ...table(sourceOptions(s).filter((f) => !s.filters.includes(f)).map(filterRow)),
+        ...table(
+            sourceOptions(s)
+                .filter((f) => !s.filters.includes(f))
+                .map(filterRow),
+        ),
         "",
         "Options:",
         ...table(generalRows(command)),

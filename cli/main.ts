@@ -12,7 +12,6 @@ process.stdout.on("error", (e: NodeJS.ErrnoException) => {
     throw e;
 });
 
-run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() })
-    .then((code) => {
-        process.exitCode = code;
-    });
+run(process.argv.slice(2), { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() }).then((code) => {
+    process.exitCode = code;
+});

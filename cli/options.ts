@@ -18,14 +18,21 @@ export type Format = (typeof FORMATS)[number];
 
 /** The `--require` keys, in kebab case, and the requirement each sets. */
 export const REQUIREMENT_KEYS: Readonly<Record<string, keyof GateRequirements>> = {
-    "min-succeeded": "minSucceeded", "min-success-ratio": "minSuccessRatio", "max-failed": "maxFailed", "all-done": "allDone", "allow-empty": "allowEmpty",
+    "min-succeeded": "minSucceeded",
+    "min-success-ratio": "minSuccessRatio",
+    "max-failed": "maxFailed",
+    "all-done": "allDone",
+    "allow-empty": "allowEmpty",
 };
 
 /** Bad command-line input that is not a data-source argument: exit 2 with a pointer to `--help`. */
 export class UsageError extends Error {
     override readonly name = "UsageError";
     /** @param helpFor the `--help` to point at, e.g. `list tat` */
-    constructor(message: string, readonly helpFor = "") {
+    constructor(
+        message: string,
+        readonly helpFor = "",
+    ) {
         super(message);
     }
 }
@@ -42,12 +49,27 @@ interface GeneralOption {
 
 /** Options every source takes, per command. */
 export const GENERAL_OPTIONS: readonly GeneralOption[] = [
-    { name: "output", short: "o", value: FORMATS.join("|"), help: "output format (default table); json is the full result, for jq", commands: ["list", "summary"] },
+    {
+        name: "output",
+        short: "o",
+        value: FORMATS.join("|"),
+        help: "output format (default table); json is the full result, for jq",
+        commands: ["list", "summary"],
+    },
     { name: "html", value: "FILE", help: "where to write the self-contained HTML report (- for stdout); required", commands: ["report"] },
-    { name: "require", value: "RULES", multiple: true,
+    {
+        name: "require",
+        value: "RULES",
+        multiple: true,
         help: "gate the exit code: min-succeeded=N, min-success-ratio=R (0..1 or N%), max-failed=N (default 0), all-done[=true|false] (default true), allow-empty[=true|false] (default false: no matching task fails), comma-separated; exit 1 when not met",
-        commands: ["list", "summary", "report"] },
-    { name: "stack", value: "NAME", help: "read credentials, region and endpoint from this Pulumi stack's config (runs `pulumi config`)", commands: ["list", "summary", "report"] },
+        commands: ["list", "summary", "report"],
+    },
+    {
+        name: "stack",
+        value: "NAME",
+        help: "read credentials, region and endpoint from this Pulumi stack's config (runs `pulumi config`)",
+        commands: ["list", "summary", "report"],
+    },
     { name: "cwd", value: "DIR", help: "the Pulumi project folder for --stack (default: the current folder)", commands: ["list", "summary", "report"] },
     { name: "timeout", value: "SECONDS", help: "give up the read after this long, retries included (default 300)", commands: ["list", "summary", "report"] },
     { name: "quiet", short: "q", help: "no progress or status lines on stderr (errors still)", commands: ["list", "summary", "report"] },
@@ -100,8 +122,11 @@ export function parseCommandLine(argv: readonly string[]): Parsed {
     if (first === "--version" || first === "-v") return { kind: "version" };
     if (first === "help") return helpFor(argv[1], argv[2]);
     if (!COMMANDS.includes(first as Command)) {
-        throw new UsageError(first.startsWith("-") ? `unknown option ${first}; a command comes first: ${COMMANDS.join(", ")}`
-            : `unknown command "${first}"; commands: ${COMMANDS.join(", ")}`);
+        throw new UsageError(
+            first.startsWith("-")
+                ? `unknown option ${first}; a command comes first: ${COMMANDS.join(", ")}`
+                : `unknown command "${first}"; commands: ${COMMANDS.join(", ")}`,
+        );
     }
     const command = first as Command;
     if (second === undefined || isHelp(second)) {
@@ -161,8 +186,17 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
         throw new UsageError(`--timeout must be a number of seconds greater than 0 and at most 86400, got "${timeout}"`, helpAt);
     }
     return {
-        command, source, args, filters, require: requirements, output: output as Format, html,
-        stack: one("stack"), cwd: one("cwd"), timeoutSeconds, quiet: (values.quiet?.length ?? 0) > 0,
+        command,
+        source,
+        args,
+        filters,
+        require: requirements,
+        output: output as Format,
+        html,
+        stack: one("stack"),
+        cwd: one("cwd"),
+        timeoutSeconds,
+        quiet: (values.quiet?.length ?? 0) > 0,
     };
 }
 
@@ -194,7 +228,10 @@ function shapeValue(f: FilterSpec, given: string[], helpAt: string): unknown {
  */
 export function parseRequire(given: readonly string[], helpAt = ""): GateRequirements {
     const out: Record<string, unknown> = {};
-    for (const item of given.flatMap((g) => g.split(",")).map((s) => s.trim()).filter((s) => s !== "")) {
+    for (const item of given
+        .flatMap((g) => g.split(","))
+        .map((s) => s.trim())
+        .filter((s) => s !== "")) {
         const eq = item.indexOf("=");
         const key = (eq < 0 ? item : item.slice(0, eq)).trim();
         const text = eq < 0 ? undefined : item.slice(eq + 1).trim();

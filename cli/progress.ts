@@ -73,13 +73,17 @@ export function createProgress(stream: ProgressStream, label: Noun, quiet: boole
         },
         log: {
             debug: () => undefined,
-            info: (m) => { if (!quiet) say(m); },
+            info: (m) => {
+                if (!quiet) say(m);
+            },
             warn: (m) => say(m),
         },
         finish(read, total) {
             clearLine();
             if (quiet) return;
-            stream.write(`read ${n(read)}${total > read ? ` of ${n(total)}` : ""} ${nounFor(read, label)} in ${seconds((now() - started) / 1000)} (${plural(pages, "page", n)})\n`);
+            stream.write(
+                `read ${n(read)}${total > read ? ` of ${n(total)}` : ""} ${nounFor(read, label)} in ${seconds((now() - started) / 1000)} (${plural(pages, "page", n)})\n`,
+            );
         },
         clear: clearLine,
     };

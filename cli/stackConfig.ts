@@ -62,20 +62,39 @@ export async function readStackConfig(stack: string, cwd: string, env: Record<st
     const searched: string[] = [];
     const pulumi = findPulumi(env, searched);
     if (!pulumi) {
-        throw new StackConfigError(`taskgate: --stack needs the Pulumi CLI, which was not found (looked on PATH, in TASKGATE_PULUMI_BIN and in `
-            + `${searched[searched.length - 1]}); install Pulumi, or run \`bash scripts/install-pulumi.sh\` in a taskgate checkout`);
+        throw new StackConfigError(
+            `taskgate: --stack needs the Pulumi CLI, which was not found (looked on PATH, in TASKGATE_PULUMI_BIN and in ` +
+                `${searched[searched.length - 1]}); install Pulumi, or run \`bash scripts/install-pulumi.sh\` in a taskgate checkout`,
+        );
     }
     const stdout = await new Promise<string>((resolve, reject) => {
-        execFile(pulumi, ["config", "--json", "--show-secrets", "--stack", stack], {
-            cwd, env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" }, maxBuffer: 64 * 1024 * 1024, timeout: 120_000,
-        }, (err, out, errText) => {
-            if (!err) return resolve(out);
-            // Pulumi's own message ("no stack named 'x' found", "incorrect passphrase") is what the user needs;
-            // it never holds a config value.
-            const lines = String(errText).split("\n").map((l) => l.trim()).filter((l) => l !== "");
-            const why = lines.filter((l) => l.startsWith("error:")).map((l) => l.slice(6).trim()).join("; ") || lines.join("; ") || err.message;
-            reject(new StackConfigError(`taskgate: could not read the config of stack "${stack}" (${pulumi} config, in ${cwd}): ${why}`));
-        });
+        execFile(
+            pulumi,
+            ["config", "--json", "--show-secrets", "--stack", stack],
+            {
+                cwd,
+                env: { ...env, PULUMI_SKIP_UPDATE_CHECK: "true" },
+                maxBuffer: 64 * 1024 * 1024,
+                timeout: 120_000,
+            },
+            (err, out, errText) => {
+                if (!err) return resolve(out);
+                // Pulumi's own message ("no stack named 'x' found", "incorrect passphrase") is what the user needs;
+                // it never holds a config value.
+                const lines = String(errText)
+                    .split("\n")
+                    .map((l) => l.trim())
+                    .filter((l) => l !== "");
+                const why =
+                    lines
+                        .filter((l) => l.startsWith("error:"))
+                        .map((l) => l.slice(6).trim())
+                        .join("; ") ||
+                    lines.join("; ") ||
+                    err.message;
+                reject(new StackConfigError(`taskgate: could not read the config of stack "${stack}" (${pulumi} config, in ${cwd}): ${why}`));
+            },
+        );
     });
     let entries: Record<string, ConfigEntry>;
     try {

@@ -10,128 +10,128 @@
 import { API_IDS, FAULT_KINDS, type ApiId, type FaultKind, type FaultRule, type FaultState } from "./types";
 
 interface ActiveRule extends FaultState {
-  predicate?: (params: Record<string, unknown>) => boolean;
+    predicate?: (params: Record<string, unknown>) => boolean;
 }
 
 /** A fault that fired for one request. */
 export interface FiredFault {
-  id: string;
-  kind: FaultKind;
-  status?: number;
-  delayMs?: number;
-  count?: number;
-  bytes?: number;
-  chunked?: boolean;
-  gzip?: boolean;
-  mutation?: FaultRule["mutation"];
-  code?: string;
-  message?: string;
+    id: string;
+    kind: FaultKind;
+    status?: number;
+    delayMs?: number;
+    count?: number;
+    bytes?: number;
+    chunked?: boolean;
+    gzip?: boolean;
+    mutation?: FaultRule["mutation"];
+    code?: string;
+    message?: string;
 }
 
 /** Throws if a rule is malformed (unknown api or kind, bad counts or status). */
 export function validateFaultRule(rule: FaultRule): void {
-  if (!rule || typeof rule !== "object") throw new Error("a fault rule must be an object");
-  if (rule.api !== "*" && !API_IDS.includes(rule.api)) throw new Error(`unknown fault api: ${String(rule.api)}`);
-  if (!FAULT_KINDS.includes(rule.kind)) throw new Error(`unknown fault kind: ${String(rule.kind)}`);
-  if (rule.times !== undefined && !(Number.isInteger(rule.times) && (rule.times >= 1 || rule.times === -1))) {
-    throw new Error("fault times must be a positive integer or -1 (every time)");
-  }
-  if (rule.skip !== undefined && !(Number.isInteger(rule.skip) && rule.skip >= 0)) throw new Error("fault skip must be >= 0");
-  if (rule.kind === "http5xx" && rule.status !== undefined && !(rule.status >= 500 && rule.status <= 599)) {
-    throw new Error("http5xx status must be 500-599");
-  }
-  if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
-    throw new Error("fault status must be an HTTP status");
-  }
-  if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error("fault delayMs must be >= 0");
-  if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 1)) throw new Error("fault count must be an integer >= 1");
-  if (rule.bytes !== undefined && !(Number.isSafeInteger(rule.bytes) && rule.bytes >= 0)) throw new Error("fault bytes must be a whole number >= 0");
-  if (rule.kind === "mutate" && (rule.mutation === undefined || rule.mutation === null || typeof rule.mutation !== "object")) {
-    throw new Error("a mutate fault needs a mutation (or a list of them)");
-  }
-  if (rule.kind === "cloudError" && !(typeof rule.code === "string" && rule.code !== "" && typeof rule.message === "string")) {
-    throw new Error("a cloudError fault needs a code (non-empty) and a message");
-  }
-  if (rule.match !== undefined && typeof rule.match !== "function" && (typeof rule.match !== "object" || rule.match === null)) {
-    throw new Error("fault match must be an object of param values or a function");
-  }
+    if (!rule || typeof rule !== "object") throw new Error("a fault rule must be an object");
+    if (rule.api !== "*" && !API_IDS.includes(rule.api)) throw new Error(`unknown fault api: ${String(rule.api)}`);
+    if (!FAULT_KINDS.includes(rule.kind)) throw new Error(`unknown fault kind: ${String(rule.kind)}`);
+    if (rule.times !== undefined && !(Number.isInteger(rule.times) && (rule.times >= 1 || rule.times === -1))) {
+        throw new Error("fault times must be a positive integer or -1 (every time)");
+    }
+    if (rule.skip !== undefined && !(Number.isInteger(rule.skip) && rule.skip >= 0)) throw new Error("fault skip must be >= 0");
+    if (rule.kind === "http5xx" && rule.status !== undefined && !(rule.status >= 500 && rule.status <= 599)) {
+        throw new Error("http5xx status must be 500-599");
+    }
+    if (rule.status !== undefined && !(Number.isInteger(rule.status) && rule.status >= 100 && rule.status <= 599)) {
+        throw new Error("fault status must be an HTTP status");
+    }
+    if (rule.delayMs !== undefined && !(rule.delayMs >= 0)) throw new Error("fault delayMs must be >= 0");
+    if (rule.count !== undefined && !(Number.isInteger(rule.count) && rule.count >= 1)) throw new Error("fault count must be an integer >= 1");
+    if (rule.bytes !== undefined && !(Number.isSafeInteger(rule.bytes) && rule.bytes >= 0)) throw new Error("fault bytes must be a whole number >= 0");
+    if (rule.kind === "mutate" && (rule.mutation === undefined || rule.mutation === null || typeof rule.mutation !== "object")) {
+        throw new Error("a mutate fault needs a mutation (or a list of them)");
+    }
+    if (rule.kind === "cloudError" && !(typeof rule.code === "string" && rule.code !== "" && typeof rule.message === "string")) {
+        throw new Error("a cloudError fault needs a code (non-empty) and a message");
+    }
+    if (rule.match !== undefined && typeof rule.match !== "function" && (typeof rule.match !== "object" || rule.match === null)) {
+        throw new Error("fault match must be an object of param values or a function");
+    }
 }
 
 /** The fault plan of one emulator. */
 export class FaultPlan {
-  private rules: ActiveRule[] = [];
-  private nextId = 1;
+    private rules: ActiveRule[] = [];
+    private nextId = 1;
 
-  /** Adds a rule; returns its id. */
-  add(rule: FaultRule): string {
-    validateFaultRule(rule);
-    const id = `fault-${this.nextId++}`;
-    const predicate = typeof rule.match === "function" ? rule.match : undefined;
-    this.rules.push({
-      id,
-      api: rule.api,
-      kind: rule.kind,
-      times: rule.times ?? 1,
-      skip: rule.skip ?? 0,
-      match: typeof rule.match === "function" ? "predicate" : rule.match,
-      status: rule.status,
-      delayMs: rule.delayMs,
-      count: rule.count,
-      bytes: rule.bytes,
-      chunked: rule.chunked,
-      gzip: rule.gzip,
-      mutation: rule.mutation === undefined ? undefined : structuredClone(rule.mutation),
-      code: rule.code,
-      message: rule.message,
-      seen: 0,
-      fired: 0,
-      predicate,
-    });
-    return id;
-  }
-
-  /** Removes every rule (counters go with them). */
-  clear(): void {
-    this.rules = [];
-  }
-
-  /** The rules with their counters. */
-  list(): FaultState[] {
-    return this.rules.map(({ predicate: _p, ...state }) => {
-      const out: FaultState = { ...state };
-      for (const k of ["count", "bytes", "chunked", "gzip", "mutation", "code", "message"] as const) if (out[k] === undefined) delete out[k];
-      return out;
-    });
-  }
-
-  /** Consumes the fault for this request, if any rule fires. */
-  take(api: ApiId, params: Record<string, unknown>): FiredFault | undefined {
-    for (const rule of this.rules) {
-      if (rule.api !== "*" && rule.api !== api) continue;
-      if (rule.times !== -1 && rule.fired >= rule.times) continue;
-      if (!matches(rule, params)) continue;
-      rule.seen++;
-      if (rule.seen <= rule.skip) continue;
-      rule.fired++;
-      const { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation, code, message } = rule;
-      return { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation, code, message };
+    /** Adds a rule; returns its id. */
+    add(rule: FaultRule): string {
+        validateFaultRule(rule);
+        const id = `fault-${this.nextId++}`;
+        const predicate = typeof rule.match === "function" ? rule.match : undefined;
+        this.rules.push({
+            id,
+            api: rule.api,
+            kind: rule.kind,
+            times: rule.times ?? 1,
+            skip: rule.skip ?? 0,
+            match: typeof rule.match === "function" ? "predicate" : rule.match,
+            status: rule.status,
+            delayMs: rule.delayMs,
+            count: rule.count,
+            bytes: rule.bytes,
+            chunked: rule.chunked,
+            gzip: rule.gzip,
+            mutation: rule.mutation === undefined ? undefined : structuredClone(rule.mutation),
+            code: rule.code,
+            message: rule.message,
+            seen: 0,
+            fired: 0,
+            predicate,
+        });
+        return id;
     }
-    return undefined;
-  }
+
+    /** Removes every rule (counters go with them). */
+    clear(): void {
+        this.rules = [];
+    }
+
+    /** The rules with their counters. */
+    list(): FaultState[] {
+        return this.rules.map(({ predicate: _p, ...state }) => {
+            const out: FaultState = { ...state };
+            for (const k of ["count", "bytes", "chunked", "gzip", "mutation", "code", "message"] as const) if (out[k] === undefined) delete out[k];
+            return out;
+        });
+    }
+
+    /** Consumes the fault for this request, if any rule fires. */
+    take(api: ApiId, params: Record<string, unknown>): FiredFault | undefined {
+        for (const rule of this.rules) {
+            if (rule.api !== "*" && rule.api !== api) continue;
+            if (rule.times !== -1 && rule.fired >= rule.times) continue;
+            if (!matches(rule, params)) continue;
+            rule.seen++;
+            if (rule.seen <= rule.skip) continue;
+            rule.fired++;
+            const { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation, code, message } = rule;
+            return { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation, code, message };
+        }
+        return undefined;
+    }
 }
 
 function matches(rule: ActiveRule, params: Record<string, unknown>): boolean {
-  if (rule.predicate) {
-    try {
-      return rule.predicate(params);
-    } catch {
-      return false;
+    if (rule.predicate) {
+        try {
+            return rule.predicate(params);
+        } catch {
+            return false;
+        }
     }
-  }
-  if (!rule.match || rule.match === "predicate") return true;
-  for (const [name, expected] of Object.entries(rule.match)) {
-    const actual = params[name];
-    if (actual === undefined || String(actual) !== String(expected)) return false;
-  }
-  return true;
+    if (!rule.match || rule.match === "predicate") return true;
+    for (const [name, expected] of Object.entries(rule.match)) {
+        const actual = params[name];
+        if (actual === undefined || String(actual) !== String(expected)) return false;
+    }
+    return true;
 }

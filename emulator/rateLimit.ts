@@ -13,43 +13,43 @@ import { performance } from "node:perf_hooks";
 const WINDOW_MS = 1000;
 
 interface Ring {
-  limit: number;
-  times: Float64Array;
-  head: number;
-  size: number;
+    limit: number;
+    times: Float64Array;
+    head: number;
+    size: number;
 }
 
 /** Per-key sliding-window limiter. */
 export class SlidingWindowLimiter {
-  private readonly rings = new Map<string, Ring>();
+    private readonly rings = new Map<string, Ring>();
 
-  constructor(private readonly now: () => number = () => performance.now()) {}
+    constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /**
-   * Tries to accept one request under `limit` per second (0 = unlimited).
-   * Returns 0 when accepted, else the number of requests already in the window.
-   */
-  tryAcquire(key: string, limit: number): number {
-    if (limit <= 0) return 0;
-    const t = this.now();
-    let ring = this.rings.get(key);
-    if (!ring || ring.limit !== limit) {
-      ring = { limit, times: new Float64Array(limit), head: 0, size: 0 };
-      this.rings.set(key, ring);
+    /**
+     * Tries to accept one request under `limit` per second (0 = unlimited).
+     * Returns 0 when accepted, else the number of requests already in the window.
+     */
+    tryAcquire(key: string, limit: number): number {
+        if (limit <= 0) return 0;
+        const t = this.now();
+        let ring = this.rings.get(key);
+        if (!ring || ring.limit !== limit) {
+            ring = { limit, times: new Float64Array(limit), head: 0, size: 0 };
+            this.rings.set(key, ring);
+        }
+        if (ring.size === limit) {
+            // head points at the oldest of the last `limit` acceptances.
+            if (t - ring.times[ring.head] < WINDOW_MS) return limit;
+        } else {
+            ring.size++;
+        }
+        ring.times[ring.head] = t;
+        ring.head = (ring.head + 1) % limit;
+        return 0;
     }
-    if (ring.size === limit) {
-      // head points at the oldest of the last `limit` acceptances.
-      if (t - ring.times[ring.head] < WINDOW_MS) return limit;
-    } else {
-      ring.size++;
-    }
-    ring.times[ring.head] = t;
-    ring.head = (ring.head + 1) % limit;
-    return 0;
-  }
 
-  /** Forgets all windows. */
-  clear(): void {
-    this.rings.clear();
-  }
+    /** Forgets all windows. */
+    clear(): void {
+        this.rings.clear();
+    }
 }

@@ -13,30 +13,30 @@ export const MPS_ZERO_TIME = "0000-00-00T00:00:00Z";
 const BEIJING_OFFSET_MS = 8 * 3600 * 1000;
 
 function pad(n: number, width = 2): string {
-  return String(n).padStart(width, "0");
+    return String(n).padStart(width, "0");
 }
 
 function utcParts(ms: number): string {
-  const d = new Date(ms);
-  return (
-    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
-    `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
-  );
+    const d = new Date(ms);
+    return (
+        `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}` +
+        `T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
+    );
 }
 
 /** `YYYY-MM-DDTHH:mm:ssZ` (UTC, whole seconds): MPS, CPH and Workspace. */
 export function isoSeconds(ms: number): string {
-  return `${utcParts(ms)}Z`;
+    return `${utcParts(ms)}Z`;
 }
 
 /** `YYYY-MM-DDTHH:mm:ss+00:00`: what TAT actually returns (its docs say `Z`, its examples `+00:00`). */
 export function tatTime(ms: number): string {
-  return `${utcParts(ms)}+00:00`;
+    return `${utcParts(ms)}+00:00`;
 }
 
 /** `YYYY-MM-DD HH:mm:ss` in Beijing time (UTC+8), no zone: both Bare Metal APIs. */
 export function beijingTime(ms: number): string {
-  return utcParts(ms + BEIJING_OFFSET_MS).replace("T", " ");
+    return utcParts(ms + BEIJING_OFFSET_MS).replace("T", " ");
 }
 
 const BEIJING_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
@@ -47,13 +47,13 @@ const BEIJING_RE = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/;
  * "not happened" uniformly.
  */
 export function parseWireTime(value: string | null | undefined): number {
-  if (!value || value === MPS_ZERO_TIME) return Number.NaN;
-  const bj = BEIJING_RE.exec(value);
-  if (bj) {
-    const [, y, mo, d, h, mi, s] = bj;
-    return Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) - BEIJING_OFFSET_MS;
-  }
-  return Date.parse(value);
+    if (!value || value === MPS_ZERO_TIME) return Number.NaN;
+    const bj = BEIJING_RE.exec(value);
+    if (bj) {
+        const [, y, mo, d, h, mi, s] = bj;
+        return Date.UTC(+y, +mo - 1, +d, +h, +mi, +s) - BEIJING_OFFSET_MS;
+    }
+    return Date.parse(value);
 }
 
 /** The Workspace query-time form `2021-10-01T12:00:00Z`, exactly (no fraction, no offset). */

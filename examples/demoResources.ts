@@ -28,13 +28,24 @@ const invocationProvider: pulumi.dynamic.ResourceProvider = {
         const invocationId = `inv-${crypto.randomBytes(4).toString("hex")}`;
         const hosts: number = inputs.hosts;
         const ok = Math.round(hosts * inputs.successRatio);
-        const spec = { api: "tat", count: hosts, seed: invocationId, invocationId, commandId: "cmd-migrate1", finishOverMs: inputs.finishOverSeconds * 1000,
-            finalStatusMix: { SUCCESS: ok, FAILED: hosts - ok } };
+        const spec = {
+            api: "tat",
+            count: hosts,
+            seed: invocationId,
+            invocationId,
+            commandId: "cmd-migrate1",
+            finishOverMs: inputs.finishOverSeconds * 1000,
+            finalStatusMix: { SUCCESS: ok, FAILED: hosts - ok },
+        };
         await new Promise<void>((resolve, reject) => {
-            const req = http.request(`${inputs.endpoint}/_emulator/generate`, { method: "POST", headers: { "content-type": "application/json" } }, (res: import("node:http").IncomingMessage) => {
-                res.resume();
-                res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`emulator answered HTTP ${res.statusCode}`))));
-            });
+            const req = http.request(
+                `${inputs.endpoint}/_emulator/generate`,
+                { method: "POST", headers: { "content-type": "application/json" } },
+                (res: import("node:http").IncomingMessage) => {
+                    res.resume();
+                    res.on("end", () => (res.statusCode === 200 ? resolve() : reject(new Error(`emulator answered HTTP ${res.statusCode}`))));
+                },
+            );
             req.on("error", reject);
             req.end(JSON.stringify(spec));
         });

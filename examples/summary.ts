@@ -8,8 +8,14 @@ import * as taskgate from "../sdk";
 
 function line(name: string, r: taskgate.TaskListResult<unknown>, ms: number): string {
     const s = r.summary;
-    const parts = [`${r.tasks.length}/${r.totalCount} read`, `succeeded ${s.succeeded}`, `failed ${s.failed}`, `timed out ${s.timedOut}`,
-        `running ${s.running}`, `pending ${s.pending}`];
+    const parts = [
+        `${r.tasks.length}/${r.totalCount} read`,
+        `succeeded ${s.succeeded}`,
+        `failed ${s.failed}`,
+        `timed out ${s.timedOut}`,
+        `running ${s.running}`,
+        `pending ${s.pending}`,
+    ];
     if (s.finished) parts.push(`finished ${s.finished}`);
     if (s.targets) parts.push(`targets ${s.targets.succeeded}/${s.targets.total} ok`);
     parts.push(s.done ? "done" : "not done", `${r.requestIds.length} RequestIds`, `${ms} ms`);
@@ -35,8 +41,13 @@ async function main(): Promise<void> {
         const c = EMULATOR_CREDENTIALS;
         Object.assign(process.env, {
             TASKGATE_ENDPOINT: emu.url,
-            TENCENTCLOUD_SECRET_ID: c.tencent.secretId, TENCENTCLOUD_SECRET_KEY: c.tencent.secretKey, TENCENTCLOUD_REGION: "ap-guangzhou",
-            HW_ACCESS_KEY: c.huawei.accessKey, HW_SECRET_KEY: c.huawei.secretKey, HW_PROJECT_ID: c.huawei.projectId, HW_REGION_NAME: "cn-north-4",
+            TENCENTCLOUD_SECRET_ID: c.tencent.secretId,
+            TENCENTCLOUD_SECRET_KEY: c.tencent.secretKey,
+            TENCENTCLOUD_REGION: "ap-guangzhou",
+            HW_ACCESS_KEY: c.huawei.accessKey,
+            HW_SECRET_KEY: c.huawei.secretKey,
+            HW_PROJECT_ID: c.huawei.projectId,
+            HW_REGION_NAME: "cn-north-4",
         });
         console.log(`taskgate example: emulator at ${emu.url}\n`);
 
@@ -47,7 +58,7 @@ async function main(): Promise<void> {
         const [b, bMs] = await timed(() => taskgate.tencentcloud.getBmCmdTasks());
         console.log(line("tencentcloud.getBmCmdTasks", b, bMs));
         const [l, lMs] = await timed(() => taskgate.tencentcloud.getBmCmdTasks({ api: "legacy" }));
-        console.log(line("  ... api: \"legacy\"", l, lMs));
+        console.log(line('  ... api: "legacy"', l, lMs));
         const [j, jMs] = await timed(() => taskgate.huaweicloud.getCphJobs({ requestId: cph.groups.requestId }));
         console.log(line("huaweicloud.getCphJobs", j, jMs));
         const [w, wMs] = await timed(() => taskgate.huaweicloud.getWorkspaceScriptTasks());
@@ -55,9 +66,12 @@ async function main(): Promise<void> {
 
         const failed = t.tasks.filter((x) => x.state !== "SUCCEEDED" && x.state !== "RUNNING").slice(0, 3);
         console.log(`\nfirst TAT tasks that did not succeed:`);
-        for (const x of failed) console.log(`  ${x.invocationTaskId} on ${x.instanceId}: ${x.taskStatus} exit ${x.taskResult?.exitCode ?? "-"} ${x.errorInfo ?? ""}`);
+        for (const x of failed)
+            console.log(`  ${x.invocationTaskId} on ${x.instanceId}: ${x.taskStatus} exit ${x.taskResult?.exitCode ?? "-"} ${x.errorInfo ?? ""}`);
         const ratio = t.summary.succeeded / t.summary.total;
-        console.log(`\nTAT success ratio ${(ratio * 100).toFixed(1)}%: a 95% gate would ${ratio >= 0.95 && t.summary.done ? "pass" : "block"} (done: ${t.summary.done})`);
+        console.log(
+            `\nTAT success ratio ${(ratio * 100).toFixed(1)}%: a 95% gate would ${ratio >= 0.95 && t.summary.done ? "pass" : "block"} (done: ${t.summary.done})`,
+        );
     } finally {
         await emu.close();
     }

@@ -100,9 +100,16 @@ export class TaskgateCloudError extends TaskgateError {
     /** Plain fields for JSON output and state: no stack, nothing secret. */
     toJSON(): Record<string, unknown> {
         return {
-            name: this.name, cloud: this.cloud, api: this.api, operation: this.operation, code: this.code,
-            message: this.cloudMessage, requestId: this.requestId, httpStatus: this.httpStatus,
-            kind: this.kind, attempts: this.attempts,
+            name: this.name,
+            cloud: this.cloud,
+            api: this.api,
+            operation: this.operation,
+            code: this.code,
+            message: this.cloudMessage,
+            requestId: this.requestId,
+            httpStatus: this.httpStatus,
+            kind: this.kind,
+            attempts: this.attempts,
         };
     }
 }
@@ -141,5 +148,12 @@ export function malformedResponse(cloud: CloudName, api: ApiName, operation: str
  * the cloud is the likely cause. The time is given in seconds, as a person reads it.
  */
 export function requestTimedOut(cloud: CloudName, api: ApiName, operation: string, timeoutMs: number): TaskgateCloudError {
-    return new TaskgateCloudError({ cloud, api, operation, code: "Timeout", message: `no complete answer within ${seconds(timeoutMs / 1000)}`, kind: "transient" });
+    return new TaskgateCloudError({
+        cloud,
+        api,
+        operation,
+        code: "Timeout",
+        message: `no complete answer within ${seconds(timeoutMs / 1000)}`,
+        kind: "transient",
+    });
 }

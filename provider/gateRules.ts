@@ -29,7 +29,9 @@ export interface GateRequirements {
 }
 
 /** The requirement names, in the order messages list them. */
-export const REQUIREMENT_NAMES = ["minSucceeded", "minSuccessRatio", "maxFailed", "allDone", "allowEmpty"] as const satisfies ReadonlyArray<keyof GateRequirements>;
+export const REQUIREMENT_NAMES = ["minSucceeded", "minSuccessRatio", "maxFailed", "allDone", "allowEmpty"] as const satisfies ReadonlyArray<
+    keyof GateRequirements
+>;
 
 /** The wait setting names, in the order messages list them. */
 export const WAIT_NAMES = ["timeoutSeconds", "pollIntervalSeconds", "failFast"] as const satisfies ReadonlyArray<keyof GateWait>;
@@ -102,7 +104,12 @@ const isCount = (v: unknown) => typeof v === "number" && Number.isInteger(v) && 
  * Validates requirements and wait settings, and rejects impossible or contradictory ones.
  * `undefined` fields are defaults; an `unknown` check (for values unknown during preview) skips them.
  */
-export function validateGateSettings(require: unknown, wait: unknown, traits: GateSourceTraits, isUnknown: (v: unknown) => boolean = () => false): RuleFailure[] {
+export function validateGateSettings(
+    require: unknown,
+    wait: unknown,
+    traits: GateSourceTraits,
+    isUnknown: (v: unknown) => boolean = () => false,
+): RuleFailure[] {
     const f: RuleFailure[] = [];
     const r = (require ?? {}) as Record<string, unknown>;
     if (typeof r !== "object" || Array.isArray(r)) return [{ property: "require", reason: `must be an object with ${andOr(REQUIREMENT_NAMES)}` }];
@@ -112,8 +119,10 @@ export function validateGateSettings(require: unknown, wait: unknown, traits: Ga
         }
     }
     const known = (k: string) => r[k] !== undefined && r[k] !== null && !isUnknown(r[k]);
-    if (known("minSucceeded") && !isCount(r.minSucceeded)) f.push({ property: "require.minSucceeded", reason: `must be a whole number >= 0, got ${JSON.stringify(r.minSucceeded)}` });
-    if (known("maxFailed") && !isCount(r.maxFailed)) f.push({ property: "require.maxFailed", reason: `must be a whole number >= 0, got ${JSON.stringify(r.maxFailed)}` });
+    if (known("minSucceeded") && !isCount(r.minSucceeded))
+        f.push({ property: "require.minSucceeded", reason: `must be a whole number >= 0, got ${JSON.stringify(r.minSucceeded)}` });
+    if (known("maxFailed") && !isCount(r.maxFailed))
+        f.push({ property: "require.maxFailed", reason: `must be a whole number >= 0, got ${JSON.stringify(r.maxFailed)}` });
     if (known("minSuccessRatio") && !(typeof r.minSuccessRatio === "number" && r.minSuccessRatio >= 0 && r.minSuccessRatio <= 1)) {
         f.push({ property: "require.minSuccessRatio", reason: `must be a number from 0 to 1 (0.95 for 95%), got ${JSON.stringify(r.minSuccessRatio)}` });
     }
@@ -125,12 +134,19 @@ export function validateGateSettings(require: unknown, wait: unknown, traits: Ga
     return f;
 }
 
-function contradictions(r: Record<string, unknown>, known: (k: string) => boolean, traits: GateSourceTraits, isUnknown: (v: unknown) => boolean): RuleFailure[] {
+function contradictions(
+    r: Record<string, unknown>,
+    known: (k: string) => boolean,
+    traits: GateSourceTraits,
+    isUnknown: (v: unknown) => boolean,
+): RuleFailure[] {
     const f: RuleFailure[] = [];
     const asksSuccess = (known("minSucceeded") && (r.minSucceeded as number) > 0) || (known("minSuccessRatio") && (r.minSuccessRatio as number) > 0);
     if (asksSuccess && !traits.reportsOutcome) {
-        f.push({ property: known("minSucceeded") ? "require.minSucceeded" : "require.minSuccessRatio",
-            reason: `${traits.label} report no outcome (only that a task finished), so successes cannot be counted; gate on allDone instead` });
+        f.push({
+            property: known("minSucceeded") ? "require.minSucceeded" : "require.minSuccessRatio",
+            reason: `${traits.label} report no outcome (only that a task finished), so successes cannot be counted; gate on allDone instead`,
+        });
     }
     if (known("minSuccessRatio") && r.minSuccessRatio === 1 && known("maxFailed") && (r.maxFailed as number) > 0) {
         f.push({ property: "require.maxFailed", reason: `contradicts minSuccessRatio 1, which allows no failure; drop one of them` });
@@ -150,13 +166,21 @@ function validateWait(wait: unknown, isUnknown: (v: unknown) => boolean): RuleFa
         const w = wait as Record<string, unknown>;
         if (typeof w !== "object" || Array.isArray(w)) return [{ property: "wait", reason: `must be an object with ${andOr(WAIT_NAMES)}` }];
         for (const k of Object.keys(w)) {
-            if (!(WAIT_NAMES as readonly string[]).includes(k)) f.push({ property: `wait.${k}`, reason: `is not a wait setting; allowed: ${WAIT_NAMES.join(", ")}` });
+            if (!(WAIT_NAMES as readonly string[]).includes(k))
+                f.push({ property: `wait.${k}`, reason: `is not a wait setting; allowed: ${WAIT_NAMES.join(", ")}` });
         }
         const wk = (k: string) => w[k] !== undefined && w[k] !== null && !isUnknown(w[k]);
         const secs = (v: unknown, max: number) => typeof v === "number" && Number.isFinite(v) && v > 0 && v <= max;
-        if (wk("timeoutSeconds") && !secs(w.timeoutSeconds, 86_400)) f.push({ property: "wait.timeoutSeconds", reason: `must be a number of seconds greater than 0 and at most 86400, got ${JSON.stringify(w.timeoutSeconds)}` });
+        if (wk("timeoutSeconds") && !secs(w.timeoutSeconds, 86_400))
+            f.push({
+                property: "wait.timeoutSeconds",
+                reason: `must be a number of seconds greater than 0 and at most 86400, got ${JSON.stringify(w.timeoutSeconds)}`,
+            });
         if (wk("pollIntervalSeconds") && !(secs(w.pollIntervalSeconds, 3600) && (w.pollIntervalSeconds as number) >= 0.1)) {
-            f.push({ property: "wait.pollIntervalSeconds", reason: `must be a number of seconds from 0.1 to 3600, got ${JSON.stringify(w.pollIntervalSeconds)}` });
+            f.push({
+                property: "wait.pollIntervalSeconds",
+                reason: `must be a number of seconds from 0.1 to 3600, got ${JSON.stringify(w.pollIntervalSeconds)}`,
+            });
         }
         if (wk("failFast") && typeof w.failFast !== "boolean") f.push({ property: "wait.failFast", reason: "must be true or false" });
         const timeout = wk("timeoutSeconds") ? (w.timeoutSeconds as number) : DEFAULT_WAIT.timeoutSeconds;
@@ -234,11 +258,25 @@ export function tally(summary: TaskSummary, traits: GateSourceTraits, gaps: Targ
         const t = summary.targets;
         const pending = Math.max(0, t.total - t.succeeded - t.failed - t.skipped) + gaps.unfinishedWithoutTargets;
         const failed = t.failed + gaps.failedWithoutTargets;
-        return { ...base, unit: "targets", total: t.total + gaps.failedWithoutTargets + gaps.unfinishedWithoutTargets, succeeded: t.succeeded, failed,
-            skipped: t.skipped, pending };
+        return {
+            ...base,
+            unit: "targets",
+            total: t.total + gaps.failedWithoutTargets + gaps.unfinishedWithoutTargets,
+            succeeded: t.succeeded,
+            failed,
+            skipped: t.skipped,
+            pending,
+        };
     }
-    return { ...base, unit: "tasks", total: summary.total, succeeded: summary.succeeded, failed: summary.failed + summary.timedOut + summary.cancelled,
-        pending: summary.pending + summary.running, skipped: 0 };
+    return {
+        ...base,
+        unit: "tasks",
+        total: summary.total,
+        succeeded: summary.succeeded,
+        failed: summary.failed + summary.timedOut + summary.cancelled,
+        pending: summary.pending + summary.running,
+        skipped: 0,
+    };
 }
 
 /** The outcome of judging one read. */
@@ -280,7 +318,9 @@ export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSo
         return { passed: false, hopeless: false, reasons: [noTasksReason(query)], tally: t };
     }
     if (t.unknownTasks > 0) {
-        reasons.push(`${plural(t.unknownTasks, ["task is", "tasks are"])} in a state taskgate does not know, so it cannot tell whether ${nounFor(t.unknownTasks, ["it", "they"])} succeeded`);
+        reasons.push(
+            `${plural(t.unknownTasks, ["task is", "tasks are"])} in a state taskgate does not know, so it cannot tell whether ${nounFor(t.unknownTasks, ["it", "they"])} succeeded`,
+        );
         hopeless = true;
     }
     if (t.failed > req.maxFailed) {
@@ -299,7 +339,7 @@ export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSo
             if (!ok(t.succeeded + t.pending)) hopeless = true;
         }
     }
-    if (req.allDone && (t.pending > 0)) reasons.push(`${plural(t.pending, unit)} ${nounFor(t.pending, ["is", "are"])} still pending or running`);
+    if (req.allDone && t.pending > 0) reasons.push(`${plural(t.pending, unit)} ${nounFor(t.pending, ["is", "are"])} still pending or running`);
     return { passed: reasons.length === 0, hopeless, reasons, tally: t };
 }
 
@@ -350,8 +390,15 @@ export class GateFailedError extends TaskgateError {
      * @param gate the gate's name, or undefined for an unnamed gate
      * @param note why it stopped, when that is not plain (a timeout, fail-fast)
      */
-    constructor(readonly gate: string | undefined, readonly verdict: Verdict, readonly failedTasks: readonly FailedTask[], readonly requirements: ResolvedRequirements,
-        readonly traits: GateSourceTraits, readonly note?: string, readonly pendingTasks: readonly FailedTask[] = []) {
+    constructor(
+        readonly gate: string | undefined,
+        readonly verdict: Verdict,
+        readonly failedTasks: readonly FailedTask[],
+        readonly requirements: ResolvedRequirements,
+        readonly traits: GateSourceTraits,
+        readonly note?: string,
+        readonly pendingTasks: readonly FailedTask[] = [],
+    ) {
         super(formatGateFailure(gate, verdict, failedTasks, requirements, traits, note, pendingTasks));
     }
 }
@@ -364,15 +411,27 @@ export const FAILED_TASKS_IN_MESSAGE = 10;
  * first failing tasks and, when the gate timed out waiting, the first tasks still pending or
  * running (`pending`), each list with how many there were in all.
  */
-export function formatGateFailure(gate: string | undefined, v: Verdict, failed: readonly FailedTask[], req: ResolvedRequirements, traits: GateSourceTraits, note?: string,
-    pending: readonly FailedTask[] = []): string {
+export function formatGateFailure(
+    gate: string | undefined,
+    v: Verdict,
+    failed: readonly FailedTask[],
+    req: ResolvedRequirements,
+    traits: GateSourceTraits,
+    note?: string,
+    pending: readonly FailedTask[] = [],
+): string {
     const unit = unitNoun(v.tally, traits);
     const lines = [
         `taskgate: gate ${gate ? `"${terminalText(gate)}" ` : ""}failed on ${traits.label}${note ? ` (${note})` : ""}`,
         `  required: ${describeRequirements(req, unit)}`,
         `  found:    ${describeTally(v.tally, unit)}`,
         ...v.reasons.map((r) => `  not met:  ${r}`),
-        ...taskList(failed, ["failing task", "failing tasks"], (t) => [t.state, t.errorCode, t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined, t.errorMessage]),
+        ...taskList(failed, ["failing task", "failing tasks"], (t) => [
+            t.state,
+            t.errorCode,
+            t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined,
+            t.errorMessage,
+        ]),
         ...taskList(pending, ["task still pending or running", "tasks still pending or running"], (t) => [t.state]),
     ];
     return lines.join("\n");
@@ -383,6 +442,14 @@ function taskList(tasks: readonly FailedTask[], noun: Noun, details: (t: FailedT
     if (tasks.length === 0) return [];
     const shown = tasks.slice(0, FAILED_TASKS_IN_MESSAGE);
     // Ids, targets, codes and messages are the cloud's text: one line each, controls shown, not obeyed.
-    return [`  first ${nounFor(tasks.length, noun)} (${shown.length} of ${tasks.length}):`,
-        ...shown.map((t) => `    ${[t.id, t.target ? `on ${t.target}` : undefined, ...details(t)].filter((x) => x !== undefined && x !== "").map((x) => terminalText(x!)).join("  ")}`)];
+    return [
+        `  first ${nounFor(tasks.length, noun)} (${shown.length} of ${tasks.length}):`,
+        ...shown.map(
+            (t) =>
+                `    ${[t.id, t.target ? `on ${t.target}` : undefined, ...details(t)]
+                    .filter((x) => x !== undefined && x !== "")
+                    .map((x) => terminalText(x!))
+                    .join("  ")}`,
+        ),
+    ];
 }

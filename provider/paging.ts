@@ -2,8 +2,15 @@ import { withWireWatch, type WireWatch } from "./clouds/wire";
 import { TaskgateCloudError, TaskgateReadError } from "./errors";
 import { spacerFor, type RequestSlot, type RequestSpacer } from "./rateLimit";
 import { safeLogger } from "./safeText";
-import { checkMaxResponseBytes, checkRateLimitDir, DEFAULT_MAX_RESPONSE_BYTES, maxResponseBytesSetting, rateLimitDirSetting, type RateLimitDirChoice,
-    type SettingsSources } from "./settings";
+import {
+    checkMaxResponseBytes,
+    checkRateLimitDir,
+    DEFAULT_MAX_RESPONSE_BYTES,
+    maxResponseBytesSetting,
+    rateLimitDirSetting,
+    type RateLimitDirChoice,
+    type SettingsSources,
+} from "./settings";
 import { DEFAULT_RETRY, type RetryContext, type RetryPolicy, withRetry, sleep } from "./retry";
 import { type ApiName, type Logger, silentLogger } from "./types";
 import { plural, seconds } from "./words";
@@ -79,9 +86,10 @@ export function createReadContext(api: ApiName, scope: string, o: ReadOptions = 
     const timeoutSeconds = o.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS;
     const maxResponseBytes = o.maxResponseBytes ?? (sources && maxResponseBytesSetting(sources)) ?? DEFAULT_MAX_RESPONSE_BYTES;
     checkMaxResponseBytes("maxResponseBytes", maxResponseBytes);
-    const ledger: RateLimitDirChoice | undefined = o.rateLimitDir !== undefined
-        ? { dir: checkRateLimitDir("rateLimitDir", o.rateLimitDir), field: "rateLimitDir" }
-        : sources && rateLimitDirSetting(sources);
+    const ledger: RateLimitDirChoice | undefined =
+        o.rateLimitDir !== undefined
+            ? { dir: checkRateLimitDir("rateLimitDir", o.rateLimitDir), field: "rateLimitDir" }
+            : sources && rateLimitDirSetting(sources);
     return {
         policy: { ...DEFAULT_RETRY, ...o.retry },
         deadline: performance.now() + timeoutSeconds * 1000,
@@ -147,8 +155,13 @@ class ReadAborted extends Error {
     }
 }
 
-async function sendOnce<B>(ctx: ReadContext, what: string, attempt: number, slot: RequestSlot,
-    send: (timeoutMs: number) => Promise<CallResult<B>>): Promise<CallResult<B>> {
+async function sendOnce<B>(
+    ctx: ReadContext,
+    what: string,
+    attempt: number,
+    slot: RequestSlot,
+    send: (timeoutMs: number) => Promise<CallResult<B>>,
+): Promise<CallResult<B>> {
     const left = ctx.deadline - performance.now();
     if (left <= 0) throw new TaskgateReadError(`taskgate: ${what} was not sent: the read's deadline passed`);
     const watch: WireWatch = { maxResponseBytes: ctx.maxResponseBytes, onSent: (at) => slot.sent(at), onAnswered: (at) => slot.answered(at) };
@@ -157,7 +170,9 @@ async function sendOnce<B>(ctx: ReadContext, what: string, attempt: number, slot
         const now = performance.now();
         if (now - ctx.lastWaitNotice < ctx.waitNoticeMs * 0.9) return; // pages in flight together say it once
         ctx.lastWaitNotice = now;
-        ctx.log.warn(`taskgate: ${what}: waiting for ${watch.host ?? "the cloud"} (attempt ${attempt} of ${ctx.policy.maxAttempts}), no answer for ${seconds((now - started) / 1000)}`);
+        ctx.log.warn(
+            `taskgate: ${what}: waiting for ${watch.host ?? "the cloud"} (attempt ${attempt} of ${ctx.policy.maxAttempts}), no answer for ${seconds((now - started) / 1000)}`,
+        );
     }, ctx.waitNoticeMs);
     try {
         const r = await withWireWatch(watch, () => send(Math.max(1, Math.round(Math.min(ctx.requestTimeoutMs, left)))));
@@ -183,8 +198,10 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 
  */
 function answerTooLarge(what: string, seen: NonNullable<WireWatch["tooLarge"]>, cap: number): TaskgateReadError {
     const size = seen.declared ? `declared ${seen.bytes} bytes (${mib(seen.bytes)})` : `passed ${cap} bytes and was cut off after ${seen.bytes}`;
-    return new TaskgateReadError(`taskgate: ${what}: the answer ${size}, over the cap of ${mib(cap)} per answer; `
-        + "narrow the query (fewer ids, hideOutput, maxResults) or raise maxResponseBytes");
+    return new TaskgateReadError(
+        `taskgate: ${what}: the answer ${size}, over the cap of ${mib(cap)} per answer; ` +
+            "narrow the query (fewer ids, hideOutput, maxResults) or raise maxResponseBytes",
+    );
 }
 
 /** One page as the sources hand it to the pagers: records already mapped. */
@@ -240,8 +257,12 @@ export type OffsetFetch<T> = (offset: number, limit: number) => Promise<Page<T>>
  * Sends one page request and parses it. Parsing happens inside the retried attempt, so a body
  * that arrives malformed or truncated is retried like a failed request.
  */
-export async function fetchPage<P>(ctx: ReadContext, what: string, call: (timeoutMs: number) => Promise<CallResult<unknown>>,
-    parse: (body: unknown, requestId?: string) => P): Promise<P> {
+export async function fetchPage<P>(
+    ctx: ReadContext,
+    what: string,
+    call: (timeoutMs: number) => Promise<CallResult<unknown>>,
+    parse: (body: unknown, requestId?: string) => P,
+): Promise<P> {
     const r = await request(ctx, what, async (timeoutMs) => {
         const res = await call(timeoutMs);
         return { body: parse(res.body, res.requestId), requestId: res.requestId };
@@ -274,7 +295,9 @@ async function rereadOnChange<T>(ctx: ReadContext, what: string, readOnce: () =>
         } catch (e) {
             if (!(e instanceof ListChanged)) throw e;
             if (attempt >= ctx.maxRereads) {
-                throw new TaskgateReadError(`taskgate: ${what}: the list kept changing while it was read (${e.message}), ${plural(attempt + 1, "time")}; no partial list is returned`);
+                throw new TaskgateReadError(
+                    `taskgate: ${what}: the list kept changing while it was read (${e.message}), ${plural(attempt + 1, "time")}; no partial list is returned`,
+                );
             }
             ctx.log.warn(`taskgate: ${what}: the list changed while it was read (${e.message}); reading it again`);
             await sleep(Math.min(2000, 100 * 2 ** attempt));
@@ -313,7 +336,9 @@ export const MAX_RECORDS_PER_READ = 5_000_000;
 function assertReadable(ctx: ReadContext, what: string, records: number, pages: number): void {
     const narrow = "narrow the query (ids, time range, status) or set maxResults";
     if (records > MAX_RECORDS_PER_READ) {
-        throw new TaskgateReadError(`taskgate: ${what}: the API reports ${plural(records, "record")}, more than one read holds (${MAX_RECORDS_PER_READ}); ${narrow}`);
+        throw new TaskgateReadError(
+            `taskgate: ${what}: the API reports ${plural(records, "record")}, more than one read holds (${MAX_RECORDS_PER_READ}); ${narrow}`,
+        );
     }
     const { requests } = ctx.spacer.limit;
     if (requests <= 0) return;
@@ -321,9 +346,11 @@ function assertReadable(ctx: ReadContext, what: string, records: number, pages: 
     const earliestLastStartMs = Math.floor((pages - 1) / requests) * ctx.spacer.windowMs;
     const leftMs = ctx.deadline - performance.now();
     if (earliestLastStartMs > leftMs) {
-        throw new TaskgateReadError(`taskgate: ${what}: the API reports ${plural(records, "record")} (${plural(pages, "page")}); at the rate limit of ${plural(requests, "request")} `
-            + `per ${ctx.spacer.limit.perMs / 1000} s that takes at least ${Math.ceil(earliestLastStartMs / 1000)} s, more than the `
-            + `${Math.max(0, Math.floor(leftMs / 1000))} s left of the read's timeout; ${narrow}, or raise timeoutSeconds`);
+        throw new TaskgateReadError(
+            `taskgate: ${what}: the API reports ${plural(records, "record")} (${plural(pages, "page")}); at the rate limit of ${plural(requests, "request")} ` +
+                `per ${ctx.spacer.limit.perMs / 1000} s that takes at least ${Math.ceil(earliestLastStartMs / 1000)} s, more than the ` +
+                `${Math.max(0, Math.floor(leftMs / 1000))} s left of the read's timeout; ${narrow}, or raise timeoutSeconds`,
+        );
     }
 }
 
@@ -347,11 +374,12 @@ export function readOffsetPaged<T>(ctx: ReadContext, o: PagerOptions<T, OffsetFe
         for (let off = step; off + 1 < want; off += step) offsets.push(off);
         // Every page asks for a full page, as a hand-written client would; only a maxResults cap
         // trims the last one.
-        const rest = await mapConcurrent(offsets, ctx.concurrency, (off) => o.fetch(off, Math.min(o.pageSize, cap - off))
-            .then((p) => {
+        const rest = await mapConcurrent(offsets, ctx.concurrency, (off) =>
+            o.fetch(off, Math.min(o.pageSize, cap - off)).then((p) => {
                 progressed(ctx, Math.max(0, p.items.length - 1));
                 return p;
-            }));
+            }),
+        );
         const pages = [first, ...rest];
         const moved = pages.find((p) => p.total !== total);
         if (moved) throw new ListChanged(`total went from ${total} to ${moved.total}`);
@@ -395,7 +423,10 @@ export function readUntilShortPage<T>(ctx: ReadContext, o: PagerOptions<T, Offse
  * scrolled page counts what is left, not the whole list, so completeness rests on the token and
  * records are de-duplicated by id instead. A token seen twice is a loop and fails the read.
  */
-export async function readScrollPaged<T>(ctx: ReadContext, o: PagerOptions<T, (token: string | undefined, limit: number) => Promise<Page<T>>>): Promise<PagedList<T>> {
+export async function readScrollPaged<T>(
+    ctx: ReadContext,
+    o: PagerOptions<T, (token: string | undefined, limit: number) => Promise<Page<T>>>,
+): Promise<PagedList<T>> {
     const cap = o.maxResults ?? Infinity;
     const seen = new Set<string>();
     const tokens = new Set<string>();
@@ -429,8 +460,13 @@ export async function readScrollPaged<T>(ctx: ReadContext, o: PagerOptions<T, (t
  * and merges their records in query order, each record once. `total` sums the totals the API
  * reported per query.
  */
-export async function readQueries<Q, T>(ctx: ReadContext, queries: readonly Q[], idOf: (t: T) => string,
-    maxResults: number | undefined, run: (q: Q) => Promise<PagedList<T>>): Promise<PagedList<T>> {
+export async function readQueries<Q, T>(
+    ctx: ReadContext,
+    queries: readonly Q[],
+    idOf: (t: T) => string,
+    maxResults: number | undefined,
+    run: (q: Q) => Promise<PagedList<T>>,
+): Promise<PagedList<T>> {
     const lists = await mapConcurrent(queries, ctx.concurrency, run);
     const seen = new Set<string>();
     const items: T[] = [];

@@ -133,7 +133,10 @@ export class SharedBudgetStore implements BudgetStore {
     /** Foreign entries as read, to write back unchanged. */
     private raw = new WeakMap<object, unknown>();
 
-    constructor(readonly file: string, options: SharedStoreOptions = {}) {
+    constructor(
+        readonly file: string,
+        options: SharedStoreOptions = {},
+    ) {
         this.wallNow = options.wallNow ?? Date.now;
     }
 
@@ -174,8 +177,9 @@ export class SharedBudgetStore implements BudgetStore {
     private goAlone(e: unknown, state: BudgetState | undefined): void {
         if (!isFsError(e)) throw e;
         this.fallback ??= state ?? this.last ?? { open: [], frees: [], line: [] };
-        this.notice ??= `taskgate: the shared rate-limit ledger ${this.file} failed (${(e as Error).message}); from now on this process keeps the limit `
-            + "on its own, without counting other processes' requests";
+        this.notice ??=
+            `taskgate: the shared rate-limit ledger ${this.file} failed (${(e as Error).message}); from now on this process keeps the limit ` +
+            "on its own, without counting other processes' requests";
     }
 
     takeNotice(): string | undefined {
@@ -186,8 +190,18 @@ export class SharedBudgetStore implements BudgetStore {
 
     /** The ledger in the spacer's time: shared times less `offset`; whose entries are whose, and which holders are gone. */
     private toState(f: LedgerFile, offset: number, wall: number): BudgetState {
-        const open = f.open.map((r) => this.keep<OpenPlace>(r, { id: r.i, mine: r.o === this.owner, gone: r.o !== this.owner && (r.u < wall || !alive(r.p, r.h)) }));
-        const line = f.line.map((r) => this.keep<WaitingSpacer>(r, { mine: r.o === this.owner, since: r.s - offset, until: r.u - offset, gone: r.o !== this.owner && !alive(r.p, r.h), owner: r.o }));
+        const open = f.open.map((r) =>
+            this.keep<OpenPlace>(r, { id: r.i, mine: r.o === this.owner, gone: r.o !== this.owner && (r.u < wall || !alive(r.p, r.h)) }),
+        );
+        const line = f.line.map((r) =>
+            this.keep<WaitingSpacer>(r, {
+                mine: r.o === this.owner,
+                since: r.s - offset,
+                until: r.u - offset,
+                gone: r.o !== this.owner && !alive(r.p, r.h),
+                owner: r.o,
+            }),
+        );
         return { open, frees: f.frees.map((t) => t - offset), cut: f.cut && { allowed: f.cut.n, at: f.cut.t - offset }, line };
     }
 
@@ -201,11 +215,13 @@ export class SharedBudgetStore implements BudgetStore {
         const me = { o: this.owner, p: process.pid, h: HOST };
         return {
             v: 1,
-            open: s.open.map((x) => (x.mine ? { i: x.id, ...me, u: wall + PLACE_LEASE_MS } : this.raw.get(x) as LedgerFile["open"][number])),
+            open: s.open.map((x) => (x.mine ? { i: x.id, ...me, u: wall + PLACE_LEASE_MS } : (this.raw.get(x) as LedgerFile["open"][number]))),
             // Rounded up: a place frees no earlier than its holder said.
             frees: s.frees.map((t) => Math.ceil(t + offset)),
             cut: s.cut && { n: s.cut.allowed, t: Math.round(s.cut.at + offset) },
-            line: s.line.map((x) => (x.mine ? { ...me, s: Math.round(x.since + offset), u: Math.round(x.until + offset) } : this.raw.get(x) as LedgerFile["line"][number])),
+            line: s.line.map((x) =>
+                x.mine ? { ...me, s: Math.round(x.since + offset), u: Math.round(x.until + offset) } : (this.raw.get(x) as LedgerFile["line"][number]),
+            ),
         };
     }
 }

@@ -190,8 +190,12 @@ export class RequestSpacer {
     private pending: Array<(s: BudgetState, now: number) => void> = [];
     private pumpQueued = false;
 
-    constructor(readonly limit: RateLimit, guardShare = DEFAULT_GUARD_SHARE, private readonly clock: SpacerClock = realClock,
-        private readonly store: BudgetStore = new LocalBudgetStore()) {
+    constructor(
+        readonly limit: RateLimit,
+        guardShare = DEFAULT_GUARD_SHARE,
+        private readonly clock: SpacerClock = realClock,
+        private readonly store: BudgetStore = new LocalBudgetStore(),
+    ) {
         this.windowMs = limit.perMs * (1 + guardShare);
         this.recoveryStep = Math.max(1, Math.round(limit.requests / 10));
     }
@@ -338,11 +342,14 @@ export class RequestSpacer {
         if (this.timer !== undefined && this.timerAt <= at) return;
         if (this.timer !== undefined) this.clock.clearTimeout(this.timer);
         this.timerAt = at;
-        this.timer = this.clock.setTimeout(() => {
-            this.timer = undefined;
-            this.timerAt = Infinity;
-            this.pump();
-        }, Math.max(1, Math.ceil(at - this.clock.now())));
+        this.timer = this.clock.setTimeout(
+            () => {
+                this.timer = undefined;
+                this.timerAt = Infinity;
+                this.pump();
+            },
+            Math.max(1, Math.ceil(at - this.clock.now())),
+        );
     }
 
     private slot(id: string): RequestSlot {
@@ -459,8 +466,10 @@ function budgetStore(api: ApiName, scope: string, ledger: RateLimitDirChoice): B
         if (ledger.field !== undefined) {
             throw new TaskgateValidationError(ledger.field, `must be a directory this process can create and write (${why}), or off`, safeRender(ledger.dir));
         }
-        return new LocalBudgetStore(`taskgate: the rate-limit ledger directory cannot be used (${why}): ${api} requests are limited in this process `
-            + "only, not together with other processes on this machine; set TASKGATE_RATE_LIMIT_DIR to a directory to use, or to off");
+        return new LocalBudgetStore(
+            `taskgate: the rate-limit ledger directory cannot be used (${why}): ${api} requests are limited in this process ` +
+                "only, not together with other processes on this machine; set TASKGATE_RATE_LIMIT_DIR to a directory to use, or to off",
+        );
     }
     return new SharedBudgetStore(ledgerFile(ledger.dir, api, scope));
 }

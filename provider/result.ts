@@ -15,8 +15,12 @@ export function sortKeys(v: unknown): unknown {
     if (Array.isArray(v)) return v.map(sortKeys);
     if (v instanceof Date) return v.toISOString();
     if (v !== null && typeof v === "object") {
-        return Object.fromEntries(Object.keys(v).filter((k) => (v as Record<string, unknown>)[k] !== undefined).sort()
-            .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]));
+        return Object.fromEntries(
+            Object.keys(v)
+                .filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+                .sort()
+                .map((k) => [k, sortKeys((v as Record<string, unknown>)[k])]),
+        );
     }
     return v;
 }
@@ -37,6 +41,9 @@ export function taskListResult<T>(q: QueryFrame, tasks: T[], totalCount: number,
     return {
         id: queryId(q.cloud, q.api, q.region, q.query),
         query: sortKeys({ region: q.region, ...q.query }) as TaskQuery,
-        tasks, totalCount, summary, requestIds: [...new Set(requestIds)],
+        tasks,
+        totalCount,
+        summary,
+        requestIds: [...new Set(requestIds)],
     };
 }

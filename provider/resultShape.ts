@@ -73,6 +73,10 @@ function checkTasks(tasks: unknown, total: number): void {
     });
     // A verdict on counts that do not describe the tasks would judge other tasks than it names.
     if (tasks.length !== total) {
-        fail("result.summary.total", `does not count the ${plural(tasks.length, "task")} in result.tasks: judge the result as the data source returned it (a changed task list needs a new read)`, total);
+        fail(
+            "result.summary.total",
+            `does not count the ${plural(tasks.length, "task")} in result.tasks: judge the result as the data source returned it (a changed task list needs a new read)`,
+            total,
+        );
     }
 }

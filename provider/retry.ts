@@ -64,9 +64,13 @@ export async function withRetry<T>(what: string, ctx: RetryContext, attempt: (n:
             const delay = backoffMs(ctx.policy, n, e, ctx.random);
             if (performance.now() + delay >= ctx.deadline) {
                 throw new TaskgateReadError(
-                    `taskgate: ${what} did not succeed before the read's deadline (${plural(n, "attempt")}); last error: ${e.message}`, e);
+                    `taskgate: ${what} did not succeed before the read's deadline (${plural(n, "attempt")}); last error: ${e.message}`,
+                    e,
+                );
             }
-            ctx.log.info(`taskgate: ${what}: ${e.code}${e.requestId ? ` (RequestId ${e.requestId})` : ""}; retry ${n}/${ctx.policy.maxAttempts - 1} in ${delay} ms`);
+            ctx.log.info(
+                `taskgate: ${what}: ${e.code}${e.requestId ? ` (RequestId ${e.requestId})` : ""}; retry ${n}/${ctx.policy.maxAttempts - 1} in ${delay} ms`,
+            );
             await sleep(delay);
         }
     }

@@ -25,7 +25,8 @@
 import type { Logger } from "./types";
 
 /** Every character this module never lets through raw (see the module comment). */
-const HOSTILE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
+const HOSTILE =
+    /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
 const SHORT: Readonly<Record<string, string>> = { "\t": "\\t", "\n": "\\n", "\r": "\\r" };
 
@@ -96,7 +97,13 @@ export function csvCell(value: unknown): string {
 
 /** Characters with a meaning in a GitHub-flavoured Markdown table cell, and their escapes. */
 const MARKDOWN: Readonly<Record<string, string>> = {
-    "\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "<": "&lt;", ">": "&gt;", "&": "&amp;",
+    "\\": "\\\\",
+    "|": "\\|",
+    "[": "\\[",
+    "]": "\\]",
+    "<": "&lt;",
+    ">": "&gt;",
+    "&": "&amp;",
 };
 
 /**
@@ -121,7 +128,10 @@ const ENTITIES: Readonly<Record<string, string>> = { "&": "&amp;", "<": "&lt;", 
  * they are whitespace to HTML.
  */
 export function htmlText(value: unknown): string {
-    return visible(lf(asText(value)).replace(/[&<>"']/g, (c) => ENTITIES[c]), "\n\t");
+    return visible(
+        lf(asText(value)).replace(/[&<>"']/g, (c) => ENTITIES[c]),
+        "\n\t",
+    );
 }
 
 /** Characters JSON.stringify leaves raw that a terminal must not get (it already escapes C0 and lone surrogates). */
@@ -147,7 +157,6 @@ export function truncate(s: string, max: number): string {
     const partial = /\\(?:x[0-9a-f]?|u[0-9a-f]{0,3})?$/.exec(s.slice(Math.max(0, end - 5), end));
     return s.slice(0, partial ? end - partial[0].length : end);
 }
-
 
 /**
  * A logger whose every message is one line safe for a terminal ({@link terminalText}): retries

@@ -69,9 +69,7 @@ export interface ResolvedTencent {
     endpoint?: Endpoint;
 }
 
-export type HuaweiAuth =
-    | { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string }
-    | { kind: "token"; authToken: string };
+export type HuaweiAuth = { kind: "aksk"; accessKey: string; secretKey: string; securityToken?: string } | { kind: "token"; authToken: string };
 
 export interface ResolvedHuawei {
     auth: HuaweiAuth;
@@ -130,22 +128,23 @@ function checkToken(field: string, value: string, secret: boolean): string {
     // Whitespace or control characters in a key or id are always a copy-paste accident, and
     // would otherwise surface later as a confusing signature failure.
     if (/[\s\u0000-\u001f\u007f]/.test(value)) {
-        throw new TaskgateValidationError(field, "must not contain whitespace or control characters",
-            secret ? undefined : safeRender(value));
+        throw new TaskgateValidationError(field, "must not contain whitespace or control characters", secret ? undefined : safeRender(value));
     }
     return value;
 }
 
 function missing(what: string, s: Setting, extra = ""): TaskgateValidationError {
-    return new TaskgateValidationError(s.arg,
-        `no ${what} was given: set the \`${s.arg}\` argument, the \`${s.config}\` stack config or the ${s.env} environment variable${extra}`);
+    return new TaskgateValidationError(
+        s.arg,
+        `no ${what} was given: set the \`${s.arg}\` argument, the \`${s.config}\` stack config or the ${s.env} environment variable${extra}`,
+    );
 }
 
 /** Renders a non-secret value for an error message, cut short. */
 export function safeRender(v: unknown): string {
     let s: string;
     try {
-        s = typeof v === "string" ? JSON.stringify(v) : JSON.stringify(v) ?? String(v);
+        s = typeof v === "string" ? JSON.stringify(v) : (JSON.stringify(v) ?? String(v));
     } catch {
         s = String(v);
     }
@@ -156,7 +155,11 @@ const REGION = /^[a-z][a-z0-9-]{1,40}$/;
 
 function checkRegion(field: string, region: string | undefined): string | undefined {
     if (region !== undefined && !REGION.test(region)) {
-        throw new TaskgateValidationError(field, "must be a region id of lower-case letters, digits and dashes, e.g. ap-guangzhou or cn-north-4", safeRender(region));
+        throw new TaskgateValidationError(
+            field,
+            "must be a region id of lower-case letters, digits and dashes, e.g. ap-guangzhou or cn-north-4",
+            safeRender(region),
+        );
     }
     return region;
 }
@@ -170,7 +173,11 @@ export function parseEndpoint(field: string, value: string): Endpoint {
         throw new TaskgateValidationError(field, "must be an http:// or https:// base URL such as http://127.0.0.1:4566", safeRender(redactUrl(value)));
     }
     if ((u.protocol !== "http:" && u.protocol !== "https:") || (u.pathname !== "/" && u.pathname !== "") || u.search || u.hash || u.username || u.password) {
-        throw new TaskgateValidationError(field, "must be an http:// or https:// base URL with no path, query or user info, such as http://127.0.0.1:4566", safeRender(redactUrl(value)));
+        throw new TaskgateValidationError(
+            field,
+            "must be an http:// or https:// base URL with no path, query or user info, such as http://127.0.0.1:4566",
+            safeRender(redactUrl(value)),
+        );
     }
     return { protocol: u.protocol, hostname: u.hostname.replace(/^\[|\]$/g, ""), port: u.port ? Number(u.port) : undefined };
 }
@@ -225,12 +232,19 @@ export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, 
     } else if (authToken) {
         auth = { kind: "token", authToken };
     } else {
-        throw missing("Huawei Cloud credential", HUAWEI.accessKey,
-            ` (with \`secretKey\` / huaweicloud:secretKey / HW_SECRET_KEY), or an IAM token in \`authToken\` / huaweicloud:authToken / HW_AUTH_TOKEN`);
+        throw missing(
+            "Huawei Cloud credential",
+            HUAWEI.accessKey,
+            ` (with \`secretKey\` / huaweicloud:secretKey / HW_SECRET_KEY), or an IAM token in \`authToken\` / huaweicloud:authToken / HW_AUTH_TOKEN`,
+        );
     }
     if (!projectId) throw missing("Huawei Cloud project id", HUAWEI.projectId);
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(projectId)) {
-        throw new TaskgateValidationError("projectId", "must be a project id of letters, digits, '-' and '_' (32 hex characters on Huawei Cloud)", safeRender(projectId));
+        throw new TaskgateValidationError(
+            "projectId",
+            "must be a project id of letters, digits, '-' and '_' (32 hex characters on Huawei Cloud)",
+            safeRender(projectId),
+        );
     }
     let baseUrl: string;
     if (endpoint) {
@@ -250,7 +264,11 @@ const MAX_RESPONSE_BYTES: Setting = { arg: "maxResponseBytes", config: "taskgate
 /** Checks a cap on the size of one answer: whole bytes, at least 1 KiB. */
 export function checkMaxResponseBytes(field: string, value: number): number {
     if (!Number.isSafeInteger(value) || value < 1024) {
-        throw new TaskgateValidationError(field, `must be a whole number of bytes from 1024 up (default ${DEFAULT_MAX_RESPONSE_BYTES}, 32 MiB)`, safeRender(value));
+        throw new TaskgateValidationError(
+            field,
+            `must be a whole number of bytes from 1024 up (default ${DEFAULT_MAX_RESPONSE_BYTES}, 32 MiB)`,
+            safeRender(value),
+        );
     }
     return value;
 }
@@ -279,7 +297,11 @@ export interface RateLimitDirChoice {
 export function checkRateLimitDir(field: string, value: unknown): string | false {
     if (value === false) return false;
     if (typeof value !== "string" || !path.isAbsolute(value)) {
-        throw new TaskgateValidationError(field, "must be an absolute directory path, or off (false) to keep each process's rate limit to itself", safeRender(value));
+        throw new TaskgateValidationError(
+            field,
+            "must be an absolute directory path, or off (false) to keep each process's rate limit to itself",
+            safeRender(value),
+        );
     }
     return value;
 }

@@ -64,34 +64,66 @@ type RecordOf<K extends SourceKind> = Parameters<(typeof SOURCES)[K]["failedTask
 const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
     tatInvocationTasks: {
         task: (t) => ({
-            state: t.state, status: t.taskStatus, target: t.instanceId, command: t.commandId, commandName: t.commandName,
-            invocationId: t.invocationId, createdTime: t.createdTime, startTime: t.startTime, endTime: t.endTime,
-            exitCode: t.taskResult?.exitCode, errorMessage: t.errorInfo,
+            state: t.state,
+            status: t.taskStatus,
+            target: t.instanceId,
+            command: t.commandId,
+            commandName: t.commandName,
+            invocationId: t.invocationId,
+            createdTime: t.createdTime,
+            startTime: t.startTime,
+            endTime: t.endTime,
+            exitCode: t.taskResult?.exitCode,
+            errorMessage: t.errorInfo,
         }),
         output: (t) => t.taskResult?.output,
         outputArg: { name: "hideOutput", value: false },
     },
     mpsTasks: {
-        task: (t) => ({ state: t.state, status: t.status, command: t.taskType, createdTime: t.createTime, startTime: t.beginProcessTime, endTime: t.finishTime }),
+        task: (t) => ({
+            state: t.state,
+            status: t.status,
+            command: t.taskType,
+            createdTime: t.createTime,
+            startTime: t.beginProcessTime,
+            endTime: t.finishTime,
+        }),
     },
     bmCmdTasks: {
         task: (t) => ({
-            state: t.state, status: t.status === undefined ? undefined : String(t.status), command: t.cmdId, commandName: t.alias,
-            startTime: t.runBeginTime, endTime: t.runEndTime,
+            state: t.state,
+            status: t.status === undefined ? undefined : String(t.status),
+            command: t.cmdId,
+            commandName: t.alias,
+            startTime: t.runBeginTime,
+            endTime: t.runEndTime,
         }),
     },
     cphJobs: {
         task: (t) => ({
-            state: t.state, status: t.status === undefined ? undefined : String(t.status), target: t.phoneId ?? t.serverId ?? t.encodeServerId,
-            startTime: t.beginTime, endTime: t.endTime, errorCode: t.errorCode, errorMessage: t.errorMsg,
+            state: t.state,
+            status: t.status === undefined ? undefined : String(t.status),
+            target: t.phoneId ?? t.serverId ?? t.encodeServerId,
+            startTime: t.beginTime,
+            endTime: t.endTime,
+            errorCode: t.errorCode,
+            errorMessage: t.errorMsg,
         }),
         output: (t) => t.executeMsg,
     },
     workspaceScriptTasks: {
         task: (t) => ({
-            state: t.state, status: t.status, target: t.desktopPoolId ?? t.desktopPoolName,
-            command: joined(t.scripts.map((s) => s.id)), commandName: joined(t.scripts.map((s) => s.name), ", ") ?? t.commandType,
-            startTime: t.startTime, endTime: t.endTime,
+            state: t.state,
+            status: t.status,
+            target: t.desktopPoolId ?? t.desktopPoolName,
+            command: joined(t.scripts.map((s) => s.id)),
+            commandName:
+                joined(
+                    t.scripts.map((s) => s.name),
+                    ", ",
+                ) ?? t.commandType,
+            startTime: t.startTime,
+            endTime: t.endTime,
         }),
     },
 };
@@ -134,7 +166,9 @@ export const OUTPUT_SOURCES: readonly SourceKind[] = (Object.keys(COMPACT) as So
  */
 export function validateSnapshotSettings(
     s: { includeOutput?: unknown; maxTasks?: unknown; maxOutputChars?: unknown },
-    kind: SourceKind | undefined, args: Record<string, unknown> | undefined, isUnknown: (v: unknown) => boolean,
+    kind: SourceKind | undefined,
+    args: Record<string, unknown> | undefined,
+    isUnknown: (v: unknown) => boolean,
 ): RuleFailure[] {
     const f: RuleFailure[] = [];
     const known = (v: unknown) => v !== undefined && v !== null && !isUnknown(v);
@@ -142,16 +176,26 @@ export function validateSnapshotSettings(
     for (const key of ["maxTasks", "maxOutputChars"] as const) {
         const v = s[key];
         if (known(v) && !whole(v, SNAPSHOT_LIMITS[key].max)) {
-            f.push({ property: key, reason: `must be a whole number from 1 to ${SNAPSHOT_LIMITS[key].max} (default ${SNAPSHOT_LIMITS[key].default}), got ${JSON.stringify(v)}` });
+            f.push({
+                property: key,
+                reason: `must be a whole number from 1 to ${SNAPSHOT_LIMITS[key].max} (default ${SNAPSHOT_LIMITS[key].default}), got ${JSON.stringify(v)}`,
+            });
         }
     }
-    if (known(s.includeOutput) && typeof s.includeOutput !== "boolean") f.push({ property: "includeOutput", reason: `must be true or false, got ${JSON.stringify(s.includeOutput)}` });
+    if (known(s.includeOutput) && typeof s.includeOutput !== "boolean")
+        f.push({ property: "includeOutput", reason: `must be true or false, got ${JSON.stringify(s.includeOutput)}` });
     if (s.includeOutput === true && kind) {
         const c = compactor(kind);
         if (!c.output) {
-            f.push({ property: "includeOutput", reason: `${sourceDefinition(kind).traits.label} report no command output; includeOutput applies to ${OUTPUT_SOURCES.join(" and ")} only` });
+            f.push({
+                property: "includeOutput",
+                reason: `${sourceDefinition(kind).traits.label} report no command output; includeOutput applies to ${OUTPUT_SOURCES.join(" and ")} only`,
+            });
         } else if (c.outputArg && args && known(args[c.outputArg.name]) && args[c.outputArg.name] !== c.outputArg.value) {
-            f.push({ property: `source.${kind}.${c.outputArg.name}`, reason: `is ${JSON.stringify(args[c.outputArg.name])}, which leaves the output out, but includeOutput asks for it; drop ${c.outputArg.name}` });
+            f.push({
+                property: `source.${kind}.${c.outputArg.name}`,
+                reason: `is ${JSON.stringify(args[c.outputArg.name])}, which leaves the output out, but includeOutput asks for it; drop ${c.outputArg.name}`,
+            });
         }
     }
     if (known(s.maxOutputChars) && s.includeOutput !== true && !isUnknown(s.includeOutput)) {

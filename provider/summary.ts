@@ -2,8 +2,14 @@ import type { TargetSummary, TaskState, TaskSummary } from "./types";
 
 /** The summary field that counts each state. */
 const COUNT_FIELD: Readonly<Record<TaskState, keyof TaskSummary>> = {
-    PENDING: "pending", RUNNING: "running", SUCCEEDED: "succeeded", FAILED: "failed", CANCELLED: "cancelled",
-    TIMED_OUT: "timedOut", FINISHED: "finished", UNKNOWN: "unknown",
+    PENDING: "pending",
+    RUNNING: "running",
+    SUCCEEDED: "succeeded",
+    FAILED: "failed",
+    CANCELLED: "cancelled",
+    TIMED_OUT: "timedOut",
+    FINISHED: "finished",
+    UNKNOWN: "unknown",
 };
 
 /** How many tasks of a summary are in `state`. */
@@ -20,12 +26,16 @@ export interface Summarizable {
  * Counts records by state. `targetsOf`, given for APIs that report per-target counts
  * (BM, Workspace), adds `targets`.
  */
-export function summarize<T extends Summarizable>(
-    tasks: readonly T[],
-    targetsOf?: (t: T) => TargetSummary,
-): TaskSummary {
+export function summarize<T extends Summarizable>(tasks: readonly T[], targetsOf?: (t: T) => TargetSummary): TaskSummary {
     const c: Record<TaskState, number> = {
-        PENDING: 0, RUNNING: 0, SUCCEEDED: 0, FAILED: 0, CANCELLED: 0, TIMED_OUT: 0, FINISHED: 0, UNKNOWN: 0,
+        PENDING: 0,
+        RUNNING: 0,
+        SUCCEEDED: 0,
+        FAILED: 0,
+        CANCELLED: 0,
+        TIMED_OUT: 0,
+        FINISHED: 0,
+        UNKNOWN: 0,
     };
     for (const t of tasks) c[t.state] = (c[t.state] ?? 0) + 1;
     const summary: TaskSummary = {

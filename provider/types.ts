@@ -12,20 +12,10 @@
  * on the record (`status`/`taskStatus`), counted in `summary.unknown`, and always fails a gate,
  * never counting as success.
  */
-export type TaskState =
-    | "PENDING"
-    | "RUNNING"
-    | "SUCCEEDED"
-    | "FAILED"
-    | "CANCELLED"
-    | "TIMED_OUT"
-    | "FINISHED"
-    | "UNKNOWN";
+export type TaskState = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "CANCELLED" | "TIMED_OUT" | "FINISHED" | "UNKNOWN";
 
 /** All states, in the order summaries and reports list them. */
-export const TASK_STATES: readonly TaskState[] = [
-    "PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "FINISHED", "UNKNOWN",
-];
+export const TASK_STATES: readonly TaskState[] = ["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "FINISHED", "UNKNOWN"];
 
 /** Counts of targets (hosts, desktops) where the API reports them per task (BM, Workspace). */
 export interface TargetSummary {

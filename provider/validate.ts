@@ -64,7 +64,11 @@ const ID_TEXT = /^[\x21-\x7e]{1,128}$/;
 /** An identifier: 1-128 printable ASCII characters, no spaces; `pattern` narrows it further. */
 export function id(field: string, v: unknown, pattern?: { re: RegExp; hint: string }): string {
     if (typeof v !== "string" || !ID_TEXT.test(v)) {
-        throw new TaskgateValidationError(field, `must be a non-empty identifier of up to 128 printable ASCII characters without spaces${pattern ? `, ${pattern.hint}` : ""}`, show(field, v));
+        throw new TaskgateValidationError(
+            field,
+            `must be a non-empty identifier of up to 128 printable ASCII characters without spaces${pattern ? `, ${pattern.hint}` : ""}`,
+            show(field, v),
+        );
     }
     if (pattern && !pattern.re.test(v)) throw new TaskgateValidationError(field, `must be ${pattern.hint}`, show(field, v));
     return v;
@@ -113,7 +117,11 @@ export function instant(field: string, v: unknown): Date | undefined {
     if (v instanceof Date) d = v;
     else if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && isCalendarDate(v)) d = new Date(v);
     if (!d || !Number.isFinite(d.getTime()) || d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 9999) {
-        throw new TaskgateValidationError(field, "must be a Date or an ISO-8601 time with a zone between 1970 and 9999, e.g. 2021-10-01T12:00:00Z", show(field, v instanceof Date ? "Invalid Date" : v));
+        throw new TaskgateValidationError(
+            field,
+            "must be a Date or an ISO-8601 time with a zone between 1970 and 9999, e.g. 2021-10-01T12:00:00Z",
+            show(field, v instanceof Date ? "Invalid Date" : v),
+        );
     }
     return d;
 }

@@ -109,9 +109,10 @@ function judge(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, r
 
 function header(input: ReportInput, label: string, cloud: string): string {
     const entries = Object.entries(input.query ?? {}).filter(([k, v]) => !CONNECTION_KEYS.has(k) && v !== undefined && v !== null);
-    const query = entries.length === 0
-        ? `<p class="meta">Query: every task the API lists (no filters).</p>`
-        : `<dl class="query" aria-label="Query">${entries.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(clip(queryValue(v), 300))}</dd></div>`).join("")}</dl>`;
+    const query =
+        entries.length === 0
+            ? `<p class="meta">Query: every task the API lists (no filters).</p>`
+            : `<dl class="query" aria-label="Query">${entries.map(([k, v]) => `<div><dt>${esc(k)}</dt><dd>${esc(clip(queryValue(v), 300))}</dd></div>`).join("")}</dl>`;
     const r = input.result;
     return `<header>
 <p class="eyebrow">taskgate report · ${esc(cloud)}</p>
@@ -124,7 +125,7 @@ ${query}
 function queryValue(v: unknown): string {
     if (v instanceof Date) return v.toISOString();
     if (Array.isArray(v)) return v.length > 20 ? `${v.slice(0, 20).map(queryValue).join(", ")} and ${num(v.length - 20)} more` : v.map(queryValue).join(", ");
-    return typeof v === "string" ? v : JSON.stringify(v) ?? String(v);
+    return typeof v === "string" ? v : (JSON.stringify(v) ?? String(v));
 }
 
 function verdictSection(j: Judgement | undefined, label: string): string {
@@ -159,19 +160,26 @@ function summarySection(kind: SourceKind, result: TaskListResult<{ state: TaskSt
     const card = (cls: string, labelHtml: string, n: number, share?: string) =>
         `<div class="card ${cls}"><span class="n">${num(n)}</span><span class="l">${labelHtml}</span>${share ? `<span class="p">${share}</span>` : ""}</div>`;
     const [one, many] = view.taskNoun;
-    const cards = [card("total", `${esc(many)} read`, s.total),
-        ...summaryCounts(s, def.traits.reportsOutcome).map(([st, n]) => card(`c-${SEGMENT_STYLE[st].cls}`, `${swatch(st)}${esc(SEGMENT_STYLE[st].short)}`, n, `${share(n, s.total)} of ${esc(many)}`))];
+    const cards = [
+        card("total", `${esc(many)} read`, s.total),
+        ...summaryCounts(s, def.traits.reportsOutcome).map(([st, n]) =>
+            card(`c-${SEGMENT_STYLE[st].cls}`, `${swatch(st)}${esc(SEGMENT_STYLE[st].short)}`, n, `${share(n, s.total)} of ${esc(many)}`),
+        ),
+    ];
     const t = s.targets;
-    const targets = t && def.traits.hasTargets
-        ? `<p class="targets"><strong>${esc(def.traits.targetName ?? "targets")}:</strong> ${num(t.total)} in all · ${num(t.succeeded)} succeeded · ${num(t.failed)} failed · ${num(t.skipped)} skipped</p>`
-        : "";
+    const targets =
+        t && def.traits.hasTargets
+            ? `<p class="targets"><strong>${esc(def.traits.targetName ?? "targets")}:</strong> ${num(t.total)} in all · ${num(t.succeeded)} succeeded · ${num(t.failed)} failed · ${num(t.skipped)} skipped</p>`
+            : "";
     const unfinished = s.pending + s.running + s.unknown;
     const state = s.done ? `Every ${one} is done.` : `${plural(unfinished, `${one} is`, `${many} are`)} not done (pending, running or in an unknown state).`;
     const short = result.totalCount > s.total ? ` The API reported ${num(result.totalCount)}; this report covers the ${num(s.total)} read (maxResults).` : "";
     const all = emptyUnits();
     for (const task of result.tasks) addUnits(all, view.units(task));
     const total = SEGMENTS.reduce((a, x) => a + all[x], 0);
-    const legend = SEGMENTS.filter((x) => all[x] > 0).map((x) => `<li>${swatch(x)}${esc(SEGMENT_STYLE[x].word)} <strong>${num(all[x])}</strong></li>`).join("");
+    const legend = SEGMENTS.filter((x) => all[x] > 0)
+        .map((x) => `<li>${swatch(x)}${esc(SEGMENT_STYLE[x].word)} <strong>${num(all[x])}</strong></li>`)
+        .join("");
     return `<section aria-labelledby="h-summary">
 <h2 id="h-summary">Summary</h2>
 <p class="hint">${esc(state + short)}</p>
@@ -189,19 +197,23 @@ ${bar(all, total, view.unit, `All ${view.unit}`, "big overall")}
 function bar(units: Readonly<Record<Segment, number>>, total: number, unit: string, name: string, cls = ""): string {
     const present = SEGMENTS.filter((s) => units[s] > 0);
     const words = present.map((s) => `${num(units[s])} ${SEGMENT_STYLE[s].word}`).join(", ");
-    const segs = present.map((s) => {
-        const title = `${SEGMENT_STYLE[s].word}: ${num(units[s])} of ${num(total)} ${unit} (${share(units[s], total)})`;
-        return `<span class="seg s-${SEGMENT_STYLE[s].cls}" style="width:${((units[s] / total) * 100).toFixed(4)}%" data-state="${s}" data-count="${units[s]}" title="${esc(title)}"></span>`;
-    }).join("");
+    const segs = present
+        .map((s) => {
+            const title = `${SEGMENT_STYLE[s].word}: ${num(units[s])} of ${num(total)} ${unit} (${share(units[s], total)})`;
+            return `<span class="seg s-${SEGMENT_STYLE[s].cls}" style="width:${((units[s] / total) * 100).toFixed(4)}%" data-state="${s}" data-count="${units[s]}" title="${esc(title)}"></span>`;
+        })
+        .join("");
     return `<div class="bar ${cls}" role="img" data-total="${total}" aria-label="${esc(`${name}: ${total === 0 ? `no ${unit}` : `${num(total)} ${unit}, ${words}`}`)}">${segs}</div>`;
 }
 
 /** A group's counts in words, failures first and in bold; its number of tasks where the bar counts targets. */
 function counts(g: TargetGroup, view: SourceView<{ state: TaskState }>): string {
-    const parts = SEGMENTS.filter((s) => g.units[s] > 0).reverse().map((s) => {
-        const text = `${num(g.units[s])} ${esc(SEGMENT_STYLE[s].short)}`;
-        return FAILING_SEGMENTS.has(s) ? `<b>${text}</b>` : text;
-    });
+    const parts = SEGMENTS.filter((s) => g.units[s] > 0)
+        .reverse()
+        .map((s) => {
+            const text = `${num(g.units[s])} ${esc(SEGMENT_STYLE[s].short)}`;
+            return FAILING_SEGMENTS.has(s) ? `<b>${text}</b>` : text;
+        });
     const tasks = view.unit === view.taskNoun[1] || g.tasks === 1 ? "" : ` (${esc(plural(g.tasks, ...view.taskNoun))})`;
     return parts.join(" · ") + tasks;
 }
@@ -217,8 +229,10 @@ function groupsSection(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskState
     const row = (g: TargetGroup, others: boolean) =>
         `<div class="g${others ? " others" : ""}" title="${esc(g.label)}">${esc(g.label)}</div>${bar(g.units, g.total, view.unit, g.label)}<div class="c">${counts(g, view)}</div>`;
     const rows = [...grouping.groups.map((g) => row(g, false)), ...(grouping.others ? [row(grouping.others, true)] : [])];
-    const content = rows.length === 0 ? `<p class="empty">No tasks matched the query.</p>`
-        : `<div class="groups"><div class="gh">${esc(one)}</div><div class="gh">${esc(view.unit)} by state</div><div class="gh">counts</div>\n${rows.join("\n")}\n</div>`;
+    const content =
+        rows.length === 0
+            ? `<p class="empty">No tasks matched the query.</p>`
+            : `<div class="groups"><div class="gh">${esc(one)}</div><div class="gh">${esc(view.unit)} by state</div><div class="gh">counts</div>\n${rows.join("\n")}\n</div>`;
     return `<section aria-labelledby="h-groups">
 <h2 id="h-groups">${esc(title)}</h2>
 <p class="hint">${esc(scope)} Each bar is one ${esc(one)}, 100% wide.${view.unitNote ? ` ${esc(view.unitNote)}` : ""}</p>
@@ -231,12 +245,24 @@ const FAILING_COLUMNS: readonly Column[] = [["Task", "id"], ["Target", "id"], ["
 function failingSection(kind: SourceKind, failing: readonly FailedTask[], total: number): string {
     const [one, many] = sourceView(kind).taskNoun;
     const shown = failing.slice(0, REPORT_LIMITS.failingRows);
-    const rows = shown.map((f) => [esc(f.id), esc(f.target ?? "–"), stateChip(f.state), esc(f.errorCode ?? "–"),
-        esc(clip(f.errorMessage ?? "", REPORT_LIMITS.messageChars)), f.exitCode === undefined ? "–" : esc(f.exitCode)]);
+    const rows = shown.map((f) => [
+        esc(f.id),
+        esc(f.target ?? "–"),
+        stateChip(f.state),
+        esc(f.errorCode ?? "–"),
+        esc(clip(f.errorMessage ?? "", REPORT_LIMITS.messageChars)),
+        f.exitCode === undefined ? "–" : esc(f.exitCode),
+    ]);
     const more = failing.length - shown.length;
-    const content = failing.length === 0
-        ? `<p class="empty">No failing ${esc(many)}: none failed, timed out, was cancelled or is in an unknown state${total === 0 ? ` (no ${esc(many)} were read)` : ""}.</p>`
-        : table("failing", FAILING_COLUMNS, rows, more > 0 ? `and ${esc(plural(more, `more failing ${one}`, `more failing ${many}`))}, not listed here` : undefined);
+    const content =
+        failing.length === 0
+            ? `<p class="empty">No failing ${esc(many)}: none failed, timed out, was cancelled or is in an unknown state${total === 0 ? ` (no ${esc(many)} were read)` : ""}.</p>`
+            : table(
+                  "failing",
+                  FAILING_COLUMNS,
+                  rows,
+                  more > 0 ? `and ${esc(plural(more, `more failing ${one}`, `more failing ${many}`))}, not listed here` : undefined,
+              );
     return `<section aria-labelledby="h-failing">
 <h2 id="h-failing">Failing ${esc(many)} (${num(failing.length)})</h2>
 <p class="hint">Failed, timed out, cancelled or in an unknown state, or with failed targets: the tasks a gate names.</p>
@@ -265,7 +291,10 @@ ${table("all", columns, rows, more > 0 ? `and ${esc(plural(more, `more ${one}`, 
 function footer(result: TaskListResult<unknown>): string {
     const ids = result.requestIds.slice(0, REPORT_LIMITS.requestIds);
     const more = result.requestIds.length - ids.length;
-    const list = ids.length === 0 ? "" : `<details><summary>Request ids of the read (${num(result.requestIds.length)}), for support tickets</summary>
+    const list =
+        ids.length === 0
+            ? ""
+            : `<details><summary>Request ids of the read (${num(result.requestIds.length)}), for support tickets</summary>
 <ol>${ids.map((id) => `<li>${esc(id)}</li>`).join("")}</ol>${more > 0 ? `<p>and ${num(more)} more</p>` : ""}</details>`;
     return `<footer>
 <p>Written by taskgate from one read of the API. A self-contained page: no scripts, and nothing is loaded from the network.</p>

@@ -21,7 +21,9 @@ export const SEGMENT_STYLE: Readonly<Record<Segment, { readonly cls: string; rea
     UNKNOWN: { cls: "unknown", colour: "#8250df", word: "in an unknown state", short: "unknown" },
 };
 
-const segmentRules = Object.values(SEGMENT_STYLE).map((s) => `.s-${s.cls}{background-color:${s.colour}}`).join("\n");
+const segmentRules = Object.values(SEGMENT_STYLE)
+    .map((s) => `.s-${s.cls}{background-color:${s.colour}}`)
+    .join("\n");
 
 /**
  * The style sheet. Segments are as wide as their share but never under 2 px, so one failure in

@@ -78,17 +78,23 @@ const shortId = (id: string) => (id.length > 14 ? `${id.slice(0, 12)}…` : id);
  */
 export const VIEWS: { readonly [K in SourceKind]: SourceView<RecordOf<K>> } = {
     tatInvocationTasks: {
-        taskNoun: ["task", "tasks"], groupNoun: ["instance", "instances"], unit: "tasks",
+        taskNoun: ["task", "tasks"],
+        groupNoun: ["instance", "instances"],
+        unit: "tasks",
         group: (t: TatInvocationTask) => ({ key: t.instanceId ?? "", label: t.instanceId ?? "(no instance)" }),
         units: oneUnit,
     },
     mpsTasks: {
-        taskNoun: ["task", "tasks"], groupNoun: ["task type", "task types"], unit: "tasks",
+        taskNoun: ["task", "tasks"],
+        groupNoun: ["task type", "task types"],
+        unit: "tasks",
         group: (t: MpsTask) => ({ key: t.taskType ?? "", label: t.taskType ?? "(no task type)" }),
         units: oneUnit,
     },
     bmCmdTasks: {
-        taskNoun: ["task", "tasks"], groupNoun: ["task", "tasks"], unit: "machines",
+        taskNoun: ["task", "tasks"],
+        groupNoun: ["task", "tasks"],
+        unit: "machines",
         unitNote: "A task that reports no machine counts as one; machines of a finished task with no reported outcome count as finished.",
         group: (t: BmCmdTask) => ({ key: t.taskId, label: `${t.taskId} · ${t.alias ?? t.cmdId ?? "script"}` }),
         units: (t) => {
@@ -99,7 +105,9 @@ export const VIEWS: { readonly [K in SourceKind]: SourceView<RecordOf<K>> } = {
         },
     },
     cphJobs: {
-        taskNoun: ["job", "jobs"], groupNoun: ["server", "servers"], unit: "jobs",
+        taskNoun: ["job", "jobs"],
+        groupNoun: ["server", "servers"],
+        unit: "jobs",
         group: (j: CphJob) => {
             const server = j.serverId ?? j.encodeServerId ?? j.nodeId;
             return server ? { key: `server:${server}`, label: server } : { key: `phone:${j.phoneId ?? ""}`, label: `phone ${j.phoneId ?? "(none)"}` };
@@ -107,10 +115,19 @@ export const VIEWS: { readonly [K in SourceKind]: SourceView<RecordOf<K>> } = {
         units: oneUnit,
     },
     workspaceScriptTasks: {
-        taskNoun: ["task", "tasks"], groupNoun: ["task", "tasks"], unit: "desktops",
-        unitNote: "A task that reports no desktop (not started, or failed before reaching one), or is still running (the API does not say how many desktops are left), also counts as one.",
+        taskNoun: ["task", "tasks"],
+        groupNoun: ["task", "tasks"],
+        unit: "desktops",
+        unitNote:
+            "A task that reports no desktop (not started, or failed before reaching one), or is still running (the API does not say how many desktops are left), also counts as one.",
         group: (t: WorkspaceScriptTask) => {
-            const what = t.scripts.map((s) => s.name ?? s.id).filter(Boolean).join(", ") || t.commandType || "command";
+            const what =
+                t.scripts
+                    .map((s) => s.name ?? s.id)
+                    .filter(Boolean)
+                    .join(", ") ||
+                t.commandType ||
+                "command";
             return { key: t.id, label: `${shortId(t.id)} · ${what} · ${t.desktopPoolName ?? t.desktopPoolId ?? "(no pool)"}` };
         },
         // While a task runs the API reports the desktops done so far, not how many are left.
@@ -175,15 +192,23 @@ export function groupTargets(kind: SourceKind, tasks: ReadonlyArray<{ state: Tas
         entry.tasks++;
     }
     const all: TargetGroup[] = [...byKey.values()].map((g) => ({ ...g, total: SEGMENTS.reduce((a, s) => a + g.units[s], 0) }));
-    all.sort((a, b) => sumOf(b.units, FAILING_SEGMENTS) - sumOf(a.units, FAILING_SEGMENTS) || sumOf(b.units, UNFINISHED) - sumOf(a.units, UNFINISHED)
-        || b.total - a.total || (a.label < b.label ? -1 : a.label > b.label ? 1 : 0));
+    all.sort(
+        (a, b) =>
+            sumOf(b.units, FAILING_SEGMENTS) - sumOf(a.units, FAILING_SEGMENTS) ||
+            sumOf(b.units, UNFINISHED) - sumOf(a.units, UNFINISHED) ||
+            b.total - a.total ||
+            (a.label < b.label ? -1 : a.label > b.label ? 1 : 0),
+    );
     if (all.length <= limit + 1) return { groups: all, groupCount: all.length };
     const rest = all.slice(limit);
     const units = emptyUnits();
     for (const g of rest) addUnits(units, g.units);
     const others: TargetGroup = {
-        label: `others (${plural(rest.length, ...view.groupNoun)})`, units, total: rest.reduce((a, g) => a + g.total, 0),
-        tasks: rest.reduce((a, g) => a + g.tasks, 0), folded: rest.length,
+        label: `others (${plural(rest.length, ...view.groupNoun)})`,
+        units,
+        total: rest.reduce((a, g) => a + g.total, 0),
+        tasks: rest.reduce((a, g) => a + g.tasks, 0),
+        folded: rest.length,
     };
     return { groups: all.slice(0, limit), others, groupCount: all.length };
 }

@@ -30,7 +30,10 @@ export type DemoStack = OfflineStack;
  */
 export function openDemoStack(stackName: string, log: (line: string) => void = () => undefined): Promise<DemoStack> {
     return openOfflineStack({
-        workDir: REPO, stackName, log, seed: seedDemo,
+        workDir: REPO,
+        stackName,
+        log,
+        seed: seedDemo,
         config: { "demo:cphRequestId": { value: DEMO_IDS.cphRequestId }, "demo:desktopPoolId": { value: DEMO_IDS.desktopPoolId } },
     });
 }

@@ -83,19 +83,22 @@ export async function openOfflineStack(options: OfflineStackOptions): Promise<Of
     const cliEnv = { ...process.env, ...env, PULUMI_HOME: pulumiHome };
     const cliArgs = (args: string[]) => [...args, "--stack", stackName, "--non-interactive", "--color=never"];
     return {
-        emu, stack, stackName,
+        emu,
+        stack,
+        stackName,
         cli: (args) => execFileSync(bin, cliArgs(args), { cwd: workDir, encoding: "utf8", env: cliEnv, stdio: ["ignore", "pipe", "pipe"] }),
         async cliAsync(args) {
             const t0 = performance.now();
             const { stdout } = await promisify(execFile)(bin, cliArgs(args), { cwd: workDir, encoding: "utf8", env: cliEnv, maxBuffer: 64 << 20 });
             return { stdout, seconds: (performance.now() - t0) / 1000 };
         },
-        run: (args) => new Promise((resolve) => {
-            execFile(bin, cliArgs(args), { cwd: workDir, encoding: "utf8", env: cliEnv, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
-                const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
-                resolve({ code, stdout, stderr });
-            });
-        }),
+        run: (args) =>
+            new Promise((resolve) => {
+                execFile(bin, cliArgs(args), { cwd: workDir, encoding: "utf8", env: cliEnv, maxBuffer: 64 << 20 }, (error, stdout, stderr) => {
+                    const code = error ? (typeof error.code === "number" ? error.code : -1) : 0;
+                    resolve({ code, stdout, stderr });
+                });
+            }),
         spawnCli: (args) => spawn(bin, cliArgs(args), { cwd: workDir, env: cliEnv, detached: true, stdio: ["ignore", "pipe", "pipe"] }),
         backendFiles: () => readTree(path.join(stateDir, "state")),
         checkpointBytes: () => fs.statSync(path.join(stateDir, "state/.pulumi/stacks", project, `${stackName}.json`)).size,
@@ -109,7 +112,8 @@ export async function openOfflineStack(options: OfflineStackOptions): Promise<Of
 }
 
 function readTree(dir: string): string {
-    return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
+    return fs
+        .readdirSync(dir, { withFileTypes: true, recursive: true })
         .filter((e) => e.isFile())
         .map((e) => fs.readFileSync(path.join(e.parentPath ?? (e as unknown as { path: string }).path, e.name), "utf8"))
         .join("\n");

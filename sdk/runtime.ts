@@ -69,7 +69,7 @@ export function forProgram(e: unknown, what: string): Error {
         e.stack = e.message;
         return e;
     }
-    const trace = e instanceof Error ? e.stack ?? `${e.name}: ${e.message}` : String(e);
+    const trace = e instanceof Error ? (e.stack ?? `${e.name}: ${e.message}`) : String(e);
     return new pulumi.RunError(`taskgate: ${what} failed unexpectedly (a bug in taskgate; please report it with this trace):\n${trace}`, { cause: e });
 }
 
@@ -77,7 +77,11 @@ export function forProgram(e: unknown, what: string): Error {
 export function programCall<R>(what: string, fn: () => R): R {
     try {
         const r = fn();
-        return r instanceof Promise ? (r.catch((e) => { throw forProgram(e, what); }) as R) : r;
+        return r instanceof Promise
+            ? (r.catch((e) => {
+                  throw forProgram(e, what);
+              }) as R)
+            : r;
     } catch (e) {
         throw forProgram(e, what);
     }
@@ -105,8 +109,12 @@ function dataSourceName(kind: SourceKind): string {
  * args are checked in full; with an arg that is an Output, only the names (a value that arrives
  * as an Output is checked when it resolves).
  */
-export function outputOf<A, R>(kind: SourceKind, args: InputArgs<A> | undefined, opts: pulumi.InvokeOutputOptions | undefined,
-    get: (a: A) => Promise<R>): pulumi.Output<R> {
+export function outputOf<A, R>(
+    kind: SourceKind,
+    args: InputArgs<A> | undefined,
+    opts: pulumi.InvokeOutputOptions | undefined,
+    get: (a: A) => Promise<R>,
+): pulumi.Output<R> {
     programCall(dataSourceName(kind), () => checkAtCall(kind, args ?? {}));
     const deps = dependencyOutputs(opts?.dependsOn);
     // Dates are not plain data to pulumi.output, which would flatten them to {}: carry them as ISO strings.
@@ -144,6 +152,9 @@ function dependencyOutputs(dependsOn: pulumi.InvokeOutputOptions["dependsOn"]): 
     if (!dependsOn) return [];
     const list = pulumi.output(dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[]>);
     // A custom resource is ready when its id is known; a component when its urn is.
-    return [list.apply((rs) => pulumi.all((Array.isArray(rs) ? rs : [rs]).map((r) =>
-        pulumi.CustomResource.isInstance(r) ? (r as pulumi.CustomResource).id : r.urn)))];
+    return [
+        list.apply((rs) =>
+            pulumi.all((Array.isArray(rs) ? rs : [rs]).map((r) => (pulumi.CustomResource.isInstance(r) ? (r as pulumi.CustomResource).id : r.urn))),
+        ),
+    ];
 }

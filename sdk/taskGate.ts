@@ -83,17 +83,31 @@ export class TaskGate extends pulumi.dynamic.Resource {
     declare public readonly queryId: pulumi.Output<string>;
 
     constructor(name: string, args: TaskGateArgs, opts?: pulumi.CustomResourceOptions) {
-        super(gateProvider, name, {
-            source: protectSource(args.source),
-            require: args.require,
-            wait: args.wait,
-            triggers: args.triggers,
-            gateName: name,
-            gateUrn: pulumi.createUrn(name, TYPE, opts?.parent),
-            // Outputs are only wired for keys present in the props.
-            passed: undefined, summary: undefined, failedTasks: undefined, failedTaskCount: undefined, reasons: undefined,
-            checkedAt: undefined, waitedSeconds: undefined, sourceKind: undefined, queryId: undefined,
-        }, opts, "taskgate", "TaskGate");
+        super(
+            gateProvider,
+            name,
+            {
+                source: protectSource(args.source),
+                require: args.require,
+                wait: args.wait,
+                triggers: args.triggers,
+                gateName: name,
+                gateUrn: pulumi.createUrn(name, TYPE, opts?.parent),
+                // Outputs are only wired for keys present in the props.
+                passed: undefined,
+                summary: undefined,
+                failedTasks: undefined,
+                failedTaskCount: undefined,
+                reasons: undefined,
+                checkedAt: undefined,
+                waitedSeconds: undefined,
+                sourceKind: undefined,
+                queryId: undefined,
+            },
+            opts,
+            "taskgate",
+            "TaskGate",
+        );
     }
 }
 
@@ -110,8 +124,12 @@ export function protectSource(source: GateSource): Record<string, unknown> {
             continue;
         }
         // Before pulumi.output() sees them: it would flatten a Date to {}.
-        out[kind] = Object.fromEntries(Object.entries(args).map(([k, v]) =>
-            [k, SECRET_ARG_NAMES.includes(k) && v !== undefined ? pulumi.secret(v) : v instanceof Date ? v.toISOString() : v]));
+        out[kind] = Object.fromEntries(
+            Object.entries(args).map(([k, v]) => [
+                k,
+                SECRET_ARG_NAMES.includes(k) && v !== undefined ? pulumi.secret(v) : v instanceof Date ? v.toISOString() : v,
+            ]),
+        );
     }
     return out;
 }

@@ -100,22 +100,36 @@ export class TaskSnapshot extends pulumi.dynamic.Resource {
     declare public readonly commandOutputs: pulumi.Output<Record<string, string> | undefined>;
 
     constructor(name: string, args: TaskSnapshotArgs, opts?: pulumi.CustomResourceOptions) {
-        super(snapshotProvider, name, {
-            source: protectSource(args.source),
-            includeOutput: args.includeOutput,
-            maxTasks: args.maxTasks,
-            maxOutputChars: args.maxOutputChars,
-            triggers: args.triggers,
-            snapshotName: name,
-            snapshotUrn: pulumi.createUrn(name, TYPE, opts?.parent),
-            // Outputs are only wired for keys present in the props.
-            sourceKind: undefined, queryId: undefined, readAt: undefined, summary: undefined, totalCount: undefined, taskCount: undefined,
-            truncated: undefined, tasks: undefined, commandOutputs: undefined,
-        }, pulumi.mergeOptions(opts, {
-            // A dynamic provider cannot return secrets itself (pulumi/pulumi#3012): the engine marks
-            // these outputs secret, and keeps them secret on refresh. `credentials` holds the
-            // credential args given explicitly, so that refresh can read with them.
-            additionalSecretOutputs: ["commandOutputs", "credentials"],
-        }), "taskgate", "TaskSnapshot");
+        super(
+            snapshotProvider,
+            name,
+            {
+                source: protectSource(args.source),
+                includeOutput: args.includeOutput,
+                maxTasks: args.maxTasks,
+                maxOutputChars: args.maxOutputChars,
+                triggers: args.triggers,
+                snapshotName: name,
+                snapshotUrn: pulumi.createUrn(name, TYPE, opts?.parent),
+                // Outputs are only wired for keys present in the props.
+                sourceKind: undefined,
+                queryId: undefined,
+                readAt: undefined,
+                summary: undefined,
+                totalCount: undefined,
+                taskCount: undefined,
+                truncated: undefined,
+                tasks: undefined,
+                commandOutputs: undefined,
+            },
+            pulumi.mergeOptions(opts, {
+                // A dynamic provider cannot return secrets itself (pulumi/pulumi#3012): the engine marks
+                // these outputs secret, and keeps them secret on refresh. `credentials` holds the
+                // credential args given explicitly, so that refresh can read with them.
+                additionalSecretOutputs: ["commandOutputs", "credentials"],
+            }),
+            "taskgate",
+            "TaskSnapshot",
+        );
     }
 }

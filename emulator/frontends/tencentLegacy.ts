@@ -18,70 +18,73 @@ import { loggableParams, type FrontendDeps, type IncomingCall, type Prepared } f
 export const LEGACY_PATH = "/v2/index.php";
 
 function v1Error(f: V1Failure): ApiError {
-  switch (f.reason) {
-    case "missing":
-      return LegacyErrors.missingParameter(f.param);
-    case "invalid":
-      return LegacyErrors.invalidCommonParameter(f.detail);
-    case "secretId":
-      return LegacyErrors.secretIdNotFound();
-    case "expired":
-      return LegacyErrors.replay(`Timestamp ${f.timestamp} is more than 2 hours away from the server time`);
-    case "signature":
-      return LegacyErrors.signatureFailure();
-    case "token":
-      return LegacyErrors.tokenFailure();
-    case "replay":
-      return LegacyErrors.replay("the Nonce has already been used with this SecretId and Timestamp");
-  }
+    switch (f.reason) {
+        case "missing":
+            return LegacyErrors.missingParameter(f.param);
+        case "invalid":
+            return LegacyErrors.invalidCommonParameter(f.detail);
+        case "secretId":
+            return LegacyErrors.secretIdNotFound();
+        case "expired":
+            return LegacyErrors.replay(`Timestamp ${f.timestamp} is more than 2 hours away from the server time`);
+        case "signature":
+            return LegacyErrors.signatureFailure();
+        case "token":
+            return LegacyErrors.tokenFailure();
+        case "replay":
+            return LegacyErrors.replay("the Nonce has already been used with this SecretId and Timestamp");
+    }
 }
 
 /** Recognises and authenticates a legacy v2 request. */
 export function prepareTencentLegacy(call: IncomingCall, deps: FrontendDeps): Prepared {
-  const envelope = legacyEnvelope(deps.config.quirks.legacyCodeAsString);
-  const reject = (error: ApiError, action = "", params?: Map<string, string>): Prepared => ({
-    kind: "reject",
-    api: "bmLegacy",
-    action,
-    envelope,
-    error,
-    params: params ? loggableParams(params) : undefined,
-  });
-  const method = call.method.toUpperCase();
-  if (method !== "GET" && method !== "POST") return reject(LegacyErrors.unsupportedProtocol(method));
+    const envelope = legacyEnvelope(deps.config.quirks.legacyCodeAsString);
+    const reject = (error: ApiError, action = "", params?: Map<string, string>): Prepared => ({
+        kind: "reject",
+        api: "bmLegacy",
+        action,
+        envelope,
+        error,
+        params: params ? loggableParams(params) : undefined,
+    });
+    const method = call.method.toUpperCase();
+    if (method !== "GET" && method !== "POST") return reject(LegacyErrors.unsupportedProtocol(method));
 
-  const contentType = (headerValue(call.headers, "content-type") ?? "").toLowerCase();
-  const query = parseFormEncoded(call.rawQuery);
-  const form = method === "POST" && contentType.startsWith("application/x-www-form-urlencoded") ? parseFormEncoded(call.body.toString("utf8")) : new Map<string, string>();
-  if (!query || !form) return reject(LegacyErrors.invalidCommonParameter("parameters are not correctly URL-encoded"));
-  const params = new Map([...query, ...form]);
+    const contentType = (headerValue(call.headers, "content-type") ?? "").toLowerCase();
+    const query = parseFormEncoded(call.rawQuery);
+    const form =
+        method === "POST" && contentType.startsWith("application/x-www-form-urlencoded")
+            ? parseFormEncoded(call.body.toString("utf8"))
+            : new Map<string, string>();
+    if (!query || !form) return reject(LegacyErrors.invalidCommonParameter("parameters are not correctly URL-encoded"));
+    const params = new Map([...query, ...form]);
 
-  const action = params.get("Action") ?? "";
-  if (!action) return reject(LegacyErrors.missingParameter("Action"), "", params);
-  const host = headerValue(call.headers, "host") ?? "";
-  const hostname = splitHost(host).hostname.toLowerCase();
-  const otherModule = hostname.endsWith(".api.qcloud.com") && hostname !== "bm.api.qcloud.com";
-  if (action !== BM_LEGACY_ACTION || otherModule) return reject(LegacyErrors.unknownAction(action), action, params);
+    const action = params.get("Action") ?? "";
+    if (!action) return reject(LegacyErrors.missingParameter("Action"), "", params);
+    const host = headerValue(call.headers, "host") ?? "";
+    const hostname = splitHost(host).hostname.toLowerCase();
+    const otherModule = hostname.endsWith(".api.qcloud.com") && hostname !== "bm.api.qcloud.com";
+    if (action !== BM_LEGACY_ACTION || otherModule) return reject(LegacyErrors.unknownAction(action), action, params);
 
-  const verified = verifyV1(
-    { method, host, path: call.path, params },
-    {
-      lookup: (id) => deps.keys.tencent(id),
-      nowSeconds: Math.floor(deps.nowMs / 1000),
-      maxSkewSeconds: LEGACY_MAX_SKEW_SECONDS,
-      nonces: deps.nonces,
-    },
-  );
-  if (!("secretId" in verified)) return reject(v1Error(verified), action, params);
+    const verified = verifyV1(
+        { method, host, path: call.path, params },
+        {
+            lookup: (id) => deps.keys.tencent(id),
+            nowSeconds: Math.floor(deps.nowMs / 1000),
+            maxSkewSeconds: LEGACY_MAX_SKEW_SECONDS,
+            nonces: deps.nonces,
+        },
+    );
+    if (!("secretId" in verified)) return reject(v1Error(verified), action, params);
 
-  return {
-    kind: "call",
-    api: "bmLegacy",
-    action,
-    envelope,
-    credential: verified.secretId,
-    limiterKey: verified.secretId,
-    params: loggableParams(params),
-    invoke: (ctx) => getUserCmdTaskList(params, ctx),
-  };
+    return {
+        kind: "call",
+        api: "bmLegacy",
+        action,
+        envelope,
+        credential: verified.secretId,
+        limiterKey: verified.secretId,
+        params: loggableParams(params),
+        invoke: (ctx) => getUserCmdTaskList(params, ctx),
+    };
 }

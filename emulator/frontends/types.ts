@@ -17,51 +17,51 @@ import type { ApiId, EmulatorConfig } from "../types";
 
 /** A received request, body read. */
 export interface IncomingCall {
-  method: string;
-  /** Path without the query, as received. */
-  path: string;
-  /** Query string after the first `?`, as received. */
-  rawQuery: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-  /** The request id this emulator gives the call. */
-  requestId: string;
+    method: string;
+    /** Path without the query, as received. */
+    path: string;
+    /** Query string after the first `?`, as received. */
+    rawQuery: string;
+    headers: IncomingHttpHeaders;
+    body: Buffer;
+    /** The request id this emulator gives the call. */
+    requestId: string;
 }
 
 /** What frontends may use. */
 export interface FrontendDeps {
-  keys: KeyRing;
-  config: EmulatorConfig;
-  nonces: NonceCache;
-  /** Emulator clock, epoch ms. */
-  nowMs: number;
+    keys: KeyRing;
+    config: EmulatorConfig;
+    nonces: NonceCache;
+    /** Emulator clock, epoch ms. */
+    nowMs: number;
 }
 
 /** An authenticated call, ready for the pipeline. */
 export interface PreparedCall {
-  kind: "call";
-  api: ApiId;
-  action: string;
-  envelope: Envelope;
-  /** SecretId / AK / `token`, for the log. */
-  credential: string;
-  /** Rate-limit identity of the caller. */
-  limiterKey: string;
-  /** Decoded params (for fault matching and the log; no secrets). */
-  params: Record<string, unknown>;
-  /** Runs the handler; throws ApiError for business and parameter errors. */
-  invoke(ctx: HandlerContext): Record<string, unknown>;
+    kind: "call";
+    api: ApiId;
+    action: string;
+    envelope: Envelope;
+    /** SecretId / AK / `token`, for the log. */
+    credential: string;
+    /** Rate-limit identity of the caller. */
+    limiterKey: string;
+    /** Decoded params (for fault matching and the log; no secrets). */
+    params: Record<string, unknown>;
+    /** Runs the handler; throws ApiError for business and parameter errors. */
+    invoke(ctx: HandlerContext): Record<string, unknown>;
 }
 
 /** A call refused before the pipeline (routing, auth). */
 export interface RejectedCall {
-  kind: "reject";
-  api?: ApiId;
-  action: string;
-  envelope: Envelope;
-  error: ApiError;
-  credential?: string;
-  params?: Record<string, unknown>;
+    kind: "reject";
+    api?: ApiId;
+    action: string;
+    envelope: Envelope;
+    error: ApiError;
+    credential?: string;
+    params?: Record<string, unknown>;
 }
 
 /** A frontend's verdict. */
@@ -69,7 +69,7 @@ export type Prepared = PreparedCall | RejectedCall;
 
 /** Params a log may show: drops signing and identity fields whatever the cloud. */
 export function loggableParams(params: Map<string, string> | Record<string, unknown>): Record<string, unknown> {
-  const hidden = new Set(["Signature", "Token", "SecretId", "Nonce", "Timestamp", "SignatureMethod", "SecretKey"]);
-  const entries = params instanceof Map ? [...params.entries()] : Object.entries(params);
-  return Object.fromEntries(entries.filter(([k]) => !hidden.has(k)));
+    const hidden = new Set(["Signature", "Token", "SecretId", "Nonce", "Timestamp", "SignatureMethod", "SecretKey"]);
+    const entries = params instanceof Map ? [...params.entries()] : Object.entries(params);
+    return Object.fromEntries(entries.filter(([k]) => !hidden.has(k)));
 }

@@ -18,52 +18,52 @@ import { type HandlerContext, pageStart } from "./context";
 export const BM_LEGACY_ACTION = "GetUserCmdTaskList";
 
 const ORDER_BY: Record<string, BmOrderField> = {
-  runBeginTime: "RunBeginTime",
-  runEndTime: "RunEndTime",
-  status: "Status",
+    runBeginTime: "RunBeginTime",
+    runEndTime: "RunEndTime",
+    status: "Status",
 };
 
 /** Renders a record as the legacy API sends it (counts as strings). */
 export function renderLegacyTask(r: BmUserCmdTask): Record<string, unknown> {
-  return {
-    taskId: r.TaskId,
-    status: r.Status,
-    cmdAlias: r.Alias,
-    cmdId: r.CmdId,
-    instanceCount: String(r.InstanceCount),
-    successCount: String(r.SuccessCount),
-    failureCount: String(r.FailureCount),
-    runBeginTime: r.RunBeginTime,
-    runEndTime: r.RunEndTime,
-  };
+    return {
+        taskId: r.TaskId,
+        status: r.Status,
+        cmdAlias: r.Alias,
+        cmdId: r.CmdId,
+        instanceCount: String(r.InstanceCount),
+        successCount: String(r.SuccessCount),
+        failureCount: String(r.FailureCount),
+        runBeginTime: r.RunBeginTime,
+        runEndTime: r.RunEndTime,
+    };
 }
 
 function intParam(params: Map<string, string>, name: string, fallback: number, min: number, max: number): number {
-  const raw = params.get(name);
-  if (raw === undefined || raw === "") return fallback;
-  if (!/^-?\d{1,12}$/.test(raw)) throw LegacyErrors.invalidParameter(`${name} must be an integer, got ${raw}`);
-  const v = Number(raw);
-  if (v < min || v > max) throw LegacyErrors.invalidParameter(`${name} must be between ${min} and ${max}, got ${v}`);
-  return v;
+    const raw = params.get(name);
+    if (raw === undefined || raw === "") return fallback;
+    if (!/^-?\d{1,12}$/.test(raw)) throw LegacyErrors.invalidParameter(`${name} must be an integer, got ${raw}`);
+    const v = Number(raw);
+    if (v < min || v > max) throw LegacyErrors.invalidParameter(`${name} must be between ${min} and ${max}, got ${v}`);
+    return v;
 }
 
 /** Serves GetUserCmdTaskList; returns the `data` object. */
 export function getUserCmdTaskList(params: Map<string, string>, ctx: HandlerContext): Record<string, unknown> {
-  const offset = intParam(params, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
-  const limit = intParam(params, "limit", 20, 1, 100);
-  const orderByRaw = params.get("orderBy");
-  const orderBy = orderByRaw === undefined || orderByRaw === "" ? "RunBeginTime" : ORDER_BY[orderByRaw];
-  if (!orderBy) throw LegacyErrors.orderByInvalid(orderByRaw!);
-  const orderTypeRaw = params.get("orderType");
-  if (orderTypeRaw !== undefined && orderTypeRaw !== "" && orderTypeRaw !== "0" && orderTypeRaw !== "1") {
-    throw LegacyErrors.orderTypeInvalid(orderTypeRaw);
-  }
-  const descending = orderTypeRaw !== "0";
+    const offset = intParam(params, "offset", 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(params, "limit", 20, 1, 100);
+    const orderByRaw = params.get("orderBy");
+    const orderBy = orderByRaw === undefined || orderByRaw === "" ? "RunBeginTime" : ORDER_BY[orderByRaw];
+    if (!orderBy) throw LegacyErrors.orderByInvalid(orderByRaw!);
+    const orderTypeRaw = params.get("orderType");
+    if (orderTypeRaw !== undefined && orderTypeRaw !== "" && orderTypeRaw !== "0" && orderTypeRaw !== "1") {
+        throw LegacyErrors.orderTypeInvalid(orderTypeRaw);
+    }
+    const descending = orderTypeRaw !== "0";
 
-  const snap = ctx.store.bm.snapshot(ctx.nowMs);
-  const sorted = bmSorted(snap, orderBy);
-  return {
-    list: bmPage(sorted, pageStart(offset, ctx), limit, descending).map(renderLegacyTask),
-    totalNum: sorted.length,
-  };
+    const snap = ctx.store.bm.snapshot(ctx.nowMs);
+    const sorted = bmSorted(snap, orderBy);
+    return {
+        list: bmPage(sorted, pageStart(offset, ctx), limit, descending).map(renderLegacyTask),
+        totalNum: sorted.length,
+    };
 }

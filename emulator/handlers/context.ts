@@ -7,56 +7,56 @@ import type { EmulatorConfig } from "../types";
 
 /** Per-request context of a handler. */
 export interface HandlerContext {
-  store: Store;
-  /** Emulator clock (real clock + offset), epoch ms, fixed for the whole request. */
-  nowMs: number;
-  config: EmulatorConfig;
-  /** This API call's request id (CPH returns it as `request_id`). */
-  requestId: string;
-  /**
-   * Fault `duplicate`: serve the page as if it started this many records earlier (a stale
-   * replica), so it repeats the end of the previous page. 0 or absent: the page as asked.
-   */
-  pageShift?: number;
+    store: Store;
+    /** Emulator clock (real clock + offset), epoch ms, fixed for the whole request. */
+    nowMs: number;
+    config: EmulatorConfig;
+    /** This API call's request id (CPH returns it as `request_id`). */
+    requestId: string;
+    /**
+     * Fault `duplicate`: serve the page as if it started this many records earlier (a stale
+     * replica), so it repeats the end of the previous page. 0 or absent: the page as asked.
+     */
+    pageShift?: number;
 }
 
 /** The first index a page really starts at: `start`, moved back by a `duplicate` fault. */
 export function pageStart(start: number, ctx: HandlerContext): number {
-  return Math.max(0, start - (ctx.pageShift ?? 0));
+    return Math.max(0, start - (ctx.pageShift ?? 0));
 }
 
 /** Checks a seed row's id field and returns it. */
 export function requireId(input: Record<string, unknown>, field: string, store: string): string {
-  const id = input[field];
-  if (typeof id !== "string" || id === "") throw new Error(`${store} records need a non-empty string ${field}`);
-  return id;
+    const id = input[field];
+    if (typeof id !== "string" || id === "") throw new Error(`${store} records need a non-empty string ${field}`);
+    return id;
 }
 
 /** `value` if it is a string, else `fallback`. */
 export function str(value: unknown, fallback: string): string {
-  return typeof value === "string" ? value : fallback;
+    return typeof value === "string" ? value : fallback;
 }
 
 /** `value` if it is a finite number (or numeric string), else `fallback`. */
 export function num(value: unknown, fallback: number): number {
-  if (typeof value === "number" && Number.isFinite(value)) return value;
-  if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-  return fallback;
+    if (typeof value === "number" && Number.isFinite(value)) return value;
+    if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
+    return fallback;
 }
 
 /** Code-unit order of two ids, the tie-breaker of every sort order (stable pages). */
 export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+    return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** Binary search: first index in [0, n) for which `pred` is true, assuming pred is monotone. */
 export function firstIndex(n: number, pred: (i: number) => boolean): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (pred(mid)) hi = mid;
-    else lo = mid + 1;
-  }
-  return lo;
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (pred(mid)) hi = mid;
+        else lo = mid + 1;
+    }
+    return lo;
 }

@@ -19,94 +19,101 @@ import { type HandlerContext, num, pageStart, requireId, str } from "./context";
 
 /** Seed rows -> complete CPH job records (each needs its `request_id`). */
 export const cphSpec: RecordSpec<CphJobRecord> = {
-  name: "cph",
-  idOf: (r) => r.job_id,
-  normalize(input, nowMs) {
-    const id = requireId(input, "job_id", "cph");
-    const requestId = requireId(input, "request_id", "cph");
-    const status = num(input.status, 2);
-    const begin = str(input.begin_time, isoSeconds(nowMs));
-    const out: CphJobRecord = {
-      job_id: id,
-      begin_time: begin,
-      end_time: str(input.end_time, status === 1 ? "" : begin),
-      status,
-      error_code: str(input.error_code, ""),
-      error_msg: str(input.error_msg, ""),
-      request_id: requestId,
-    };
-    for (const k of ["phone_id", "server_id", "node_id", "encode_server_id", "execute_msg"] as const) {
-      if (typeof input[k] === "string") out[k] = input[k] as string;
-    }
-    return out;
-  },
+    name: "cph",
+    idOf: (r) => r.job_id,
+    normalize(input, nowMs) {
+        const id = requireId(input, "job_id", "cph");
+        const requestId = requireId(input, "request_id", "cph");
+        const status = num(input.status, 2);
+        const begin = str(input.begin_time, isoSeconds(nowMs));
+        const out: CphJobRecord = {
+            job_id: id,
+            begin_time: begin,
+            end_time: str(input.end_time, status === 1 ? "" : begin),
+            status,
+            error_code: str(input.error_code, ""),
+            error_msg: str(input.error_msg, ""),
+            request_id: requestId,
+        };
+        for (const k of ["phone_id", "server_id", "node_id", "encode_server_id", "execute_msg"] as const) {
+            if (typeof input[k] === "string") out[k] = input[k] as string;
+        }
+        return out;
+    },
 };
 
 /** Renders a job as CPH sends it (the stored `request_id` stays server-side). */
 export function renderCphJob(r: CphJobRecord): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (r.phone_id !== undefined) out.phone_id = r.phone_id;
-  if (r.server_id !== undefined) out.server_id = r.server_id;
-  if (r.node_id !== undefined) out.node_id = r.node_id;
-  if (r.encode_server_id !== undefined) out.encode_server_id = r.encode_server_id;
-  out.job_id = r.job_id;
-  out.begin_time = r.begin_time;
-  out.end_time = r.end_time;
-  out.status = r.status;
-  out.error_code = r.error_code;
-  out.error_msg = r.error_msg;
-  if (r.execute_msg !== undefined) out.execute_msg = r.execute_msg;
-  return out;
+    const out: Record<string, unknown> = {};
+    if (r.phone_id !== undefined) out.phone_id = r.phone_id;
+    if (r.server_id !== undefined) out.server_id = r.server_id;
+    if (r.node_id !== undefined) out.node_id = r.node_id;
+    if (r.encode_server_id !== undefined) out.encode_server_id = r.encode_server_id;
+    out.job_id = r.job_id;
+    out.begin_time = r.begin_time;
+    out.end_time = r.end_time;
+    out.status = r.status;
+    out.error_code = r.error_code;
+    out.error_msg = r.error_msg;
+    if (r.execute_msg !== undefined) out.execute_msg = r.execute_msg;
+    return out;
 }
 
 function byRequestId(records: readonly CphJobRecord[]): Map<string, CphJobRecord[]> {
-  const out = new Map<string, CphJobRecord[]>();
-  for (const r of records) {
-    const list = out.get(r.request_id);
-    if (list) list.push(r);
-    else out.set(r.request_id, [r]);
-  }
-  return out;
+    const out = new Map<string, CphJobRecord[]>();
+    for (const r of records) {
+        const list = out.get(r.request_id);
+        if (list) list.push(r);
+        else out.set(r.request_id, [r]);
+    }
+    return out;
 }
 
 function intParam(raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  if (!/^\d{1,12}$/.test(raw)) throw CphErrors.offsetOrLimitInvalid();
-  const v = Number(raw);
-  if (v < min || v > max) throw CphErrors.offsetOrLimitInvalid();
-  return v;
+    if (raw === undefined) return fallback;
+    if (!/^\d{1,12}$/.test(raw)) throw CphErrors.offsetOrLimitInvalid();
+    const v = Number(raw);
+    if (v < min || v > max) throw CphErrors.offsetOrLimitInvalid();
+    return v;
 }
 
 /** Serves ListJobs; returns the whole body. */
 export function listJobs(query: Map<string, string[]>, ctx: HandlerContext): Record<string, unknown> {
-  const one = (name: string) => query.get(name)?.[0];
-  const idsParam = one("request_ids");
-  let ids: string[];
-  if (idsParam !== undefined && idsParam.trim() !== "") {
-    ids = [...new Set(idsParam.split(",").map((s) => s.trim()).filter(Boolean))];
-    if (ids.length > 20) throw CphErrors.tooManyRequestIds();
-  } else {
-    const single = one("request_id");
-    if (single === undefined || single.trim() === "") throw CphErrors.requestIdEmpty();
-    ids = [single.trim()];
-  }
-  const offset = intParam(one("offset"), 0, 0, Number.MAX_SAFE_INTEGER);
-  const limit = intParam(one("limit"), 100, 1, 100);
-
-  const index = ctx.store.cph.snapshot(ctx.nowMs).view("cph", byRequestId);
-  const groups = ids.map((id) => index.get(id) ?? []).filter((g) => g.length > 0);
-  if (groups.length === 0) throw CphErrors.jobNotFound();
-
-  const jobs: Record<string, unknown>[] = [];
-  let skip = pageStart(offset, ctx);
-  for (const group of groups) {
-    if (skip >= group.length) {
-      skip -= group.length;
-      continue;
+    const one = (name: string) => query.get(name)?.[0];
+    const idsParam = one("request_ids");
+    let ids: string[];
+    if (idsParam !== undefined && idsParam.trim() !== "") {
+        ids = [
+            ...new Set(
+                idsParam
+                    .split(",")
+                    .map((s) => s.trim())
+                    .filter(Boolean),
+            ),
+        ];
+        if (ids.length > 20) throw CphErrors.tooManyRequestIds();
+    } else {
+        const single = one("request_id");
+        if (single === undefined || single.trim() === "") throw CphErrors.requestIdEmpty();
+        ids = [single.trim()];
     }
-    for (let i = skip; i < group.length && jobs.length < limit; i++) jobs.push(renderCphJob(group[i]));
-    skip = 0;
-    if (jobs.length >= limit) break;
-  }
-  return { request_id: ctx.requestId, jobs };
+    const offset = intParam(one("offset"), 0, 0, Number.MAX_SAFE_INTEGER);
+    const limit = intParam(one("limit"), 100, 1, 100);
+
+    const index = ctx.store.cph.snapshot(ctx.nowMs).view("cph", byRequestId);
+    const groups = ids.map((id) => index.get(id) ?? []).filter((g) => g.length > 0);
+    if (groups.length === 0) throw CphErrors.jobNotFound();
+
+    const jobs: Record<string, unknown>[] = [];
+    let skip = pageStart(offset, ctx);
+    for (const group of groups) {
+        if (skip >= group.length) {
+            skip -= group.length;
+            continue;
+        }
+        for (let i = skip; i < group.length && jobs.length < limit; i++) jobs.push(renderCphJob(group[i]));
+        skip = 0;
+        if (jobs.length >= limit) break;
+    }
+    return { request_id: ctx.requestId, jobs };
 }

@@ -29,123 +29,123 @@ const STATUSES: readonly MpsStatus[] = ["WAITING", "PROCESSING", "FINISH"];
 
 /** Seed rows -> complete MPS task records. */
 export const mpsSpec: RecordSpec<MpsTaskRecord> = {
-  name: "mps",
-  idOf: (r) => r.TaskId,
-  normalize(input, nowMs) {
-    const id = requireId(input, "TaskId", "mps");
-    const status = str(input.Status, "FINISH") as MpsStatus;
-    if (!STATUSES.includes(status)) throw new Error(`mps ${id}: Status must be one of ${STATUSES.join(", ")}`);
-    const created = str(input.CreateTime, isoSeconds(nowMs));
-    if (Number.isNaN(parseWireTime(created))) throw new Error(`mps ${id}: CreateTime ${created} is not a time`);
-    return {
-      TaskId: id,
-      TaskType: str(input.TaskType, "WorkflowTask"),
-      CreateTime: created,
-      BeginProcessTime: str(input.BeginProcessTime, status === "WAITING" ? MPS_ZERO_TIME : created),
-      FinishTime: str(input.FinishTime, status === "FINISH" ? created : MPS_ZERO_TIME),
-      SubTaskTypes: Array.isArray(input.SubTaskTypes) ? input.SubTaskTypes.map(String) : [],
-      Status: status,
-      ...(typeof input.SubTaskHasFailed === "boolean" ? { SubTaskHasFailed: input.SubTaskHasFailed } : {}),
-    };
-  },
+    name: "mps",
+    idOf: (r) => r.TaskId,
+    normalize(input, nowMs) {
+        const id = requireId(input, "TaskId", "mps");
+        const status = str(input.Status, "FINISH") as MpsStatus;
+        if (!STATUSES.includes(status)) throw new Error(`mps ${id}: Status must be one of ${STATUSES.join(", ")}`);
+        const created = str(input.CreateTime, isoSeconds(nowMs));
+        if (Number.isNaN(parseWireTime(created))) throw new Error(`mps ${id}: CreateTime ${created} is not a time`);
+        return {
+            TaskId: id,
+            TaskType: str(input.TaskType, "WorkflowTask"),
+            CreateTime: created,
+            BeginProcessTime: str(input.BeginProcessTime, status === "WAITING" ? MPS_ZERO_TIME : created),
+            FinishTime: str(input.FinishTime, status === "FINISH" ? created : MPS_ZERO_TIME),
+            SubTaskTypes: Array.isArray(input.SubTaskTypes) ? input.SubTaskTypes.map(String) : [],
+            Status: status,
+            ...(typeof input.SubTaskHasFailed === "boolean" ? { SubTaskHasFailed: input.SubTaskHasFailed } : {}),
+        };
+    },
 };
 
 interface StatusList {
-  list: MpsTaskRecord[];
-  createdMs: number[];
-  position: Map<string, number>;
+    list: MpsTaskRecord[];
+    createdMs: number[];
+    position: Map<string, number>;
 }
 
 function buildView(records: readonly MpsTaskRecord[]): Map<MpsStatus, StatusList> {
-  const keyed = records.map((r) => ({ r, t: parseWireTime(r.CreateTime) }));
-  keyed.sort((a, b) => b.t - a.t || compareIds(a.r.TaskId, b.r.TaskId));
-  const out = new Map<MpsStatus, StatusList>(STATUSES.map((s) => [s, { list: [], createdMs: [], position: new Map() }]));
-  for (const { r, t } of keyed) {
-    const bucket = out.get(r.Status);
-    if (!bucket) continue;
-    bucket.position.set(r.TaskId, bucket.list.length);
-    bucket.list.push(r);
-    bucket.createdMs.push(t);
-  }
-  return out;
+    const keyed = records.map((r) => ({ r, t: parseWireTime(r.CreateTime) }));
+    keyed.sort((a, b) => b.t - a.t || compareIds(a.r.TaskId, b.r.TaskId));
+    const out = new Map<MpsStatus, StatusList>(STATUSES.map((s) => [s, { list: [], createdMs: [], position: new Map() }]));
+    for (const { r, t } of keyed) {
+        const bucket = out.get(r.Status);
+        if (!bucket) continue;
+        bucket.position.set(r.TaskId, bucket.list.length);
+        bucket.list.push(r);
+        bucket.createdMs.push(t);
+    }
+    return out;
 }
 
 /** Renders a record as MPS sends it: TaskSimpleInfo has no status field. */
 export function renderMpsTask(r: MpsTaskRecord): Record<string, unknown> {
-  return {
-    TaskId: r.TaskId,
-    TaskType: r.TaskType,
-    SubTaskTypes: r.SubTaskTypes,
-    CreateTime: r.CreateTime,
-    BeginProcessTime: r.BeginProcessTime,
-    FinishTime: r.FinishTime,
-  };
+    return {
+        TaskId: r.TaskId,
+        TaskType: r.TaskType,
+        SubTaskTypes: r.SubTaskTypes,
+        CreateTime: r.CreateTime,
+        BeginProcessTime: r.BeginProcessTime,
+        FinishTime: r.FinishTime,
+    };
 }
 
 function readTime(params: TcParams, name: string): number | undefined {
-  const v = readString(params, name);
-  if (v === undefined) return undefined;
-  const t = Date.parse(v);
-  if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(t)) {
-    throw TencentErrors.invalidParameterValue(`${name} must be an ISO 8601 time such as 2019-06-12T00:00:00Z, got \`${v}\`.`);
-  }
-  return t;
+    const v = readString(params, name);
+    if (v === undefined) return undefined;
+    const t = Date.parse(v);
+    if (!/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(t)) {
+        throw TencentErrors.invalidParameterValue(`${name} must be an ISO 8601 time such as 2019-06-12T00:00:00Z, got \`${v}\`.`);
+    }
+    return t;
 }
 
 /** Serves DescribeTasks. */
 export function describeTasks(params: TcParams, ctx: HandlerContext): Record<string, unknown> {
-  rejectUnknown(params, PARAMS);
-  const status = readString(params, "Status");
-  if (status === undefined || status === "") throw TencentErrors.missingParameter("Status");
-  if (!STATUSES.includes(status as MpsStatus)) {
-    throw TencentErrors.invalidParameterValue(`Status must be one of ${STATUSES.join(", ")}, got \`${status}\`.`);
-  }
-  let limit: number;
-  try {
-    limit = readInt(params, "Limit") ?? 10;
-  } catch {
-    throw TencentErrors.invalidParameterValue("Limit must be an integer between 1 and 100.", "Limit");
-  }
-  if (limit < 1 || limit > 100) throw TencentErrors.invalidParameterValue(`Limit must be between 1 and 100, got ${limit}.`, "Limit");
-  const token = readString(params, "ScrollToken") ?? "";
-  const subTaskHasFailed = readBool(params, "SubTaskHasFailed");
-  const startTime = readTime(params, "StartTime");
-  const endTime = readTime(params, "EndTime");
+    rejectUnknown(params, PARAMS);
+    const status = readString(params, "Status");
+    if (status === undefined || status === "") throw TencentErrors.missingParameter("Status");
+    if (!STATUSES.includes(status as MpsStatus)) {
+        throw TencentErrors.invalidParameterValue(`Status must be one of ${STATUSES.join(", ")}, got \`${status}\`.`);
+    }
+    let limit: number;
+    try {
+        limit = readInt(params, "Limit") ?? 10;
+    } catch {
+        throw TencentErrors.invalidParameterValue("Limit must be an integer between 1 and 100.", "Limit");
+    }
+    if (limit < 1 || limit > 100) throw TencentErrors.invalidParameterValue(`Limit must be between 1 and 100, got ${limit}.`, "Limit");
+    const token = readString(params, "ScrollToken") ?? "";
+    const subTaskHasFailed = readBool(params, "SubTaskHasFailed");
+    const startTime = readTime(params, "StartTime");
+    const endTime = readTime(params, "EndTime");
 
-  const snap = ctx.store.mps.snapshot(ctx.nowMs);
-  const view = snap.view("mps", buildView);
-  const bucket = view.get(status as MpsStatus)!;
-  const cutoff = ctx.nowMs - ctx.config.quirks.mpsRetentionHours * 3600 * 1000;
-  const visible = firstIndex(bucket.list.length, (i) => bucket.createdMs[i] < cutoff);
+    const snap = ctx.store.mps.snapshot(ctx.nowMs);
+    const view = snap.view("mps", buildView);
+    const bucket = view.get(status as MpsStatus)!;
+    const cutoff = ctx.nowMs - ctx.config.quirks.mpsRetentionHours * 3600 * 1000;
+    const visible = firstIndex(bucket.list.length, (i) => bucket.createdMs[i] < cutoff);
 
-  let list: readonly MpsTaskRecord[] = bucket.list;
-  let size = visible;
-  let start = 0;
-  if (subTaskHasFailed !== undefined || startTime !== undefined || endTime !== undefined) {
-    // Rarely used filters: a scan over the visible records of this status.
-    const key = `mps:${JSON.stringify([status, visible, subTaskHasFailed, startTime, endTime])}`;
-    list = snap.view(key, () =>
-      bucket.list.slice(0, visible).filter((r, i) => {
-        const t = bucket.createdMs[i];
-        if (startTime !== undefined && t < startTime) return false;
-        if (endTime !== undefined && t >= endTime) return false;
-        if (subTaskHasFailed !== undefined && (r.SubTaskHasFailed ?? false) !== subTaskHasFailed) return false;
-        return true;
-      }),
-    );
-    size = list.length;
-    if (token) start = list.findIndex((r) => r.TaskId === token);
-  } else if (token) {
-    start = bucket.position.get(token) ?? -1;
-  }
-  if (token && (start < 0 || start >= size)) {
-    throw TencentErrors.invalidParameterValue(`ScrollToken \`${token}\` is invalid or has expired.`);
-  }
-  start = pageStart(start, ctx);
-  const end = Math.min(start + limit, size);
-  return {
-    TotalCount: size - start,
-    TaskSet: list.slice(start, end).map(renderMpsTask),
-    ScrollToken: end < size ? list[end].TaskId : "",
-  };
+    let list: readonly MpsTaskRecord[] = bucket.list;
+    let size = visible;
+    let start = 0;
+    if (subTaskHasFailed !== undefined || startTime !== undefined || endTime !== undefined) {
+        // Rarely used filters: a scan over the visible records of this status.
+        const key = `mps:${JSON.stringify([status, visible, subTaskHasFailed, startTime, endTime])}`;
+        list = snap.view(key, () =>
+            bucket.list.slice(0, visible).filter((r, i) => {
+                const t = bucket.createdMs[i];
+                if (startTime !== undefined && t < startTime) return false;
+                if (endTime !== undefined && t >= endTime) return false;
+                if (subTaskHasFailed !== undefined && (r.SubTaskHasFailed ?? false) !== subTaskHasFailed) return false;
+                return true;
+            }),
+        );
+        size = list.length;
+        if (token) start = list.findIndex((r) => r.TaskId === token);
+    } else if (token) {
+        start = bucket.position.get(token) ?? -1;
+    }
+    if (token && (start < 0 || start >= size)) {
+        throw TencentErrors.invalidParameterValue(`ScrollToken \`${token}\` is invalid or has expired.`);
+    }
+    start = pageStart(start, ctx);
+    const end = Math.min(start + limit, size);
+    return {
+        TotalCount: size - start,
+        TaskSet: list.slice(start, end).map(renderMpsTask),
+        ScrollToken: end < size ? list[end].TaskId : "",
+    };
 }

@@ -29,7 +29,8 @@ function loadCore() {
         core = require("@huaweicloud/huaweicloud-sdk-core") as typeof import("@huaweicloud/huaweicloud-sdk-core");
         const log4j = require("@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger") as { Logger4jInstance: { level: string } };
         log4j.Logger4jInstance.level = "off";
-        ClientBuilderClass = (require("@huaweicloud/huaweicloud-sdk-core/ClientBuilder") as typeof import("@huaweicloud/huaweicloud-sdk-core/ClientBuilder")).ClientBuilder;
+        ClientBuilderClass = (require("@huaweicloud/huaweicloud-sdk-core/ClientBuilder") as typeof import("@huaweicloud/huaweicloud-sdk-core/ClientBuilder"))
+            .ClientBuilder;
     }
     return { core, ClientBuilder: ClientBuilderClass };
 }
@@ -44,10 +45,19 @@ interface HttpRequestLike {
  * in the project id and adds the header, with nothing to sign.
  */
 class IamTokenCredential {
-    constructor(private readonly token: string, private readonly projectId: string) {}
-    getAk(): string | undefined { return undefined; }
-    getSk(): string | undefined { return undefined; }
-    async processAuthParams(): Promise<this> { return this; }
+    constructor(
+        private readonly token: string,
+        private readonly projectId: string,
+    ) {}
+    getAk(): string | undefined {
+        return undefined;
+    }
+    getSk(): string | undefined {
+        return undefined;
+    }
+    async processAuthParams(): Promise<this> {
+        return this;
+    }
     async processAuthRequest(_client: unknown, request: HttpRequestLike): Promise<HttpRequestLike> {
         request.url = (request.url ?? "").replace("{project_id}", encodeURIComponent(this.projectId));
         request.headers = { ...request.headers, "X-Auth-Token": this.token };
@@ -63,12 +73,13 @@ export function huawei(conn: ResolvedHuawei, api: ApiName): HuaweiTransport {
     const { core, ClientBuilder } = loadCore();
     const endpoint = parseEndpoint("endpoint", conn.baseUrl);
     const agent = agentFor(endpoint.protocol);
-    const credential = conn.auth.kind === "aksk"
-        ? (() => {
-            const c = new core.BasicCredentials().withAk(conn.auth.accessKey).withSk(conn.auth.secretKey).withProjectId(conn.projectId);
-            return conn.auth.securityToken ? c.withSecurityToken(conn.auth.securityToken) : c;
-        })()
-        : new IamTokenCredential(conn.auth.authToken, conn.projectId);
+    const credential =
+        conn.auth.kind === "aksk"
+            ? (() => {
+                  const c = new core.BasicCredentials().withAk(conn.auth.accessKey).withSk(conn.auth.secretKey).withProjectId(conn.projectId);
+                  return conn.auth.securityToken ? c.withSecurityToken(conn.auth.securityToken) : c;
+              })()
+            : new IamTokenCredential(conn.auth.authToken, conn.projectId);
 
     return {
         async get<B>(operation: string, path: string, query: Record<string, string | string[]>, timeoutMs: number): Promise<CallResult<B>> {
@@ -85,8 +96,12 @@ export function huawei(conn: ResolvedHuawei, api: ApiName): HuaweiTransport {
             let body: Record<string, unknown>;
             try {
                 body = await client.sendRequest({
-                    method: "GET", url: path, contentType: "application/json",
-                    queryParams: query, pathParams: {}, headers: {},
+                    method: "GET",
+                    url: path,
+                    contentType: "application/json",
+                    queryParams: query,
+                    pathParams: {},
+                    headers: {},
                     responseHeaders: ["X-Request-Id"],
                     axiosRequestConfig: { timeout: timeoutMs, signal: abort.signal, httpAgent: agent, httpsAgent: agent, proxy: false },
                 });
@@ -139,13 +154,26 @@ function toCloudError(api: ApiName, operation: string, e: unknown): TaskgateClou
     const notJson = status === undefined && /^Cannot create property '[^']*' on string '/.exec(rawMessage);
     if (notJson) {
         const bytes = Buffer.byteLength(rawMessage) - Buffer.byteLength(notJson[0]) - 1;
-        return new TaskgateCloudError({ cloud: "huaweicloud", api, operation, code: "MalformedResponse", message: `the response is not JSON (${bytes} bytes)`, kind: "transient" });
+        return new TaskgateCloudError({
+            cloud: "huaweicloud",
+            api,
+            operation,
+            code: "MalformedResponse",
+            message: `the response is not JSON (${bytes} bytes)`,
+            kind: "transient",
+        });
     }
     const message = redactUrlsIn(rawMessage);
     const requestId = typeof err?.requestId === "string" && err.requestId ? err.requestId : undefined;
     const fallback = status === undefined ? (/timeout/i.test(message) ? "Timeout" : "NetworkError") : "HttpError";
     return new TaskgateCloudError({
-        cloud: "huaweicloud", api, operation, code: code ?? fallback, message, requestId, httpStatus: status,
+        cloud: "huaweicloud",
+        api,
+        operation,
+        code: code ?? fallback,
+        message,
+        requestId,
+        httpStatus: status,
         kind: classifyHuawei(status, code),
     });
 }

@@ -22,18 +22,26 @@ export type LegacySignatureMethod = "HmacSHA1" | "HmacSHA256";
  * header as sent, port included.
  */
 export function legacySignatureSource(method: string, host: string, path: string, params: Readonly<Record<string, string>>): string {
-    const keys = Object.keys(params).filter((k) => k !== "Signature").sort((a, b) => (Buffer.compare(Buffer.from(a), Buffer.from(b))));
+    const keys = Object.keys(params)
+        .filter((k) => k !== "Signature")
+        .sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
     return `${method.toUpperCase()}${host}${path}?${keys.map((k) => `${k.replace(/_/g, ".")}=${params[k]}`).join("&")}`;
 }
 
 /** Base64 HMAC of the signature source; SHA-256 when asked, else SHA-1, as the API does. */
 export function legacySign(secretKey: string, source: string, method: LegacySignatureMethod): string {
-    return createHmac(method === "HmacSHA256" ? "sha256" : "sha1", secretKey).update(source, "utf8").digest("base64");
+    return createHmac(method === "HmacSHA256" ? "sha256" : "sha1", secretKey)
+        .update(source, "utf8")
+        .digest("base64");
 }
 
 /** Legacy region codes: the v2 APIs take `bj`, `sh`, `gz`, not the API 3.0 names. */
 const LEGACY_REGIONS: Readonly<Record<string, string>> = {
-    "ap-beijing": "bj", "ap-shanghai": "sh", "ap-guangzhou": "gz", "ap-chengdu": "cd", "ap-hongkong": "hk",
+    "ap-beijing": "bj",
+    "ap-shanghai": "sh",
+    "ap-guangzhou": "gz",
+    "ap-chengdu": "cd",
+    "ap-hongkong": "hk",
 };
 
 /** The v2 region code for a region name (`ap-guangzhou` -> `gz`); short codes pass through. */
@@ -49,7 +57,12 @@ export interface TencentLegacyTransport {
  * A transport for one legacy product (`bm` for `bm.api.qcloud.com`).
  * @param signatureMethod HmacSHA256 by default; HmacSHA1 for accounts that still require it.
  */
-export function tencentLegacy(conn: ResolvedTencent, product: string, api: ApiName, signatureMethod: LegacySignatureMethod = "HmacSHA256"): TencentLegacyTransport {
+export function tencentLegacy(
+    conn: ResolvedTencent,
+    product: string,
+    api: ApiName,
+    signatureMethod: LegacySignatureMethod = "HmacSHA256",
+): TencentLegacyTransport {
     const override = conn.endpoint;
     const protocol = override?.protocol ?? "https:";
     const host = virtualHost(`${product}.api.qcloud.com`, override);
@@ -71,48 +84,61 @@ export function tencentLegacy(conn: ResolvedTencent, product: string, api: ApiNa
             };
             if (conn.securityToken) params.Token = conn.securityToken;
             params.Signature = legacySign(conn.secretKey, legacySignatureSource("GET", host, path, params), signatureMethod);
-            const query = Object.entries(params).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join("&");
+            const query = Object.entries(params)
+                .map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`)
+                .join("&");
             return send(action).then((r) => r as CallResult<B>);
 
             function send(operation: string): Promise<CallResult<unknown>> {
                 return new Promise((resolve, reject) => {
                     const fail = (code: string, message: string, kind: ErrorKind, httpStatus?: number) =>
                         reject(new TaskgateCloudError({ cloud: "tencentcloud", api, operation, code, message: redactUrlsIn(message), kind, httpStatus }));
-                    const req = (protocol === "https:" ? https : http).request({
-                        host: connectHost, port, path: `${path}?${query}`, method: "GET", agent,
-                        headers: { Host: host, Accept: "application/json" },
-                        servername: protocol === "https:" ? host.replace(/:\d+$/, "") : undefined,
-                    }, (res) => {
-                        const chunks: Buffer[] = [];
-                        res.on("data", (c: Buffer) => chunks.push(c));
-                        res.on("error", (e) => fail("NetworkError", e.message, "transient"));
-                        res.on("end", () => {
-                            clearTimeout(timer);
-                            const status = res.statusCode ?? 0;
-                            const text = Buffer.concat(chunks).toString("utf8");
-                            if (status !== 200) {
-                                return fail("HttpError", `HTTP ${status} ${res.statusMessage ?? ""}`.trim(),
-                                    status === 429 ? "throttled" : status >= 500 ? "transient" : "client", status);
-                            }
-                            let body: unknown;
-                            try {
-                                body = JSON.parse(text);
-                            } catch {
-                                return fail("MalformedResponse", `the response is not JSON (${text.length} bytes)`, "transient", status);
-                            }
-                            const b = body as { code?: unknown; message?: unknown; codeDesc?: unknown };
-                            if (body === null || typeof body !== "object" || b.code === undefined) {
-                                return fail("MalformedResponse", "the response has no `code` field", "transient", status);
-                            }
-                            // The docs show the code both as 0 and as "0".
-                            const code = String(b.code);
-                            if (code !== "0") {
-                                const desc = typeof b.codeDesc === "string" && b.codeDesc ? ` (${b.codeDesc})` : "";
-                                return fail(code, `${typeof b.message === "string" ? b.message : ""}${desc}`, classifyLegacyCode(code), status);
-                            }
-                            resolve({ body });
-                        });
-                    });
+                    const req = (protocol === "https:" ? https : http).request(
+                        {
+                            host: connectHost,
+                            port,
+                            path: `${path}?${query}`,
+                            method: "GET",
+                            agent,
+                            headers: { Host: host, Accept: "application/json" },
+                            servername: protocol === "https:" ? host.replace(/:\d+$/, "") : undefined,
+                        },
+                        (res) => {
+                            const chunks: Buffer[] = [];
+                            res.on("data", (c: Buffer) => chunks.push(c));
+                            res.on("error", (e) => fail("NetworkError", e.message, "transient"));
+                            res.on("end", () => {
+                                clearTimeout(timer);
+                                const status = res.statusCode ?? 0;
+                                const text = Buffer.concat(chunks).toString("utf8");
+                                if (status !== 200) {
+                                    return fail(
+                                        "HttpError",
+                                        `HTTP ${status} ${res.statusMessage ?? ""}`.trim(),
+                                        status === 429 ? "throttled" : status >= 500 ? "transient" : "client",
+                                        status,
+                                    );
+                                }
+                                let body: unknown;
+                                try {
+                                    body = JSON.parse(text);
+                                } catch {
+                                    return fail("MalformedResponse", `the response is not JSON (${text.length} bytes)`, "transient", status);
+                                }
+                                const b = body as { code?: unknown; message?: unknown; codeDesc?: unknown };
+                                if (body === null || typeof body !== "object" || b.code === undefined) {
+                                    return fail("MalformedResponse", "the response has no `code` field", "transient", status);
+                                }
+                                // The docs show the code both as 0 and as "0".
+                                const code = String(b.code);
+                                if (code !== "0") {
+                                    const desc = typeof b.codeDesc === "string" && b.codeDesc ? ` (${b.codeDesc})` : "";
+                                    return fail(code, `${typeof b.message === "string" ? b.message : ""}${desc}`, classifyLegacyCode(code), status);
+                                }
+                                resolve({ body });
+                            });
+                        },
+                    );
                     // A wall-clock limit on the whole exchange: a socket idle timeout would never fire
                     // on an answer that trickles in.
                     const timer = setTimeout(() => {
@@ -120,8 +146,7 @@ export function tencentLegacy(conn: ResolvedTencent, product: string, api: ApiNa
                         req.destroy();
                     }, timeoutMs);
                     req.on("close", () => clearTimeout(timer));
-                    req.on("error", (e: NodeJS.ErrnoException) =>
-                        fail("NetworkError", `${e.code ? `${e.code}: ` : ""}${e.message}`, "transient"));
+                    req.on("error", (e: NodeJS.ErrnoException) => fail("NetworkError", `${e.code ? `${e.code}: ` : ""}${e.message}`, "transient"));
                     req.end();
                 });
             }

@@ -96,7 +96,9 @@ async function probeWhileHeld(watch: SharedWatch, periodMs: number, onGone: () =
         if (watch.holders === 0) break;
         refusals = (await probe(host, port, periodMs)) === "refused" ? refusals + 1 : 0;
         if (refusals >= REFUSALS_MEANING_GONE) {
-            watch.controller.abort(new Error(`taskgate: the Pulumi engine that started this gate is gone (nothing listens at ${watch.address} any more); stopped waiting`));
+            watch.controller.abort(
+                new Error(`taskgate: the Pulumi engine that started this gate is gone (nothing listens at ${watch.address} any more); stopped waiting`),
+            );
             onGone();
             break;
         }

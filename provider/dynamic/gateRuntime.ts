@@ -1,7 +1,17 @@
 import { randomUUID } from "node:crypto";
 import {
-    type FailedTask, GateFailedError, type GateRequirements, type GateWait, resolveRequirements, type ResolvedRequirements, type ResolvedWait,
-    resolveWait, type RuleFailure, unitNoun, validateGateSettings, type Verdict,
+    type FailedTask,
+    GateFailedError,
+    type GateRequirements,
+    type GateWait,
+    resolveRequirements,
+    type ResolvedRequirements,
+    type ResolvedWait,
+    resolveWait,
+    type RuleFailure,
+    unitNoun,
+    validateGateSettings,
+    type Verdict,
 } from "../gateRules";
 import { sleep } from "../retry";
 import type { SettingsSources } from "../settings";
@@ -65,7 +75,7 @@ export interface GateOutputs {
 export const FAILED_TASKS_IN_STATE = 20;
 
 let settings: SettingsSources = { config: () => undefined, env: process.env };
-let logSink: ((gateUrn: string | undefined) => Logger) = progressLogger;
+let logSink: (gateUrn: string | undefined) => Logger = progressLogger;
 let progressIntervalMs = 5000;
 
 /** What a waiting gate reads the time from and pauses with: real time, or a test's. */
@@ -184,8 +194,15 @@ export type GateStop =
  * the grace for an empty list (with failFast), or the deadline. The pause between polls starts at
  * `pollIntervalSeconds`, grows by half while nothing finishes, and drops back as soon as something does.
  */
-export async function runGate(kind: SourceKind, args: Record<string, unknown>, req: ResolvedRequirements, wait: ResolvedWait | undefined,
-    log: Logger, gateLabel: string, signal?: AbortSignal): Promise<Judged & { waitedMs: number; stopped: GateStop }> {
+export async function runGate(
+    kind: SourceKind,
+    args: Record<string, unknown>,
+    req: ResolvedRequirements,
+    wait: ResolvedWait | undefined,
+    log: Logger,
+    gateLabel: string,
+    signal?: AbortSignal,
+): Promise<Judged & { waitedMs: number; stopped: GateStop }> {
     const def = sourceDefinition(kind);
     const start = clock.now();
     const deadline = start + (wait?.timeoutSeconds ?? 0) * 1000;
@@ -195,7 +212,10 @@ export async function runGate(kind: SourceKind, args: Record<string, unknown>, r
     let lastProgressAt = -Infinity;
     for (;;) {
         const remaining = wait ? Math.max(1, (deadline - clock.now()) / 1000) : undefined;
-        const result = await untilAborted(def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) }), signal);
+        const result = await untilAborted(
+            def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) }),
+            signal,
+        );
         const j = judge(kind, result, req);
         const t = j.verdict.tally;
         const finished = t.total - t.pending;
@@ -205,12 +225,15 @@ export async function runGate(kind: SourceKind, args: Record<string, unknown>, r
         const stopped = stopReason(j.verdict, wait, { done: result.summary.done && t.tasks > 0, empty, graceOver: now >= graceEnd, timedOut: now >= deadline });
         if (stopped || now - lastProgressAt >= progressIntervalMs) {
             lastProgressAt = now;
-            log.info(`taskgate: ${gateLabel}: ${finished}/${plural(t.total, unitNoun(t, def.traits))} done, ${t.succeeded} succeeded, ${t.failed} failed` +
-                `${wait ? `, ${seconds(waitedMs / 1000)} of ${seconds(wait.timeoutSeconds)}` : ""}${j.verdict.passed ? ": passed" : stopped ? ": failed" : ""}`);
+            log.info(
+                `taskgate: ${gateLabel}: ${finished}/${plural(t.total, unitNoun(t, def.traits))} done, ${t.succeeded} succeeded, ${t.failed} failed` +
+                    `${wait ? `, ${seconds(waitedMs / 1000)} of ${seconds(wait.timeoutSeconds)}` : ""}${j.verdict.passed ? ": passed" : stopped ? ": failed" : ""}`,
+            );
         }
         if (stopped) return { ...j, waitedMs, stopped };
         // Poll at the base interval while tasks finish; back off while nothing changes.
-        interval = lastFinished < 0 || finished > lastFinished ? wait!.pollIntervalSeconds * 1000 : Math.min(interval * 1.5, wait!.maxPollIntervalSeconds * 1000);
+        interval =
+            lastFinished < 0 || finished > lastFinished ? wait!.pollIntervalSeconds * 1000 : Math.min(interval * 1.5, wait!.maxPollIntervalSeconds * 1000);
         lastFinished = finished;
         // The last look is taken at the deadline itself (and, for an empty list, at the end of its grace), not one interval before.
         const nextLook = empty && wait!.failFast && now < graceEnd ? Math.min(deadline, graceEnd) : deadline;
@@ -230,7 +253,11 @@ function untilAborted<T>(p: Promise<T>, signal: AbortSignal | undefined): Promis
 }
 
 /** Whether one judged read ends the wait, and why; undefined to poll again. */
-function stopReason(v: Verdict, wait: ResolvedWait | undefined, read: { done: boolean; empty: boolean; graceOver: boolean; timedOut: boolean }): GateStop | undefined {
+function stopReason(
+    v: Verdict,
+    wait: ResolvedWait | undefined,
+    read: { done: boolean; empty: boolean; graceOver: boolean; timedOut: boolean },
+): GateStop | undefined {
     if (v.passed) return "passed";
     if (!wait) return "checked";
     if (read.done) return "done";
@@ -243,10 +270,14 @@ function stopReason(v: Verdict, wait: ResolvedWait | undefined, read: { done: bo
 /** Why a failed gate stopped, for its message; nothing when that is plain (it checked once, or every task is done). */
 function stopNote(stopped: GateStop, wait: ResolvedWait | undefined, waitedMs: number): string | undefined {
     switch (stopped) {
-        case "timedOut": return `timed out after ${seconds(wait!.timeoutSeconds)}`;
-        case "hopeless": return "stopped early: the requirements can no longer be met";
-        case "empty": return `stopped after ${seconds(waitedMs / 1000)}: still no task matched`;
-        default: return undefined;
+        case "timedOut":
+            return `timed out after ${seconds(wait!.timeoutSeconds)}`;
+        case "hopeless":
+            return "stopped early: the requirements can no longer be met";
+        case "empty":
+            return `stopped after ${seconds(waitedMs / 1000)}: still no task matched`;
+        default:
+            return undefined;
     }
 }
 
@@ -316,7 +347,9 @@ export async function update(id: string, olds: Partial<GateOutputs>, news: GateI
     if (olds.passed === true && !containsUnknown(news) && olds.inputsHash === inputsHash(news) && renamed(olds, news)) {
         const { __provider: _serialized, gateName: _oldName, gateUrn: _oldUrn, ...kept } = olds as GateOutputs & { __provider?: string };
         const outs: GateOutputs = { ...kept, ...namesOf(news) };
-        logSink(news.gateUrn).info(`taskgate: ${gateLabel(news.gateName)} (was ${gateLabel(olds.gateName)}): renamed; passed at ${olds.checkedAt}, not checked again`);
+        logSink(news.gateUrn).info(
+            `taskgate: ${gateLabel(news.gateName)} (was ${gateLabel(olds.gateName)}): renamed; passed at ${olds.checkedAt}, not checked again`,
+        );
         return { id, outs };
     }
     return applyGate(id, news);
@@ -348,12 +381,20 @@ async function readAgain(id: string, props: GateOutputs): Promise<{ id: string; 
     const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log });
     const j = judge(props.sourceKind, result, req);
     if (!j.verdict.passed) {
-        log.warn(`taskgate: ${gateLabel(props.gateName)} has not passed: ${j.verdict.reasons.join("; ")}. ` +
-            "The next `pulumi up` judges it again, and deploys nothing that depends on it unless it passes");
+        log.warn(
+            `taskgate: ${gateLabel(props.gateName)} has not passed: ${j.verdict.reasons.join("; ")}. ` +
+                "The next `pulumi up` judges it again, and deploys nothing that depends on it unless it passes",
+        );
     }
     const now: GateOutputs = {
-        ...props, passed: j.verdict.passed, summary: result.summary, failedTasks: j.failed.slice(0, FAILED_TASKS_IN_STATE).map(trimFailedTask),
-        failedTaskCount: j.failed.length, reasons: j.verdict.reasons, checkedAt: new Date().toISOString(), queryId: result.id,
+        ...props,
+        passed: j.verdict.passed,
+        summary: result.summary,
+        failedTasks: j.failed.slice(0, FAILED_TASKS_IN_STATE).map(trimFailedTask),
+        failedTaskCount: j.failed.length,
+        reasons: j.verdict.reasons,
+        checkedAt: new Date().toISOString(),
+        queryId: result.id,
     };
     refreshed.noteRead(id, props, now);
     return { id, props: now };

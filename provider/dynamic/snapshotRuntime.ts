@@ -2,9 +2,7 @@ import { randomUUID } from "node:crypto";
 import { TaskgateValidationError } from "../errors";
 import type { RuleFailure } from "../gateRules";
 import type { SettingsSources } from "../settings";
-import {
-    readArgs, resolveSnapshotSettings, type SnapshotSettings, type SnapshotTask, snapshotRecord, validateSnapshotSettings,
-} from "../snapshotRecord";
+import { readArgs, resolveSnapshotSettings, type SnapshotSettings, type SnapshotTask, snapshotRecord, validateSnapshotSettings } from "../snapshotRecord";
 import { type SourceKind, sourceDefinition, sourceNoun } from "../sources";
 import type { Logger, TaskSummary } from "../types";
 import { plural } from "../words";
@@ -105,8 +103,11 @@ export function checkInputs(news: SnapshotInputs): RuleFailure[] {
 /** Hash of the inputs that decide the record. Credentials are left out: rotating a key reads nothing again. */
 export function inputsHash(news: SnapshotInputs): string {
     return hashOf({
-        source: publicSource(news.source), includeOutput: news.includeOutput ?? null, maxTasks: news.maxTasks ?? null,
-        maxOutputChars: news.maxOutputChars ?? null, triggers: news.triggers ?? null,
+        source: publicSource(news.source),
+        includeOutput: news.includeOutput ?? null,
+        maxTasks: news.maxTasks ?? null,
+        maxOutputChars: news.maxOutputChars ?? null,
+        triggers: news.triggers ?? null,
     });
 }
 
@@ -131,12 +132,21 @@ async function takeSnapshot(kind: SourceKind, args: Record<string, unknown>, s: 
     const result = await def.read(readArgs(kind, args, s), settings, { log });
     const record = snapshotRecord(kind, result.tasks, s);
     const sum = result.summary;
-    log.info(`taskgate: snapshot${name ? ` "${name}"` : ""}: ${plural(record.taskCount, sourceNoun(kind))} read` +
-        `${record.truncated ? `, ${s.maxTasks} recorded (maxTasks)` : ""}: ${sum.succeeded} succeeded, ${sum.failed + sum.timedOut + sum.cancelled} failed, ` +
-        `${sum.pending + sum.running} pending or running`);
+    log.info(
+        `taskgate: snapshot${name ? ` "${name}"` : ""}: ${plural(record.taskCount, sourceNoun(kind))} read` +
+            `${record.truncated ? `, ${s.maxTasks} recorded (maxTasks)` : ""}: ${sum.succeeded} succeeded, ${sum.failed + sum.timedOut + sum.cancelled} failed, ` +
+            `${sum.pending + sum.running} pending or running`,
+    );
     const fields = {
-        sourceKind: kind, queryId: result.id, summary: sum, totalCount: result.totalCount, taskCount: record.taskCount,
-        truncated: record.truncated, maxTasks: s.maxTasks, includeOutput: s.includeOutput, tasks: record.tasks,
+        sourceKind: kind,
+        queryId: result.id,
+        summary: sum,
+        totalCount: result.totalCount,
+        taskCount: record.taskCount,
+        truncated: record.truncated,
+        maxTasks: s.maxTasks,
+        includeOutput: s.includeOutput,
+        tasks: record.tasks,
         ...(record.commandOutputs ? { commandOutputs: record.commandOutputs, maxOutputChars: s.maxOutputChars } : {}),
     };
     return { ...fields, recordHash: hashOf(fields), readAt: new Date().toISOString() };
@@ -153,7 +163,9 @@ export async function record(news: SnapshotInputs): Promise<SnapshotOutputs> {
     const snap = await takeSnapshot(src.kind, src.args, resolveSnapshotSettings(news), news.snapshotName, news.snapshotUrn);
     const credentials = credentialArgs(src.args);
     return {
-        ...snap, query: publicQuery(src.args), inputsHash: inputsHash(news),
+        ...snap,
+        query: publicQuery(src.args),
+        inputsHash: inputsHash(news),
         ...(credentials ? { credentials } : {}),
         ...(news.snapshotName ? { snapshotName: news.snapshotName } : {}),
         ...(news.snapshotUrn ? { snapshotUrn: news.snapshotUrn } : {}),

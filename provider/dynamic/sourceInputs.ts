@@ -76,5 +76,8 @@ export function publicSource(source: unknown): unknown {
 
 /** A short stable hash of plain data (keys sorted, undefined left out). */
 export function hashOf(value: unknown): string {
-    return createHash("sha256").update(JSON.stringify(sortKeys(value))).digest("hex").slice(0, 32);
+    return createHash("sha256")
+        .update(JSON.stringify(sortKeys(value)))
+        .digest("hex")
+        .slice(0, 32);
 }

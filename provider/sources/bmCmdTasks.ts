@@ -99,7 +99,11 @@ export function planBmQuery(rawArgs: unknown): BmQuery {
     const order = oneOf("order", args.order, ["asc", "desc"] as const) ?? "desc";
     const signatureMethod = oneOf("signatureMethod", args.signatureMethod, ["HmacSHA256", "HmacSHA1"] as const);
     if (signatureMethod && api !== "legacy") {
-        throw new TaskgateValidationError("signatureMethod", "applies to the legacy API only (api: \"legacy\"); API 3.0 is always signed with TC3-HMAC-SHA256", JSON.stringify(signatureMethod));
+        throw new TaskgateValidationError(
+            "signatureMethod",
+            'applies to the legacy API only (api: "legacy"); API 3.0 is always signed with TC3-HMAC-SHA256',
+            JSON.stringify(signatureMethod),
+        );
     }
     return { api, orderBy, order, signatureMethod: signatureMethod ?? "HmacSHA256", maxResults: maxResults(args.maxResults) };
 }
@@ -111,20 +115,46 @@ interface BmShape {
     /** The list and total inside the response body. */
     list: (body: Record<string, unknown> | undefined) => { list: unknown; total: unknown };
     listName: string;
-    fields: Readonly<Record<"taskId" | "status" | "alias" | "cmdId" | "instanceCount" | "successCount" | "failureCount" | "runBeginTime" | "runEndTime", string>>;
+    fields: Readonly<
+        Record<"taskId" | "status" | "alias" | "cmdId" | "instanceCount" | "successCount" | "failureCount" | "runBeginTime" | "runEndTime", string>
+    >;
 }
 
 const SHAPES: Readonly<Record<BmApi, BmShape>> = {
     "2018-04-23": {
-        api: "bm", operation: "DescribeUserCmdTasks", listName: "UserCmdTasks",
+        api: "bm",
+        operation: "DescribeUserCmdTasks",
+        listName: "UserCmdTasks",
         list: (b) => ({ list: b?.UserCmdTasks, total: b?.TotalCount }),
-        fields: { taskId: "TaskId", status: "Status", alias: "Alias", cmdId: "CmdId", instanceCount: "InstanceCount", successCount: "SuccessCount", failureCount: "FailureCount", runBeginTime: "RunBeginTime", runEndTime: "RunEndTime" },
+        fields: {
+            taskId: "TaskId",
+            status: "Status",
+            alias: "Alias",
+            cmdId: "CmdId",
+            instanceCount: "InstanceCount",
+            successCount: "SuccessCount",
+            failureCount: "FailureCount",
+            runBeginTime: "RunBeginTime",
+            runEndTime: "RunEndTime",
+        },
     },
     // The legacy envelope is {code, message, data: {totalNum, list}}; counts arrive as strings.
     legacy: {
-        api: "bmLegacy", operation: "GetUserCmdTaskList", listName: "data.list",
+        api: "bmLegacy",
+        operation: "GetUserCmdTaskList",
+        listName: "data.list",
         list: (b) => ({ list: obj(b?.data)?.list, total: obj(b?.data)?.totalNum }),
-        fields: { taskId: "taskId", status: "status", alias: "cmdAlias", cmdId: "cmdId", instanceCount: "instanceCount", successCount: "successCount", failureCount: "failureCount", runBeginTime: "runBeginTime", runEndTime: "runEndTime" },
+        fields: {
+            taskId: "taskId",
+            status: "status",
+            alias: "cmdAlias",
+            cmdId: "cmdId",
+            instanceCount: "instanceCount",
+            successCount: "successCount",
+            failureCount: "failureCount",
+            runBeginTime: "runBeginTime",
+            runEndTime: "runEndTime",
+        },
     },
 };
 
@@ -135,10 +165,16 @@ function mapRecord(raw: unknown, f: BmShape["fields"]): BmCmdTask | undefined {
     const status = num(r[f.status]);
     const failureCount = num(r[f.failureCount]);
     return {
-        taskId, status, state: bmTaskState(status, failureCount),
-        alias: str(r[f.alias]), cmdId: str(r[f.cmdId]),
-        instanceCount: num(r[f.instanceCount]), successCount: num(r[f.successCount]), failureCount,
-        runBeginTime: isoTime(r[f.runBeginTime], BEIJING_OFFSET_MINUTES), runEndTime: isoTime(r[f.runEndTime], BEIJING_OFFSET_MINUTES),
+        taskId,
+        status,
+        state: bmTaskState(status, failureCount),
+        alias: str(r[f.alias]),
+        cmdId: str(r[f.cmdId]),
+        instanceCount: num(r[f.instanceCount]),
+        successCount: num(r[f.successCount]),
+        failureCount,
+        runBeginTime: isoTime(r[f.runBeginTime], BEIJING_OFFSET_MINUTES),
+        runEndTime: isoTime(r[f.runEndTime], BEIJING_OFFSET_MINUTES),
     };
 }
 
@@ -162,14 +198,22 @@ export function parseBmPage(api: BmApi, body: unknown, requestId?: string): Page
     }
     return {
         total: count,
-        items: list.map((raw, i) => mapRecord(raw, shape.fields) ?? (() => {
-            throw malformedResponse("tencentcloud", shape.api, shape.operation, `${shape.listName}[${i}] has no ${shape.fields.taskId}`, requestId);
-        })()),
+        items: list.map(
+            (raw, i) =>
+                mapRecord(raw, shape.fields) ??
+                (() => {
+                    throw malformedResponse("tencentcloud", shape.api, shape.operation, `${shape.listName}[${i}] has no ${shape.fields.taskId}`, requestId);
+                })(),
+        ),
     };
 }
 
 const API3_ORDER_FIELD: Readonly<Record<string, string>> = {
-    runBeginTime: "RunBeginTime", runEndTime: "RunEndTime", instanceCount: "InstanceCount", successCount: "SuccessCount", failureCount: "FailureCount",
+    runBeginTime: "RunBeginTime",
+    runEndTime: "RunEndTime",
+    instanceCount: "InstanceCount",
+    successCount: "SuccessCount",
+    failureCount: "FailureCount",
 };
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -196,14 +240,30 @@ export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSour
         pageSize: BM_PAGE_SIZE,
         maxResults: q.maxResults,
         idOf: bmTaskId,
-        fetch: (offset, limit) => fetchPage(ctx, `BM ${operation} offset ${offset}`,
-            (timeoutMs) => call(offset, limit, timeoutMs), (body, requestId) => parseBmPage(q.api, body, requestId)),
+        fetch: (offset, limit) =>
+            fetchPage(
+                ctx,
+                `BM ${operation} offset ${offset}`,
+                (timeoutMs) => call(offset, limit, timeoutMs),
+                (body, requestId) => parseBmPage(q.api, body, requestId),
+            ),
     });
-    return taskListResult({ cloud: "tencentcloud", api: apiName, region: conn.region, query: { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults } },
-        list.items, list.total, summarize(list.items, bmTargets), ctx.requestIds);
+    return taskListResult(
+        { cloud: "tencentcloud", api: apiName, region: conn.region, query: { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults } },
+        list.items,
+        list.total,
+        summarize(list.items, bmTargets),
+        ctx.requestIds,
+    );
 }
 
 /** A task as a gate reports it when it fails. */
 export function bmFailedTask(t: BmCmdTask): FailedTask {
-    return { id: t.taskId, target: `${t.failureCount ?? "?"} of ${t.instanceCount === undefined ? "? machines" : plural(t.instanceCount, "machine")} failed`, state: t.state, errorCode: t.status === undefined ? undefined : `status ${t.status}`, errorMessage: t.alias };
+    return {
+        id: t.taskId,
+        target: `${t.failureCount ?? "?"} of ${t.instanceCount === undefined ? "? machines" : plural(t.instanceCount, "machine")} failed`,
+        state: t.state,
+        errorCode: t.status === undefined ? undefined : `status ${t.status}`,
+        errorMessage: t.alias,
+    };
 }

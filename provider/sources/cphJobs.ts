@@ -51,10 +51,14 @@ export type CphJobsResult = TaskListResult<CphJob>;
 /** Maps a raw CPH job status to the normalized state. */
 export function cphJobState(status: unknown): TaskState {
     switch (num(status)) {
-        case 1: return "RUNNING";
-        case 2: return "SUCCEEDED";
-        case -1: return "FAILED";
-        default: return "UNKNOWN";
+        case 1:
+            return "RUNNING";
+        case 2:
+            return "SUCCEEDED";
+        case -1:
+            return "FAILED";
+        default:
+            return "UNKNOWN";
     }
 }
 
@@ -78,7 +82,10 @@ export function planCphQuery(rawArgs: unknown): CphQuery {
     const one = idList("requestId", args.requestId, REQUEST_ID);
     const many = idList("requestIds", args.requestIds, REQUEST_ID);
     if (!one && !many) {
-        throw new TaskgateValidationError("requestId", "is required: give `requestId` or `requestIds`, the request id(s) returned when the CPH jobs were started");
+        throw new TaskgateValidationError(
+            "requestId",
+            "is required: give `requestId` or `requestIds`, the request id(s) returned when the CPH jobs were started",
+        );
     }
     const requestIds = [...new Set([...(one ?? []), ...(many ?? [])])];
     return { requestIds, maxResults: maxResults(args.maxResults) };
@@ -112,9 +119,13 @@ export function parseCphPage(body: unknown, requestId?: string): Page<CphJob> {
     const jobs = obj(body)?.jobs;
     if (!Array.isArray(jobs)) throw malformedResponse("huaweicloud", "cph", OPERATION, "the response lacks the jobs array", requestId);
     return {
-        items: jobs.map((raw, i) => mapCphJob(raw) ?? (() => {
-            throw malformedResponse("huaweicloud", "cph", OPERATION, `jobs[${i}] has no job_id`, requestId);
-        })()),
+        items: jobs.map(
+            (raw, i) =>
+                mapCphJob(raw) ??
+                (() => {
+                    throw malformedResponse("huaweicloud", "cph", OPERATION, `jobs[${i}] has no job_id`, requestId);
+                })(),
+        ),
     };
 }
 
@@ -129,21 +140,47 @@ export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, o
     const ctx = createReadContext("cph", `${conn.projectId}|${conn.baseUrl}`, options, sources);
     const idOf = cphJobId;
     const batches = chunk(q.requestIds, CPH_LIMITS.requestIdsPerCall);
-    const list = await readQueries(ctx, batches, idOf, q.maxResults, (batch) => readUntilShortPage(ctx, {
-        what: `CPH ${OPERATION}`,
-        pageSize: CPH_LIMITS.pageSize,
-        maxResults: q.maxResults,
-        idOf,
-        fetch: (offset, limit) => fetchPage(ctx, `CPH ${OPERATION} offset ${offset}`,
-            (timeoutMs) => transport.get(OPERATION, "/v1/{project_id}/cloud-phone/jobs",
-                { ...(batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") }), offset: String(offset), limit: String(limit) }, timeoutMs),
-            parseCphPage),
-    }));
-    return taskListResult({ cloud: "huaweicloud", api: "cph", region: conn.region, query: { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults } },
-        list.items, list.items.length, summarize(list.items), ctx.requestIds);
+    const list = await readQueries(ctx, batches, idOf, q.maxResults, (batch) =>
+        readUntilShortPage(ctx, {
+            what: `CPH ${OPERATION}`,
+            pageSize: CPH_LIMITS.pageSize,
+            maxResults: q.maxResults,
+            idOf,
+            fetch: (offset, limit) =>
+                fetchPage(
+                    ctx,
+                    `CPH ${OPERATION} offset ${offset}`,
+                    (timeoutMs) =>
+                        transport.get(
+                            OPERATION,
+                            "/v1/{project_id}/cloud-phone/jobs",
+                            {
+                                ...(batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") }),
+                                offset: String(offset),
+                                limit: String(limit),
+                            },
+                            timeoutMs,
+                        ),
+                    parseCphPage,
+                ),
+        }),
+    );
+    return taskListResult(
+        { cloud: "huaweicloud", api: "cph", region: conn.region, query: { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults } },
+        list.items,
+        list.items.length,
+        summarize(list.items),
+        ctx.requestIds,
+    );
 }
 
 /** A job as a gate reports it when it fails. */
 export function cphFailedTask(j: CphJob): FailedTask {
-    return { id: j.jobId, target: j.phoneId ?? j.serverId ?? j.encodeServerId, state: j.state, errorCode: j.errorCode, errorMessage: j.errorMsg ?? j.executeMsg };
+    return {
+        id: j.jobId,
+        target: j.phoneId ?? j.serverId ?? j.encodeServerId,
+        state: j.state,
+        errorCode: j.errorCode,
+        errorMessage: j.errorMsg ?? j.executeMsg,
+    };
 }

@@ -1,5 +1,16 @@
 import { TaskgateValidationError } from "../errors";
-import { evaluate, resolveRequirements, tally, validateGateSettings, type FailedTask, type GateRequirements, type GateSourceTraits, type ResolvedRequirements, type TargetGaps, type Verdict } from "../gateRules";
+import {
+    evaluate,
+    resolveRequirements,
+    tally,
+    validateGateSettings,
+    type FailedTask,
+    type GateRequirements,
+    type GateSourceTraits,
+    type ResolvedRequirements,
+    type TargetGaps,
+    type Verdict,
+} from "../gateRules";
 import type { ReadOptions } from "../paging";
 import { resolveHuawei, resolveTencent, type SettingsSources } from "../settings";
 import type { CloudName, TargetSummary, TaskListResult, TaskQuery, TaskState } from "../types";
@@ -7,8 +18,25 @@ import { plural, type Noun } from "../words";
 import { BM_ARGS, bmTaskId, bmFailedTask, type BmCmdTask, bmTargets, type BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
 import { CPH_ARGS, cphJobId, cphFailedTask, type CphJob, type CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
 import { MPS_ARGS, mpsTaskId, type MpsTask, mpsFailedTask, type MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
-import { planTatQuery, TAT_ARGS, tatTaskId, readTatInvocationTasks, type TatInvocationTask, type TatInvocationTasksArgs, tatFailedTask } from "./tatInvocationTasks";
-import { planWorkspaceQuery, WORKSPACE_ARGS, workspaceTaskId, readWorkspaceScriptTasks, workspaceFailedTask, type WorkspaceScriptTask, type WorkspaceScriptTasksArgs, workspaceTargets } from "./workspaceScriptTasks";
+import {
+    planTatQuery,
+    TAT_ARGS,
+    tatTaskId,
+    readTatInvocationTasks,
+    type TatInvocationTask,
+    type TatInvocationTasksArgs,
+    tatFailedTask,
+} from "./tatInvocationTasks";
+import {
+    planWorkspaceQuery,
+    WORKSPACE_ARGS,
+    workspaceTaskId,
+    readWorkspaceScriptTasks,
+    workspaceFailedTask,
+    type WorkspaceScriptTask,
+    type WorkspaceScriptTasksArgs,
+    workspaceTargets,
+} from "./workspaceScriptTasks";
 
 /**
  * The five sources as data: what gates, `check()` and the CLI need to read any of them and judge
@@ -41,26 +69,66 @@ function define<A, T>(d: SourceDefinition<A, T>): SourceDefinition<A, T> {
 
 export const SOURCES = {
     tatInvocationTasks: define<TatInvocationTasksArgs, TatInvocationTask>({
-        cloud: "tencentcloud", labelOne: "TAT invocation task", traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
-        args: TAT_ARGS, idOf: tatTaskId, plan: planTatQuery, connection: (a, s) => resolveTencent(a, s, true), read: readTatInvocationTasks, failedTask: tatFailedTask, idPrefixes: ["tat"],
+        cloud: "tencentcloud",
+        labelOne: "TAT invocation task",
+        traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
+        args: TAT_ARGS,
+        idOf: tatTaskId,
+        plan: planTatQuery,
+        connection: (a, s) => resolveTencent(a, s, true),
+        read: readTatInvocationTasks,
+        failedTask: tatFailedTask,
+        idPrefixes: ["tat"],
     }),
     mpsTasks: define<MpsTasksArgs, MpsTask>({
-        cloud: "tencentcloud", labelOne: "MPS task", traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
-        args: MPS_ARGS, idOf: mpsTaskId, plan: planMpsQuery, connection: (a, s) => resolveTencent(a, s, false), read: readMpsTasks, failedTask: mpsFailedTask, idPrefixes: ["mps"],
+        cloud: "tencentcloud",
+        labelOne: "MPS task",
+        traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
+        args: MPS_ARGS,
+        idOf: mpsTaskId,
+        plan: planMpsQuery,
+        connection: (a, s) => resolveTencent(a, s, false),
+        read: readMpsTasks,
+        failedTask: mpsFailedTask,
+        idPrefixes: ["mps"],
     }),
     bmCmdTasks: define<BmCmdTasksArgs, BmCmdTask>({
-        cloud: "tencentcloud", labelOne: "Bare Metal script task", traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
-        args: BM_ARGS, idOf: bmTaskId, plan: planBmQuery, connection: (a, s) => resolveTencent(a, s, true), read: readBmCmdTasks, failedTask: bmFailedTask,
-        targets: bmTargets, idPrefixes: ["bm", "bmLegacy"],
+        cloud: "tencentcloud",
+        labelOne: "Bare Metal script task",
+        traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
+        args: BM_ARGS,
+        idOf: bmTaskId,
+        plan: planBmQuery,
+        connection: (a, s) => resolveTencent(a, s, true),
+        read: readBmCmdTasks,
+        failedTask: bmFailedTask,
+        targets: bmTargets,
+        idPrefixes: ["bm", "bmLegacy"],
     }),
     cphJobs: define<CphJobsArgs, CphJob>({
-        cloud: "huaweicloud", labelOne: "CPH job", traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
-        args: CPH_ARGS, idOf: cphJobId, plan: planCphQuery, connection: (a, s) => resolveHuawei(a, s, "cph"), read: readCphJobs, failedTask: cphFailedTask, idPrefixes: ["cph"],
+        cloud: "huaweicloud",
+        labelOne: "CPH job",
+        traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
+        args: CPH_ARGS,
+        idOf: cphJobId,
+        plan: planCphQuery,
+        connection: (a, s) => resolveHuawei(a, s, "cph"),
+        read: readCphJobs,
+        failedTask: cphFailedTask,
+        idPrefixes: ["cph"],
     }),
     workspaceScriptTasks: define<WorkspaceScriptTasksArgs, WorkspaceScriptTask>({
-        cloud: "huaweicloud", labelOne: "Workspace script execution task", traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
-        args: WORKSPACE_ARGS, idOf: workspaceTaskId, plan: planWorkspaceQuery, connection: (a, s) => resolveHuawei(a, s, "workspace"), read: readWorkspaceScriptTasks, failedTask: workspaceFailedTask,
-        targets: workspaceTargets, idPrefixes: ["workspace"],
+        cloud: "huaweicloud",
+        labelOne: "Workspace script execution task",
+        traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
+        args: WORKSPACE_ARGS,
+        idOf: workspaceTaskId,
+        plan: planWorkspaceQuery,
+        connection: (a, s) => resolveHuawei(a, s, "workspace"),
+        read: readWorkspaceScriptTasks,
+        failedTask: workspaceFailedTask,
+        targets: workspaceTargets,
+        idPrefixes: ["workspace"],
     }),
 };
 
@@ -126,7 +194,11 @@ export function targetGaps(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskS
  * Judges a read by the gate's rules: what `TaskGate`, `check()`, the CLI and the report all use, so
  * they can never disagree.
  */
-export function judgeResult(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements): { verdict: Verdict; failed: FailedTask[] } {
+export function judgeResult(
+    kind: SourceKind,
+    result: TaskListResult<{ state: TaskState }>,
+    req: ResolvedRequirements,
+): { verdict: Verdict; failed: FailedTask[] } {
     const traits = sourceDefinition(kind).traits;
     const verdict = evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits, describeQuery(kind, result.query));
     return { verdict, failed: failingTasks(kind, result.tasks) };
@@ -148,8 +220,10 @@ export function describeQuery(kind: SourceKind, query: TaskQuery | undefined): s
     const label = sourceDefinition(kind).traits.label;
     if (!isPlainObject(query)) return label;
     const conditions = selectors(query).map(([key, value]) => `${argName(key)} ${valuesInWords(value)}`);
-    const where = [typeof query.region === "string" ? `in ${query.region}` : undefined, typeof query.projectId === "string" ? `(project ${query.projectId})` : undefined]
-        .filter((x) => x !== undefined);
+    const where = [
+        typeof query.region === "string" ? `in ${query.region}` : undefined,
+        typeof query.projectId === "string" ? `(project ${query.projectId})` : undefined,
+    ].filter((x) => x !== undefined);
     return [label, conditions.length > 0 ? `with ${conditions.join(" and ")}` : undefined, ...where].filter((x) => x !== undefined).join(" ");
 }
 
@@ -157,7 +231,8 @@ const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v ===
 
 /** The query's conditions: its own keys and those of its `filters`, less the ones that select nothing. */
 function selectors(query: Record<string, unknown>): Array<[string, unknown]> {
-    return Object.entries(query).flatMap(([k, v]): Array<[string, unknown]> => (k === "filters" && isPlainObject(v) ? Object.entries(v) : [[k, v]]))
+    return Object.entries(query)
+        .flatMap(([k, v]): Array<[string, unknown]> => (k === "filters" && isPlainObject(v) ? Object.entries(v) : [[k, v]]))
         .filter(([k, v]) => !NOT_SELECTING.has(k) && v !== undefined && v !== null);
 }
 
@@ -174,7 +249,11 @@ function valuesInWords(value: unknown): string {
 }
 
 function valueInWords(v: unknown): string {
-    return typeof v === "string" && /^[\w.:@/+-]+$/.test(v) ? v : typeof v === "number" || typeof v === "boolean" ? String(v) : JSON.stringify(v) ?? String(v);
+    return typeof v === "string" && /^[\w.:@/+-]+$/.test(v)
+        ? v
+        : typeof v === "number" || typeof v === "boolean"
+          ? String(v)
+          : (JSON.stringify(v) ?? String(v));
 }
 
 /**

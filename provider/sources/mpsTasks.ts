@@ -96,9 +96,18 @@ export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: strin
     const b = obj(body);
     const set = b?.TaskSet;
     const total = b?.TotalCount === undefined || b?.TotalCount === null ? undefined : count(b.TotalCount);
-    if (!Array.isArray(set) || (b?.ScrollToken !== undefined && b?.ScrollToken !== null && typeof b.ScrollToken !== "string")
-        || (total === undefined && b?.TotalCount !== undefined && b?.TotalCount !== null)) {
-        throw malformedResponse("tencentcloud", "mps", OPERATION, "the response lacks TaskSet, or has a ScrollToken that is not a string or a TotalCount that is not a count", requestId);
+    if (
+        !Array.isArray(set) ||
+        (b?.ScrollToken !== undefined && b?.ScrollToken !== null && typeof b.ScrollToken !== "string") ||
+        (total === undefined && b?.TotalCount !== undefined && b?.TotalCount !== null)
+    ) {
+        throw malformedResponse(
+            "tencentcloud",
+            "mps",
+            OPERATION,
+            "the response lacks TaskSet, or has a ScrollToken that is not a string or a TotalCount that is not a count",
+            requestId,
+        );
     }
     const items = set.map((raw, i) => {
         const t = mapMpsTask(raw, status);
@@ -123,17 +132,28 @@ export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources,
     // that one's scroll. Read one after another in that order, a task that leaves a list enters one
     // not read yet, so it is always seen; seen twice, it keeps its earlier (not yet done) status.
     const inOrder = MPS_STATUSES.filter((s) => q.statuses.includes(s));
-    const list = await readQueries({ ...ctx, concurrency: 1 }, inOrder, idOf, q.maxResults, (status) => readScrollPaged(ctx, {
-        what: `MPS ${OPERATION} ${status}`,
-        pageSize: MPS_PAGE_SIZE,
-        maxResults: q.maxResults,
-        idOf,
-        fetch: (token, limit) => fetchPage(ctx, `MPS ${OPERATION} ${status}${token ? ` after ${token}` : ""}`,
-            (timeoutMs) => transport.call(OPERATION, { Status: status, Limit: limit, ...(token ? { ScrollToken: token } : {}) }, timeoutMs),
-            (body, requestId) => parseMpsPage(body, status, requestId)),
-    }));
-    return taskListResult({ cloud: "tencentcloud", api: "mps", region: conn.region, query: { statuses: q.statuses, maxResults: q.maxResults } },
-        list.items, list.total, summarize(list.items), ctx.requestIds);
+    const list = await readQueries({ ...ctx, concurrency: 1 }, inOrder, idOf, q.maxResults, (status) =>
+        readScrollPaged(ctx, {
+            what: `MPS ${OPERATION} ${status}`,
+            pageSize: MPS_PAGE_SIZE,
+            maxResults: q.maxResults,
+            idOf,
+            fetch: (token, limit) =>
+                fetchPage(
+                    ctx,
+                    `MPS ${OPERATION} ${status}${token ? ` after ${token}` : ""}`,
+                    (timeoutMs) => transport.call(OPERATION, { Status: status, Limit: limit, ...(token ? { ScrollToken: token } : {}) }, timeoutMs),
+                    (body, requestId) => parseMpsPage(body, status, requestId),
+                ),
+        }),
+    );
+    return taskListResult(
+        { cloud: "tencentcloud", api: "mps", region: conn.region, query: { statuses: q.statuses, maxResults: q.maxResults } },
+        list.items,
+        list.total,
+        summarize(list.items),
+        ctx.requestIds,
+    );
 }
 
 /** A task as a gate reports it (MPS tasks fail a gate only in an unknown state). */

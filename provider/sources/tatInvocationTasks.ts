@@ -35,8 +35,19 @@ export interface TatInvocationTasksArgs extends TencentConnectionArgs {
 
 /** The raw TAT task statuses. */
 export type TatTaskStatus =
-    | "PENDING" | "DELIVERING" | "DELIVER_DELAYED" | "DELIVER_FAILED" | "START_FAILED" | "RUNNING" | "SUCCESS"
-    | "FAILED" | "TIMEOUT" | "TASK_TIMEOUT" | "CANCELLING" | "CANCELLED" | "TERMINATED";
+    | "PENDING"
+    | "DELIVERING"
+    | "DELIVER_DELAYED"
+    | "DELIVER_FAILED"
+    | "START_FAILED"
+    | "RUNNING"
+    | "SUCCESS"
+    | "FAILED"
+    | "TIMEOUT"
+    | "TASK_TIMEOUT"
+    | "CANCELLING"
+    | "CANCELLED"
+    | "TERMINATED";
 
 /** The result of running the command on the instance. */
 export interface TatTaskResult {
@@ -91,17 +102,24 @@ export interface TatInvocationTask {
 export type TatInvocationTasksResult = TaskListResult<TatInvocationTask>;
 
 const STATE: Readonly<Record<string, TaskState>> = {
-    PENDING: "PENDING", DELIVERING: "PENDING", DELIVER_DELAYED: "PENDING",
-    RUNNING: "RUNNING", CANCELLING: "RUNNING",
+    PENDING: "PENDING",
+    DELIVERING: "PENDING",
+    DELIVER_DELAYED: "PENDING",
+    RUNNING: "RUNNING",
+    CANCELLING: "RUNNING",
     SUCCESS: "SUCCEEDED",
-    FAILED: "FAILED", DELIVER_FAILED: "FAILED", START_FAILED: "FAILED",
-    TIMEOUT: "TIMED_OUT", TASK_TIMEOUT: "TIMED_OUT",
-    CANCELLED: "CANCELLED", TERMINATED: "CANCELLED",
+    FAILED: "FAILED",
+    DELIVER_FAILED: "FAILED",
+    START_FAILED: "FAILED",
+    TIMEOUT: "TIMED_OUT",
+    TASK_TIMEOUT: "TIMED_OUT",
+    CANCELLED: "CANCELLED",
+    TERMINATED: "CANCELLED",
 };
 
 /** Maps a raw TAT status to the normalized state; anything unknown is `UNKNOWN`. */
 export function tatTaskState(status: unknown): TaskState {
-    return (typeof status === "string" && Object.hasOwn(STATE, status)) ? STATE[status] : "UNKNOWN";
+    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status] : "UNKNOWN";
 }
 
 const FILTERS = {
@@ -139,7 +157,11 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
     const hideOutput = optionalBool("hideOutput", args.hideOutput) ?? true;
     const max = maxResults(args.maxResults);
     if (typeof args.invocationTaskIds === "string") {
-        throw new TaskgateValidationError("invocationTaskIds", "must be an array of ids; for one id use `invocationTaskId`", JSON.stringify(args.invocationTaskIds));
+        throw new TaskgateValidationError(
+            "invocationTaskIds",
+            "must be an array of ids; for one id use `invocationTaskId`",
+            JSON.stringify(args.invocationTaskIds),
+        );
     }
     const ids = idList("invocationTaskIds", args.invocationTaskIds, FILTERS.invocationTaskId.pattern);
     const filters: Partial<Record<FilterArg, string[]>> = {};
@@ -149,8 +171,10 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
     }
     const filterKeys = Object.keys(filters) as FilterArg[];
     if (ids && filterKeys.length > 0) {
-        throw new TaskgateValidationError("invocationTaskIds",
-            `cannot be combined with the filters (${filterKeys.join(", ")}): the API takes either InvocationTaskIds or Filters; give one or the other`);
+        throw new TaskgateValidationError(
+            "invocationTaskIds",
+            `cannot be combined with the filters (${filterKeys.join(", ")}): the API takes either InvocationTaskIds or Filters; give one or the other`,
+        );
     }
     const base = { HideOutput: hideOutput };
     let requests: Array<Record<string, unknown>>;
@@ -164,8 +188,10 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
             const groups = chunk(filters[key]!, TAT_LIMITS.valuesPerFilter);
             combos = combos.flatMap((c) => groups.map((g) => [...c, { Name: FILTERS[key].name, Values: g }]));
             if (combos.length > TAT_LIMITS.maxQueries) {
-                throw new TaskgateValidationError(key,
-                    `the filters need more than ${TAT_LIMITS.maxQueries} requests (each request takes 5 values per filter, and the filters combine); narrow them, or list the tasks by invocationTaskIds`);
+                throw new TaskgateValidationError(
+                    key,
+                    `the filters need more than ${TAT_LIMITS.maxQueries} requests (each request takes 5 values per filter, and the filters combine); narrow them, or list the tasks by invocationTaskIds`,
+                );
             }
         }
         requests = combos.map((Filters) => ({ ...base, Filters }));
@@ -252,20 +278,43 @@ export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sourc
     const transport = tencentApi3(conn, "tat");
     const ctx = createReadContext("tat", tencentRateScope(conn), options, sources);
     const idOf = tatTaskId;
-    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (req) => readOffsetPaged(ctx, {
-        what: `TAT ${OPERATION}`,
-        pageSize: TAT_LIMITS.pageSize,
-        maxResults: q.maxResults,
-        idOf,
-        fetch: (offset, limit) => fetchPage(ctx, `TAT ${OPERATION} offset ${offset}`,
-            (timeoutMs) => transport.call(OPERATION, { ...req, Offset: offset, Limit: limit }, timeoutMs),
-            (body, requestId) => parseTatPage(body, q.hideOutput, requestId)),
-    }));
-    return taskListResult({ cloud: "tencentcloud", api: "tat", region: conn.region, query: { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults } },
-        list.items, list.total, summarize(list.items), ctx.requestIds);
+    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (req) =>
+        readOffsetPaged(ctx, {
+            what: `TAT ${OPERATION}`,
+            pageSize: TAT_LIMITS.pageSize,
+            maxResults: q.maxResults,
+            idOf,
+            fetch: (offset, limit) =>
+                fetchPage(
+                    ctx,
+                    `TAT ${OPERATION} offset ${offset}`,
+                    (timeoutMs) => transport.call(OPERATION, { ...req, Offset: offset, Limit: limit }, timeoutMs),
+                    (body, requestId) => parseTatPage(body, q.hideOutput, requestId),
+                ),
+        }),
+    );
+    return taskListResult(
+        {
+            cloud: "tencentcloud",
+            api: "tat",
+            region: conn.region,
+            query: { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults },
+        },
+        list.items,
+        list.total,
+        summarize(list.items),
+        ctx.requestIds,
+    );
 }
 
 /** A task as a gate reports it when it fails. */
 export function tatFailedTask(t: TatInvocationTask): FailedTask {
-    return { id: t.invocationTaskId, target: t.instanceId, state: t.state, errorCode: t.taskStatus, errorMessage: t.errorInfo, exitCode: t.taskResult?.exitCode };
+    return {
+        id: t.invocationTaskId,
+        target: t.instanceId,
+        state: t.state,
+        errorCode: t.taskStatus,
+        errorMessage: t.errorInfo,
+        exitCode: t.taskResult?.exitCode,
+    };
 }

@@ -62,7 +62,12 @@ export interface WorkspaceScriptTask {
 export type WorkspaceScriptTasksResult = TaskListResult<WorkspaceScriptTask>;
 
 const STATE: Readonly<Record<string, TaskState>> = {
-    WAITING: "PENDING", INIT: "PENDING", RUNNING: "RUNNING", SUCCESS: "SUCCEEDED", FINISH: "SUCCEEDED", FAILED: "FAILED",
+    WAITING: "PENDING",
+    INIT: "PENDING",
+    RUNNING: "RUNNING",
+    SUCCESS: "SUCCEEDED",
+    FINISH: "SUCCEEDED",
+    FAILED: "FAILED",
 };
 
 /** Maps a raw Workspace status (either vocabulary) to the normalized state. */
@@ -79,7 +84,18 @@ export function workspaceTargets(t: WorkspaceScriptTask): TargetSummary {
 }
 
 /** Every arg this source accepts, connection settings included. */
-export const WORKSPACE_ARGS: readonly string[] = ["desktopPoolId", "scriptId", "scriptName", "status", "taskType", "executeTimeStart", "executeTimeEnd", "taskIds", "maxResults", ...HUAWEI_CONNECTION_ARGS];
+export const WORKSPACE_ARGS: readonly string[] = [
+    "desktopPoolId",
+    "scriptId",
+    "scriptName",
+    "status",
+    "taskType",
+    "executeTimeStart",
+    "executeTimeEnd",
+    "taskIds",
+    "maxResults",
+    ...HUAWEI_CONNECTION_ARGS,
+];
 export const WORKSPACE_LIMITS = { pageSize: 100, taskIdsPerRequest: 100 } as const;
 
 /** A validated Workspace query. */
@@ -95,7 +111,9 @@ export interface WorkspaceQuery {
 export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
     const args = rejectUnknownArgs(rawArgs, WORKSPACE_ARGS);
     const filters: Record<string, string> = {};
-    const set = (key: string, v: string | undefined) => { if (v !== undefined) filters[key] = v; };
+    const set = (key: string, v: string | undefined) => {
+        if (v !== undefined) filters[key] = v;
+    };
     set("desktop_pool_id", args.desktopPoolId === undefined ? undefined : id("desktopPoolId", args.desktopPoolId));
     set("script_id", args.scriptId === undefined ? undefined : id("scriptId", args.scriptId));
     set("script_name", text("scriptName", args.scriptName));
@@ -109,9 +127,7 @@ export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
     set("execute_time_start", start && huaweiQueryTime(start));
     set("execute_time_end", end && huaweiQueryTime(end));
     const taskIds = idList("taskIds", args.taskIds);
-    const requests = taskIds
-        ? chunk(taskIds, WORKSPACE_LIMITS.taskIdsPerRequest).map((batch) => ({ ...filters, task_id: batch }))
-        : [filters];
+    const requests = taskIds ? chunk(taskIds, WORKSPACE_LIMITS.taskIdsPerRequest).map((batch) => ({ ...filters, task_id: batch })) : [filters];
     return { filters, taskIds, maxResults: maxResults(args.maxResults), requests };
 }
 
@@ -120,7 +136,12 @@ export function mapWorkspaceTask(raw: unknown): WorkspaceScriptTask | undefined 
     const r = obj(raw);
     const taskId = str(r?.id);
     if (!r || !taskId) return undefined;
-    const scripts = Array.isArray(r.scripts) ? r.scripts.map(obj).filter((s): s is Record<string, unknown> => !!s).map((s) => ({ id: str(s.id), name: str(s.name) })) : [];
+    const scripts = Array.isArray(r.scripts)
+        ? r.scripts
+              .map(obj)
+              .filter((s): s is Record<string, unknown> => !!s)
+              .map((s) => ({ id: str(s.id), name: str(s.name) }))
+        : [];
     return {
         id: taskId,
         desktopPoolId: str(r.desktop_pool_id),
@@ -146,13 +167,23 @@ export function parseWorkspacePage(body: unknown, requestId?: string): Page<Work
     const tasks = b?.script_execution_tasks;
     const total = count(b?.total_count);
     if (!Array.isArray(tasks) || total === undefined) {
-        throw malformedResponse("huaweicloud", "workspace", OPERATION, "the response lacks script_execution_tasks, or its total_count is not a count", requestId);
+        throw malformedResponse(
+            "huaweicloud",
+            "workspace",
+            OPERATION,
+            "the response lacks script_execution_tasks, or its total_count is not a count",
+            requestId,
+        );
     }
     return {
         total,
-        items: tasks.map((raw, i) => mapWorkspaceTask(raw) ?? (() => {
-            throw malformedResponse("huaweicloud", "workspace", OPERATION, `script_execution_tasks[${i}] has no id`, requestId);
-        })()),
+        items: tasks.map(
+            (raw, i) =>
+                mapWorkspaceTask(raw) ??
+                (() => {
+                    throw malformedResponse("huaweicloud", "workspace", OPERATION, `script_execution_tasks[${i}] has no id`, requestId);
+                })(),
+        ),
     };
 }
 
@@ -160,24 +191,49 @@ export function parseWorkspacePage(body: unknown, requestId?: string): Page<Work
 export const workspaceTaskId = (t: WorkspaceScriptTask): string => t.id;
 
 /** Reads every script execution task matching the filters (or the first `maxResults`). */
-export async function readWorkspaceScriptTasks(args: WorkspaceScriptTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<WorkspaceScriptTasksResult> {
+export async function readWorkspaceScriptTasks(
+    args: WorkspaceScriptTasksArgs,
+    sources: SettingsSources,
+    options?: ReadOptions,
+): Promise<WorkspaceScriptTasksResult> {
     const q = planWorkspaceQuery(args);
     const conn = resolveHuawei(args, sources, "workspace");
     const transport = huawei(conn, "workspace");
     const ctx = createReadContext("workspace", `${conn.projectId}|${conn.baseUrl}`, options, sources);
     const idOf = workspaceTaskId;
-    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (query) => readOffsetPaged(ctx, {
-        what: `Workspace ${OPERATION}`,
-        pageSize: WORKSPACE_LIMITS.pageSize,
-        maxResults: q.maxResults,
-        idOf,
-        fetch: (offset, limit) => fetchPage(ctx, `Workspace ${OPERATION} offset ${offset}`,
-            (timeoutMs) => transport.get(OPERATION, "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
-                { ...query, offset: String(offset), limit: String(limit) }, timeoutMs),
-            parseWorkspacePage),
-    }));
-    return taskListResult({ cloud: "huaweicloud", api: "workspace", region: conn.region, query: { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults } },
-        list.items, list.total, summarize(list.items, workspaceTargets), ctx.requestIds);
+    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (query) =>
+        readOffsetPaged(ctx, {
+            what: `Workspace ${OPERATION}`,
+            pageSize: WORKSPACE_LIMITS.pageSize,
+            maxResults: q.maxResults,
+            idOf,
+            fetch: (offset, limit) =>
+                fetchPage(
+                    ctx,
+                    `Workspace ${OPERATION} offset ${offset}`,
+                    (timeoutMs) =>
+                        transport.get(
+                            OPERATION,
+                            "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
+                            { ...query, offset: String(offset), limit: String(limit) },
+                            timeoutMs,
+                        ),
+                    parseWorkspacePage,
+                ),
+        }),
+    );
+    return taskListResult(
+        {
+            cloud: "huaweicloud",
+            api: "workspace",
+            region: conn.region,
+            query: { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults },
+        },
+        list.items,
+        list.total,
+        summarize(list.items, workspaceTargets),
+        ctx.requestIds,
+    );
 }
 
 /** A task as a gate reports it when it fails. */

@@ -23,7 +23,7 @@ export type GetCphJobsResult = CphJobsResult;
  *
  * ```typescript
  * import * as taskgate from "pulumi-taskgate";
- * 
+ *
  * const jobs = taskgate.huaweicloud.getCphJobsOutput({ requestId: "6837531fd3f54550927b930180a706bf" });
  * export const failedPhones = jobs.tasks.apply((js) => js.filter((j) => j.state === "FAILED").map((j) => j.phoneId));
  * ```

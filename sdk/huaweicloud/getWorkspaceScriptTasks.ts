@@ -23,7 +23,7 @@ export type GetWorkspaceScriptTasksResult = WorkspaceScriptTasksResult;
  *
  * ```typescript
  * import * as taskgate from "pulumi-taskgate";
- * 
+ *
  * const runs = taskgate.huaweicloud.getWorkspaceScriptTasksOutput({ desktopPoolId: "pool-1", executeTimeStart: "2026-11-01T00:00:00Z" });
  * export const desktopsFailed = runs.summary.apply((s) => s.targets?.failed ?? 0);
  * ```
@@ -38,6 +38,9 @@ export function getWorkspaceScriptTasks(args: GetWorkspaceScriptTasksArgs = {}, 
  * `opts.dependsOn`), and during a preview with unknown inputs yields an unknown result instead of
  * calling the cloud.
  */
-export function getWorkspaceScriptTasksOutput(args: GetWorkspaceScriptTasksOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetWorkspaceScriptTasksResult> {
+export function getWorkspaceScriptTasksOutput(
+    args: GetWorkspaceScriptTasksOutputArgs = {},
+    opts?: pulumi.InvokeOutputOptions,
+): pulumi.Output<GetWorkspaceScriptTasksResult> {
     return outputOf<WorkspaceScriptTasksArgs, GetWorkspaceScriptTasksResult>("workspaceScriptTasks", args, opts, (a) => getWorkspaceScriptTasks(a));
 }

@@ -23,7 +23,7 @@ export type GetBmCmdTasksResult = BmCmdTasksResult;
  *
  * ```typescript
  * import * as taskgate from "pulumi-taskgate";
- * 
+ *
  * const tasks = taskgate.tencentcloud.getBmCmdTasksOutput({ region: "ap-guangzhou", orderBy: "runBeginTime" });
  * export const failedMachines = tasks.summary.apply((s) => s.targets?.failed);
  * ```

@@ -23,7 +23,7 @@ export type GetMpsTasksResult = MpsTasksResult;
  *
  * ```typescript
  * import * as taskgate from "pulumi-taskgate";
- * 
+ *
  * const processing = taskgate.tencentcloud.getMpsTasksOutput({ status: "PROCESSING" });
  * export const stillProcessing = processing.totalCount;
  * ```

@@ -23,7 +23,7 @@ export type GetTatInvocationTasksResult = TatInvocationTasksResult;
  *
  * ```typescript
  * import * as taskgate from "pulumi-taskgate";
- * 
+ *
  * const run = taskgate.tencentcloud.getTatInvocationTasksOutput({ invocationId: "inv-1vll7hda", hideOutput: false });
  * export const succeeded = run.summary.succeeded;
  * export const firstOutput = run.tasks.apply((t) => t[0]?.taskResult?.output);
@@ -39,6 +39,9 @@ export function getTatInvocationTasks(args: GetTatInvocationTasksArgs = {}, opts
  * `opts.dependsOn`), and during a preview with unknown inputs yields an unknown result instead of
  * calling the cloud.
  */
-export function getTatInvocationTasksOutput(args: GetTatInvocationTasksOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetTatInvocationTasksResult> {
+export function getTatInvocationTasksOutput(
+    args: GetTatInvocationTasksOutputArgs = {},
+    opts?: pulumi.InvokeOutputOptions,
+): pulumi.Output<GetTatInvocationTasksResult> {
     return outputOf<TatInvocationTasksArgs, GetTatInvocationTasksResult>("tatInvocationTasks", args, opts, (a) => getTatInvocationTasks(a));
 }

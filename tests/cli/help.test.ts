@@ -43,12 +43,24 @@ describe("cli: --help and --version", function () {
 
     it("each command's help lists the sources with their filters, and the command's options", async () => {
         for (const c of COMMANDS) {
-            for (const args of [[c, "--help"], ["help", c]]) {
+            for (const args of [
+                [c, "--help"],
+                ["help", c],
+            ]) {
                 const r = await runCli(args, { env });
                 assert.equal(r.code, 0, r.stderr);
                 assert.match(r.stdout, new RegExp(`^Usage: taskgate ${c} <source>`));
                 for (const s of CLI_SOURCES) {
-                    assert.match(r.stdout, new RegExp(`^  ${s.name} .*${s.filters.map((f) => f.arg.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`)).map((f) => `--${f}`).join(", ")}$`, "m"));
+                    assert.match(
+                        r.stdout,
+                        new RegExp(
+                            `^  ${s.name} .*${s.filters
+                                .map((f) => f.arg.replace(/[A-Z]/g, (x) => `-${x.toLowerCase()}`))
+                                .map((f) => `--${f}`)
+                                .join(", ")}$`,
+                            "m",
+                        ),
+                    );
                     assert.ok(r.stdout.includes(`taskgate ${c} ${s.name} ${s.example}`), `an example for ${s.name}`);
                 }
                 assert.match(r.stdout, /--require RULES +gate the exit code: min-succeeded=N, min-success-ratio=R/);

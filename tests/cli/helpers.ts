@@ -40,9 +40,14 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
 export function emulatorEnv(emu: Emulator, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
     const c = EMULATOR_CREDENTIALS;
     return cleanEnv({
-        TENCENTCLOUD_SECRET_ID: c.tencent.secretId, TENCENTCLOUD_SECRET_KEY: c.tencent.secretKey, TENCENTCLOUD_REGION: "ap-guangzhou",
-        HW_ACCESS_KEY: c.huawei.accessKey, HW_SECRET_KEY: c.huawei.secretKey, HW_PROJECT_ID: c.huawei.projectId,
-        TASKGATE_ENDPOINT: emu.url, ...extra,
+        TENCENTCLOUD_SECRET_ID: c.tencent.secretId,
+        TENCENTCLOUD_SECRET_KEY: c.tencent.secretKey,
+        TENCENTCLOUD_REGION: "ap-guangzhou",
+        HW_ACCESS_KEY: c.huawei.accessKey,
+        HW_SECRET_KEY: c.huawei.secretKey,
+        HW_PROJECT_ID: c.huawei.projectId,
+        TASKGATE_ENDPOINT: emu.url,
+        ...extra,
     });
 }
 
@@ -60,8 +65,12 @@ export function runCli(args: readonly string[], opts: { env: Record<string, stri
         const child = spawn(process.execPath, [CLI, ...args], { env: opts.env as NodeJS.ProcessEnv, cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (d: string) => { stdout += d; });
-        child.stderr.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+        child.stdout.setEncoding("utf8").on("data", (d: string) => {
+            stdout += d;
+        });
+        child.stderr.setEncoding("utf8").on("data", (d: string) => {
+            stderr += d;
+        });
         child.on("error", reject);
         child.on("close", (code) => {
             for (const s of SECRETS) {
@@ -82,7 +91,11 @@ export function parseCsv(text: string): string[][] {
     for (let i = 0; i < text.length; i++) {
         const c = text[i];
         if (quoted) {
-            if (c === '"' && text[i + 1] === '"') { field += '"'; i++; } else if (c === '"') quoted = false; else field += c;
+            if (c === '"' && text[i + 1] === '"') {
+                field += '"';
+                i++;
+            } else if (c === '"') quoted = false;
+            else field += c;
         } else if (c === '"') {
             quoted = true;
         } else if (c === ",") {

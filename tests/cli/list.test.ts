@@ -20,28 +20,49 @@ interface Case {
 
 const CASES: Case[] = [
     {
-        source: "tat", spec: { api: "tat", count: 150, seed: "cli", statusMix: { SUCCESS: 140, FAILED: 6, TIMEOUT: 2, RUNNING: 2 } },
-        filters: (g) => ["--invocation-id", g.invocationId], idField: "invocationTaskId",
-        header: ["invocationTaskId", "state", "taskStatus", "instanceId", "invocationId", "commandId", "startTime", "endTime", "taskResult.exitCode", "errorInfo"],
+        source: "tat",
+        spec: { api: "tat", count: 150, seed: "cli", statusMix: { SUCCESS: 140, FAILED: 6, TIMEOUT: 2, RUNNING: 2 } },
+        filters: (g) => ["--invocation-id", g.invocationId],
+        idField: "invocationTaskId",
+        header: [
+            "invocationTaskId",
+            "state",
+            "taskStatus",
+            "instanceId",
+            "invocationId",
+            "commandId",
+            "startTime",
+            "endTime",
+            "taskResult.exitCode",
+            "errorInfo",
+        ],
     },
     {
-        source: "mps", spec: { api: "mps", count: 130, seed: "cli", statusMix: { FINISH: 100, PROCESSING: 20, WAITING: 10 } },
-        filters: () => [], idField: "taskId",
+        source: "mps",
+        spec: { api: "mps", count: 130, seed: "cli", statusMix: { FINISH: 100, PROCESSING: 20, WAITING: 10 } },
+        filters: () => [],
+        idField: "taskId",
         header: ["taskId", "state", "status", "taskType", "createTime", "beginProcessTime", "finishTime", "subTaskTypes"],
     },
     {
-        source: "bm", spec: { api: "bm", count: 120, seed: "cli", statusMix: { SUCCESS: 100, FAILED: 15, RUNNING: 5 } },
-        filters: () => [], idField: "taskId",
+        source: "bm",
+        spec: { api: "bm", count: 120, seed: "cli", statusMix: { SUCCESS: 100, FAILED: 15, RUNNING: 5 } },
+        filters: () => [],
+        idField: "taskId",
         header: ["taskId", "state", "status", "alias", "instanceCount", "successCount", "failureCount", "runBeginTime", "runEndTime"],
     },
     {
-        source: "cph", spec: { api: "cph", count: 140, seed: "cli", statusMix: { SUCCESS: 120, FAILED: 15, RUNNING: 5 } },
-        filters: (g) => ["--request-id", g.requestId], idField: "jobId",
+        source: "cph",
+        spec: { api: "cph", count: 140, seed: "cli", statusMix: { SUCCESS: 120, FAILED: 15, RUNNING: 5 } },
+        filters: (g) => ["--request-id", g.requestId],
+        idField: "jobId",
         header: ["jobId", "state", "status", "phoneId", "serverId", "beginTime", "endTime", "errorCode", "errorMsg"],
     },
     {
-        source: "workspace", spec: { api: "workspace", count: 110, seed: "cli", statusMix: { FINISH: 90, FAILED: 10, RUNNING: 5, INIT: 5 } },
-        filters: (g) => ["--desktop-pool-id", g.desktopPoolId], idField: "id",
+        source: "workspace",
+        spec: { api: "workspace", count: 110, seed: "cli", statusMix: { FINISH: 90, FAILED: 10, RUNNING: 5, INIT: 5 } },
+        filters: (g) => ["--desktop-pool-id", g.desktopPoolId],
+        idField: "id",
         header: ["id", "state", "status", "desktopPoolId", "scripts", "successNum", "failedNum", "skipNum", "startTime", "endTime"],
     },
 ];
@@ -135,14 +156,38 @@ describe("cli: taskgate list", function () {
     });
 
     it("passes list filters through: repeated and comma-separated values, numbers, booleans", async () => {
-        ctx.emu.seed({ tat: [
-            { InvocationTaskId: "invt-flt00001", InvocationId: "inv-flt00001", InstanceId: "ins-flt00001", TaskStatus: "SUCCESS", TaskResult: { ExitCode: 0, Output: Buffer.from("hello\n").toString("base64") } },
-            { InvocationTaskId: "invt-flt00002", InvocationId: "inv-flt00001", InstanceId: "ins-flt00002", TaskStatus: "SUCCESS" },
-            { InvocationTaskId: "invt-flt00003", InvocationId: "inv-flt00001", InstanceId: "ins-flt00003", TaskStatus: "SUCCESS" },
-        ] as never });
+        ctx.emu.seed({
+            tat: [
+                {
+                    InvocationTaskId: "invt-flt00001",
+                    InvocationId: "inv-flt00001",
+                    InstanceId: "ins-flt00001",
+                    TaskStatus: "SUCCESS",
+                    TaskResult: { ExitCode: 0, Output: Buffer.from("hello\n").toString("base64") },
+                },
+                { InvocationTaskId: "invt-flt00002", InvocationId: "inv-flt00001", InstanceId: "ins-flt00002", TaskStatus: "SUCCESS" },
+                { InvocationTaskId: "invt-flt00003", InvocationId: "inv-flt00001", InstanceId: "ins-flt00003", TaskStatus: "SUCCESS" },
+            ] as never,
+        });
         const env = emulatorEnv(ctx.emu);
-        const r = await runCli(["list", "tat", "--instance-id", "ins-flt00001,ins-flt00002", "--instance-id", "ins-flt00003", "--max-results", "2",
-            "--hide-output", "false", "-o", "json", "-q"], { env });
+        const r = await runCli(
+            [
+                "list",
+                "tat",
+                "--instance-id",
+                "ins-flt00001,ins-flt00002",
+                "--instance-id",
+                "ins-flt00003",
+                "--max-results",
+                "2",
+                "--hide-output",
+                "false",
+                "-o",
+                "json",
+                "-q",
+            ],
+            { env },
+        );
         assert.equal(r.code, 0, r.stderr);
         const result = JSON.parse(r.stdout);
         assert.equal(result.tasks.length, 2);

@@ -41,7 +41,11 @@ describe("cli: progress", function () {
         const [g] = ctx.emu.generate({ api: "tat", count: 150, seed: "batches" });
         const p = pages();
         await readTatInvocationTasks({ ...tencentArgs(ctx.emu), invocationTaskIds: g.ids }, argsOnly, { onPage: p.onPage });
-        assertClimbs(p.calls.slice().sort((a, b) => a[0] - b[0]), [150, 150], 2);
+        assertClimbs(
+            p.calls.slice().sort((a, b) => a[0] - b[0]),
+            [150, 150],
+            2,
+        );
     });
 
     it("onPage reports no total where the API reports none (CPH: until a short page)", async () => {
@@ -58,12 +62,24 @@ describe("cli: progress", function () {
         assert.equal(r.tasks.length, 260);
         // WAITING (none), then PROCESSING (50), then FINISH (210 in pages of 100): each status's total
         // joins when its scroll starts.
-        assert.deepEqual(p.calls, [[0, 0], [50, 50], [150, 260], [250, 260], [260, 260]]);
+        assert.deepEqual(p.calls, [
+            [0, 0],
+            [50, 50],
+            [150, 260],
+            [250, 260],
+            [260, 260],
+        ]);
     });
 
     it("draws one line in place on a terminal, and plain lines now and then elsewhere", () => {
         let clock = 0;
-        const tty = { out: "", isTTY: true, write(s: string) { this.out += s; } };
+        const tty = {
+            out: "",
+            isTTY: true,
+            write(s: string) {
+                this.out += s;
+            },
+        };
         const t = createProgress(tty, ["TAT invocation task", "TAT invocation tasks"], false, () => clock);
         t.onPage(100, 10_000);
         clock += 50;
@@ -73,27 +89,47 @@ describe("cli: progress", function () {
         t.log.info("taskgate: TAT DescribeInvocationTasks offset 99: InternalError; retry 1/7 in 200 ms");
         clock += 5_350;
         t.finish(10_000, 10_000);
-        assert.equal(tty.out, [
-            "\r\x1b[Kreading TAT invocation tasks: 100 of 10,000 (1 page)",
-            "\r\x1b[Kreading TAT invocation tasks: 3,200 of 10,000 (3 pages)",
-            "\r\x1b[Ktaskgate: TAT DescribeInvocationTasks offset 99: InternalError; retry 1/7 in 200 ms\n",
-            "read 10,000 TAT invocation tasks in 5.5 s (3 pages)\n",
-        ].join(""));
+        assert.equal(
+            tty.out,
+            [
+                "\r\x1b[Kreading TAT invocation tasks: 100 of 10,000 (1 page)",
+                "\r\x1b[Kreading TAT invocation tasks: 3,200 of 10,000 (3 pages)",
+                "\r\x1b[Ktaskgate: TAT DescribeInvocationTasks offset 99: InternalError; retry 1/7 in 200 ms\n",
+                "read 10,000 TAT invocation tasks in 5.5 s (3 pages)\n",
+            ].join(""),
+        );
 
         clock = 0;
-        const plain = { out: "", write(s: string) { this.out += s; } };
+        const plain = {
+            out: "",
+            write(s: string) {
+                this.out += s;
+            },
+        };
         const p = createProgress(plain, ["CPH job", "CPH jobs"], false, () => clock);
         for (let i = 1; i <= 50; i++) {
             p.onPage(i * 99, undefined);
             clock += 100;
         }
         p.finish(4_950, 4_950);
-        assert.equal(plain.out, [
-            "reading CPH jobs: 99 (1 page)", "reading CPH jobs: 2,079 (21 pages)", "reading CPH jobs: 4,059 (41 pages)",
-            "read 4,950 CPH jobs in 5 s (50 pages)", "",
-        ].join("\n"), "the first page at once, then every 2 s, no carriage returns");
+        assert.equal(
+            plain.out,
+            [
+                "reading CPH jobs: 99 (1 page)",
+                "reading CPH jobs: 2,079 (21 pages)",
+                "reading CPH jobs: 4,059 (41 pages)",
+                "read 4,950 CPH jobs in 5 s (50 pages)",
+                "",
+            ].join("\n"),
+            "the first page at once, then every 2 s, no carriage returns",
+        );
 
-        const quiet = { out: "", write(s: string) { this.out += s; } };
+        const quiet = {
+            out: "",
+            write(s: string) {
+                this.out += s;
+            },
+        };
         const q = createProgress(quiet, ["CPH job", "CPH jobs"], true, () => 0);
         q.onPage(10, undefined);
         q.log.info("a retry");
@@ -104,23 +140,36 @@ describe("cli: progress", function () {
 
     it("says no total where a read reports 0 (an MPS status with no task), and agrees counts of one", () => {
         let clock = 0;
-        const plain = { out: "", write(s: string) { this.out += s; } };
+        const plain = {
+            out: "",
+            write(s: string) {
+                this.out += s;
+            },
+        };
         const p = createProgress(plain, ["MPS task", "MPS tasks"], false, () => clock);
         // What an MPS read reports (see the scroll test above): an empty WAITING list first.
-        for (const [read, total] of [[0, 0], [1, 1]] as const) {
+        for (const [read, total] of [
+            [0, 0],
+            [1, 1],
+        ] as const) {
             p.onPage(read, total);
             clock += 2000;
         }
         p.finish(1, 1);
         assert.equal(plain.out, ["reading MPS tasks: 0 (1 page)", "reading MPS tasks: 1 of 1 (2 pages)", "read 1 MPS task in 4 s (2 pages)", ""].join("\n"));
-        const none = { out: "", write(s: string) { this.out += s; } };
+        const none = {
+            out: "",
+            write(s: string) {
+                this.out += s;
+            },
+        };
         const q = createProgress(none, ["MPS task", "MPS tasks"], false, () => 0);
         q.onPage(0, undefined);
         q.finish(0, 0);
         assert.equal(none.out, "reading MPS tasks: 0 (1 page)\nread 0 MPS tasks in 0 s (1 page)\n");
     });
 
-    it("the command's MPS progress never reads \"0 of 0\"", async () => {
+    it('the command\'s MPS progress never reads "0 of 0"', async () => {
         ctx.emu.generate({ api: "mps", count: 3, seed: "zero", statusMix: { FINISH: 3 } });
         const r = await runCli(["summary", "mps"], { env: emulatorEnv(ctx.emu) });
         assert.equal(r.code, 0, r.stderr);

@@ -13,7 +13,9 @@ describe("cli: taskgate report", function () {
     requireBuild();
     const ctx = useEmulator();
     let dir: string;
-    before(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-cli-report-")); });
+    before(() => {
+        dir = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-cli-report-"));
+    });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
     it("writes a self-contained HTML page of the read, with the filters and the gate's verdict", async () => {
@@ -35,7 +37,9 @@ describe("cli: taskgate report", function () {
     it("exits 1 when the requirements fail, and still writes the page", async () => {
         const [g] = ctx.emu.generate({ api: "cph", count: 60, seed: "report", statusMix: { SUCCESS: 55, FAILED: 5 } });
         const file = path.join(dir, "failed.html");
-        const r = await runCli(["report", "cph", "--request-id", g.groups.requestId, "--html", file, "--require", "min-success-ratio=0.95", "-q"], { env: emulatorEnv(ctx.emu) });
+        const r = await runCli(["report", "cph", "--request-id", g.groups.requestId, "--html", file, "--require", "min-success-ratio=0.95", "-q"], {
+            env: emulatorEnv(ctx.emu),
+        });
         assert.equal(r.code, 1);
         assert.match(r.stderr, /^taskgate: gate failed on CPH jobs$/m);
         assert.match(r.stderr, /first failing tasks \(5 of 5\)/);

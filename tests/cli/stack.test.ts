@@ -34,16 +34,22 @@ describe("cli: --stack reads a Pulumi stack's config", function () {
         fs.writeFileSync(path.join(project, "Pulumi.yaml"), "name: taskgate-cli-test\nruntime: nodejs\n");
         env = cleanEnv({
             PATH: `${path.dirname(pulumi!)}${path.delimiter}${process.env.PATH}`,
-            PULUMI_HOME: path.join(dir, "home"), PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
-            PULUMI_CONFIG_PASSPHRASE: "taskgate-cli-test", PULUMI_SKIP_UPDATE_CHECK: "true",
+            PULUMI_HOME: path.join(dir, "home"),
+            PULUMI_BACKEND_URL: `file://${path.join(dir, "state")}`,
+            PULUMI_CONFIG_PASSPHRASE: "taskgate-cli-test",
+            PULUMI_SKIP_UPDATE_CHECK: "true",
         });
         const p = (...args: string[]) => execFileSync(pulumi!, args, { cwd: project, env: env as NodeJS.ProcessEnv, stdio: "pipe" });
         p("stack", "init", "dev");
         const h = EMULATOR_CREDENTIALS.huawei;
         for (const [key, value, secret] of [
-            ["tencentcloud:secretId", stackOnlyKey.secretId, false], ["tencentcloud:secretKey", stackOnlyKey.secretKey, true],
-            ["tencentcloud:region", "ap-guangzhou", false], ["taskgate:endpoint", ctx.emu.url, false],
-            ["huaweicloud:accessKey", h.accessKey, false], ["huaweicloud:secretKey", h.secretKey, true], ["huaweicloud:projectId", h.projectId, false],
+            ["tencentcloud:secretId", stackOnlyKey.secretId, false],
+            ["tencentcloud:secretKey", stackOnlyKey.secretKey, true],
+            ["tencentcloud:region", "ap-guangzhou", false],
+            ["taskgate:endpoint", ctx.emu.url, false],
+            ["huaweicloud:accessKey", h.accessKey, false],
+            ["huaweicloud:secretKey", h.secretKey, true],
+            ["huaweicloud:projectId", h.projectId, false],
         ] as const) {
             p("config", "set", secret ? "--secret" : "--plaintext", key, value);
         }
@@ -61,14 +67,19 @@ describe("cli: --stack reads a Pulumi stack's config", function () {
     it("reads the credentials, region and endpoint from the stack, with nothing in the environment", async () => {
         const r = await runCli(["list", "tat", "--invocation-id", "inv-stack001", "--stack", "dev", "--cwd", project, "-o", "json", "-q"], { env });
         assert.equal(r.code, 0, r.stderr);
-        assert.deepEqual(JSON.parse(r.stdout).tasks.map((t: { invocationTaskId: string }) => t.invocationTaskId), ["invt-stack001"]);
+        assert.deepEqual(
+            JSON.parse(r.stdout).tasks.map((t: { invocationTaskId: string }) => t.invocationTaskId),
+            ["invt-stack001"],
+        );
         // Signed with the key pair only the stack holds: its secret half was decrypted by Pulumi.
         assert.equal(ctx.emu.requests({ api: "tat" })[0].credential, stackOnlyKey.secretId);
     });
 
     it("reads Huawei Cloud settings too", async () => {
         ctx.emu.seed({ cph: [{ job_id: "job-stack01", request_id: "6837531fd3f54550927b930180a706bf", status: 2 }] as never });
-        const r = await runCli(["summary", "cph", "--request-id", "6837531fd3f54550927b930180a706bf", "--stack", "dev", "--cwd", project, "-o", "json", "-q"], { env });
+        const r = await runCli(["summary", "cph", "--request-id", "6837531fd3f54550927b930180a706bf", "--stack", "dev", "--cwd", project, "-o", "json", "-q"], {
+            env,
+        });
         assert.equal(r.code, 0, r.stderr);
         assert.equal(JSON.parse(r.stdout).summary.succeeded, 1);
         assert.equal(ctx.emu.requests({ api: "cph" })[0].credential, EMULATOR_CREDENTIALS.huawei.accessKey);
@@ -103,9 +114,14 @@ describe("cli: --stack reads a Pulumi stack's config", function () {
 
     it("without a Pulumi CLI, --stack says where it looked and how to get one", async () => {
         const nowhere = path.join(dir, "empty-home");
-        const r = await runCli(["list", "tat", "--stack", "dev", "--cwd", project], { env: { ...env, PATH: "", HOME: nowhere, TASKGATE_PULUMI_BIN: undefined } });
+        const r = await runCli(["list", "tat", "--stack", "dev", "--cwd", project], {
+            env: { ...env, PATH: "", HOME: nowhere, TASKGATE_PULUMI_BIN: undefined },
+        });
         assert.equal(r.code, 2);
-        assert.equal(r.stderr.trimEnd(), "taskgate: --stack needs the Pulumi CLI, which was not found (looked on PATH, in TASKGATE_PULUMI_BIN and in "
-            + `${path.join(nowhere, ".cache/taskgate/pulumi-3.259.0/bin/pulumi")}); install Pulumi, or run \`bash scripts/install-pulumi.sh\` in a taskgate checkout`);
+        assert.equal(
+            r.stderr.trimEnd(),
+            "taskgate: --stack needs the Pulumi CLI, which was not found (looked on PATH, in TASKGATE_PULUMI_BIN and in " +
+                `${path.join(nowhere, ".cache/taskgate/pulumi-3.259.0/bin/pulumi")}); install Pulumi, or run \`bash scripts/install-pulumi.sh\` in a taskgate checkout`,
+        );
     });
 });

@@ -13,7 +13,14 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
     const secrets = [EMULATOR_CREDENTIALS.tencent.secretKey, EMULATOR_CREDENTIALS.huawei.secretKey];
     // `pulumi stack export` as a user runs it (the Automation API's exportStack() decrypts secrets).
     const exported = () => JSON.parse(demo.cli(["stack", "export"]));
-    const resources = async () => (exported().deployment.resources ?? []) as Array<{ urn: string; type: string; initErrors?: string[]; inputs?: Record<string, any>; outputs?: Record<string, any> }>;
+    const resources = async () =>
+        (exported().deployment.resources ?? []) as Array<{
+            urn: string;
+            type: string;
+            initErrors?: string[];
+            inputs?: Record<string, any>;
+            outputs?: Record<string, any>;
+        }>;
     const named = async (name: string) => (await resources()).find((r) => r.urn.endsWith(`::${name}`));
     const tatRequests = () => demo.emu.requests({ api: "tat" }).length;
 
@@ -35,8 +42,14 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
         assert.match(p.stdout, /invocationId: \[unknown\]/, "the gate is previewed with its source still unknown");
         const sent = demo.emu.requests({ api: "tat" }).slice(before);
         assert.ok(sent.length > 0, "the nightly job's tasks were read");
-        assert.ok(sent.every((e) => !JSON.stringify(e.params).includes("04da6b54")), "no request carries the unknown sentinel");
-        assert.ok(sent.every((e) => JSON.stringify(e.params).includes("cmd-nightly1")), "only the known nightly-job read was sent");
+        assert.ok(
+            sent.every((e) => !JSON.stringify(e.params).includes("04da6b54")),
+            "no request carries the unknown sentinel",
+        );
+        assert.ok(
+            sent.every((e) => JSON.stringify(e.params).includes("cmd-nightly1")),
+            "only the known nightly-job read was sent",
+        );
         assert.equal(await named("migration-gate"), undefined, "a preview creates nothing");
     });
 
@@ -51,7 +64,10 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
         assert.equal(gate.summary.done, true);
         assert.equal(up.outputs.migrationTasks.value, 200);
         const s = up.outputs.summaries.value;
-        assert.deepEqual([s.tatNightlyJob.total, s.mpsTasks.total, s.bareMetalTasks.total, s.bareMetalLegacy.total, s.cloudPhoneJobs.total, s.workspaceScripts.total], [120, 60, 40, 40, 60, 25]);
+        assert.deepEqual(
+            [s.tatNightlyJob.total, s.mpsTasks.total, s.bareMetalTasks.total, s.bareMetalLegacy.total, s.cloudPhoneJobs.total, s.workspaceScripts.total],
+            [120, 60, 40, 40, 60, 25],
+        );
         assert.match(up.outputs.frontendReleasedAt.value, /^\d{4}-\d{2}-\d{2}T/);
         assert.match(up.stdout, /gate "migration-gate": \d+\/200 tasks done/, "progress is logged on the gate");
     });
@@ -76,7 +92,11 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
         const quiet = await demo.cliAsync(["refresh", "--yes", "--diff"]);
         assert.doesNotMatch(quiet.stdout, /TaskGate: \(update\)/, "a refresh that reads the same tasks shows no change (checkedAt is no change)");
         const invocationId = (await named("migration-gate"))!.inputs!.source.tatInvocationTasks.invocationId;
-        demo.emu.mutate({ api: "tat", op: "insert", records: [{ InvocationTaskId: "invt-e2erfsh1", InvocationId: invocationId, InstanceId: "ins-e2erfsh1", TaskStatus: "FAILED" } as never] });
+        demo.emu.mutate({
+            api: "tat",
+            op: "insert",
+            records: [{ InvocationTaskId: "invt-e2erfsh1", InvocationId: invocationId, InstanceId: "ins-e2erfsh1", TaskStatus: "FAILED" } as never],
+        });
         const r = await demo.cliAsync(["refresh", "--yes", "--diff"]);
         const gate = r.stdout.slice(r.stdout.indexOf("TaskGate: (update)"));
         assert.match(r.stdout, /~ pulumi-nodejs:dynamic\/taskgate:TaskGate: \(update\)\n\s+\[id=[^\]]+\]\n\s+\[urn=[^\]]+::migration-gate\]/);
@@ -96,10 +116,17 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
 
     it("a failing gate fails the update and its release is never created; the next up checks again", async () => {
         await demo.stack.setConfig("demo:failingRollout", { value: "true" });
-        const err = await demo.stack.up({ color: "never" }).then(() => undefined, (e: Error) => e);
+        const err = await demo.stack.up({ color: "never" }).then(
+            () => undefined,
+            (e: Error) => e,
+        );
         assert.ok(err, "the update must fail");
         assert.match(err.message, /taskgate: gate "payments-gate" failed on TAT invocation tasks/);
-        assert.match(err.message, /first failing tasks? \(\d+ of \d+\):/, "one failing task, when the gate stops at the first, reads \"first failing task (1 of 1)\"");
+        assert.match(
+            err.message,
+            /first failing tasks? \(\d+ of \d+\):/,
+            'one failing task, when the gate stops at the first, reads "first failing task (1 of 1)"',
+        );
         assert.equal(await named("payments"), undefined, "the release behind the failed gate was not created");
         const gate = (await named("payments-gate"))!;
         assert.ok(gate.initErrors?.length, "kept with initialization errors, so the engine retries it");

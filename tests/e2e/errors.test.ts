@@ -67,8 +67,11 @@ describe("end to end: errors a person reads under the real Pulumi engine", funct
     /** Runs the CLI on the stack, as a user would, within the CPU budget; never throws on failure. */
     function pulumi(args: string[]): Promise<Run> {
         return new Promise((resolve, reject) => {
-            const child = spawn("bash", ["-c", `ulimit -t ${CPU_SECONDS} && exec "$0" "$@"`, pulumiBin, ...args, "--stack", stackName, "--non-interactive"],
-                { cwd: PROGRAM, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
+            const child = spawn("bash", ["-c", `ulimit -t ${CPU_SECONDS} && exec "$0" "$@"`, pulumiBin, ...args, "--stack", stackName, "--non-interactive"], {
+                cwd: PROGRAM,
+                env: { ...process.env, ...env },
+                stdio: ["ignore", "pipe", "pipe"],
+            });
             let output = "";
             child.stdout.on("data", (d) => (output += d));
             child.stderr.on("data", (d) => (output += d));
@@ -99,8 +102,18 @@ describe("end to end: errors a person reads under the real Pulumi engine", funct
         assert.equal(init.code, 0, init.output);
         const c = EMULATOR_CREDENTIALS.tencent;
         // secretId is no secret, but named like one: Pulumi asks for --plaintext (or --secret).
-        const config = await pulumi(["config", "set-all", "--plaintext", `taskgate:endpoint=${emu.url}`, "--plaintext", `tencentcloud:secretId=${c.secretId}`,
-            "--secret", `tencentcloud:secretKey=${c.secretKey}`, "--plaintext", "tencentcloud:region=ap-guangzhou"]);
+        const config = await pulumi([
+            "config",
+            "set-all",
+            "--plaintext",
+            `taskgate:endpoint=${emu.url}`,
+            "--plaintext",
+            `tencentcloud:secretId=${c.secretId}`,
+            "--secret",
+            `tencentcloud:secretKey=${c.secretKey}`,
+            "--plaintext",
+            "tencentcloud:region=ap-guangzhou",
+        ]);
         assert.equal(config.code, 0, config.output);
     });
 
@@ -146,7 +159,11 @@ describe("end to end: errors a person reads under the real Pulumi engine", funct
         assertReadable(run, "tencentcloud DescribeInvocationTasks failed: NetworkError:");
         const diag = diagnostics(run.output);
         const onGate = diag.slice(diag.indexOf("TaskGate (errors-gate):"));
-        assert.match(onGate, /error: .*tencentcloud DescribeInvocationTasks failed: NetworkError: request to \S+ failed, reason: connect ECONNREFUSED/, "the error is on the gate");
+        assert.match(
+            onGate,
+            /error: .*tencentcloud DescribeInvocationTasks failed: NetworkError: request to \S+ failed, reason: connect ECONNREFUSED/,
+            "the error is on the gate",
+        );
         assert.doesNotMatch(diag, /TaskgateCloudError/, "the provider host's echo of the error (its class, its message again)");
     });
 });

@@ -23,12 +23,15 @@ interface StateResource {
 
 /** A process and its descendants, from `ps`: pid, process group and command line. */
 function processTree(root: number): Array<{ pid: number; pgid: number; args: string }> {
-    const rows = execFileSync("ps", ["-eo", "pid=,ppid=,pgid=,args="], { encoding: "utf8" }).trim().split("\n").map((l) => {
-        const [pid, ppid, pgid, ...args] = l.trim().split(/\s+/);
-        return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), args: args.join(" ") };
-    });
+    const rows = execFileSync("ps", ["-eo", "pid=,ppid=,pgid=,args="], { encoding: "utf8" })
+        .trim()
+        .split("\n")
+        .map((l) => {
+            const [pid, ppid, pgid, ...args] = l.trim().split(/\s+/);
+            return { pid: Number(pid), ppid: Number(ppid), pgid: Number(pgid), args: args.join(" ") };
+        });
     const pids = new Set([root]);
-    for (let grew = true; grew;) {
+    for (let grew = true; grew; ) {
         grew = false;
         for (const r of rows) if (pids.has(r.ppid) && !pids.has(r.pid)) grew = pids.add(r.pid).size > 0;
     }
@@ -88,7 +91,8 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
     /** A new stack on a new emulator whose invocation has tasks in the TAT `statuses` given. */
     async function open(statuses: Record<string, number>, config: Record<string, string> = {}, seedMore?: OfflineStackSeed): Promise<void> {
         s = await openOfflineStack({
-            workDir: PROGRAM, stackName: `lifecycle${process.pid}x${++opened}`,
+            workDir: PROGRAM,
+            stackName: `lifecycle${process.pid}x${++opened}`,
             seed: (emu) => {
                 const count = Object.values(statuses).reduce((a, b) => a + b, 0);
                 taskIds = emu.generate({ api: "tat", count, seed: "lifecycle", invocationId: INVOCATION, statusMix: statuses })[0].ids;
@@ -128,7 +132,10 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
 
             const refresh = await s.run(["refresh", "--yes"]);
             assert.equal(refresh.code, 0, refresh.stdout);
-            assert.match(refresh.stdout, /warning: taskgate: gate "rollout-gate" has not passed: 1 task failed, timed out or was cancelled; at most 0 allowed\. The next `pulumi up` judges it again/);
+            assert.match(
+                refresh.stdout,
+                /warning: taskgate: gate "rollout-gate" has not passed: 1 task failed, timed out or was cancelled; at most 0 allowed\. The next `pulumi up` judges it again/,
+            );
             const gate = resource("rollout-gate")!;
             assert.equal(gate.initErrors, undefined, "the engine's refresh writes the gate without its initialization errors");
             assert.equal(gate.outputs!.passed, false);
@@ -201,7 +208,10 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
             assert.notEqual(code, 0);
             assert.ok(await until(() => !alive(provider.pid), 60_000), "the engine interrupts the gate's process, which ends");
             const pending = JSON.parse(s.cli(["stack", "export"])).deployment.pending_operations ?? [];
-            assert.deepEqual(pending.map((p: { type: string; resource: { urn: string } }) => [p.type, p.resource.urn.split("::").pop()]), [["creating", "rollout-gate"]]);
+            assert.deepEqual(
+                pending.map((p: { type: string; resource: { urn: string } }) => [p.type, p.resource.urn.split("::").pop()]),
+                [["creating", "rollout-gate"]],
+            );
 
             // The recovery the README gives.
             const clear = await s.run(["refresh", "--clear-pending-creates", "--yes"]);
@@ -265,7 +275,11 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
 
         s.emu.mutate({ api: "tat", op: "update", ids: [taskIds[0]], patch: { TaskStatus: "FAILED" } });
         const refresh = await s.run(["refresh", "--yes"]);
-        assert.match(refresh.stdout, /TaskGate \(renamed-gate\):\n\s+warning: taskgate: gate "renamed-gate" has not passed/, "a refresh's lines go to the renamed gate, under its name");
+        assert.match(
+            refresh.stdout,
+            /TaskGate \(renamed-gate\):\n\s+warning: taskgate: gate "renamed-gate" has not passed/,
+            "a refresh's lines go to the renamed gate, under its name",
+        );
     });
 
     it("waiting gates each hold one of the engine's parallel slots: gates beyond --parallel start only when a waiting gate ends", async () => {
@@ -295,7 +309,9 @@ describe("end to end: a gate's lifecycle under the real Pulumi engine", function
         const secondWave = waveIds.filter((id) => !firstWave.includes(id));
         assert.equal(secondWave.length, count - slots);
         for (const id of secondWave) assert.ok(log().findIndex((p) => p.includes(`"${id}"`)) >= freedAt, `${id} started before a waiting gate ended`);
-        console.log(`      --parallel defaults to ${parallel} here: ${count} waiting gates ran ${firstWave.length} at once, the other ${secondWave.length} after`);
+        console.log(
+            `      --parallel defaults to ${parallel} here: ${count} waiting gates ran ${firstWave.length} at once, the other ${secondWave.length} after`,
+        );
     });
 });
 

@@ -21,7 +21,8 @@ describe("end to end: data sources and gates of one stack share one rate limit",
     before(async () => {
         ledger = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-quota-ledger-"));
         s = await openOfflineStack({
-            workDir: path.resolve(__dirname, "programs/quota"), stackName: `quota${process.pid}`,
+            workDir: path.resolve(__dirname, "programs/quota"),
+            stackName: `quota${process.pid}`,
             config: { "taskgate:rateLimitDir": { value: ledger } },
         });
     });
@@ -46,8 +47,14 @@ describe("end to end: data sources and gates of one stack share one rate limit",
         const up = await s.stack.up({ color: "never" });
 
         assert.equal(up.summary.result, "succeeded");
-        assert.deepEqual(up.outputs.sourceTotals.value, sources.map((id) => counts.get(id)));
-        assert.deepEqual(up.outputs.gates.value, gated.map((id) => ({ passed: true, total: counts.get(id) })));
+        assert.deepEqual(
+            up.outputs.sourceTotals.value,
+            sources.map((id) => counts.get(id)),
+        );
+        assert.deepEqual(
+            up.outputs.gates.value,
+            gated.map((id) => ({ passed: true, total: counts.get(id) })),
+        );
         const log = emu.requests({ api: "tat" });
         const pages = [...counts.values()].reduce((n, records) => n + 1 + Math.ceil((records - 100) / 99), 0);
         assert.ok(log.length >= pages, `${log.length} requests for ${pages} pages`);

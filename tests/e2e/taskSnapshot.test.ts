@@ -46,21 +46,43 @@ describe("end to end: TaskSnapshot under the real Pulumi engine", function () {
 
         const bytes = Buffer.byteLength(JSON.stringify(s));
         const taskBytes = Buffer.byteLength(JSON.stringify(o.tasks));
-        console.log(`      nightly-audit in the exported state: ${bytes} bytes for 120 tasks (the tasks alone ${taskBytes}, ${Math.round(taskBytes / 120)} per task); ` +
-            `stack checkpoint ${demo.checkpointBytes()} bytes`);
+        console.log(
+            `      nightly-audit in the exported state: ${bytes} bytes for 120 tasks (the tasks alone ${taskBytes}, ${Math.round(taskBytes / 120)} per task); ` +
+                `stack checkpoint ${demo.checkpointBytes()} bytes`,
+        );
         changedId = Object.entries(o.tasks as Record<string, any>).find(([, t]) => t.state === "SUCCEEDED")![0];
     });
 
     it("the tasks change: `pulumi refresh --preview-only` shows what changed, and records nothing", async () => {
         demo.emu.mutate([
-            { api: "tat", op: "update", ids: [changedId], patch: { TaskStatus: "FAILED", ErrorInfo: "disk full", TaskResult: { ExitCode: 2, Output: Buffer.from(`${CANARY}\n`).toString("base64") } } },
-            { api: "tat", op: "insert", records: [{ InvocationTaskId: "invt-late0001", InvocationId: "inv-late0001", CommandId: "cmd-nightly1", InstanceId: "ins-late0001", TaskStatus: "RUNNING" } as never] },
+            {
+                api: "tat",
+                op: "update",
+                ids: [changedId],
+                patch: { TaskStatus: "FAILED", ErrorInfo: "disk full", TaskResult: { ExitCode: 2, Output: Buffer.from(`${CANARY}\n`).toString("base64") } },
+            },
+            {
+                api: "tat",
+                op: "insert",
+                records: [
+                    {
+                        InvocationTaskId: "invt-late0001",
+                        InvocationId: "inv-late0001",
+                        CommandId: "cmd-nightly1",
+                        InstanceId: "ins-late0001",
+                        TaskStatus: "RUNNING",
+                    } as never,
+                ],
+            },
         ]);
         const { stdout, seconds } = await demo.cliAsync(["refresh", "--preview-only", "--diff"]);
         console.log(`      refresh --preview-only of the demo stack: ${seconds.toFixed(1)} s`);
         const diff = section(stdout, "nightly-audit");
         assert.match(diff, /~ pulumi-nodejs:dynamic\/taskgate:TaskSnapshot: \(update\)/);
-        assert.match(diff, new RegExp(`~ ${changedId}: \\{[^}]*~ exitCode *: 0 => 2[^}]*~ state *: "SUCCEEDED" => "FAILED"[^}]*~ status *: "SUCCESS" => "FAILED"`, "s"));
+        assert.match(
+            diff,
+            new RegExp(`~ ${changedId}: \\{[^}]*~ exitCode *: 0 => 2[^}]*~ state *: "SUCCEEDED" => "FAILED"[^}]*~ status *: "SUCCESS" => "FAILED"`, "s"),
+        );
         assert.match(diff, new RegExp(`~ ${changedId}: \\{[^}]*\\+ errorMessage: "disk full"`, "s"));
         assert.match(diff, /\+ invt-late0001: \{[^}]*\+ state *: "RUNNING"[^}]*\+ target *: "ins-late0001"/s);
         assert.match(diff, /~ summary *: \{[^}]*~ failed *: 2 => 3[^}]*~ running *: 0 => 1[^}]*~ succeeded: 117 => 116[^}]*~ total *: 120 => 121/s);
@@ -121,7 +143,9 @@ describe("end to end: TaskSnapshot under the real Pulumi engine", function () {
         assert.equal(after.id, before.id, "an update, not a replacement");
         const o = after.outputs!;
         assert.deepEqual([o.truncated, o.taskCount, o.maxTasks, Object.keys(o.tasks).length], [true, 121, 50, 50]);
-        const failing = Object.entries(before.outputs!.tasks as Record<string, any>).filter(([, t]) => ["FAILED", "TIMED_OUT"].includes(t.state)).map(([id]) => id);
+        const failing = Object.entries(before.outputs!.tasks as Record<string, any>)
+            .filter(([, t]) => ["FAILED", "TIMED_OUT"].includes(t.state))
+            .map(([id]) => id);
         assert.equal(failing.length, 4);
         for (const id of failing) assert.ok(o.tasks[id], `the failing task ${id} is kept`);
         await demo.stack.removeConfig("demo:auditMaxTasks");

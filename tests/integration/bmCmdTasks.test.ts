@@ -12,7 +12,10 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
             it(`${api}: returns every one of ${n} tasks exactly once`, async () => {
                 const [g] = ctx.emu.generate({ api: "bm", count: n, statusMix: { SUCCESS: 2, FAILED: 1, RUNNING: 1 } });
                 const r = await readBmCmdTasks({ ...tencentArgs(ctx.emu), api }, argsOnly);
-                assertExactlyOnce(r.tasks.map((t) => t.taskId), g.ids);
+                assertExactlyOnce(
+                    r.tasks.map((t) => t.taskId),
+                    g.ids,
+                );
                 assert.equal(r.totalCount, n);
                 assert.equal(ctx.emu.requests({ api: apiId }).length, offsetRequests(n));
             });
@@ -26,7 +29,10 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
         assert.deepEqual(b.tasks, a.tasks);
         assert.deepEqual(b.summary, a.summary);
         assert.equal(a.tasks.length, 40);
-        assert.ok(a.tasks.every((t, i) => i === 0 || t.runBeginTime! >= a.tasks[i - 1].runBeginTime!), "ascending by runBeginTime");
+        assert.ok(
+            a.tasks.every((t, i) => i === 0 || t.runBeginTime! >= a.tasks[i - 1].runBeginTime!),
+            "ascending by runBeginTime",
+        );
         assert.ok(a.summary.targets!.total > 0);
         assert.equal(a.requestIds.length, 1);
         assert.equal(b.requestIds.length, 0, "the legacy API returns no RequestId");
@@ -38,15 +44,43 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
     it("reads 10 000 tasks at 10 requests/s without being throttled", async () => {
         const [g] = ctx.emu.generate({ api: "bm", count: 10_000 });
         const r = await readBmCmdTasks(tencentArgs(ctx.emu), argsOnly);
-        assertExactlyOnce(r.tasks.map((t) => t.taskId), g.ids);
+        assertExactlyOnce(
+            r.tasks.map((t) => t.taskId),
+            g.ids,
+        );
         assert.equal(ctx.emu.stats().apis.bm.throttled, 0);
     });
 
     it("converts Beijing times and string counts from the legacy API", async () => {
-        ctx.emu.seed({ bm: [{ taskId: "cmdtask-2yzwn8kr", status: 0, cmdAlias: "php_while_true", cmdId: "cmd-o9o03bk8", instanceCount: "1", successCount: "0", failureCount: "1", runBeginTime: "2017-10-19 18:04:02", runEndTime: "2017-10-19 18:08:09" } as never] });
+        ctx.emu.seed({
+            bm: [
+                {
+                    taskId: "cmdtask-2yzwn8kr",
+                    status: 0,
+                    cmdAlias: "php_while_true",
+                    cmdId: "cmd-o9o03bk8",
+                    instanceCount: "1",
+                    successCount: "0",
+                    failureCount: "1",
+                    runBeginTime: "2017-10-19 18:04:02",
+                    runEndTime: "2017-10-19 18:08:09",
+                } as never,
+            ],
+        });
         ctx.emu.configure({ quirks: { legacyCodeAsString: true } });
         const r = await readBmCmdTasks({ ...tencentArgs(ctx.emu), api: "legacy" }, argsOnly);
-        assert.deepEqual(r.tasks[0], { taskId: "cmdtask-2yzwn8kr", status: 0, state: "FAILED", alias: "php_while_true", cmdId: "cmd-o9o03bk8", instanceCount: 1, successCount: 0, failureCount: 1, runBeginTime: "2017-10-19T10:04:02.000Z", runEndTime: "2017-10-19T10:08:09.000Z" });
+        assert.deepEqual(r.tasks[0], {
+            taskId: "cmdtask-2yzwn8kr",
+            status: 0,
+            state: "FAILED",
+            alias: "php_while_true",
+            cmdId: "cmd-o9o03bk8",
+            instanceCount: 1,
+            successCount: 0,
+            failureCount: 1,
+            runBeginTime: "2017-10-19T10:04:02.000Z",
+            runEndTime: "2017-10-19T10:08:09.000Z",
+        });
     });
 
     it("signs legacy requests with HmacSHA1 when asked", async () => {
@@ -56,9 +90,14 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
     });
 
     it("surfaces legacy auth failures with the legacy code, and API 3.0 ones with a RequestId", async () => {
-        const legacy = await assertCloudError(readBmCmdTasks({ ...tencentArgs(ctx.emu), api: "legacy", secretKey: "bad" }, argsOnly, fast()), "4100", { requestId: false, secrets: SECRETS });
+        const legacy = await assertCloudError(readBmCmdTasks({ ...tencentArgs(ctx.emu), api: "legacy", secretKey: "bad" }, argsOnly, fast()), "4100", {
+            requestId: false,
+            secrets: SECRETS,
+        });
         assert.equal(legacy.kind, "auth");
-        await assertCloudError(readBmCmdTasks({ ...tencentArgs(ctx.emu), secretKey: "bad" }, argsOnly, fast()), "AuthFailure.SignatureFailure", { secrets: SECRETS });
+        await assertCloudError(readBmCmdTasks({ ...tencentArgs(ctx.emu), secretKey: "bad" }, argsOnly, fast()), "AuthFailure.SignatureFailure", {
+            secrets: SECRETS,
+        });
     });
 
     it("retries the legacy quota error (4400) and a reset connection", async () => {
@@ -66,13 +105,24 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
         ctx.emu.addFault({ api: "bmLegacy", kind: "throttle", times: 1, match: { offset: pageOffset(1) } });
         ctx.emu.addFault({ api: "bmLegacy", kind: "reset", times: 1, match: { offset: pageOffset(2) } });
         const r = await readBmCmdTasks({ ...tencentArgs(ctx.emu), api: "legacy" }, argsOnly, fast());
-        assertExactlyOnce(r.tasks.map((t) => t.taskId), g.ids);
+        assertExactlyOnce(
+            r.tasks.map((t) => t.taskId),
+            g.ids,
+        );
         assert.equal(ctx.emu.requests({ api: "bmLegacy" }).length, 5);
     });
 
     it("keeps the legacy signature out of every error message", async () => {
         ctx.emu.addFault({ api: "bmLegacy", kind: "http5xx", status: 500, times: -1 });
-        const err = await assertCloudError(readBmCmdTasks({ ...tencentArgs(ctx.emu), api: "legacy" }, argsOnly, fast({ retry: { maxAttempts: 2, baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 1 } })), "HttpError", { requestId: false, secrets: SECRETS });
+        const err = await assertCloudError(
+            readBmCmdTasks(
+                { ...tencentArgs(ctx.emu), api: "legacy" },
+                argsOnly,
+                fast({ retry: { maxAttempts: 2, baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 1 } }),
+            ),
+            "HttpError",
+            { requestId: false, secrets: SECRETS },
+        );
         assert.doesNotMatch(err.message, /Signature=/);
         assert.equal(err.httpStatus, 500);
     });

@@ -47,7 +47,10 @@ describe("a waiting gate and the engine that started it", function () {
         assert.equal(gone, 0);
         await engine.close();
         await once(watch.signal, "abort");
-        assert.match(String(watch.signal.reason), new RegExp(`the Pulumi engine that started this gate is gone \\(nothing listens at ${engine.address} any more\\); stopped waiting`));
+        assert.match(
+            String(watch.signal.reason),
+            new RegExp(`the Pulumi engine that started this gate is gone \\(nothing listens at ${engine.address} any more\\); stopped waiting`),
+        );
         assert.equal(gone, 1);
         watch.stop();
     });
@@ -78,7 +81,12 @@ describe("a waiting gate and the engine that started it", function () {
         before(async () => {
             emu = await startEmulator({ port: 0 });
             const c = EMULATOR_CREDENTIALS.tencent;
-            const config: Record<string, string> = { "tencentcloud:secretId": c.secretId, "tencentcloud:secretKey": c.secretKey, "tencentcloud:region": "ap-guangzhou", "taskgate:endpoint": emu.url };
+            const config: Record<string, string> = {
+                "tencentcloud:secretId": c.secretId,
+                "tencentcloud:secretKey": c.secretKey,
+                "tencentcloud:region": "ap-guangzhou",
+                "taskgate:endpoint": emu.url,
+            };
             gate.configure({ config: { get: (k: string) => config[k] } });
         });
         after(async () => {
@@ -89,8 +97,15 @@ describe("a waiting gate and the engine that started it", function () {
             emu.generate({ api: "tat", count: 3, seed: "abort", invocationId: "inv-abort001", statusMix: { RUNNING: 3 } });
             const controller = new AbortController();
             const log = recordingLogger();
-            const waiting = gate.runGate("tatInvocationTasks", { invocationId: "inv-abort001" }, resolveRequirements({}), resolveWait({ timeoutSeconds: 600, pollIntervalSeconds: 0.2 }),
-                log, "gate \"x\"", controller.signal);
+            const waiting = gate.runGate(
+                "tatInvocationTasks",
+                { invocationId: "inv-abort001" },
+                resolveRequirements({}),
+                resolveWait({ timeoutSeconds: 600, pollIntervalSeconds: 0.2 }),
+                log,
+                'gate "x"',
+                controller.signal,
+            );
             while (emu.requests({ api: "tat" }).length < 3) await sleep(20);
             const reason = new Error("the engine is gone");
             controller.abort(reason);

@@ -35,8 +35,10 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
     let hostStderr = "";
     const urn = "urn:pulumi:dev::demo::pulumi-nodejs:dynamic/taskgate:TaskGate::migration-gate";
 
-    const call = (method: string): Call => (req) => new Promise((resolve, reject) =>
-        client[method](req, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))));
+    const call =
+        (method: string): Call =>
+        (req) =>
+            new Promise((resolve, reject) => client[method](req, (err: Error | null, res: unknown) => (err ? reject(err) : resolve(res))));
     const struct = (o: object) => Struct.fromJavaScript(o);
 
     before(async () => {
@@ -53,10 +55,16 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
                 cb(null, new Empty());
             },
         });
-        const enginePort: number = await new Promise((res, rej) => engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e: Error, p: number) => (e ? rej(e) : res(p))));
+        const enginePort: number = await new Promise((res, rej) =>
+            engine.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e: Error, p: number) => (e ? rej(e) : res(p))),
+        );
 
         const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TENCENTCLOUD_|HW_|TASKGATE_|PULUMI_CONFIG)/.test(k)));
-        host = spawn(process.execPath, [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), `127.0.0.1:${enginePort}`], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+        host = spawn(process.execPath, [path.join(pulumiDir, "cmd/dynamic-provider/index.js"), `127.0.0.1:${enginePort}`], {
+            cwd: ROOT,
+            env,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
         host.stderr!.on("data", (d) => (hostStderr += d));
         const port: string = await new Promise((resolve, reject) => {
             let out = "";
@@ -70,7 +78,14 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
         client = new providerRpc.ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
         const c = EMULATOR_CREDENTIALS.tencent;
         const req = new providerPb.ConfigureRequest();
-        req.setArgs(struct({ "tencentcloud:secretId": c.secretId, "tencentcloud:secretKey": c.secretKey, "tencentcloud:region": "ap-guangzhou", "taskgate:endpoint": emu.url }));
+        req.setArgs(
+            struct({
+                "tencentcloud:secretId": c.secretId,
+                "tencentcloud:secretKey": c.secretKey,
+                "tencentcloud:region": "ap-guangzhou",
+                "taskgate:endpoint": emu.url,
+            }),
+        );
         await call("configure")(req);
     });
 
@@ -94,7 +109,9 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
         const req = new providerPb.CheckRequest();
         req.setUrn(urn);
         req.setOlds(struct({}));
-        req.setNews(struct(props({ source: { tatInvocationTasks: { invocationTaskIds: ["invt-a"], instanceId: "ins-1" } }, require: { minSuccessRatio: 1.5 } })));
+        req.setNews(
+            struct(props({ source: { tatInvocationTasks: { invocationTaskIds: ["invt-a"], instanceId: "ins-1" } }, require: { minSuccessRatio: 1.5 } })),
+        );
         const res = await call("check")(req);
         const failures = res.getFailuresList().map((f: any) => f.getProperty());
         assert.deepEqual(failures, ["source.tatInvocationTasks.invocationTaskIds", "require.minSuccessRatio"]);
@@ -104,7 +121,17 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
         const [g] = emu.generate({ api: "tat", count: 120, finishOverMs: 1500, finalStatusMix: { SUCCESS: 1 } });
         const req = new providerPb.CreateRequest();
         req.setUrn(urn);
-        req.setProperties(struct(props({ gateName: "migration-gate", gateUrn: urn, source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, require: { minSuccessRatio: 0.95 }, wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.5 } })));
+        req.setProperties(
+            struct(
+                props({
+                    gateName: "migration-gate",
+                    gateUrn: urn,
+                    source: { tatInvocationTasks: { invocationId: g.groups.invocationId } },
+                    require: { minSuccessRatio: 0.95 },
+                    wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.5 },
+                }),
+            ),
+        );
         const res = await call("create")(req);
         const outs = res.getProperties().toJavaScript();
         assert.match(res.getId(), /^taskgate-/);
@@ -122,11 +149,27 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
     });
 
     it("create: a failing gate is an init error carrying its id, outputs and message", async () => {
-        emu.seed({ tat: [{ InvocationTaskId: "invt-host0001", InvocationId: "inv-host0001", InstanceId: "ins-host1", TaskStatus: "FAILED", ErrorInfo: "exit 2", TaskResult: { ExitCode: 2 } as never }] });
+        emu.seed({
+            tat: [
+                {
+                    InvocationTaskId: "invt-host0001",
+                    InvocationId: "inv-host0001",
+                    InstanceId: "ins-host1",
+                    TaskStatus: "FAILED",
+                    ErrorInfo: "exit 2",
+                    TaskResult: { ExitCode: 2 } as never,
+                },
+            ],
+        });
         const req = new providerPb.CreateRequest();
         req.setUrn(urn);
-        req.setProperties(struct(props({ gateName: "migration-gate", source: { tatInvocationTasks: { invocationId: "inv-host0001" } }, require: { minSucceeded: 1 } })));
-        const err: any = await call("create")(req).then(() => assert.fail("the gate passed"), (e) => e);
+        req.setProperties(
+            struct(props({ gateName: "migration-gate", source: { tatInvocationTasks: { invocationId: "inv-host0001" } }, require: { minSucceeded: 1 } })),
+        );
+        const err: any = await call("create")(req).then(
+            () => assert.fail("the gate passed"),
+            (e) => e,
+        );
         assert.equal(err.code, grpc.status.UNKNOWN);
         assert.match(err.details, /taskgate: gate "migration-gate" failed on TAT invocation tasks/);
         assert.match(err.details, /invt-host0001 {2}on ins-host1 {2}FAILED {2}FAILED {2}exit 2 {2}exit 2/);
@@ -193,7 +236,10 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
         read.setProperties(created.getProperties());
         emu.addFault({ api: "tat", kind: "cloudError", code: "AuthFailure.SignatureFailure", message: "refused by the test", times: -1 });
         const printedBefore = hostStderr.length;
-        const err: any = await call("read")(read).then(() => assert.fail("the read passed"), (e) => e);
+        const err: any = await call("read")(read).then(
+            () => assert.fail("the read passed"),
+            (e) => e,
+        );
         assert.match(err.details, /^tencentcloud DescribeInvocationTasks failed: AuthFailure\.SignatureFailure: refused by the test \| RequestId /);
 
         // A read that hits a bug (a source kind that does not exist) is still printed, trace and
@@ -202,10 +248,17 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
         broken.setId(created.getId());
         broken.setUrn(urn);
         broken.setProperties(struct({ ...created.getProperties().toJavaScript(), sourceKind: "noSuchSource" }));
-        await call("read")(broken).then(() => assert.fail("the broken read passed"), (e: Error) => assert.match(e.message, /TypeError|Cannot read properties of undefined/));
+        await call("read")(broken).then(
+            () => assert.fail("the broken read passed"),
+            (e: Error) => assert.match(e.message, /TypeError|Cannot read properties of undefined/),
+        );
         while (!hostStderr.slice(printedBefore).includes("Cannot read properties of undefined")) await new Promise((r) => setTimeout(r, 20));
         const printed = hostStderr.slice(printedBefore);
         assert.doesNotMatch(printed, /refused by the test/, "the host echoed the refusal");
-        assert.match(printed, /^TypeError: Cannot read properties of undefined \(reading 'read'\): TypeError: .*\n {4}at /, "a bug keeps the host's echo with its trace");
+        assert.match(
+            printed,
+            /^TypeError: Cannot read properties of undefined \(reading 'read'\): TypeError: .*\n {4}at /,
+            "a bug keeps the host's echo with its trace",
+        );
     });
 });

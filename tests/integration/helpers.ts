@@ -25,11 +25,24 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly emu: Emul
     after(async () => {
         await holder.emu?.close();
     });
-    return { get emu() { return holder.emu!; } };
+    return {
+        get emu() {
+            return holder.emu!;
+        },
+    };
 }
 
-export function tencentArgs(emu: Emulator, extra: TencentConnectionArgs = {}): Required<Pick<TencentConnectionArgs, "secretId" | "secretKey" | "region" | "endpoint">> {
-    return { secretId: EMULATOR_CREDENTIALS.tencent.secretId, secretKey: EMULATOR_CREDENTIALS.tencent.secretKey, region: "ap-guangzhou", endpoint: emu.url, ...extra } as never;
+export function tencentArgs(
+    emu: Emulator,
+    extra: TencentConnectionArgs = {},
+): Required<Pick<TencentConnectionArgs, "secretId" | "secretKey" | "region" | "endpoint">> {
+    return {
+        secretId: EMULATOR_CREDENTIALS.tencent.secretId,
+        secretKey: EMULATOR_CREDENTIALS.tencent.secretKey,
+        region: "ap-guangzhou",
+        endpoint: emu.url,
+        ...extra,
+    } as never;
 }
 
 export function huaweiArgs(emu: Emulator, extra: HuaweiConnectionArgs = {}): HuaweiConnectionArgs {

@@ -13,11 +13,19 @@ describe("the npm package's files", function () {
 
     it("has no source maps and no TypeScript sources: a stack trace points at a file the package contains", () => {
         assert.ok(fs.existsSync(path.join(ROOT, "dist/provider/dynamic/gateRuntime.js")), "run `npm run build` first (npm test does)");
-        const [pack] = JSON.parse(execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }));
+        const [pack] = JSON.parse(
+            execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }),
+        );
         const files: string[] = pack.files.map((f: { path: string }) => f.path);
         assert.ok(files.includes("dist/provider/dynamic/gateRuntime.js") && files.includes("dist/sdk/index.js"), files.join("\n"));
-        assert.deepEqual(files.filter((f) => f.endsWith(".map")), []);
-        assert.deepEqual(files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")), []);
+        assert.deepEqual(
+            files.filter((f) => f.endsWith(".map")),
+            [],
+        );
+        assert.deepEqual(
+            files.filter((f) => f.endsWith(".ts") && !f.endsWith(".d.ts")),
+            [],
+        );
         for (const f of files.filter((x) => x.endsWith(".js"))) {
             assert.doesNotMatch(fs.readFileSync(path.join(ROOT, f), "utf8"), /^\/\/# sourceMappingURL=/m, `${f} points at a source map`);
         }

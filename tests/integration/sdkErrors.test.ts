@@ -54,7 +54,9 @@ describe("sdk: errors as a Pulumi program receives them", function () {
     });
 
     it("getXOutput with an unknown argument beside an arg that is an Output throws at the call", () => {
-        const e = thrownBy(() => taskgate.tencentcloud.getTatInvocationTasksOutput({ instanceIds: ["ins-1"], secretKey: pulumi.secret("x"), endpoint: emu.url } as never));
+        const e = thrownBy(() =>
+            taskgate.tencentcloud.getTatInvocationTasksOutput({ instanceIds: ["ins-1"], secretKey: pulumi.secret("x"), endpoint: emu.url } as never),
+        );
         assertPrintedAsMessageAlone(e);
         assert.match(e.message, /^taskgate: invalid instanceIds: is not an argument of this data source/);
     });
@@ -66,8 +68,12 @@ describe("sdk: errors as a Pulumi program receives them", function () {
     });
 
     it("the Promise form rejects with the cloud's refusal, as the message alone", async () => {
-        const e = await taskgate.tencentcloud.getTatInvocationTasks({ secretId: c.secretId, secretKey: "wrong", endpoint: emu.url, region: "ap-guangzhou" }).then(
-            () => assert.fail("the read passed"), (err: unknown) => err);
+        const e = await taskgate.tencentcloud
+            .getTatInvocationTasks({ secretId: c.secretId, secretKey: "wrong", endpoint: emu.url, region: "ap-guangzhou" })
+            .then(
+                () => assert.fail("the read passed"),
+                (err: unknown) => err,
+            );
         assertPrintedAsMessageAlone(e);
         assert.ok(e instanceof taskgate.TaskgateCloudError);
         assert.equal(e.code, "AuthFailure.SignatureFailure");
@@ -75,7 +81,12 @@ describe("sdk: errors as a Pulumi program receives them", function () {
     });
 
     it("check() throws the gate's failure as the message alone", () => {
-        const frame: QueryFrame = { cloud: "tencentcloud", api: "tat", region: "ap-guangzhou", query: { filters: { invocationId: ["inv-12345678"] }, hideOutput: true } };
+        const frame: QueryFrame = {
+            cloud: "tencentcloud",
+            api: "tat",
+            region: "ap-guangzhou",
+            query: { filters: { invocationId: ["inv-12345678"] }, hideOutput: true },
+        };
         const e = thrownBy(() => taskgate.check(taskListResult(frame, [], 0, summarize([]), ["req-1"]), {}, "release-gate"));
         assertPrintedAsMessageAlone(e);
         assert.ok(e instanceof taskgate.GateFailedError);
@@ -87,7 +98,10 @@ describe("sdk: errors as a Pulumi program receives them", function () {
         const e = forProgram(bug, "tencentcloud.getTatInvocationTasks");
         assert.ok(pulumi.RunError.isInstance(e));
         assert.ok(!(e instanceof TaskgateError));
-        assert.match(e.message, /^taskgate: tencentcloud\.getTatInvocationTasks failed unexpectedly \(a bug in taskgate; please report it with this trace\):\nTypeError: Cannot read properties of undefined \(reading 'tasks'\)\n {4}at /);
+        assert.match(
+            e.message,
+            /^taskgate: tencentcloud\.getTatInvocationTasks failed unexpectedly \(a bug in taskgate; please report it with this trace\):\nTypeError: Cannot read properties of undefined \(reading 'tasks'\)\n {4}at /,
+        );
         assert.equal(e.cause, bug);
     });
 

@@ -19,9 +19,14 @@ function captureProgress(): { lines: string[] } {
 function configureFor(url: string, extra: Record<string, string> = {}) {
     const c = EMULATOR_CREDENTIALS;
     const config: Record<string, string> = {
-        "tencentcloud:secretId": c.tencent.secretId, "tencentcloud:secretKey": c.tencent.secretKey, "tencentcloud:region": "ap-guangzhou",
-        "huaweicloud:accessKey": c.huawei.accessKey, "huaweicloud:secretKey": c.huawei.secretKey, "huaweicloud:projectId": c.huawei.projectId,
-        "taskgate:endpoint": url, ...extra,
+        "tencentcloud:secretId": c.tencent.secretId,
+        "tencentcloud:secretKey": c.tencent.secretKey,
+        "tencentcloud:region": "ap-guangzhou",
+        "huaweicloud:accessKey": c.huawei.accessKey,
+        "huaweicloud:secretKey": c.huawei.secretKey,
+        "huaweicloud:projectId": c.huawei.projectId,
+        "taskgate:endpoint": url,
+        ...extra,
     };
     gate.configure({ config: { get: (k: string) => config[k] } });
 }
@@ -49,8 +54,10 @@ describe("TaskGate provider against the emulator", function () {
         const [g] = ctx.emu.generate({ api: "tat", count: 300, finishOverMs: 3000, finalStatusMix: { SUCCESS: 1 } });
         const t0 = performance.now();
         const r = await gate.create({
-            gateName: "migration", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } },
-            require: { minSuccessRatio: 0.95 }, wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.5 },
+            gateName: "migration",
+            source: { tatInvocationTasks: { invocationId: g.groups.invocationId } },
+            require: { minSuccessRatio: 0.95 },
+            wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.5 },
         });
         const took = (performance.now() - t0) / 1000;
         assert.equal(r.outs.passed, true);
@@ -60,7 +67,10 @@ describe("TaskGate provider against the emulator", function () {
         assert.match(r.id, /^taskgate-[0-9a-f-]{36}$/);
         assert.ok(progress.lines.length >= 2 && progress.lines.length <= 8, `${progress.lines.length} progress lines`);
         // It passed at the first poll that found every task done, not later.
-        assert.deepEqual(progress.lines.slice(0, -1).filter((l) => l.includes("300/300 tasks done")), []);
+        assert.deepEqual(
+            progress.lines.slice(0, -1).filter((l) => l.includes("300/300 tasks done")),
+            [],
+        );
         assert.match(progress.lines.at(-1)!, /gate "migration": 300\/300 tasks done, 300 succeeded, 0 failed, \d+(\.\d)? s of 30 s: passed$/);
         const state = JSON.stringify(r.outs);
         for (const s of SECRETS) assert.ok(!state.includes(s), "no credential in outputs");
@@ -68,7 +78,13 @@ describe("TaskGate provider against the emulator", function () {
 
     it("fails once the deadline passes, naming what is still running", async () => {
         const [g] = ctx.emu.generate({ api: "tat", count: 50, finishOverMs: 60_000, finalStatusMix: { SUCCESS: 1 } });
-        const e = await failure(gate.create({ gateName: "slow", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, wait: { timeoutSeconds: 2, pollIntervalSeconds: 0.5 } }));
+        const e = await failure(
+            gate.create({
+                gateName: "slow",
+                source: { tatInvocationTasks: { invocationId: g.groups.invocationId } },
+                wait: { timeoutSeconds: 2, pollIntervalSeconds: 0.5 },
+            }),
+        );
         assert.match(e.message, /gate "slow" failed on TAT invocation tasks \(timed out after 2 s\)/);
         const pending = Number(/not met: {2}(\d+) tasks are still pending or running/.exec(e.message)?.[1]);
         assert.ok(pending > 10, e.message);
@@ -89,7 +105,14 @@ describe("TaskGate provider against the emulator", function () {
 
     it("fails fast when the requirements can no longer be met", async () => {
         const [g] = ctx.emu.generate({ api: "tat", count: 100, finishOverMs: 20_000, finalStatusMix: { FAILED: 1, SUCCESS: 1 } });
-        const e = await failure(gate.create({ gateName: "ff", source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, require: { maxFailed: 0 }, wait: { timeoutSeconds: 60, pollIntervalSeconds: 0.5 } }));
+        const e = await failure(
+            gate.create({
+                gateName: "ff",
+                source: { tatInvocationTasks: { invocationId: g.groups.invocationId } },
+                require: { maxFailed: 0 },
+                wait: { timeoutSeconds: 60, pollIntervalSeconds: 0.5 },
+            }),
+        );
         assert.ok(e.properties.summary.pending + e.properties.summary.running > 0, "stopped while tasks were still running");
         assert.match(e.message, /stopped early: the requirements can no longer be met/);
         assert.match(e.message, /first failing tasks? \(\d+ of \d+\):/);
@@ -97,11 +120,16 @@ describe("TaskGate provider against the emulator", function () {
 
     it("backs off while nothing changes", async () => {
         const records = Array.from({ length: 30 }, (_, i) => ({
-            InvocationTaskId: `invt-wait${String(i).padStart(4, "0")}`, InvocationId: "inv-backoff1", TaskStatus: "RUNNING",
+            InvocationTaskId: `invt-wait${String(i).padStart(4, "0")}`,
+            InvocationId: "inv-backoff1",
+            TaskStatus: "RUNNING",
             transitions: [{ afterMs: 4000, patch: { TaskStatus: "SUCCESS" } }],
         }));
         ctx.emu.seed({ tat: records as never });
-        const r = await gate.create({ source: { tatInvocationTasks: { invocationId: "inv-backoff1" } }, wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.5 } });
+        const r = await gate.create({
+            source: { tatInvocationTasks: { invocationId: "inv-backoff1" } },
+            wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.5 },
+        });
         assert.equal(r.outs.passed, true);
         // At a fixed 0.5 s the gate would poll 9 times; backing off by half each idle poll takes 5 or 6.
         const polls = ctx.emu.requests({ api: "tat" }).length;
@@ -110,24 +138,54 @@ describe("TaskGate provider against the emulator", function () {
 
     it("keeps waiting without failFast", async () => {
         const [g] = ctx.emu.generate({ api: "tat", count: 20, finishOverMs: 1500, finalStatusMix: { FAILED: 1, SUCCESS: 3 } });
-        const e = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: g.groups.invocationId } }, require: { maxFailed: 0 }, wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.3, failFast: false } }));
+        const e = await failure(
+            gate.create({
+                source: { tatInvocationTasks: { invocationId: g.groups.invocationId } },
+                require: { maxFailed: 0 },
+                wait: { timeoutSeconds: 30, pollIntervalSeconds: 0.3, failFast: false },
+            }),
+        );
         assert.equal(e.properties.summary.done, true, "waited for every task");
         assert.equal(e.properties.summary.failed, 5);
     });
 
     it("fails with the first failing tasks: instance, status, exit code, error", async () => {
-        ctx.emu.seed({ tat: [
-            { InvocationTaskId: "invt-ok000001", InvocationId: "inv-fail0001", InstanceId: "ins-ok01", TaskStatus: "SUCCESS" },
-            { InvocationTaskId: "invt-bad00001", InvocationId: "inv-fail0001", InstanceId: "ins-bad1", TaskStatus: "FAILED", ErrorInfo: "disk full", TaskResult: { ExitCode: 3 } as never },
-            { InvocationTaskId: "invt-bad00002", InvocationId: "inv-fail0001", InstanceId: "ins-bad2", TaskStatus: "TIMEOUT", TaskResult: { ExitCode: -1 } as never },
-        ] });
-        const e = await failure(gate.create({ gateName: "db-migration", source: { tatInvocationTasks: { invocationId: "inv-fail0001" } }, require: { minSuccessRatio: 0.5, maxFailed: 1 } }));
+        ctx.emu.seed({
+            tat: [
+                { InvocationTaskId: "invt-ok000001", InvocationId: "inv-fail0001", InstanceId: "ins-ok01", TaskStatus: "SUCCESS" },
+                {
+                    InvocationTaskId: "invt-bad00001",
+                    InvocationId: "inv-fail0001",
+                    InstanceId: "ins-bad1",
+                    TaskStatus: "FAILED",
+                    ErrorInfo: "disk full",
+                    TaskResult: { ExitCode: 3 } as never,
+                },
+                {
+                    InvocationTaskId: "invt-bad00002",
+                    InvocationId: "inv-fail0001",
+                    InstanceId: "ins-bad2",
+                    TaskStatus: "TIMEOUT",
+                    TaskResult: { ExitCode: -1 } as never,
+                },
+            ],
+        });
+        const e = await failure(
+            gate.create({
+                gateName: "db-migration",
+                source: { tatInvocationTasks: { invocationId: "inv-fail0001" } },
+                require: { minSuccessRatio: 0.5, maxFailed: 1 },
+            }),
+        );
         assert.match(e.message, /found: {4}3 tasks, 1 succeeded \(33\.3%\), 2 failed/);
         assert.match(e.message, /invt-bad00001 {2}on ins-bad1 {2}FAILED {2}FAILED {2}exit 3 {2}disk full/);
         assert.match(e.message, /invt-bad00002 {2}on ins-bad2 {2}TIMED_OUT {2}TIMEOUT {2}exit -1/);
         assert.equal(e.properties.failedTaskCount, 2);
         assert.deepEqual(e.properties.failedTasks.map((t) => t.id).sort(), ["invt-bad00001", "invt-bad00002"]);
-        assert.deepEqual(e.properties.failedTasks.find((t) => t.id === "invt-bad00001"), { id: "invt-bad00001", target: "ins-bad1", state: "FAILED", errorCode: "FAILED", errorMessage: "disk full", exitCode: 3 });
+        assert.deepEqual(
+            e.properties.failedTasks.find((t) => t.id === "invt-bad00001"),
+            { id: "invt-bad00001", target: "ins-bad1", state: "FAILED", errorCode: "FAILED", errorMessage: "disk full", exitCode: 3 },
+        );
     });
 
     it("never passes on an empty list when successes are required", async () => {
@@ -136,17 +194,23 @@ describe("TaskGate provider against the emulator", function () {
     });
 
     describe("an empty list", () => {
-        const NO_TASKS = "no tasks matched the query (TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou): check the filters, or set allowEmpty to accept an empty list";
+        const NO_TASKS =
+            "no tasks matched the query (TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou): check the filters, or set allowEmpty to accept an empty list";
         /** A clock that moves only when the gate sleeps; `at` runs a step once fake time reaches it. */
         function fakeClock(at: Array<[number, () => void]> = []) {
-            const c = { t: 0, sleeps: [] as number[], now: () => c.t, sleep: async (ms: number) => {
-                c.sleeps.push(ms);
-                c.t += ms;
-                for (const step of at.filter(([when]) => when <= c.t)) {
-                    at.splice(at.indexOf(step), 1);
-                    step[1]();
-                }
-            } };
+            const c = {
+                t: 0,
+                sleeps: [] as number[],
+                now: () => c.t,
+                sleep: async (ms: number) => {
+                    c.sleeps.push(ms);
+                    c.t += ms;
+                    for (const step of at.filter(([when]) => when <= c.t)) {
+                        at.splice(at.indexOf(step), 1);
+                        step[1]();
+                    }
+                },
+            };
             return c;
         }
         afterEach(() => gate.setClock(undefined));
@@ -154,7 +218,10 @@ describe("TaskGate provider against the emulator", function () {
         it("fails the default rules at once when the gate does not wait, naming the query", async () => {
             ctx.emu.generate({ api: "tat", count: 3, invocationId: "inv-real0001" });
             const e = await failure(gate.create({ gateName: "typo", source: { tatInvocationTasks: { invocationId: "inv-typo0001" } } }));
-            assert.match(e.message, /^taskgate: gate "typo" failed on TAT invocation tasks\n {2}required: at most 0 failed, all done\n {2}found: {4}0 tasks, 0 succeeded, 0 failed\n/);
+            assert.match(
+                e.message,
+                /^taskgate: gate "typo" failed on TAT invocation tasks\n {2}required: at most 0 failed, all done\n {2}found: {4}0 tasks, 0 succeeded, 0 failed\n/,
+            );
             assert.ok(e.message.endsWith(`  not met:  ${NO_TASKS}`), e.message);
             assert.deepEqual([e.properties.passed, e.properties.reasons], [false, [NO_TASKS]]);
             assert.equal(ctx.emu.requests({ api: "tat" }).length, 1);
@@ -187,7 +254,9 @@ describe("TaskGate provider against the emulator", function () {
         it("without failFast, waits the whole timeout; a timeout shorter than 30 s is the grace", async () => {
             const clock = fakeClock();
             gate.setClock(clock);
-            const patient = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: { timeoutSeconds: 120, failFast: false } }));
+            const patient = await failure(
+                gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: { timeoutSeconds: 120, failFast: false } }),
+            );
             assert.equal(clock.t, 120_000);
             assert.match(patient.message, /\(timed out after 120 s\)\n[\s\S]*not met: {2}no tasks matched the query/);
             clock.t = 0;
@@ -205,13 +274,23 @@ describe("TaskGate provider against the emulator", function () {
     });
 
     it("prints rounded seconds in its timeout and progress lines", async () => {
-        const clock = { t: 0, now: () => clock.t, sleep: async (ms: number) => {
-            clock.t += ms;
-        } };
+        const clock = {
+            t: 0,
+            now: () => clock.t,
+            sleep: async (ms: number) => {
+                clock.t += ms;
+            },
+        };
         gate.setClock(clock);
         try {
             ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-slow0001", InvocationId: "inv-slow0001", TaskStatus: "RUNNING" }] });
-            const e = await failure(gate.create({ gateName: "slow", source: { tatInvocationTasks: { invocationId: "inv-slow0001" } }, wait: { timeoutSeconds: 600.0000001, pollIntervalSeconds: 2.345678 } }));
+            const e = await failure(
+                gate.create({
+                    gateName: "slow",
+                    source: { tatInvocationTasks: { invocationId: "inv-slow0001" } },
+                    wait: { timeoutSeconds: 600.0000001, pollIntervalSeconds: 2.345678 },
+                }),
+            );
             assert.match(e.message, /^taskgate: gate "slow" failed on TAT invocation tasks \(timed out after 600 s\)\n/);
             assert.match(e.message, /not met: {2}1 task is still pending or running/);
             for (const line of progress.lines) assert.match(line, /, \d+(\.\d)? s of 600 s(: failed)?$/, line);
@@ -222,11 +301,18 @@ describe("TaskGate provider against the emulator", function () {
     });
 
     it("judges machines for Bare Metal and desktops for Workspace", async () => {
-        ctx.emu.seed({ bm: [{ TaskId: "cmdtask-a", Status: 0, InstanceCount: 10, SuccessCount: 10, FailureCount: 0 }, { TaskId: "cmdtask-b", Status: 0, InstanceCount: 10, SuccessCount: 9, FailureCount: 1 }] });
+        ctx.emu.seed({
+            bm: [
+                { TaskId: "cmdtask-a", Status: 0, InstanceCount: 10, SuccessCount: 10, FailureCount: 0 },
+                { TaskId: "cmdtask-b", Status: 0, InstanceCount: 10, SuccessCount: 9, FailureCount: 1 },
+            ],
+        });
         const bm = await gate.create({ source: { bmCmdTasks: {} }, require: { minSuccessRatio: 0.95, maxFailed: 1 } });
         assert.equal(bm.outs.passed, true, "19 of 20 machines");
         ctx.emu.seed({ workspace: [{ id: "w1", status: "FINISH", success_num: 7, failed_num: 3, skip_num: 0 } as never] });
-        const e = await failure(gate.create({ source: { workspaceScriptTasks: huaweiArgs(ctx.emu) as never }, require: { minSuccessRatio: 0.9, maxFailed: 5 } }));
+        const e = await failure(
+            gate.create({ source: { workspaceScriptTasks: huaweiArgs(ctx.emu) as never }, require: { minSuccessRatio: 0.9, maxFailed: 5 } }),
+        );
         assert.match(e.message, /70\.0% of 10 desktops succeeded; at least 90\.0% required/);
         assert.match(e.message, /^taskgate: gate failed on Workspace script execution tasks\n {2}required: at least 90\.0% of desktops succeeded/);
         assert.match(e.message, /w1 {2}SUCCEEDED {2}FINISH {2}3 desktops failed, 0 skipped, 7 succeeded/);
@@ -242,12 +328,17 @@ describe("TaskGate provider against the emulator", function () {
     describe("check", () => {
         it("reports bad settings and bad source args by property, before anything runs", () => {
             const props = (n: gate.GateInputs) => gate.checkInputs(n).map((f) => f.property);
-            assert.deepEqual(props({ source: { tatInvocationTasks: { invocationTaskIds: ["invt-a"], instanceId: "ins-1" } } }), ["source.tatInvocationTasks.invocationTaskIds"]);
+            assert.deepEqual(props({ source: { tatInvocationTasks: { invocationTaskIds: ["invt-a"], instanceId: "ins-1" } } }), [
+                "source.tatInvocationTasks.invocationTaskIds",
+            ]);
             assert.deepEqual(props({ source: { tatInvocationTasks: {}, cphJobs: {} } as never }), ["source"]);
             assert.deepEqual(props({ source: { nope: {} } as never }), ["source"]);
             assert.deepEqual(props({ source: { mpsTasks: {} }, require: { minSucceeded: 3 } }), ["require.minSucceeded"]);
             assert.deepEqual(props({ source: { cphJobs: {} } }), ["source.cphJobs.requestId"]);
-            assert.deepEqual(props({ source: { tatInvocationTasks: {} }, require: { minSuccessRatio: 2 }, wait: { pollIntervalSeconds: 0 } }), ["require.minSuccessRatio", "wait.pollIntervalSeconds"]);
+            assert.deepEqual(props({ source: { tatInvocationTasks: {} }, require: { minSuccessRatio: 2 }, wait: { pollIntervalSeconds: 0 } }), [
+                "require.minSuccessRatio",
+                "wait.pollIntervalSeconds",
+            ]);
         });
 
         it("reports a missing credential, naming where it may come from", () => {
@@ -264,20 +355,30 @@ describe("TaskGate provider against the emulator", function () {
         });
 
         it("lets unknown values through during preview", () => {
-            assert.deepEqual(gate.checkInputs({ source: { tatInvocationTasks: { invocationId: UNKNOWN } }, require: { minSuccessRatio: UNKNOWN as never } }), []);
+            assert.deepEqual(
+                gate.checkInputs({ source: { tatInvocationTasks: { invocationId: UNKNOWN } }, require: { minSuccessRatio: UNKNOWN as never } }),
+                [],
+            );
             assert.deepEqual(gate.checkInputs({ source: UNKNOWN as never, require: UNKNOWN as never, wait: UNKNOWN as never }), []);
         });
     });
 
     describe("diff, update and refresh", () => {
-        const news = (extra: Partial<gate.GateInputs> = {}): gate.GateInputs => ({ source: { tatInvocationTasks: { invocationId: "inv-diff0001" } }, require: { minSucceeded: 1 }, ...extra });
+        const news = (extra: Partial<gate.GateInputs> = {}): gate.GateInputs => ({
+            source: { tatInvocationTasks: { invocationId: "inv-diff0001" } },
+            require: { minSucceeded: 1 },
+            ...extra,
+        });
 
         it("re-runs when the query, requirements or triggers change, not when credentials rotate", () => {
             const olds = { passed: true, inputsHash: gate.inputsHash(news()) };
             assert.equal(gate.diffInputs(olds, news()).changes, false);
             assert.equal(gate.diffInputs(olds, news({ triggers: ["v2"] })).changes, true);
             assert.equal(gate.diffInputs(olds, news({ require: { minSucceeded: 2 } })).changes, true);
-            assert.equal(gate.diffInputs(olds, news({ source: { tatInvocationTasks: { invocationId: "inv-diff0001", secretKey: "rotated" } } })).changes, false);
+            assert.equal(
+                gate.diffInputs(olds, news({ source: { tatInvocationTasks: { invocationId: "inv-diff0001", secretKey: "rotated" } } })).changes,
+                false,
+            );
             assert.equal(gate.diffInputs(olds, news({ triggers: [UNKNOWN] })).changes, true, "unknown during preview: a change");
             assert.deepEqual(gate.diffInputs(olds, news({ triggers: ["v3"] })).replaces, [], "never replaced");
         });
@@ -341,7 +442,10 @@ describe("TaskGate provider against the emulator", function () {
             ctx.emu.mutate({ api: "tat", op: "update", ids: ["invt-rfsh0001"], patch: { TaskStatus: "FAILED" } });
             const changed = await gate.read(created.id, counted.props);
             assert.equal(changed.props.passed, false);
-            assert.match(progress.lines.at(-1)!, /^taskgate: gate has not passed: 1 task failed, timed out or was cancelled; at most 0 allowed\. The next `pulumi up` judges it again/);
+            assert.match(
+                progress.lines.at(-1)!,
+                /^taskgate: gate has not passed: 1 task failed, timed out or was cancelled; at most 0 allowed\. The next `pulumi up` judges it again/,
+            );
             for (const call of ["refresh", "up --refresh", "the up after"]) {
                 assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: true, replaces: [] }, call);
             }

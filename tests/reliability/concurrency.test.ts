@@ -65,7 +65,6 @@ function assertClientWithinLimit(api: ApiName, scope: string): number {
     return busiestWindow;
 }
 
-
 /** The exact ids: each once, none missing, none extra. */
 function assertExact(got: string[], want: string[], what: string) {
     assert.equal(new Set(got).size, got.length, `${what}: a record twice`);
@@ -102,17 +101,31 @@ describe("reliability: 50 reads at once, one emulator, the documented rate limit
             assert.equal((await emu.rateLimits()).tat, 20);
             assert.equal(rateLimitOf("tat").requests, 20);
             const sizes = [1, 40, 99, 100, 101, 150, 199, 250, 300, 60];
-            const runs = await Promise.all(Array.from({ length: 50 }, async (_, i) => {
-                const invocationId = `inv-conc${i.toString(36).padStart(4, "0")}`;
-                const [g] = await emu.generate({ api: "tat", count: sizes[i % sizes.length], seed: i + 1, invocationId, statusMix: { SUCCESS: 9, FAILED: 1 } });
-                return { invocationId, ids: g.ids };
-            }));
+            const runs = await Promise.all(
+                Array.from({ length: 50 }, async (_, i) => {
+                    const invocationId = `inv-conc${i.toString(36).padStart(4, "0")}`;
+                    const [g] = await emu.generate({
+                        api: "tat",
+                        count: sizes[i % sizes.length],
+                        seed: i + 1,
+                        invocationId,
+                        statusMix: { SUCCESS: 9, FAILED: 1 },
+                    });
+                    return { invocationId, ids: g.ids };
+                }),
+            );
             await warmUp(emu);
             const t0 = performance.now();
-            const results = await Promise.all(runs.map((r) => readTatInvocationTasks({ ...tencentConn(emu as never), invocationId: r.invocationId }, argsOnly)));
+            const results = await Promise.all(
+                runs.map((r) => readTatInvocationTasks({ ...tencentConn(emu as never), invocationId: r.invocationId }, argsOnly)),
+            );
             const seconds = (performance.now() - t0) / 1000;
             results.forEach((res, i) => {
-                assertExact(res.tasks.map((t) => t.invocationTaskId), runs[i].ids, runs[i].invocationId);
+                assertExact(
+                    res.tasks.map((t) => t.invocationTaskId),
+                    runs[i].ids,
+                    runs[i].invocationId,
+                );
                 assert.equal(res.totalCount, runs[i].ids.length);
             });
             const log = await emu.requests("tat");
@@ -125,7 +138,9 @@ describe("reliability: 50 reads at once, one emulator, the documented rate limit
             const busiest = assertClientWithinLimit("tat", rateScope("tat", emu.url));
             // The limiter really paced them: N requests need at least (N - 20) / 20 more windows.
             assert.ok(seconds >= Math.floor((log.length - 1) / 20) * 0.95, `${log.length} requests in ${seconds.toFixed(1)} s`);
-            recordNote(`concurrency: 50 TAT reads, ${log.length} requests in ${seconds.toFixed(1)} s, client's busiest window ${busiest}/20, ${throttled} throttled`);
+            recordNote(
+                `concurrency: 50 TAT reads, ${log.length} requests in ${seconds.toFixed(1)} s, client's busiest window ${busiest}/20, ${throttled} throttled`,
+            );
         } finally {
             await emu.close();
         }
@@ -140,24 +155,47 @@ describe("reliability: 50 reads at once, one emulator, the documented rate limit
             for (let i = 0; i < 20; i++) {
                 const invocationId = `inv-mix${i.toString(36).padStart(5, "0")}`;
                 const [g] = await emu.generate({ api: "tat", count: 40 + 23 * i, seed: 100 + i, invocationId });
-                reads.push({ what: invocationId, want: g.ids, run: async () => (await readTatInvocationTasks({ ...tencentConn(emu as never), invocationId }, argsOnly)).tasks.map((t) => t.invocationTaskId) });
+                reads.push({
+                    what: invocationId,
+                    want: g.ids,
+                    run: async () =>
+                        (await readTatInvocationTasks({ ...tencentConn(emu as never), invocationId }, argsOnly)).tasks.map((t) => t.invocationTaskId),
+                });
             }
             const [mps] = await emu.generate({ api: "mps", count: 420, statusMix: { WAITING: 1, PROCESSING: 1, FINISH: 3 } });
             for (let i = 0; i < 10; i++) {
-                reads.push({ what: `mps ${i}`, want: mps.ids, run: async () => (await readMpsTasks(tencentConn(emu as never), argsOnly)).tasks.map((t) => t.taskId) });
+                reads.push({
+                    what: `mps ${i}`,
+                    want: mps.ids,
+                    run: async () => (await readMpsTasks(tencentConn(emu as never), argsOnly)).tasks.map((t) => t.taskId),
+                });
             }
             const [bm] = await emu.generate({ api: "bm", count: 230 });
             for (let i = 0; i < 8; i++) {
                 const api = i % 2 ? "legacy" : "2018-04-23";
-                reads.push({ what: `bm ${api} ${i}`, want: bm.ids, run: async () => (await readBmCmdTasks({ ...tencentConn(emu as never), api }, argsOnly)).tasks.map((t) => t.taskId) });
+                reads.push({
+                    what: `bm ${api} ${i}`,
+                    want: bm.ids,
+                    run: async () => (await readBmCmdTasks({ ...tencentConn(emu as never), api }, argsOnly)).tasks.map((t) => t.taskId),
+                });
             }
             for (let i = 0; i < 6; i++) {
                 const [g] = await emu.generate({ api: "cph", count: 30 + 45 * i, seed: 200 + i, requestId: `concurrencyrequest${i}` });
-                reads.push({ what: `cph ${i}`, want: g.ids, run: async () => (await readCphJobs({ ...huaweiConn(emu as never), requestId: `concurrencyrequest${i}` }, argsOnly)).tasks.map((t) => t.jobId) });
+                reads.push({
+                    what: `cph ${i}`,
+                    want: g.ids,
+                    run: async () =>
+                        (await readCphJobs({ ...huaweiConn(emu as never), requestId: `concurrencyrequest${i}` }, argsOnly)).tasks.map((t) => t.jobId),
+                });
             }
             for (let i = 0; i < 6; i++) {
                 const [g] = await emu.generate({ api: "workspace", count: 20 + 50 * i, seed: 300 + i, desktopPoolId: `pool-conc-${i}` });
-                reads.push({ what: `workspace ${i}`, want: g.ids, run: async () => (await readWorkspaceScriptTasks({ ...huaweiConn(emu as never), desktopPoolId: `pool-conc-${i}` }, argsOnly)).tasks.map((t) => t.id) });
+                reads.push({
+                    what: `workspace ${i}`,
+                    want: g.ids,
+                    run: async () =>
+                        (await readWorkspaceScriptTasks({ ...huaweiConn(emu as never), desktopPoolId: `pool-conc-${i}` }, argsOnly)).tasks.map((t) => t.id),
+                });
             }
             assert.equal(reads.length, 50);
             await warmUp(emu);
@@ -181,7 +219,9 @@ describe("reliability: 50 reads at once, one emulator, the documented rate limit
                 throttledInAll += throttled;
                 lines.push(`${api} ${busiest}/${limits[api]}`);
             }
-            recordNote(`concurrency: 50 mixed reads, ${Object.values(stats).reduce((n, s) => n + s.requests, 0)} requests, client's busiest window per API: ${lines.join(", ")}, ${throttledInAll} throttled`);
+            recordNote(
+                `concurrency: 50 mixed reads, ${Object.values(stats).reduce((n, s) => n + s.requests, 0)} requests, client's busiest window per API: ${lines.join(", ")}, ${throttledInAll} throttled`,
+            );
         } finally {
             await emu.close();
         }

@@ -36,7 +36,10 @@ describe("reliability: the emulator's slowBody, duplicate and mutate faults", fu
         emu.generate({ api: "bm", count: 50 });
         emu.addFault({ api: "bmLegacy", kind: "slowBody", delayMs: 5000 });
         // The legacy helper has no timeout: abort it by closing the emulator's side after 300 ms.
-        const call = legacyCall(emu, { limit: 50 }).then(() => "answered", () => "aborted");
+        const call = legacyCall(emu, { limit: 50 }).then(
+            () => "answered",
+            () => "aborted",
+        );
         await new Promise((r) => setTimeout(r, 300));
         assert.equal(emu.stats().apis.bmLegacy.faults, 0, "not logged until the body is written or abandoned");
         await emu.close();
@@ -79,7 +82,9 @@ describe("reliability: the emulator's slowBody, duplicate and mutate faults", fu
     it("mutate: changes the store when a matching request arrives, which then sees the change; the answer counts as ok", async () => {
         emu.generate({ api: "tat", count: 150, invocationId: "inv-mutate01" });
         emu.addFault({
-            api: "tat", kind: "mutate", match: { Offset: 100 },
+            api: "tat",
+            kind: "mutate",
+            match: { Offset: 100 },
             mutation: [{ api: "tat", op: "insert", records: [{ InvocationTaskId: "invt-late0001", InvocationId: "inv-mutate01" }] }],
         });
         const tat = tencentClient(emu, "tat");

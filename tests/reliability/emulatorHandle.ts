@@ -48,7 +48,11 @@ export async function ownProcess(): Promise<EmulatorHandle> {
         child.on("exit", (code) => reject(new Error(`the emulator exited with ${code}`)));
     });
     const admin = async (method: string, route: string, body?: unknown) => {
-        const r = await fetch(`${url}/_emulator/${route}`, { method, headers: { "content-type": "application/json" }, body: body === undefined ? undefined : JSON.stringify(body) });
+        const r = await fetch(`${url}/_emulator/${route}`, {
+            method,
+            headers: { "content-type": "application/json" },
+            body: body === undefined ? undefined : JSON.stringify(body),
+        });
         assert.equal(r.status, 200, `admin ${route}: HTTP ${r.status}`);
         return r.json() as Promise<any>;
     };

@@ -11,7 +11,16 @@ import type { FaultRule, Mutation } from "../../emulator/types";
 import { TaskgateCloudError } from "../../provider/errors";
 import type { ReadOptions } from "../../provider/paging";
 import {
-    type AnyResult, assertClearError, assertSameList, assertSoundList, NO_EMULATOR_RATE_LIMITS, quick, recordingLogger, type Subject, SUBJECTS, timed,
+    type AnyResult,
+    assertClearError,
+    assertSameList,
+    assertSoundList,
+    NO_EMULATOR_RATE_LIMITS,
+    quick,
+    recordingLogger,
+    type Subject,
+    SUBJECTS,
+    timed,
     withoutClientRateLimits,
 } from "./subjects";
 import { recordCase, summary } from "./tally";
@@ -42,7 +51,9 @@ const RETRY = /retry \d+\/\d+/;
 
 const TRANSIENT: TransientCase[] = [
     { kind: "throttle", label: "a burst of 3 throttled answers", rule: { kind: "throttle", times: 3 }, logs: RETRY },
-    ...[500, 502, 503, 504].map((status): TransientCase => ({ kind: "5xx", label: `HTTP ${status} twice`, rule: { kind: "http5xx", status, times: 2 }, logs: RETRY })),
+    ...[500, 502, 503, 504].map(
+        (status): TransientCase => ({ kind: "5xx", label: `HTTP ${status} twice`, rule: { kind: "http5xx", status, times: 2 }, logs: RETRY }),
+    ),
     { kind: "5xx", label: "the cloud's internal error twice", rule: { kind: "internalError", times: 2 }, logs: RETRY },
     { kind: "timeout", label: "an answer that never comes", rule: { kind: "timeout", times: 1 }, logs: RETRY },
     { kind: "timeout", label: "an answer later than the request timeout", rule: { kind: "timeout", delayMs: 1500, times: 1 }, logs: RETRY },
@@ -53,8 +64,20 @@ const TRANSIENT: TransientCase[] = [
     { kind: "truncated body", label: "a body cut in half twice", rule: { kind: "truncated", times: 2 }, logs: RETRY },
     { kind: "wrong content type", label: "a proxy's HTML page (200)", rule: { kind: "wrongContentType", times: 1 }, logs: RETRY },
     { kind: "wrong content type", label: "a proxy's HTML page (502)", rule: { kind: "wrongContentType", status: 502, times: 1 }, logs: RETRY },
-    { kind: "duplicate records", label: "a page repeating the previous page's last record", rule: { kind: "duplicate", times: 1 }, pages: notFirst, logs: /changed while it was read/ },
-    { kind: "duplicate records", label: "a page repeating the previous page's last 30 records", rule: { kind: "duplicate", count: 30, times: 1 }, pages: notFirst, logs: /changed while it was read/ },
+    {
+        kind: "duplicate records",
+        label: "a page repeating the previous page's last record",
+        rule: { kind: "duplicate", times: 1 },
+        pages: notFirst,
+        logs: /changed while it was read/,
+    },
+    {
+        kind: "duplicate records",
+        label: "a page repeating the previous page's last 30 records",
+        rule: { kind: "duplicate", count: 30, times: 1 },
+        pages: notFirst,
+        logs: /changed while it was read/,
+    },
 ];
 
 /** A fault that never clears: the read must fail clearly (or, where the API allows, still be exact). */
@@ -69,21 +92,87 @@ interface PersistentCase {
     options?: ReadOptions;
 }
 
-const THROTTLE_CODE: Record<string, string> = { tat: "RequestLimitExceeded", mps: "RequestLimitExceeded", bm: "RequestLimitExceeded", bmLegacy: "4400", cph: "APIGW.0308", workspace: "APIGW.0308" };
+const THROTTLE_CODE: Record<string, string> = {
+    tat: "RequestLimitExceeded",
+    mps: "RequestLimitExceeded",
+    bm: "RequestLimitExceeded",
+    bmLegacy: "4400",
+    cph: "APIGW.0308",
+    workspace: "APIGW.0308",
+};
 const SHORT_DEADLINE = quick({ timeoutSeconds: 2 });
 
 const PERSISTENT: PersistentCase[] = [
-    { kind: "throttle", label: "throttled on every attempt", rule: { kind: "throttle", times: -1 }, error: (s) => new RegExp(`failed: ${THROTTLE_CODE[s.api].replace(".", "\\.")}`), exhaustsAttempts: true },
-    { kind: "5xx", label: "HTTP 503 on every attempt", rule: { kind: "http5xx", status: 503, times: -1 }, error: () => /failed: (HttpError|APIGW\.0201|CPS\.0003|WKS\.0003): .*HTTP 503/, exhaustsAttempts: true },
-    { kind: "5xx", label: "the cloud's internal error on every attempt", rule: { kind: "internalError", times: -1 }, error: () => /failed: (InternalError|9001|CPS\.0003|WKS\.0003)\b/, exhaustsAttempts: true },
+    {
+        kind: "throttle",
+        label: "throttled on every attempt",
+        rule: { kind: "throttle", times: -1 },
+        error: (s) => new RegExp(`failed: ${THROTTLE_CODE[s.api].replace(".", "\\.")}`),
+        exhaustsAttempts: true,
+    },
+    {
+        kind: "5xx",
+        label: "HTTP 503 on every attempt",
+        rule: { kind: "http5xx", status: 503, times: -1 },
+        error: () => /failed: (HttpError|APIGW\.0201|CPS\.0003|WKS\.0003): .*HTTP 503/,
+        exhaustsAttempts: true,
+    },
+    {
+        kind: "5xx",
+        label: "the cloud's internal error on every attempt",
+        rule: { kind: "internalError", times: -1 },
+        error: () => /failed: (InternalError|9001|CPS\.0003|WKS\.0003)\b/,
+        exhaustsAttempts: true,
+    },
     { kind: "timeout", label: "no answer, ever", rule: { kind: "timeout", times: -1 }, options: SHORT_DEADLINE, error: () => /deadline|failed: Timeout/ },
-    { kind: "timeout", label: "a body trickling in for 30 s, every time", rule: { kind: "slowBody", delayMs: 30_000, times: -1 }, options: SHORT_DEADLINE, error: () => /deadline|failed: Timeout/ },
-    { kind: "reset", label: "the connection reset every time", rule: { kind: "reset", times: -1 }, error: () => /failed: NetworkError: .*(ECONNRESET|socket hang up)/, exhaustsAttempts: true },
-    { kind: "malformed body", label: "invalid JSON every time", rule: { kind: "malformed", times: -1 }, error: () => /failed: MalformedResponse: /, exhaustsAttempts: true },
-    { kind: "malformed body", label: "an empty body every time", rule: { kind: "empty", times: -1 }, error: () => /failed: MalformedResponse: /, exhaustsAttempts: true },
-    { kind: "truncated body", label: "a body cut in half every time", rule: { kind: "truncated", times: -1 }, error: () => /failed: MalformedResponse: /, exhaustsAttempts: true },
-    { kind: "wrong content type", label: "a proxy's HTML page every time", rule: { kind: "wrongContentType", times: -1 }, error: () => /failed: MalformedResponse: /, exhaustsAttempts: true },
-    { kind: "duplicate records", label: "every page repeating the previous page's end", rule: { kind: "duplicate", times: -1 }, error: () => /kept changing while it was read .*no partial list is returned/ },
+    {
+        kind: "timeout",
+        label: "a body trickling in for 30 s, every time",
+        rule: { kind: "slowBody", delayMs: 30_000, times: -1 },
+        options: SHORT_DEADLINE,
+        error: () => /deadline|failed: Timeout/,
+    },
+    {
+        kind: "reset",
+        label: "the connection reset every time",
+        rule: { kind: "reset", times: -1 },
+        error: () => /failed: NetworkError: .*(ECONNRESET|socket hang up)/,
+        exhaustsAttempts: true,
+    },
+    {
+        kind: "malformed body",
+        label: "invalid JSON every time",
+        rule: { kind: "malformed", times: -1 },
+        error: () => /failed: MalformedResponse: /,
+        exhaustsAttempts: true,
+    },
+    {
+        kind: "malformed body",
+        label: "an empty body every time",
+        rule: { kind: "empty", times: -1 },
+        error: () => /failed: MalformedResponse: /,
+        exhaustsAttempts: true,
+    },
+    {
+        kind: "truncated body",
+        label: "a body cut in half every time",
+        rule: { kind: "truncated", times: -1 },
+        error: () => /failed: MalformedResponse: /,
+        exhaustsAttempts: true,
+    },
+    {
+        kind: "wrong content type",
+        label: "a proxy's HTML page every time",
+        rule: { kind: "wrongContentType", times: -1 },
+        error: () => /failed: MalformedResponse: /,
+        exhaustsAttempts: true,
+    },
+    {
+        kind: "duplicate records",
+        label: "every page repeating the previous page's end",
+        rule: { kind: "duplicate", times: -1 },
+        error: () => /kept changing while it was read .*no partial list is returned/,
+    },
 ];
 
 /** Tolerances of each cloud's clock check, and a skew well inside and well outside them. */
@@ -143,7 +232,10 @@ describe("reliability: fault matrix (every API, through the real SDKs, against t
                                 assertSameList(s, r.value!, clean);
                                 // A scroll drops a repeated record silently: it skipped nothing, so there is nothing to read again.
                                 if (!(c.rule.kind === "duplicate" && s.paging === "scroll")) {
-                                    assert.ok(log.lines.some((l) => c.logs.test(l)), `logged: ${log.lines.join(" / ")}`);
+                                    assert.ok(
+                                        log.lines.some((l) => c.logs.test(l)),
+                                        `logged: ${log.lines.join(" / ")}`,
+                                    );
                                 }
                             } catch (e) {
                                 recordCase(s.name, c.kind, r.value ? "wrong" : "error", shots);
@@ -186,20 +278,34 @@ describe("reliability: fault matrix (every API, through the real SDKs, against t
 
             describe("the list changes between pages: a sound list", () => {
                 const drifts: Array<{ label: string; mutation: (ids: string[]) => Mutation[]; only?: (s: Subject) => boolean }> = [
-                    { label: "a record added before the read position", only: (x) => !!x.headRecord, mutation: () => [{ api: s.store, op: "insert", records: [s.headRecord!(s.newId(1))] }] },
+                    {
+                        label: "a record added before the read position",
+                        only: (x) => !!x.headRecord,
+                        mutation: () => [{ api: s.store, op: "insert", records: [s.headRecord!(s.newId(1))] }],
+                    },
                     { label: "a record added after the read position", mutation: () => [{ api: s.store, op: "insert", records: [s.tailRecord(s.newId(2))] }] },
                     { label: "a record removed after the read position", mutation: (ids) => [{ api: s.store, op: "remove", ids: [ids[ids.length - 1]] }] },
                     { label: "a record removed before the read position", mutation: (ids) => [{ api: s.store, op: "remove", ids: [ids[0]] }] },
                     {
                         // Same total, no record twice, no short page: only pages that overlap and must join up see it.
                         label: "a record removed before and one added after (same total: a record slides across a page boundary)",
-                        mutation: (ids) => [{ api: s.store, op: "remove", ids: [ids[0]] }, { api: s.store, op: "insert", records: [s.tailRecord(s.newId(4))] }],
+                        mutation: (ids) => [
+                            { api: s.store, op: "remove", ids: [ids[0]] },
+                            { api: s.store, op: "insert", records: [s.tailRecord(s.newId(4))] },
+                        ],
                     },
                     {
-                        label: "a record added before and one removed after (same total: a record on two pages)", only: (x) => !!x.headRecord,
-                        mutation: (ids) => [{ api: s.store, op: "insert", records: [s.headRecord!(s.newId(3))] }, { api: s.store, op: "remove", ids: [ids[ids.length - 1]] }],
+                        label: "a record added before and one removed after (same total: a record on two pages)",
+                        only: (x) => !!x.headRecord,
+                        mutation: (ids) => [
+                            { api: s.store, op: "insert", records: [s.headRecord!(s.newId(3))] },
+                            { api: s.store, op: "remove", ids: [ids[ids.length - 1]] },
+                        ],
                     },
-                    { label: "records changing status", mutation: (ids) => [{ api: s.store, op: "update", ids: ids.filter((_, i) => i % 7 === 0), patch: statusPatch(s) }] },
+                    {
+                        label: "records changing status",
+                        mutation: (ids) => [{ api: s.store, op: "update", ids: ids.filter((_, i) => i % 7 === 0), patch: statusPatch(s) }],
+                    },
                 ];
                 for (const d of drifts) {
                     if (d.only && !d.only(s)) continue;
@@ -217,7 +323,8 @@ describe("reliability: fault matrix (every API, through the real SDKs, against t
                                 assert.equal(shots, 1, "the list changed during the read");
                                 assert.equal(r.error, undefined, `the read failed: ${(r.error as Error)?.message}`);
                                 assertSoundList(s, r.value!, before, after);
-                                if (s.paging === "offset+total" && r.value!.totalCount !== after.totalCount) assert.fail("an offset read returned a total that is not the list's");
+                                if (s.paging === "offset+total" && r.value!.totalCount !== after.totalCount)
+                                    assert.fail("an offset read returned a total that is not the list's");
                             } catch (e) {
                                 recordCase(s.name, "drift", r.value ? "wrong" : "error", shots);
                                 throw e;
@@ -231,7 +338,10 @@ describe("reliability: fault matrix (every API, through the real SDKs, against t
                     await setUp(s);
                     let n = 100;
                     emu.addFault({
-                        api: s.api, kind: "timeout", delayMs: 0, times: -1,
+                        api: s.api,
+                        kind: "timeout",
+                        delayMs: 0,
+                        times: -1,
                         match: (p) => {
                             // Every request after the first page adds a record: no two passes agree.
                             if (!laterPage(s, p)) return false;
@@ -305,11 +415,16 @@ describe("reliability: fault matrix (every API, through the real SDKs, against t
 /** A status change that keeps a record in the subject's query. */
 function statusPatch(s: Subject): Record<string, unknown> {
     switch (s.store) {
-        case "tat": return { TaskStatus: "FAILED" };
-        case "mps": return { BeginProcessTime: "2024-01-01T00:00:00Z" };
-        case "bm": return { Status: 0, FailureCount: 1 };
-        case "cph": return { status: -1, error_code: "CPS0005", error_msg: "Phone not found." };
-        case "workspace": return { status: "FAILED", failed_num: 1 };
+        case "tat":
+            return { TaskStatus: "FAILED" };
+        case "mps":
+            return { BeginProcessTime: "2024-01-01T00:00:00Z" };
+        case "bm":
+            return { Status: 0, FailureCount: 1 };
+        case "cph":
+            return { status: -1, error_code: "CPS0005", error_msg: "Phone not found." };
+        case "workspace":
+            return { status: "FAILED", failed_num: 1 };
     }
 }
 

@@ -42,13 +42,23 @@ describe("reliability: MPS tasks changing status during a read of several status
                 const [older] = emu.generate({ api: "mps", count: 300, seed: 1, statusMix: { [to]: 1 }, baseTime: now - 2 * 86_400_000 });
                 const [newer] = emu.generate({ api: "mps", count: 300, seed: 2, statusMix: { [from]: 1 }, baseTime: now - 3_600_000 });
                 const moving = newer.ids[newer.ids.length - 1];
-                emu.addFault({ api: "mps", kind: "mutate", match: { Status: from }, skip: page, mutation: { api: "mps", op: "update", ids: [moving], patch: { Status: to } } });
+                emu.addFault({
+                    api: "mps",
+                    kind: "mutate",
+                    match: { Status: from },
+                    skip: page,
+                    mutation: { api: "mps", op: "update", ids: [moving], patch: { Status: to } },
+                });
                 const r = await readMpsTasks(tencentConn(emu), argsOnly, quick());
                 assert.equal(emu.faults()[0].fired, 1, "the task moved during the read");
                 const ids = r.tasks.map((t) => t.taskId);
                 recordCase("MPS", "drift", new Set(ids).size === 600 && ids.length === 600 ? "sound" : "wrong", 1);
                 assert.equal(new Set(ids).size, ids.length, "no task twice");
-                assert.deepEqual([...older.ids, ...newer.ids].filter((id) => !ids.includes(id)), [], "every task is there");
+                assert.deepEqual(
+                    [...older.ids, ...newer.ids].filter((id) => !ids.includes(id)),
+                    [],
+                    "every task is there",
+                );
                 const task = r.tasks.find((t) => t.taskId === moving)!;
                 assert.ok(task.status === from || task.status === to, task.status);
             });

@@ -93,7 +93,8 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
 
     before(async () => {
         emu = await startEmulator({
-            port: 0, rateLimits: NO_EMULATOR_RATE_LIMITS,
+            port: 0,
+            rateLimits: NO_EMULATOR_RATE_LIMITS,
             credentials: {
                 tencent: [{ secretId: IDS.secretId, secretKey: CANARY.tencentKey, token: CANARY.tencentToken }],
                 huawei: [{ accessKey: IDS.accessKey, secretKey: CANARY.huaweiSk, securityToken: CANARY.huaweiSts }],
@@ -111,10 +112,11 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
         // Everything any code writes to stdout or stderr while this suite runs is kept (and still written).
         const out = process.stdout.write.bind(process.stdout);
         const err = process.stderr.write.bind(process.stderr);
-        const tap = (write: typeof out) => ((chunk: unknown, ...rest: unknown[]) => {
-            streamText.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
-            return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
-        }) as typeof out;
+        const tap = (write: typeof out) =>
+            ((chunk: unknown, ...rest: unknown[]) => {
+                streamText.push(typeof chunk === "string" ? chunk : Buffer.from(chunk as Uint8Array).toString("utf8"));
+                return (write as (...a: unknown[]) => boolean)(chunk, ...rest);
+            }) as typeof out;
         process.stdout.write = tap(out);
         process.stderr.write = tap(err);
         restoreStreams = () => {
@@ -129,19 +131,69 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
     });
 
     const endpoint = () => `http://127.0.0.1:${proxy.port}`;
-    const tencent = (extra: Record<string, unknown> = {}) => ({ secretId: IDS.secretId, secretKey: CANARY.tencentKey, securityToken: CANARY.tencentToken, region: "ap-guangzhou", endpoint: endpoint(), ...extra });
-    const huawei = (extra: Record<string, unknown> = {}) => ({ accessKey: IDS.accessKey, secretKey: CANARY.huaweiSk, securityToken: CANARY.huaweiSts, projectId: PROJECT, endpoint: endpoint(), ...extra });
+    const tencent = (extra: Record<string, unknown> = {}) => ({
+        secretId: IDS.secretId,
+        secretKey: CANARY.tencentKey,
+        securityToken: CANARY.tencentToken,
+        region: "ap-guangzhou",
+        endpoint: endpoint(),
+        ...extra,
+    });
+    const huawei = (extra: Record<string, unknown> = {}) => ({
+        accessKey: IDS.accessKey,
+        secretKey: CANARY.huaweiSk,
+        securityToken: CANARY.huaweiSts,
+        projectId: PROJECT,
+        endpoint: endpoint(),
+        ...extra,
+    });
     const iam = (extra: Record<string, unknown> = {}) => ({ authToken: CANARY.huaweiIam, projectId: PROJECT, endpoint: endpoint(), ...extra });
 
     type Read = (args: Record<string, unknown>, o: ReadOptions) => Promise<unknown>;
-    const SOURCES: Array<{ name: string; api: ApiId; read: Read; conn: (extra?: Record<string, unknown>) => Record<string, unknown>; wrongToken: Record<string, unknown> }> = [
-        { name: "TAT", api: "tat", read: (a, o) => readTatInvocationTasks({ ...a, invocationId: "inv-secret01", hideOutput: false }, argsOnly, o), conn: tencent, wrongToken: { securityToken: CANARY.wrongToken } },
+    const SOURCES: Array<{
+        name: string;
+        api: ApiId;
+        read: Read;
+        conn: (extra?: Record<string, unknown>) => Record<string, unknown>;
+        wrongToken: Record<string, unknown>;
+    }> = [
+        {
+            name: "TAT",
+            api: "tat",
+            read: (a, o) => readTatInvocationTasks({ ...a, invocationId: "inv-secret01", hideOutput: false }, argsOnly, o),
+            conn: tencent,
+            wrongToken: { securityToken: CANARY.wrongToken },
+        },
         { name: "MPS", api: "mps", read: (a, o) => readMpsTasks(a, argsOnly, o), conn: tencent, wrongToken: { securityToken: CANARY.wrongToken } },
         { name: "BM 3.0", api: "bm", read: (a, o) => readBmCmdTasks(a, argsOnly, o), conn: tencent, wrongToken: { securityToken: CANARY.wrongToken } },
-        { name: "BM legacy", api: "bmLegacy", read: (a, o) => readBmCmdTasks({ ...a, api: "legacy" }, argsOnly, o), conn: tencent, wrongToken: { securityToken: CANARY.wrongToken } },
-        { name: "CPH", api: "cph", read: (a, o) => readCphJobs({ ...a, requestId: "secretrequest000000000000000001" }, argsOnly, o), conn: huawei, wrongToken: { securityToken: CANARY.wrongToken } },
-        { name: "CPH (IAM token)", api: "cph", read: (a, o) => readCphJobs({ ...a, requestId: "secretrequest000000000000000001" }, argsOnly, o), conn: iam, wrongToken: { authToken: CANARY.wrongToken } },
-        { name: "Workspace", api: "workspace", read: (a, o) => readWorkspaceScriptTasks({ ...a, desktopPoolId: "pool-secret" }, argsOnly, o), conn: huawei, wrongToken: { securityToken: CANARY.wrongToken } },
+        {
+            name: "BM legacy",
+            api: "bmLegacy",
+            read: (a, o) => readBmCmdTasks({ ...a, api: "legacy" }, argsOnly, o),
+            conn: tencent,
+            wrongToken: { securityToken: CANARY.wrongToken },
+        },
+        {
+            name: "CPH",
+            api: "cph",
+            read: (a, o) => readCphJobs({ ...a, requestId: "secretrequest000000000000000001" }, argsOnly, o),
+            conn: huawei,
+            wrongToken: { securityToken: CANARY.wrongToken },
+        },
+        {
+            name: "CPH (IAM token)",
+            api: "cph",
+            read: (a, o) => readCphJobs({ ...a, requestId: "secretrequest000000000000000001" }, argsOnly, o),
+            conn: iam,
+            wrongToken: { authToken: CANARY.wrongToken },
+        },
+        {
+            name: "Workspace",
+            api: "workspace",
+            read: (a, o) => readWorkspaceScriptTasks({ ...a, desktopPoolId: "pool-secret" }, argsOnly, o),
+            conn: huawei,
+            wrongToken: { securityToken: CANARY.wrongToken },
+        },
     ];
 
     /**
@@ -150,7 +202,10 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
      */
     async function run(place: string, fn: () => Promise<unknown>, expectedError: false | RegExp) {
         // Settled before asserting, so an assert about the outcome is never caught as the read's failure.
-        const outcome = await fn().then((value) => ({ failed: false as const, value }), (error: unknown) => ({ failed: true as const, error }));
+        const outcome = await fn().then(
+            (value) => ({ failed: false as const, value }),
+            (error: unknown) => ({ failed: true as const, error }),
+        );
         if (!outcome.failed) {
             keep(`${place}: result`, outcome.value);
             assert.equal(expectedError, false, `${place}: expected a failure matching ${expectedError}, but the read succeeded`);
@@ -169,15 +224,35 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
         keep(`${place}: util.inspect(error)`, inspect(err, { depth: 8, showHidden: true }));
     }
 
-    const FAILURES: Array<{ label: string; error: RegExp; args?: (s: (typeof SOURCES)[number]) => Record<string, unknown>; fault?: Omit<FaultRule, "api">; options?: ReadOptions }> = [
-        { label: "wrong secret key", error: /AuthFailure\.SignatureFailure|APIGW\.0301/, args: (s) => (s.name.includes("IAM") ? { authToken: CANARY.wrongKey } : { secretKey: CANARY.wrongKey }) },
+    const FAILURES: Array<{
+        label: string;
+        error: RegExp;
+        args?: (s: (typeof SOURCES)[number]) => Record<string, unknown>;
+        fault?: Omit<FaultRule, "api">;
+        options?: ReadOptions;
+    }> = [
+        {
+            label: "wrong secret key",
+            error: /AuthFailure\.SignatureFailure|APIGW\.0301/,
+            args: (s) => (s.name.includes("IAM") ? { authToken: CANARY.wrongKey } : { secretKey: CANARY.wrongKey }),
+        },
         { label: "wrong token", error: /AuthFailure\.TokenFailure|APIGW\.0301/, args: (s) => s.wrongToken },
         { label: "5xx on every attempt", error: /HTTP 503/, fault: { kind: "http5xx", times: -1 } },
         { label: "throttled on every attempt", error: /RequestLimitExceeded|APIGW\.0308/, fault: { kind: "throttle", times: -1 } },
         { label: "truncated bodies", error: /MalformedResponse/, fault: { kind: "truncated", times: -1 } },
         { label: "connection resets", error: /NetworkError/, fault: { kind: "reset", times: -1 } },
-        { label: "no answer before the deadline", error: /did not succeed before the read's deadline/, fault: { kind: "timeout", times: -1 }, options: quick({ timeoutSeconds: 1, requestTimeoutMs: 300 }) },
-        { label: "a body trickling in", error: /did not succeed before the read's deadline/, fault: { kind: "slowBody", delayMs: 10_000, times: -1 }, options: quick({ timeoutSeconds: 1, requestTimeoutMs: 300 }) },
+        {
+            label: "no answer before the deadline",
+            error: /did not succeed before the read's deadline/,
+            fault: { kind: "timeout", times: -1 },
+            options: quick({ timeoutSeconds: 1, requestTimeoutMs: 300 }),
+        },
+        {
+            label: "a body trickling in",
+            error: /did not succeed before the read's deadline/,
+            fault: { kind: "slowBody", delayMs: 10_000, times: -1 },
+            options: quick({ timeoutSeconds: 1, requestTimeoutMs: 300 }),
+        },
     ];
 
     for (const s of SOURCES) {
@@ -190,9 +265,21 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
             }
             emu.clearFaults();
             // Bad secrets caught before any request: of the wrong type, with a space, in a bad endpoint.
-            await run(`${s.name} secret of the wrong type`, () => s.read(s.conn(s.name.includes("IAM") ? { authToken: ["x"] } : { secretKey: 12345678 }), quick({ log })), /invalid (secretKey|authToken): must be a string/);
-            await run(`${s.name} secret with a space`, () => s.read(s.conn(s.name.includes("IAM") ? { authToken: CANARY.spaced } : { secretKey: CANARY.spaced }), quick({ log })), /invalid (secretKey|authToken): must not contain whitespace/);
-            await run(`${s.name} endpoint with a password`, () => s.read(s.conn({ endpoint: `http://taskgate:${CANARY.endpointPassword}@127.0.0.1:${proxy.port}` }), quick({ log })), /invalid endpoint .*no path, query or user info/);
+            await run(
+                `${s.name} secret of the wrong type`,
+                () => s.read(s.conn(s.name.includes("IAM") ? { authToken: ["x"] } : { secretKey: 12345678 }), quick({ log })),
+                /invalid (secretKey|authToken): must be a string/,
+            );
+            await run(
+                `${s.name} secret with a space`,
+                () => s.read(s.conn(s.name.includes("IAM") ? { authToken: CANARY.spaced } : { secretKey: CANARY.spaced }), quick({ log })),
+                /invalid (secretKey|authToken): must not contain whitespace/,
+            );
+            await run(
+                `${s.name} endpoint with a password`,
+                () => s.read(s.conn({ endpoint: `http://taskgate:${CANARY.endpointPassword}@127.0.0.1:${proxy.port}` }), quick({ log })),
+                /invalid endpoint .*no path, query or user info/,
+            );
         });
     }
 
@@ -202,46 +289,85 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
         await run("sdk getBmCmdTasks", () => taskgate.tencentcloud.getBmCmdTasks({ ...tencent(), api: "legacy" }), false);
         await run("sdk getCphJobs", () => taskgate.huaweicloud.getCphJobs({ ...huawei(), requestId: "secretrequest000000000000000001" }), false);
         await run("sdk getWorkspaceScriptTasks", () => taskgate.huaweicloud.getWorkspaceScriptTasks({ ...iam(), desktopPoolId: "pool-secret" }), false);
-        await run("sdk auth failure", () => taskgate.tencentcloud.getTatInvocationTasks({ ...tencent(), secretKey: CANARY.wrongKey, invocationId: "inv-secret01" }), /AuthFailure\.SignatureFailure/);
+        await run(
+            "sdk auth failure",
+            () => taskgate.tencentcloud.getTatInvocationTasks({ ...tencent(), secretKey: CANARY.wrongKey, invocationId: "inv-secret01" }),
+            /AuthFailure\.SignatureFailure/,
+        );
         // A throttled page is retried and each retry logged (to stderr outside a Pulumi run).
         emu.addFault({ api: "workspace", kind: "throttle", times: 1 });
         await run("sdk retry logged", () => taskgate.huaweicloud.getWorkspaceScriptTasks({ ...huawei(), desktopPoolId: "pool-secret" }), false);
         emu.clearFaults();
-        assert.ok(streamText.some((t) => /retry 1\/7/.test(t)), "the SDK logged its retry to stderr");
+        assert.ok(
+            streamText.some((t) => /retry 1\/7/.test(t)),
+            "the SDK logged its retry to stderr",
+        );
     });
 
     it("a gate, as the dynamic provider runs it: passing, failing, failing at the cloud, refreshed, and its inputs checked", async () => {
         // The compiled runtime and provider, as Pulumi's dynamic-provider host loads them.
         const runtime = require(path.join(ROOT, "dist/provider/dynamic/gateRuntime"));
         const config: Record<string, string> = {
-            "tencentcloud:secretId": IDS.secretId, "tencentcloud:secretKey": CANARY.tencentKey, "tencentcloud:securityToken": CANARY.tencentToken,
-            "tencentcloud:region": "ap-guangzhou", "huaweicloud:accessKey": IDS.accessKey, "huaweicloud:secretKey": CANARY.huaweiSk,
-            "huaweicloud:securityToken": CANARY.huaweiSts, "huaweicloud:projectId": PROJECT, "taskgate:endpoint": endpoint(),
+            "tencentcloud:secretId": IDS.secretId,
+            "tencentcloud:secretKey": CANARY.tencentKey,
+            "tencentcloud:securityToken": CANARY.tencentToken,
+            "tencentcloud:region": "ap-guangzhou",
+            "huaweicloud:accessKey": IDS.accessKey,
+            "huaweicloud:secretKey": CANARY.huaweiSk,
+            "huaweicloud:securityToken": CANARY.huaweiSts,
+            "huaweicloud:projectId": PROJECT,
+            "taskgate:endpoint": endpoint(),
         };
         runtime.configure({ config: { get: (k: string) => config[k] } });
         const progress = recordingLogger();
         runtime.setProgress(() => progress, 0);
         try {
-            const passing = await runtime.create({ gateName: "pass-gate", source: { tatInvocationTasks: { invocationId: "inv-secret01" } }, require: { minSuccessRatio: 0.8, maxFailed: 100 } });
+            const passing = await runtime.create({
+                gateName: "pass-gate",
+                source: { tatInvocationTasks: { invocationId: "inv-secret01" } },
+                require: { minSuccessRatio: 0.8, maxFailed: 100 },
+            });
             keep("gate outputs (passing)", passing);
             assert.equal(passing.outs.passed, true);
             keep("gate refresh", await runtime.read(passing.id, passing.outs));
 
-            const failing = await runtime.create({ gateName: "fail-gate", source: { workspaceScriptTasks: { desktopPoolId: "pool-secret" } }, require: { minSuccessRatio: 1 }, wait: { timeoutSeconds: 2, pollIntervalSeconds: 0.5 } })
-                .then(() => assert.fail("the gate passed"), (e: unknown) => e as Error & { properties?: unknown });
+            const failing = await runtime
+                .create({
+                    gateName: "fail-gate",
+                    source: { workspaceScriptTasks: { desktopPoolId: "pool-secret" } },
+                    require: { minSuccessRatio: 1 },
+                    wait: { timeoutSeconds: 2, pollIntervalSeconds: 0.5 },
+                })
+                .then(
+                    () => assert.fail("the gate passed"),
+                    (e: unknown) => e as Error & { properties?: unknown },
+                );
             keepError("gate init error", failing);
             keep("gate init-error properties", failing.properties);
             assert.equal((failing.properties as { passed: boolean }).passed, false);
 
             // Credentials given as args (they are stored as secrets), one of them wrong: the cloud refuses.
-            const cloudFailure = await runtime.create({ gateName: "auth-gate", source: { cphJobs: { requestId: "secretrequest000000000000000001", secretKey: CANARY.wrongKey, securityToken: CANARY.huaweiSts } } })
-                .then(() => assert.fail("the gate passed"), (e: unknown) => e as Error);
+            const cloudFailure = await runtime
+                .create({
+                    gateName: "auth-gate",
+                    source: { cphJobs: { requestId: "secretrequest000000000000000001", secretKey: CANARY.wrongKey, securityToken: CANARY.huaweiSts } },
+                })
+                .then(
+                    () => assert.fail("the gate passed"),
+                    (e: unknown) => e as Error,
+                );
             keepError("gate cloud failure", cloudFailure);
-            keep("gate check failures", runtime.checkInputs({ source: { tatInvocationTasks: { invocationId: "inv-1", secretKey: CANARY.spaced } }, require: { minSuccessRatio: 2 } }));
+            keep(
+                "gate check failures",
+                runtime.checkInputs({ source: { tatInvocationTasks: { invocationId: "inv-1", secretKey: CANARY.spaced } }, require: { minSuccessRatio: 2 } }),
+            );
 
             // With the default progress sink, outside a Pulumi run progress goes to stderr.
             runtime.setProgress(require(path.join(ROOT, "dist/provider/dynamic/engineLog")).progressLogger, 0);
-            keep("gate outputs (stderr progress)", await runtime.create({ gateName: "stderr-gate", source: { mpsTasks: { status: "FINISH" } }, require: { allDone: true } }));
+            keep(
+                "gate outputs (stderr progress)",
+                await runtime.create({ gateName: "stderr-gate", source: { mpsTasks: { status: "FINISH" } }, require: { allDone: true } }),
+            );
         } finally {
             runtime.setSettings({ config: () => undefined, env: process.env } satisfies SettingsSources);
         }
@@ -257,13 +383,20 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
         const SIG_KEY = "4dabf18193072939515e22adb298388d";
         const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
         const registered: Array<{ name: string; inputs: Record<string, any> }> = [];
-        before(() => pulumi.runtime.setMocks({
-            newResource: (a) => {
-                registered.push(a);
-                return { id: `${a.name}-id`, state: { ...a.inputs, passed: true } };
-            },
-            call: (a) => a.inputs,
-        }, "secrets", "dev", false));
+        before(() =>
+            pulumi.runtime.setMocks(
+                {
+                    newResource: (a) => {
+                        registered.push(a);
+                        return { id: `${a.name}-id`, state: { ...a.inputs, passed: true } };
+                    },
+                    call: (a) => a.inputs,
+                },
+                "secrets",
+                "dev",
+                false,
+            ),
+        );
         after(() => (pulumi.runtime as unknown as { _reset(): void })._reset());
 
         it("a TaskGate given credential args, for every source and every secret setting, stores its source as a secret", async () => {
@@ -288,11 +421,31 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
 
         it("getXOutput with a secret credential gives a secret result; with none, a plain one", async () => {
             const outputs: Array<[string, pulumi.Output<unknown>, boolean]> = [
-                ["TAT", taskgate.tencentcloud.getTatInvocationTasksOutput({ ...tencent(), secretKey: pulumi.secret(CANARY.tencentKey), invocationId: "inv-secret01" }), true],
+                [
+                    "TAT",
+                    taskgate.tencentcloud.getTatInvocationTasksOutput({
+                        ...tencent(),
+                        secretKey: pulumi.secret(CANARY.tencentKey),
+                        invocationId: "inv-secret01",
+                    }),
+                    true,
+                ],
                 ["MPS", taskgate.tencentcloud.getMpsTasksOutput({ ...tencent(), securityToken: pulumi.secret(CANARY.tencentToken), status: "FINISH" }), true],
                 ["BM", taskgate.tencentcloud.getBmCmdTasksOutput({ ...tencent(), secretKey: pulumi.secret(CANARY.tencentKey) }), true],
-                ["CPH", taskgate.huaweicloud.getCphJobsOutput({ ...huawei(), secretKey: pulumi.secret(CANARY.huaweiSk), requestId: "secretrequest000000000000000001" }), true],
-                ["Workspace", taskgate.huaweicloud.getWorkspaceScriptTasksOutput({ ...iam(), authToken: pulumi.secret(CANARY.huaweiIam), desktopPoolId: "pool-secret" }), true],
+                [
+                    "CPH",
+                    taskgate.huaweicloud.getCphJobsOutput({
+                        ...huawei(),
+                        secretKey: pulumi.secret(CANARY.huaweiSk),
+                        requestId: "secretrequest000000000000000001",
+                    }),
+                    true,
+                ],
+                [
+                    "Workspace",
+                    taskgate.huaweicloud.getWorkspaceScriptTasksOutput({ ...iam(), authToken: pulumi.secret(CANARY.huaweiIam), desktopPoolId: "pool-secret" }),
+                    true,
+                ],
                 ["Workspace (plain)", taskgate.huaweicloud.getWorkspaceScriptTasksOutput({ ...iam(), desktopPoolId: "pool-secret" }), false],
             ];
             for (const [name, out, secret] of outputs) {
@@ -315,12 +468,22 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
             keep("stdout and stderr", streamText.join(""));
             const wire = wireSecrets(proxy.sent());
             // The capture must have seen every signing scheme, or the scan proves nothing.
-            assert.ok(wire.authorization.some((a) => a.startsWith("TC3-HMAC-SHA256 ")), "TC3 Authorization captured");
-            assert.ok(wire.authorization.some((a) => a.startsWith("SDK-HMAC-SHA256 ")), "Huawei Authorization captured");
+            assert.ok(
+                wire.authorization.some((a) => a.startsWith("TC3-HMAC-SHA256 ")),
+                "TC3 Authorization captured",
+            );
+            assert.ok(
+                wire.authorization.some((a) => a.startsWith("SDK-HMAC-SHA256 ")),
+                "Huawei Authorization captured",
+            );
             assert.ok(wire.legacy.length >= 2, "legacy signatures captured");
-            assert.ok(wire.tokens.includes(CANARY.tencentToken) && wire.tokens.includes(CANARY.huaweiSts) && wire.tokens.includes(CANARY.huaweiIam), "tokens captured");
-            const secrets = [...new Set([...Object.values(CANARY), ...wire.authorization, ...wire.signatures, ...wire.legacy, ...wire.tokens])]
-                .filter((s) => s.length >= 16);
+            assert.ok(
+                wire.tokens.includes(CANARY.tencentToken) && wire.tokens.includes(CANARY.huaweiSts) && wire.tokens.includes(CANARY.huaweiIam),
+                "tokens captured",
+            );
+            const secrets = [...new Set([...Object.values(CANARY), ...wire.authorization, ...wire.signatures, ...wire.legacy, ...wire.tokens])].filter(
+                (s) => s.length >= 16,
+            );
             const forms = secrets.flatMap((s) => [s, encodeURIComponent(s), Buffer.from(s).toString("base64")]);
             const scan = (places: ReadonlyArray<{ place: string; text: string }>) =>
                 places.flatMap((p) => forms.filter((f) => p.text.includes(f)).map((f) => `${p.place}: ${f.slice(0, 24)}...`));

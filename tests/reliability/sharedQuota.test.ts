@@ -93,8 +93,11 @@ describe("reliability: one quota across processes (3 processes, one account, one
         }
         const c = EMULATOR_CREDENTIALS.tencent;
         const env = {
-            TENCENTCLOUD_SECRET_ID: c.secretId, TENCENTCLOUD_SECRET_KEY: c.secretKey, TENCENTCLOUD_REGION: "ap-guangzhou",
-            TASKGATE_ENDPOINT: emu.url, TASKGATE_RATE_LIMIT_DIR: ledgerDir,
+            TENCENTCLOUD_SECRET_ID: c.secretId,
+            TENCENTCLOUD_SECRET_KEY: c.secretKey,
+            TENCENTCLOUD_REGION: "ap-guangzhou",
+            TASKGATE_ENDPOINT: emu.url,
+            TASKGATE_RATE_LIMIT_DIR: ledgerDir,
         };
         const readers = perProcess.map((ids) => startReader(ids, env));
         try {
@@ -121,7 +124,11 @@ describe("reliability: one quota across processes (3 processes, one account, one
         assert.ok(busiest <= 20, `the emulator saw ${busiest} requests arrive within one second (limit 20), ${throttled} of ${log.length} throttled`);
         assert.equal(throttled, 0, "throttled requests");
         const files = fs.readdirSync(ledgerDir);
-        assert.deepEqual(files.filter((f) => !f.endsWith(".json")), [], "no lock or temporary file is left behind");
+        assert.deepEqual(
+            files.filter((f) => !f.endsWith(".json")),
+            [],
+            "no lock or temporary file is left behind",
+        );
         const stored = files.join("\n") + files.map((f) => fs.readFileSync(path.join(ledgerDir, f), "utf8")).join("\n");
         for (const secret of [c.secretId, c.secretKey]) assert.ok(!stored.includes(secret), "a credential in the ledger");
     });
@@ -131,8 +138,11 @@ describe("reliability: one quota across processes (3 processes, one account, one
         const [g] = await emu.generate({ api: "tat", count: 3000, seed: 99, invocationId });
         const c = EMULATOR_CREDENTIALS.tencent;
         const env = {
-            TENCENTCLOUD_SECRET_ID: c.secretId, TENCENTCLOUD_SECRET_KEY: c.secretKey, TENCENTCLOUD_REGION: "ap-guangzhou",
-            TASKGATE_ENDPOINT: emu.url, TASKGATE_RATE_LIMIT_DIR: ledgerDir,
+            TENCENTCLOUD_SECRET_ID: c.secretId,
+            TENCENTCLOUD_SECRET_KEY: c.secretKey,
+            TENCENTCLOUD_REGION: "ap-guangzhou",
+            TASKGATE_ENDPOINT: emu.url,
+            TASKGATE_RATE_LIMIT_DIR: ledgerDir,
         };
         const killed = startReader([invocationId], env);
         await killed.ready;
@@ -155,6 +165,10 @@ describe("reliability: one quota across processes (3 processes, one account, one
         assert.ok(busiestWindow(log) <= 20, `the emulator saw ${busiestWindow(log)} requests arrive within one second (limit 20)`);
         assert.equal(log.filter((e) => e.throttled).length, 0, "throttled requests");
         const ledger = JSON.parse(fs.readFileSync(path.join(ledgerDir, fs.readdirSync(ledgerDir).find((f) => f.endsWith(".json"))!), "utf8"));
-        assert.deepEqual(ledger.open.filter((p: { p: number }) => p.p === killed.child.pid), [], "the killed process's places");
+        assert.deepEqual(
+            ledger.open.filter((p: { p: number }) => p.p === killed.child.pid),
+            [],
+            "the killed process's places",
+        );
     });
 });

@@ -43,8 +43,10 @@ export function summary(): string {
         const kinds = [...new Set(cases.map((c) => c.kind))];
         const count = (f: (c: CaseRecord) => boolean) => cases.filter(f).length;
         lines.push(`    fault cases: ${cases.length} (${subjects.join(", ")}); faults injected: ${cases.reduce((n, c) => n + c.faults, 0)}`);
-        lines.push(`    outcomes: ${count((c) => c.outcome === "exact")} exact lists, ${count((c) => c.outcome === "sound")} sound lists of a list that changed while read, ` +
-            `${count((c) => c.outcome === "error")} clear errors, ${count((c) => c.outcome === "wrong")} wrong results`);
+        lines.push(
+            `    outcomes: ${count((c) => c.outcome === "exact")} exact lists, ${count((c) => c.outcome === "sound")} sound lists of a list that changed while read, ` +
+                `${count((c) => c.outcome === "error")} clear errors, ${count((c) => c.outcome === "wrong")} wrong results`,
+        );
         const width = Math.max(...kinds.map((k) => k.length));
         const col = Math.max(...subjects.map((s) => s.length)) + 2;
         lines.push(`    ${"kind".padEnd(width)}  ${subjects.map((s) => s.padStart(col)).join("")}  ${"total".padStart(6)}`);
@@ -57,7 +59,11 @@ export function summary(): string {
         lines.push(`    properties: ${properties.length}, generated cases: ${properties.reduce((n, p) => n + p.runs, 0)}`);
     }
     if (secretScans.length) {
-        const s = secretScans.reduce((a, b) => ({ secrets: Math.max(a.secrets, b.secrets), places: a.places + b.places, bytes: a.bytes + b.bytes }), { secrets: 0, places: 0, bytes: 0 });
+        const s = secretScans.reduce((a, b) => ({ secrets: Math.max(a.secrets, b.secrets), places: a.places + b.places, bytes: a.bytes + b.bytes }), {
+            secrets: 0,
+            places: 0,
+            bytes: 0,
+        });
         lines.push(`    secret scans: ${s.secrets} secret values, ${s.places} places, ${s.bytes} bytes scanned, 0 found`);
     }
     lines.push(...notes.map((n) => `    ${n}`));

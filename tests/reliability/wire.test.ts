@@ -59,14 +59,21 @@ describe("reliability: what the socket sees", function () {
         const modes = [
             { name: "with its size in Content-Length", fault: {}, words: /declared 314572800 bytes \(300 MiB\), over the cap of 1 MiB per answer/ },
             { name: "chunked", fault: { chunked: true }, words: /passed 1048576 bytes and was cut off after \d+, over the cap of 1 MiB per answer/ },
-            { name: "gzipped, inflating past the cap", fault: { gzip: true }, words: /passed 1048576 bytes and was cut off after \d+, over the cap of 1 MiB per answer/ },
+            {
+                name: "gzipped, inflating past the cap",
+                fault: { gzip: true },
+                words: /passed 1048576 bytes and was cut off after \d+, over the cap of 1 MiB per answer/,
+            },
         ];
         for (const s of SUBJECTS) {
             for (const m of modes) {
                 it(`${s.name}, ${m.name}: fails at once, naming the size and the cap, after one request`, async () => {
                     s.fill(emu, 4);
                     emu.addFault({ api: s.api, kind: "hugeBody", bytes: 300 * MiB, times: -1, ...m.fault });
-                    const err = await s.read(emu, quick({ maxResponseBytes: MiB })).then(() => undefined, (e: unknown) => e);
+                    const err = await s.read(emu, quick({ maxResponseBytes: MiB })).then(
+                        () => undefined,
+                        (e: unknown) => e,
+                    );
                     assert.ok(err instanceof TaskgateReadError, `expected a TaskgateReadError, got ${String(err)}`);
                     assert.match(err.message, m.words);
                     assert.match(err.message, /narrow the query .* or raise maxResponseBytes/);
@@ -96,9 +103,15 @@ describe("reliability: what the socket sees", function () {
             const args = { ...tencentConn(emu), invocationId: "inv-big00001" };
             emu.addFault({ api: "tat", kind: "hugeBody", bytes: 40 * MiB, chunked: true, times: -1 });
             await assert.rejects(readTatInvocationTasks(args, { config: () => undefined, env: {} }, quick()), /cut off after \d+, over the cap of 32 MiB/);
-            await assert.rejects(readTatInvocationTasks(args, { config: () => undefined, env: { TASKGATE_MAX_RESPONSE_BYTES: String(2 * MiB) } }, quick()), /over the cap of 2 MiB/);
+            await assert.rejects(
+                readTatInvocationTasks(args, { config: () => undefined, env: { TASKGATE_MAX_RESPONSE_BYTES: String(2 * MiB) } }, quick()),
+                /over the cap of 2 MiB/,
+            );
             const config = (k: string) => (k === "taskgate:maxResponseBytes" ? String(3 * MiB) : undefined);
-            await assert.rejects(readTatInvocationTasks(args, { config, env: { TASKGATE_MAX_RESPONSE_BYTES: String(2 * MiB) } }, quick()), /over the cap of 3 MiB/);
+            await assert.rejects(
+                readTatInvocationTasks(args, { config, env: { TASKGATE_MAX_RESPONSE_BYTES: String(2 * MiB) } }, quick()),
+                /over the cap of 3 MiB/,
+            );
         });
 
         it("a cap that is not a whole number of bytes is refused before any request, naming where it came from", async () => {
@@ -108,19 +121,40 @@ describe("reliability: what the socket sees", function () {
                 [{ TASKGATE_MAX_RESPONSE_BYTES: "100" }, /invalid TASKGATE_MAX_RESPONSE_BYTES \(100\)/],
             ];
             for (const [env, words] of cases) {
-                const err = await readTatInvocationTasks(args, { config: () => undefined, env }).then(() => undefined, (e: unknown) => e);
+                const err = await readTatInvocationTasks(args, { config: () => undefined, env }).then(
+                    () => undefined,
+                    (e: unknown) => e,
+                );
                 assert.ok(err instanceof TaskgateValidationError, String(err));
                 assert.match(err.message, words);
             }
-            await assert.rejects(readTatInvocationTasks(args, { config: () => undefined, env: {} }, { maxResponseBytes: 1.5e6 + 0.5 }), /invalid maxResponseBytes/);
+            await assert.rejects(
+                readTatInvocationTasks(args, { config: () => undefined, env: {} }, { maxResponseBytes: 1.5e6 + 0.5 }),
+                /invalid maxResponseBytes/,
+            );
             assert.equal(emu.requests({ api: "tat" }).length, 0, "nothing was sent");
         });
 
         // A whole process, as a user runs it: `taskgate list` against 2 GiB answers, on each transport.
         const lists = [
-            { name: "TAT (Tencent API 3.0 SDK)", api: "tat" as const, fill: (e: Emulator) => e.generate({ api: "tat", count: 5, invocationId: "inv-huge0001" }), args: ["list", "tat", "--invocation-id", "inv-huge0001"] },
-            { name: "BM legacy (own http client)", api: "bmLegacy" as const, fill: (e: Emulator) => e.generate({ api: "bm", count: 5 }), args: ["list", "bm", "--api", "legacy"] },
-            { name: "CPH (Huawei core)", api: "cph" as const, fill: (e: Emulator) => e.generate({ api: "cph", count: 5, requestId: "hugeanswerrequest0000000000001" }), args: ["list", "cph", "--request-id", "hugeanswerrequest0000000000001"] },
+            {
+                name: "TAT (Tencent API 3.0 SDK)",
+                api: "tat" as const,
+                fill: (e: Emulator) => e.generate({ api: "tat", count: 5, invocationId: "inv-huge0001" }),
+                args: ["list", "tat", "--invocation-id", "inv-huge0001"],
+            },
+            {
+                name: "BM legacy (own http client)",
+                api: "bmLegacy" as const,
+                fill: (e: Emulator) => e.generate({ api: "bm", count: 5 }),
+                args: ["list", "bm", "--api", "legacy"],
+            },
+            {
+                name: "CPH (Huawei core)",
+                api: "cph" as const,
+                fill: (e: Emulator) => e.generate({ api: "cph", count: 5, requestId: "hugeanswerrequest0000000000001" }),
+                args: ["list", "cph", "--request-id", "hugeanswerrequest0000000000001"],
+            },
         ];
         for (const l of lists) {
             it(`taskgate list, ${l.name}: a 2 GiB answer fails with exit 2 and the process stays within twice the cap`, async () => {
@@ -135,7 +169,10 @@ describe("reliability: what the socket sees", function () {
                     assert.match(huge.stderr, /over the cap of 32 MiB per answer/);
                     assert.equal((await logged(emu, l.api, 1)).length, 1, "one request, not retried");
                     const grew = huge.maxRss - small.maxRss;
-                    assert.ok(grew < 2 * DEFAULT_MAX_RESPONSE_BYTES, `peak RSS grew by ${(grew / MiB).toFixed(1)} MiB over a small read (${JSON.stringify(fault)})`);
+                    assert.ok(
+                        grew < 2 * DEFAULT_MAX_RESPONSE_BYTES,
+                        `peak RSS grew by ${(grew / MiB).toFixed(1)} MiB over a small read (${JSON.stringify(fault)})`,
+                    );
                 }
             });
         }
@@ -152,7 +189,8 @@ describe("reliability: what the socket sees", function () {
                 assert.equal(r.tasks.length, s.count);
                 const waits = log.lines.filter((l) => l.includes("waiting for"));
                 assert.ok(waits.length >= 1, `no waiting line in:\n${log.lines.join("\n")}`);
-                for (const w of waits) assert.match(w, new RegExp(`waiting for ${emu.url.replace(/[.]/g, "\\.")} \\(attempt 1 of 8\\), no answer for \\d+(\\.\\d)? s`));
+                for (const w of waits)
+                    assert.match(w, new RegExp(`waiting for ${emu.url.replace(/[.]/g, "\\.")} \\(attempt 1 of 8\\), no answer for \\d+(\\.\\d)? s`));
             });
         }
     });
@@ -164,12 +202,19 @@ function peakRss(args: readonly string[], env: Record<string, string | undefined
     const out = path.join(dir, "rss");
     // A preload that writes the process's peak resident set when it exits (maxRSS is in KiB).
     const preload = path.join(dir, "peak.js");
-    fs.writeFileSync(preload, `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS * 1024)));\n`);
+    fs.writeFileSync(
+        preload,
+        `process.on("exit", () => require("fs").writeFileSync(${JSON.stringify(out)}, String(process.resourceUsage().maxRSS * 1024)));\n`,
+    );
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, ["-r", preload, CLI, ...args],
-            { env: { ...env, NODE_OPTIONS: undefined } as NodeJS.ProcessEnv, stdio: ["ignore", "ignore", "pipe"] });
+        const child = spawn(process.execPath, ["-r", preload, CLI, ...args], {
+            env: { ...env, NODE_OPTIONS: undefined } as NodeJS.ProcessEnv,
+            stdio: ["ignore", "ignore", "pipe"],
+        });
         let stderr = "";
-        child.stderr!.setEncoding("utf8").on("data", (d: string) => { stderr += d; });
+        child.stderr!.setEncoding("utf8").on("data", (d: string) => {
+            stderr += d;
+        });
         child.on("error", reject);
         child.on("close", (code) => {
             try {

@@ -22,8 +22,10 @@ function findChromium(): string {
     const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium"].filter((p): p is string => !!p);
     const found = candidates.find((p) => existsSync(p));
     if (!found) {
-        throw new Error(`headless Chromium is needed for the report tests and was not found (looked at ${candidates.join(", ")}): `
-            + "run `apt-get install chromium` (as .ci/run does), or set CHROMIUM_PATH to a Chromium binary");
+        throw new Error(
+            `headless Chromium is needed for the report tests and was not found (looked at ${candidates.join(", ")}): ` +
+                "run `apt-get install chromium` (as .ci/run does), or set CHROMIUM_PATH to a Chromium binary",
+        );
     }
     return found;
 }
@@ -69,7 +71,9 @@ describe("report: the HTML page in headless Chromium", function () {
         const requests: string[] = [];
         const problems: string[] = [];
         page.on("request", (r) => requests.push(r.url()));
-        page.on("console", (m) => { if (m.type() === "error" || m.type() === "warning") problems.push(m.text()); });
+        page.on("console", (m) => {
+            if (m.type() === "error" || m.type() === "warning") problems.push(m.text());
+        });
         page.on("pageerror", (e) => problems.push(e.message));
         const url = pathToFileURL(file).href;
         const started = Date.now();
@@ -83,7 +87,11 @@ describe("report: the HTML page in headless Chromium", function () {
         const measured = (await page.evaluate(MEASURE_BARS)) as BarMeasure[];
         assert.ok(measured.length > 0, `${label}: bars drawn`);
         for (const bar of measured) {
-            assert.equal(bar.segs.reduce((a, s) => a + s.count, 0), bar.total, `${label}: segments add up`);
+            assert.equal(
+                bar.segs.reduce((a, s) => a + s.count, 0),
+                bar.total,
+                `${label}: segments add up`,
+            );
             if (bar.total === 0) continue;
             assert.ok(Math.abs(bar.segs.reduce((a, s) => a + s.width, 0) - bar.width) < 1, `${label}: segments fill the bar`);
             const tiny = bar.segs.filter((s) => (s.count / bar.total) * bar.width < 2).length;
@@ -91,7 +99,11 @@ describe("report: the HTML page in headless Chromium", function () {
                 const expected = (s.count / bar.total) * bar.width;
                 if (expected < 2) assert.ok(s.width >= 1.99, `${label}: a ${s.state} segment of ${s.count} stays visible (${s.width}px)`);
                 // Each tiny segment held at 2 px takes at most 2 px from the others.
-                else assert.ok(Math.abs(s.width - expected) <= 0.75 + 2 * tiny, `${label}: ${s.state} ${s.count}/${bar.total} is ${s.width}px, expected ${expected.toFixed(1)}px`);
+                else
+                    assert.ok(
+                        Math.abs(s.width - expected) <= 0.75 + 2 * tiny,
+                        `${label}: ${s.state} ${s.count}/${bar.total} is ${s.width}px, expected ${expected.toFixed(1)}px`,
+                    );
                 assert.equal(s.colour, rgb(SEGMENT_STYLE[s.state as keyof typeof SEGMENT_STYLE].colour), `${label}: ${s.state} has its colour`);
             }
         }
@@ -119,7 +131,13 @@ describe("report: the HTML page in headless Chromium", function () {
         assert.match(await page.title(), /^FAILED: TAT invocation tasks/);
         // The counts, as the summary has them.
         const s = r.result.summary;
-        for (const [cls, n] of [["total", s.total], ["c-succeeded", s.succeeded], ["c-failed", s.failed], ["c-timed-out", s.timedOut], ["c-running", s.running]] as const) {
+        for (const [cls, n] of [
+            ["total", s.total],
+            ["c-succeeded", s.succeeded],
+            ["c-failed", s.failed],
+            ["c-timed-out", s.timedOut],
+            ["c-running", s.running],
+        ] as const) {
             assert.equal(await page.locator(`.card.${cls} .n`).innerText(), num(n), cls);
         }
         assert.deepEqual([s.total, s.succeeded, s.failed, s.timedOut, s.running], [1201, 1130, 31, 10, 30]);
@@ -136,7 +154,7 @@ describe("report: the HTML page in headless Chromium", function () {
         // Bars to scale; the page fits its width; the full table stays folded until asked for.
         const measured = await assertProportional(page, "tat");
         assert.equal(measured.length, 1 + 12 + 1, "overall, 12 instances, others");
-        assert.ok((await page.evaluate("document.documentElement.scrollWidth")) as number <= 1200, "no horizontal scrolling");
+        assert.ok(((await page.evaluate("document.documentElement.scrollWidth")) as number) <= 1200, "no horizontal scrolling");
         assert.equal(await page.locator("table.all").isVisible(), false);
         await page.locator("details > summary", { hasText: "All 1,201 tasks" }).click();
         assert.equal(await page.locator("table.all").isVisible(), true);
@@ -159,7 +177,10 @@ describe("report: the HTML page in headless Chromium", function () {
                 await assertProportional(page, `${kind} at ${width}px`);
                 assert.deepEqual(external(), [], kind);
                 assert.deepEqual(problems, [], kind);
-                assert.ok((await page.evaluate("document.documentElement.scrollWidth")) as number <= width, `${kind}: fits ${width}px without scrolling sideways`);
+                assert.ok(
+                    ((await page.evaluate("document.documentElement.scrollWidth")) as number) <= width,
+                    `${kind}: fits ${width}px without scrolling sideways`,
+                );
                 await page.close();
             }
         }
@@ -167,7 +188,10 @@ describe("report: the HTML page in headless Chromium", function () {
 
     it("prints: the colours are kept and the PDF has the report", async () => {
         const r = await tatRollout(ctx.emu, 10, { SUCCESS: 9, FAILED: 1 });
-        const { page } = await open(renderHtmlReport({ kind: r.kind, result: r.result, query: r.query, require: { maxFailed: 0 }, generatedAt: new Date() }), "print");
+        const { page } = await open(
+            renderHtmlReport({ kind: r.kind, result: r.result, query: r.query, require: { maxFailed: 0 }, generatedAt: new Date() }),
+            "print",
+        );
         await page.emulateMedia({ media: "print" });
         assert.equal(await page.evaluate(`getComputedStyle(document.documentElement).printColorAdjust`), "exact");
         assert.equal(await page.evaluate(`getComputedStyle(document.querySelector(".seg.s-failed")).backgroundColor`), rgb(SEGMENT_STYLE.FAILED.colour));
@@ -190,13 +214,14 @@ describe("report: the HTML page in headless Chromium", function () {
             await page.screenshot({ path: join(dir, `size-${n}.png`), fullPage: true });
             const screenshotMs = Date.now() - paintStarted;
             const bytes = Buffer.byteLength(html);
-            rows.push(`${num(n + 1).padStart(7)} tasks: ${num(bytes).padStart(9)} bytes, rendered in ${renderMs.toFixed(0)} ms, loaded by Chromium in ${loadMs} ms, full-page screenshot ${screenshotMs} ms`);
+            rows.push(
+                `${num(n + 1).padStart(7)} tasks: ${num(bytes).padStart(9)} bytes, rendered in ${renderMs.toFixed(0)} ms, loaded by Chromium in ${loadMs} ms, full-page screenshot ${screenshotMs} ms`,
+            );
             assert.deepEqual(external(), []);
             assert.ok(bytes < 1_000_000, `${n} tasks: ${bytes} bytes`);
-            assert.ok(await page.locator(".card.total .n").innerText() === num(n + 1));
+            assert.ok((await page.locator(".card.total .n").innerText()) === num(n + 1));
             await page.close();
         }
         console.log(rows.map((l) => `      ${l}`).join("\n"));
     });
 });
-

@@ -39,8 +39,18 @@ export async function tatRollout(emu: Emulator, count: number, statusMix: Record
     const invocationId = "inv-report01";
     const instanceIds = Array.from({ length: instances }, (_, i) => `ins-${String(i).padStart(8, "0")}`);
     gen(emu, { api: "tat", count, statusMix, invocationId, instanceIds, seed: 7 });
-    emu.seed({ tat: [{ InvocationTaskId: "invt-hostile0", InvocationId: invocationId, InstanceId: "ins-hostile0", TaskStatus: "FAILED", ErrorInfo: HOSTILE,
-        TaskResult: { ExitCode: 2 } as never }] });
+    emu.seed({
+        tat: [
+            {
+                InvocationTaskId: "invt-hostile0",
+                InvocationId: invocationId,
+                InstanceId: "ins-hostile0",
+                TaskStatus: "FAILED",
+                ErrorInfo: HOSTILE,
+                TaskResult: { ExitCode: 2 } as never,
+            },
+        ],
+    });
     return read(emu, "tatInvocationTasks", { invocationId });
 }
 

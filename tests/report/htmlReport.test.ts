@@ -16,8 +16,13 @@ const render = (r: Read, require?: GateRequirements) => renderHtmlReport({ kind:
 /** Every stacked bar of a page: its total and its segments' states, counts and widths (%). */
 function bars(html: string) {
     return [...html.matchAll(/<div class="bar[^"]*" role="img" data-total="(\d+)" aria-label="([^"]*)">(.*?)<\/div>/g)].map((m) => ({
-        total: Number(m[1]), label: m[2],
-        segs: [...m[3].matchAll(/style="width:([\d.]+)%" data-state="(\w+)" data-count="(\d+)"/g)].map((s) => ({ width: Number(s[1]), state: s[2], count: Number(s[3]) })),
+        total: Number(m[1]),
+        label: m[2],
+        segs: [...m[3].matchAll(/style="width:([\d.]+)%" data-state="(\w+)" data-count="(\d+)"/g)].map((s) => ({
+            width: Number(s[1]),
+            state: s[2],
+            count: Number(s[3]),
+        })),
     }));
 }
 
@@ -58,7 +63,11 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
                 const drawn = bars(html);
                 assert.ok(drawn.length >= 2, `${kind}: the overall bar and a group's`);
                 for (const b of drawn) {
-                    assert.equal(b.segs.reduce((a, s) => a + s.count, 0), b.total, `${kind}: ${b.label}`);
+                    assert.equal(
+                        b.segs.reduce((a, s) => a + s.count, 0),
+                        b.total,
+                        `${kind}: ${b.label}`,
+                    );
                     assert.ok(Math.abs(b.segs.reduce((a, s) => a + s.width, 0) - 100) < 0.01, `${kind}: ${b.label} spans 100%`);
                 }
             }
@@ -69,10 +78,16 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
             assert.equal(labels("tatInvocationTasks").length, 11, "10 instances round-robin plus the hostile task's own instance");
             assert.deepEqual([...labels("mpsTasks")].sort(), ["EditMediaTask", "WorkflowTask"]);
             assert.equal(labels("cphJobs").length, 2, "two generated batches, one server each");
-            assert.ok(labels("cphJobs").every((l) => /^[0-9a-f-]{36}$/.test(l)), "CPH groups are server ids");
+            assert.ok(
+                labels("cphJobs").every((l) => /^[0-9a-f-]{36}$/.test(l)),
+                "CPH groups are server ids",
+            );
             assert.equal(labels("bmCmdTasks").length, 12, "one bar per BM task");
             assert.equal(labels("workspaceScriptTasks").length, 12, "one bar per Workspace task");
-            assert.ok(labels("workspaceScriptTasks").every((l) => l.endsWith(" · taskgate-script · finance-pool")), labels("workspaceScriptTasks")[0]);
+            assert.ok(
+                labels("workspaceScriptTasks").every((l) => l.endsWith(" · taskgate-script · finance-pool")),
+                labels("workspaceScriptTasks")[0],
+            );
 
             // Target sources count machines and desktops: the overall bar holds the summary's targets.
             for (const kind of ["bmCmdTasks", "workspaceScriptTasks"] as const) {
@@ -83,14 +98,21 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
                 assert.equal(count("FAILED"), summary.targets!.failed, kind);
                 // Workspace: the INIT task reports no desktop and the RUNNING one does not say how many are left: one unit each.
                 if (kind === "workspaceScriptTasks") assert.deepEqual([count("PENDING"), count("RUNNING")], [1, 1]);
-                else assert.equal(count("RUNNING"), tasks.filter((t) => t.state === "RUNNING").reduce((a, t) => a + ((t as { instanceCount?: number }).instanceCount ?? 0), 0));
+                else
+                    assert.equal(
+                        count("RUNNING"),
+                        tasks.filter((t) => t.state === "RUNNING").reduce((a, t) => a + ((t as { instanceCount?: number }).instanceCount ?? 0), 0),
+                    );
             }
         });
 
         it("gives the gate's verdict in the gate's words, for every source", () => {
             const requirements: Record<string, GateRequirements> = {
-                tatInvocationTasks: { minSuccessRatio: 0.5, maxFailed: 100, allDone: false }, mpsTasks: { allDone: true },
-                bmCmdTasks: { minSuccessRatio: 0.95 }, cphJobs: { minSucceeded: 1, maxFailed: 10, allDone: false }, workspaceScriptTasks: { maxFailed: 0 },
+                tatInvocationTasks: { minSuccessRatio: 0.5, maxFailed: 100, allDone: false },
+                mpsTasks: { allDone: true },
+                bmCmdTasks: { minSuccessRatio: 0.95 },
+                cphJobs: { minSucceeded: 1, maxFailed: 10, allDone: false },
+                workspaceScriptTasks: { maxFailed: 0 },
             };
             const outcomes: string[] = [];
             for (const kind of SOURCE_KINDS) {
@@ -107,7 +129,12 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
                 assert.ok(html.includes(gate ? "✗ FAILED" : "✓ PASSED"), kind);
                 outcomes.push(`${kind} ${gate ? "FAILED" : "PASSED"}`);
                 assert.ok(html.includes(`<title>${gate ? "FAILED" : "PASSED"}: `), `${kind}: the verdict leads the title`);
-                for (const line of gate ? gate.message.split("\n").slice(1).filter((l) => !l.startsWith("  first") && !l.startsWith("    ")) : []) {
+                for (const line of gate
+                    ? gate.message
+                          .split("\n")
+                          .slice(1)
+                          .filter((l) => !l.startsWith("  first") && !l.startsWith("    "))
+                    : []) {
                     // "  required: ...", "  found:    ...", "  not met:  ..." become labelled lines of the same words.
                     const [, label, words] = /^\s+(required|found|not met):\s+(.*)$/.exec(line)!;
                     assert.ok(html.includes(`<span class="k">${label}:</span> ${esc(words)}`), `${kind}: ${line}`);
@@ -120,12 +147,27 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
     describe("escaping", () => {
         it("shows markup from error messages, ids and the query as text", async () => {
             const r = await tatRollout(ctx.emu, 3, { SUCCESS: 1 });
-            ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-quote001", InvocationId: "inv-report01", InstanceId: `ins-"><b onmouseover=alert(1)>x`, TaskStatus: "FAILED",
-                ErrorInfo: "bell\u0007 nul\u0000 esc\u001b[31m & 'quotes'", TaskResult: { ExitCode: 1 } as never }] });
+            ctx.emu.seed({
+                tat: [
+                    {
+                        InvocationTaskId: "invt-quote001",
+                        InvocationId: "inv-report01",
+                        InstanceId: `ins-"><b onmouseover=alert(1)>x`,
+                        TaskStatus: "FAILED",
+                        ErrorInfo: "bell\u0007 nul\u0000 esc\u001b[31m & 'quotes'",
+                        TaskResult: { ExitCode: 1 } as never,
+                    },
+                ],
+            });
             const again = await read(ctx.emu, "tatInvocationTasks", { invocationId: "inv-report01" });
             const html = render({ ...again, query: { ...again.query, note: "</title><script>alert(1)</script>" } }, { minSuccessRatio: 1 });
             assert.ok(!/<script/i.test(html), "no script element");
-            assert.ok(html.includes("&lt;script&gt;window.__pwned = 1; document.title = &quot;pwned&quot;&lt;/script&gt;&lt;img src=&quot;http://127.0.0.1:9/x.png&quot;"), "the hostile message as text");
+            assert.ok(
+                html.includes(
+                    "&lt;script&gt;window.__pwned = 1; document.title = &quot;pwned&quot;&lt;/script&gt;&lt;img src=&quot;http://127.0.0.1:9/x.png&quot;",
+                ),
+                "the hostile message as text",
+            );
             assert.ok(html.includes("ins-&quot;&gt;&lt;b onmouseover=alert(1)&gt;x"), "a hostile instance id, escaped in text and title attributes");
             assert.ok(!html.includes(`"><b onmouseover`), "no attribute is broken out of");
             assert.ok(html.includes("&lt;/title&gt;&lt;script&gt;alert(1)&lt;/script&gt;"), "the query's values are escaped");
@@ -137,14 +179,18 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
         it("cuts a long error message, saying how much was cut", async () => {
             ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-long0001", InvocationId: "inv-long0001", TaskStatus: "FAILED", ErrorInfo: "x".repeat(5000) }] });
             const html = render(await read(ctx.emu, "tatInvocationTasks", { invocationId: "inv-long0001" }));
-            assert.ok(html.includes(`${"x".repeat(REPORT_LIMITS.messageChars)}… (${(5000 - REPORT_LIMITS.messageChars).toLocaleString("en-US")} more characters)`));
+            assert.ok(
+                html.includes(`${"x".repeat(REPORT_LIMITS.messageChars)}… (${(5000 - REPORT_LIMITS.messageChars).toLocaleString("en-US")} more characters)`),
+            );
             assert.ok(!html.includes("x".repeat(REPORT_LIMITS.messageChars + 1)));
         });
     });
 
     describe("verdicts", () => {
         it("PASSED when the requirements hold, with what was required and found", async () => {
-            const r = await read(ctx.emu, "cphJobs", { requestId: ctx.emu.generate({ api: "cph", count: 20, statusMix: { SUCCESS: 19, FAILED: 1 } })[0].groups.requestId });
+            const r = await read(ctx.emu, "cphJobs", {
+                requestId: ctx.emu.generate({ api: "cph", count: 20, statusMix: { SUCCESS: 19, FAILED: 1 } })[0].groups.requestId,
+            });
             const html = render(r, { minSuccessRatio: 0.95, maxFailed: 1 });
             assert.ok(html.includes(`<section class="verdict passed" aria-label="Verdict" data-verdict="passed">`));
             assert.ok(html.includes(`<span class="k">required:</span> at least 95.0% of tasks succeeded, at most 1 failed, all done`));
@@ -155,7 +201,8 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
 
         it("FAILED on an empty list, under the default rules too, with the gate's reason naming the query", async () => {
             const r = await read(ctx.emu, "tatInvocationTasks", { invocationId: "inv-nothing0" });
-            const reason = "no tasks matched the query (TAT invocation tasks with invocationId inv-nothing0 in ap-guangzhou): check the filters, or set allowEmpty to accept an empty list";
+            const reason =
+                "no tasks matched the query (TAT invocation tasks with invocationId inv-nothing0 in ap-guangzhou): check the filters, or set allowEmpty to accept an empty list";
             assert.ok(render(r, {}).includes(`data-verdict="failed"`));
             assert.ok(render(r, {}).includes(esc(reason)));
             assert.ok(render(r, { allowEmpty: true }).includes(`data-verdict="passed"`));
@@ -171,16 +218,28 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
             const r = await read(ctx.emu, "tatInvocationTasks", { invocationId: "inv-weird001" });
             const html = render(r, { allDone: true });
             assert.ok(html.includes("1 task is in a state taskgate does not know"));
-            assert.deepEqual(bars(html)[0].segs.map((s) => s.state), ["UNKNOWN"]);
+            assert.deepEqual(
+                bars(html)[0].segs.map((s) => s.state),
+                ["UNKNOWN"],
+            );
             assert.ok(html.includes(`<td class="id">QUANTUM</td>`), "the raw status is shown beside the state");
         });
 
         it("refuses requirements a gate would refuse, and a kind that does not match the result", async () => {
             const mps = await read(ctx.emu, "mpsTasks", {});
-            assert.throws(() => render(mps, { minSucceeded: 1 }), (e: unknown) => e instanceof TaskgateValidationError && e.field === "require.minSucceeded");
+            assert.throws(
+                () => render(mps, { minSucceeded: 1 }),
+                (e: unknown) => e instanceof TaskgateValidationError && e.field === "require.minSucceeded",
+            );
             const tat = await read(ctx.emu, "tatInvocationTasks", { invocationId: "inv-nothing0" });
-            assert.throws(() => render(tat, { minSuccessRatio: 2 }), (e: unknown) => e instanceof TaskgateValidationError && e.field === "require.minSuccessRatio");
-            assert.throws(() => renderHtmlReport({ kind: "cphJobs", result: tat.result, generatedAt: AT }), /does not match the result, which was read from tatInvocationTasks/);
+            assert.throws(
+                () => render(tat, { minSuccessRatio: 2 }),
+                (e: unknown) => e instanceof TaskgateValidationError && e.field === "require.minSuccessRatio",
+            );
+            assert.throws(
+                () => renderHtmlReport({ kind: "cphJobs", result: tat.result, generatedAt: AT }),
+                /does not match the result, which was read from tatInvocationTasks/,
+            );
             assert.throws(() => renderHtmlReport({ kind: "nope" as never, result: tat.result, generatedAt: AT }), /is not a source/);
         });
     });
@@ -196,15 +255,27 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
             assert.equal(grouping.others?.label, "others (289 instances)");
             const failingUnits = (u: Record<string, number>) => SEGMENTS.reduce((a, s) => a + (FAILING_SEGMENTS.has(s) ? u[s] : 0), 0);
             const shown = grouping.groups.map((g) => failingUnits(g.units));
-            assert.deepEqual(shown, [...shown].sort((a, b) => b - a), "most failures first");
+            assert.deepEqual(
+                shown,
+                [...shown].sort((a, b) => b - a),
+                "most failures first",
+            );
             assert.ok(shown[11] >= 2, "the 12 worst instances of 300 each have at least 2 failures");
             const all = [...grouping.groups, grouping.others!];
-            assert.equal(all.reduce((a, g) => a + g.tasks, 0), r.result.tasks.length, "every task is in exactly one bar");
+            assert.equal(
+                all.reduce((a, g) => a + g.tasks, 0),
+                r.result.tasks.length,
+                "every task is in exactly one bar",
+            );
 
             const html = render(r);
             const failing = failingTasks(r.kind, r.result.tasks).length;
             assert.equal(failing, 151);
-            assert.equal((html.match(/<tr><td(?! colspan)/g) ?? []).length, REPORT_LIMITS.failingRows + REPORT_LIMITS.taskRows, "rows: 100 failing + 1 000 of every task");
+            assert.equal(
+                (html.match(/<tr><td(?! colspan)/g) ?? []).length,
+                REPORT_LIMITS.failingRows + REPORT_LIMITS.taskRows,
+                "rows: 100 failing + 1 000 of every task",
+            );
             assert.ok(html.includes(`and ${failing - REPORT_LIMITS.failingRows} more failing tasks, not listed here`));
             assert.ok(html.includes(`and ${r.result.tasks.length - REPORT_LIMITS.taskRows} more tasks, not listed here`));
             assert.ok(html.includes("All 1,201 tasks (the first 1,000 listed)"));
@@ -221,7 +292,10 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
         it("orders groups the same way on every run (ties by label)", async () => {
             const r = await tatRollout(ctx.emu, 200, { SUCCESS: 150, FAILED: 50 }, 200);
             const reversed = { ...r, result: { ...r.result, tasks: [...r.result.tasks].reverse() } };
-            assert.deepEqual(groupTargets(r.kind, reversed.result.tasks).groups.map((g) => g.label), groupTargets(r.kind, r.result.tasks).groups.map((g) => g.label));
+            assert.deepEqual(
+                groupTargets(r.kind, reversed.result.tasks).groups.map((g) => g.label),
+                groupTargets(r.kind, r.result.tasks).groups.map((g) => g.label),
+            );
             assert.equal(render(r), render(r), "pure: the same input gives the same page"); // hygiene: two renders of one input, a check of purity
         });
     });
@@ -229,7 +303,17 @@ describe("report: renderHtmlReport (pure renderer, over results read from the em
     it("never shows connection settings, even when the query carries them", async () => {
         const r = await read(ctx.emu, "workspaceScriptTasks", { desktopPoolId: ctx.emu.generate({ api: "workspace", count: 3 })[0].groups.desktopPoolId });
         const h = EMULATOR_CREDENTIALS.huawei;
-        const html = render({ ...r, query: { ...r.query, accessKey: h.accessKey, secretKey: h.secretKey, authToken: h.authToken, endpoint: `http://user:pw@${ctx.emu.url.slice(7)}`, region: "cn-north-4" } });
+        const html = render({
+            ...r,
+            query: {
+                ...r.query,
+                accessKey: h.accessKey,
+                secretKey: h.secretKey,
+                authToken: h.authToken,
+                endpoint: `http://user:pw@${ctx.emu.url.slice(7)}`,
+                region: "cn-north-4",
+            },
+        });
         for (const secret of [h.accessKey, h.secretKey, h.authToken, "user:pw", ctx.emu.url, EMULATOR_CREDENTIALS.tencent.secretKey]) {
             assert.ok(!html.includes(secret), `leaked ${secret}`);
         }

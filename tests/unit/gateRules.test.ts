@@ -64,7 +64,15 @@ describe("gate rules", () => {
         const NO_TASKS = `no tasks matched the query (${QUERY}): check the filters, or set allowEmpty to accept an empty list`;
 
         it("fail every gate by default, the default rules too, naming the query in words", () => {
-            for (const r of [{}, { maxFailed: 5 }, { allDone: true }, { minSucceeded: 1 }, { minSuccessRatio: 0.5 }, { minSuccessRatio: 1, allDone: false }, { maxFailed: 0, allDone: false }]) {
+            for (const r of [
+                {},
+                { maxFailed: 5 },
+                { allDone: true },
+                { minSucceeded: 1 },
+                { minSuccessRatio: 0.5 },
+                { minSuccessRatio: 1, allDone: false },
+                { maxFailed: 0, allDone: false },
+            ]) {
                 const v = evaluate(tally(summary({}), TASKS), resolveRequirements(r), TASKS, QUERY);
                 assert.deepEqual([v.passed, v.hopeless, v.reasons], [false, false, [NO_TASKS]], JSON.stringify(r));
             }
@@ -103,7 +111,10 @@ describe("gate rules", () => {
             const v = judge(summary({ succeeded: 99, unknown: 1 }), { minSuccessRatio: 0.9, maxFailed: 5, allDone: false });
             assert.deepEqual([v.passed, v.hopeless], [false, true]);
             assert.equal(v.reasons[0], "1 task is in a state taskgate does not know, so it cannot tell whether it succeeded");
-            assert.match(judge(summary({ succeeded: 98, unknown: 2 }), {}).reasons[0], /^2 tasks are in a state taskgate does not know, so it cannot tell whether they succeeded$/);
+            assert.match(
+                judge(summary({ succeeded: 98, unknown: 2 }), {}).reasons[0],
+                /^2 tasks are in a state taskgate does not know, so it cannot tell whether they succeeded$/,
+            );
         });
 
         it("never count as successes (a ratio of known successes over all)", () => {
@@ -149,9 +160,14 @@ describe("gate rules", () => {
         const props = (f: { property: string }[]) => f.map((x) => x.property);
         it("rejects out-of-range and mistyped values", () => {
             assert.deepEqual(props(validateGateSettings({ minSuccessRatio: 95 }, undefined, TASKS)), ["require.minSuccessRatio"]);
-            assert.deepEqual(props(validateGateSettings({ minSucceeded: -1, maxFailed: 1.5 }, undefined, TASKS)), ["require.minSucceeded", "require.maxFailed"]);
+            assert.deepEqual(props(validateGateSettings({ minSucceeded: -1, maxFailed: 1.5 }, undefined, TASKS)), [
+                "require.minSucceeded",
+                "require.maxFailed",
+            ]);
             assert.deepEqual(props(validateGateSettings({ minSuccesRatio: 0.9 }, undefined, TASKS)), ["require.minSuccesRatio"]);
-            assert.deepEqual(validateGateSettings({}, { timeoutSeconds: 0 }, TASKS), [{ property: "wait.timeoutSeconds", reason: "must be a number of seconds greater than 0 and at most 86400, got 0" }]);
+            assert.deepEqual(validateGateSettings({}, { timeoutSeconds: 0 }, TASKS), [
+                { property: "wait.timeoutSeconds", reason: "must be a number of seconds greater than 0 and at most 86400, got 0" },
+            ]);
             assert.deepEqual(props(validateGateSettings({}, { pollIntervalSeconds: 60, timeoutSeconds: 30 }, TASKS)), ["wait.pollIntervalSeconds"]);
         });
         it("rejects contradictions", () => {
@@ -159,25 +175,39 @@ describe("gate rules", () => {
             assert.match(validateGateSettings({ allDone: false }, undefined, TASKS)[0].reason, /requires nothing/);
             assert.match(validateGateSettings({ minSucceeded: 1 }, undefined, MPS)[0].reason, /MPS tasks report no outcome/);
             assert.deepEqual(validateGateSettings({ allDone: true }, undefined, MPS), []);
-            assert.deepEqual(validateGateSettings({ allowEmpty: true, minSucceeded: 3 }, undefined, TASKS),
-                [{ property: "require.allowEmpty", reason: "contradicts minSucceeded 3, which no empty list meets; drop one of them" }]);
+            assert.deepEqual(validateGateSettings({ allowEmpty: true, minSucceeded: 3 }, undefined, TASKS), [
+                { property: "require.allowEmpty", reason: "contradicts minSucceeded 3, which no empty list meets; drop one of them" },
+            ]);
             assert.deepEqual(validateGateSettings({ allowEmpty: true, minSucceeded: 0, minSuccessRatio: 0.9 }, undefined, TASKS), []);
         });
         it("takes allowEmpty as a boolean, named in errors and in the list of requirements", () => {
-            assert.deepEqual(validateGateSettings({ allowEmpty: "yes" }, undefined, TASKS), [{ property: "require.allowEmpty", reason: 'must be true or false, got "yes"' }]);
+            assert.deepEqual(validateGateSettings({ allowEmpty: "yes" }, undefined, TASKS), [
+                { property: "require.allowEmpty", reason: 'must be true or false, got "yes"' },
+            ]);
             assert.deepEqual(validateGateSettings({ allowEmpty: false }, undefined, TASKS), []);
-            assert.deepEqual(validateGateSettings({ allowEmpt: true }, undefined, TASKS),
-                [{ property: "require.allowEmpt", reason: "is not a requirement; allowed: minSucceeded, minSuccessRatio, maxFailed, allDone, allowEmpty" }]);
-            assert.deepEqual(validateGateSettings([], undefined, TASKS),
-                [{ property: "require", reason: "must be an object with minSucceeded, minSuccessRatio, maxFailed, allDone and/or allowEmpty" }]);
+            assert.deepEqual(validateGateSettings({ allowEmpt: true }, undefined, TASKS), [
+                { property: "require.allowEmpt", reason: "is not a requirement; allowed: minSucceeded, minSuccessRatio, maxFailed, allDone, allowEmpty" },
+            ]);
+            assert.deepEqual(validateGateSettings([], undefined, TASKS), [
+                { property: "require", reason: "must be an object with minSucceeded, minSuccessRatio, maxFailed, allDone and/or allowEmpty" },
+            ]);
         });
         it("lets unknown values (preview) through", () => {
             const unknown = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-            assert.deepEqual(validateGateSettings({ minSuccessRatio: unknown, allDone: false }, { timeoutSeconds: unknown }, TASKS, (v) => v === unknown), []);
+            assert.deepEqual(
+                validateGateSettings({ minSuccessRatio: unknown, allDone: false }, { timeoutSeconds: unknown }, TASKS, (v) => v === unknown),
+                [],
+            );
         });
         it("applies wait defaults", () => {
             assert.equal(resolveWait(undefined), undefined);
-            assert.deepEqual(resolveWait({}), { timeoutSeconds: 600, pollIntervalSeconds: 5, maxPollIntervalSeconds: 30, failFast: true, emptyGraceSeconds: 30 });
+            assert.deepEqual(resolveWait({}), {
+                timeoutSeconds: 600,
+                pollIntervalSeconds: 5,
+                maxPollIntervalSeconds: 30,
+                failFast: true,
+                emptyGraceSeconds: 30,
+            });
             assert.equal(resolveWait({ timeoutSeconds: 12 })!.emptyGraceSeconds, 12, "never past the timeout");
         });
     });
@@ -190,7 +220,10 @@ describe("gate rules", () => {
         assert.match(msg, /^ {2}not met: {2}0 machines succeeded; at least 1 required$/m);
         assert.match(msg, /^ {2}not met: {2}1 machine is still pending or running$/m);
         assert.match(msg, /^ {2}first failing task \(1 of 1\):$/m);
-        assert.match(judge(summary({ succeeded: 0, failed: 1 }), { minSuccessRatio: 0.5, maxFailed: 1 }).reasons[0], /^0\.0% of 1 task succeeded; at least 50\.0% required$/);
+        assert.match(
+            judge(summary({ succeeded: 0, failed: 1 }), { minSuccessRatio: 0.5, maxFailed: 1 }).reasons[0],
+            /^0\.0% of 1 task succeeded; at least 50\.0% required$/,
+        );
         const unknownOne = formatGateFailure(undefined, judge(summary({ unknown: 1 }), {}), [], resolveRequirements({}), TASKS);
         assert.match(unknownOne, /^ {2}found: {4}1 task, 0 succeeded \(0\.0%\), 0 failed, 1 task in an unknown state$/m);
     });
@@ -198,29 +231,57 @@ describe("gate rules", () => {
     it("a gate that timed out names the first tasks still pending or running, and how many in all, after the failing ones", () => {
         const t: GateTally = { unit: "tasks", tasks: 14, total: 14, succeeded: 1, failed: 1, pending: 12, skipped: 0, unknownTasks: 0, noOutcome: 0 };
         const req = resolveRequirements({});
-        const pending = Array.from({ length: 12 }, (_, i) => ({ id: `invt-p${i}`, target: `ins-p${i}`, state: i % 2 ? "PENDING" as const : "RUNNING" as const }));
-        const msg = formatGateFailure("slow", evaluate(t, req, TASKS), [{ id: "invt-f", target: "ins-f", state: "FAILED" }], req, TASKS, "timed out after 60 s", pending);
+        const pending = Array.from({ length: 12 }, (_, i) => ({
+            id: `invt-p${i}`,
+            target: `ins-p${i}`,
+            state: i % 2 ? ("PENDING" as const) : ("RUNNING" as const),
+        }));
+        const msg = formatGateFailure(
+            "slow",
+            evaluate(t, req, TASKS),
+            [{ id: "invt-f", target: "ins-f", state: "FAILED" }],
+            req,
+            TASKS,
+            "timed out after 60 s",
+            pending,
+        );
         const lines = msg.split("\n");
         const at = lines.indexOf("  first tasks still pending or running (10 of 12):");
         assert.ok(at > lines.indexOf("  first failing task (1 of 1):"), msg);
-        assert.deepEqual(lines.slice(at + 1), pending.slice(0, 10).map((p) => `    ${p.id}  on ${p.target}  ${p.state}`));
+        assert.deepEqual(
+            lines.slice(at + 1),
+            pending.slice(0, 10).map((p) => `    ${p.id}  on ${p.target}  ${p.state}`),
+        );
         const one = formatGateFailure("slow", evaluate(t, req, TASKS), [], req, TASKS, "timed out after 60 s", [{ id: "invt-p\u001b[2J", state: "RUNNING" }]);
-        assert.match(one, /^ {2}first task still pending or running \(1 of 1\):\n {4}invt-p\\x1b\[2J {2}RUNNING$/m, "one task, and the cloud's text shown, not obeyed");
+        assert.match(
+            one,
+            /^ {2}first task still pending or running \(1 of 1\):\n {4}invt-p\\x1b\[2J {2}RUNNING$/m,
+            "one task, and the cloud's text shown, not obeyed",
+        );
     });
 
     it("writes one readable error: required, found, why, first failing tasks", () => {
         const t: GateTally = { unit: "tasks", tasks: 1200, total: 1200, succeeded: 1150, failed: 40, pending: 10, skipped: 0, unknownTasks: 0, noOutcome: 0 };
         const v = evaluate(t, resolveRequirements({ minSuccessRatio: 0.95 }), TASKS);
-        const msg = formatGateFailure("migration", v, [{ id: "invt-1", target: "ins-1", state: "TIMED_OUT", errorCode: "TIMEOUT", exitCode: -1, errorMessage: "command timed out" }],
-            resolveRequirements({ minSuccessRatio: 0.95 }), TASKS, "timed out after 600 s");
-        assert.equal(msg, [
-            `taskgate: gate "migration" failed on TAT invocation tasks (timed out after 600 s)`,
-            `  required: at least 95.0% of tasks succeeded, at most 0 failed, all done`,
-            `  found:    1200 tasks, 1150 succeeded (95.8%), 40 failed, 10 pending or running`,
-            `  not met:  40 tasks failed, timed out or were cancelled; at most 0 allowed`,
-            `  not met:  10 tasks are still pending or running`,
-            `  first failing task (1 of 1):`,
-            `    invt-1  on ins-1  TIMED_OUT  TIMEOUT  exit -1  command timed out`,
-        ].join("\n"));
+        const msg = formatGateFailure(
+            "migration",
+            v,
+            [{ id: "invt-1", target: "ins-1", state: "TIMED_OUT", errorCode: "TIMEOUT", exitCode: -1, errorMessage: "command timed out" }],
+            resolveRequirements({ minSuccessRatio: 0.95 }),
+            TASKS,
+            "timed out after 600 s",
+        );
+        assert.equal(
+            msg,
+            [
+                `taskgate: gate "migration" failed on TAT invocation tasks (timed out after 600 s)`,
+                `  required: at least 95.0% of tasks succeeded, at most 0 failed, all done`,
+                `  found:    1200 tasks, 1150 succeeded (95.8%), 40 failed, 10 pending or running`,
+                `  not met:  40 tasks failed, timed out or were cancelled; at most 0 allowed`,
+                `  not met:  10 tasks are still pending or running`,
+                `  first failing task (1 of 1):`,
+                `    invt-1  on ins-1  TIMED_OUT  TIMEOUT  exit -1  command timed out`,
+            ].join("\n"),
+        );
     });
 });

@@ -15,7 +15,8 @@ async function hostRead(read: () => Promise<unknown>): Promise<Error> {
         (e: Error) => {
             console.error(`${e}: ${e.stack}`);
             return e;
-        });
+        },
+    );
 }
 
 describe("withoutHostEcho: a failed read's error reaches the engine once", () => {
@@ -31,7 +32,15 @@ describe("withoutHostEcho: a failed read's error reaches the engine once", () =>
         console.error = consoleError;
     });
 
-    const refused = () => new TaskgateCloudError({ cloud: "tencentcloud", api: "tat", operation: "DescribeInvocationTasks", code: "NetworkError", message: "connect ECONNREFUSED 127.0.0.1:9", kind: "transient" });
+    const refused = () =>
+        new TaskgateCloudError({
+            cloud: "tencentcloud",
+            api: "tat",
+            operation: "DescribeInvocationTasks",
+            code: "NetworkError",
+            message: "connect ECONNREFUSED 127.0.0.1:9",
+            kind: "transient",
+        });
 
     it("drops the host's echo of a taskgate error, and only that line", async () => {
         const stub = console.error;
@@ -61,7 +70,10 @@ describe("withoutHostEcho: a failed read's error reaches the engine once", () =>
 
     it("an echo that never comes leaves nothing behind", async () => {
         const stub = console.error;
-        await withoutHostEcho(() => Promise.reject(refused())).then(() => assert.fail("the read passed"), (e: unknown) => assert.ok(e instanceof TaskgateCloudError));
+        await withoutHostEcho(() => Promise.reject(refused())).then(
+            () => assert.fail("the read passed"),
+            (e: unknown) => assert.ok(e instanceof TaskgateCloudError),
+        );
         await nextTurn();
         assert.equal(console.error, stub);
         const line = `${refused()}`;

@@ -26,7 +26,10 @@ describe("plurals in messages", () => {
     it("the command line's counts line", () => {
         assert.equal(countsLine(sourceNoun("tatInvocationTasks"), result(["SUCCEEDED"])), "1 TAT invocation task: 1 succeeded; all done");
         assert.equal(countsLine(sourceNoun("cphJobs"), result(["UNKNOWN"])), "1 CPH job: 1 in an unknown state; not done");
-        assert.equal(countsLine(sourceNoun("cphJobs"), result(["UNKNOWN", "FAILED"])), "2 CPH jobs: 1 failed, timed out or cancelled, 1 in an unknown state; not done");
+        assert.equal(
+            countsLine(sourceNoun("cphJobs"), result(["UNKNOWN", "FAILED"])),
+            "2 CPH jobs: 1 failed, timed out or cancelled, 1 in an unknown state; not done",
+        );
         assert.equal(countsLine(sourceNoun("mpsTasks"), result([])), "0 MPS tasks; all done");
     });
 
@@ -48,14 +51,28 @@ describe("plurals in messages", () => {
     });
 
     it("a validation error's value", () => {
-        assert.throws(() => planCphQuery({ requestId: ["a"] }), (e: unknown) => e instanceof TaskgateValidationError && e.value === "1 id");
-        assert.throws(() => planCphQuery({ requestId: ["a", "b"] }), (e: unknown) => e instanceof TaskgateValidationError && e.value === "2 ids");
+        assert.throws(
+            () => planCphQuery({ requestId: ["a"] }),
+            (e: unknown) => e instanceof TaskgateValidationError && e.value === "1 id",
+        );
+        assert.throws(
+            () => planCphQuery({ requestId: ["a", "b"] }),
+            (e: unknown) => e instanceof TaskgateValidationError && e.value === "2 ids",
+        );
     });
 });
 
 describe("counts and times in read errors", () => {
     const ctx = { policy: { ...DEFAULT_RETRY, maxAttempts: 2 }, deadline: Infinity, log: silentLogger, random: () => 0 };
-    const transient = () => new TaskgateCloudError({ cloud: "tencentcloud", api: "tat", operation: "DescribeInvocationTasks", code: "InternalError", message: "m", kind: "transient" });
+    const transient = () =>
+        new TaskgateCloudError({
+            cloud: "tencentcloud",
+            api: "tat",
+            operation: "DescribeInvocationTasks",
+            code: "InternalError",
+            message: "m",
+            kind: "transient",
+        });
 
     it("a request that timed out says so in seconds, rounded as a person reads them", () => {
         assert.equal(requestTimedOut("tencentcloud", "tat", "DescribeInvocationTasks", 29_998.7).cloudMessage, "no complete answer within 30 s");
@@ -64,14 +81,22 @@ describe("counts and times in read errors", () => {
     });
 
     it("a retry that runs out of time counts its attempts in words: 1 attempt, 2 attempts", async () => {
-        await assert.rejects(withRetry("page", { ...ctx, deadline: performance.now() - 1 }, async () => { throw transient(); }), /\(1 attempt\); last error/);
+        await assert.rejects(
+            withRetry("page", { ...ctx, deadline: performance.now() - 1 }, async () => {
+                throw transient();
+            }),
+            /\(1 attempt\); last error/,
+        );
         // The deadline passes during the second attempt (the retry reads it before each backoff).
         const c = { ...ctx, policy: { ...ctx.policy, maxAttempts: 3, baseDelayMs: 1 }, deadline: performance.now() + 60_000 };
         let n = 0;
-        await assert.rejects(withRetry("page", c, async () => {
-            if (++n === 2) c.deadline = 0;
-            throw transient();
-        }), /\(2 attempts\); last error/);
+        await assert.rejects(
+            withRetry("page", c, async () => {
+                if (++n === 2) c.deadline = 0;
+                throw transient();
+            }),
+            /\(2 attempts\); last error/,
+        );
         assert.equal(n, 2);
     });
 });

@@ -59,7 +59,10 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
         await clock.advanceTo(1099);
         assert.equal(fromB.filter((r) => r.slot).length, 3, "nothing more within the window and its guard");
         await clock.advanceTo(1200);
-        assert.deepEqual(fromB.map((r) => r.at), [0, 0, 0, 1100, 1100, 1100, 1100]);
+        assert.deepEqual(
+            fromB.map((r) => r.at),
+            [0, 0, 0, 1100, 1100, 1100, 1100],
+        );
     });
 
     it("a place another process holds open blocks until it closes, then frees a window after the cloud can have counted it", async () => {
@@ -87,10 +90,17 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
         await clock.advanceTo(200);
         const moreB = ask(b, clock, 6);
         await clock.advanceTo(1100 + 4 * 25);
-        assert.deepEqual([fromB, fromC, moreB].map((rs) => rs.filter((r) => r.slot).length), [6, 4, 0], "B's first six, then C's, at the free burst");
+        assert.deepEqual(
+            [fromB, fromC, moreB].map((rs) => rs.filter((r) => r.slot).length),
+            [6, 4, 0],
+            "B's first six, then C's, at the free burst",
+        );
         finish([...fromB, ...fromC], 1100);
         await clock.advanceTo(2200 + 4 * 25);
-        assert.deepEqual([fromC, moreB].map((rs) => rs.filter((r) => r.slot).length), [6, 6]);
+        assert.deepEqual(
+            [fromC, moreB].map((rs) => rs.filter((r) => r.slot).length),
+            [6, 6],
+        );
         assert.ok(Math.max(...fromC.map((r) => r.at!)) <= Math.min(...moreB.map((r) => r.at!)), "C's last two before B's later six");
     });
 
@@ -182,7 +192,10 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
         const after = ask(spacer, clock, 6);
         await clock.advanceTo(0);
         assert.equal([...before, ...after].filter((r) => r.slot).length, 10, "the five places it held still count");
-        assert.match(spacer.takeNotice() ?? "", /^taskgate: the shared rate-limit ledger .*tat-[0-9a-f]{32}\.json failed \(ENOENT.*\); from now on this process keeps the limit on its own/);
+        assert.match(
+            spacer.takeNotice() ?? "",
+            /^taskgate: the shared rate-limit ledger .*tat-[0-9a-f]{32}\.json failed \(ENOENT.*\); from now on this process keeps the limit on its own/,
+        );
         assert.equal(spacer.takeNotice(), undefined, "said once");
     });
 
@@ -202,7 +215,12 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
             const fromEnv = createReadContext("tat", "choose|1", {}, { config: () => undefined, env });
             await fromEnv.spacer.acquire().then((s) => s.done());
             assert.equal(fs.readdirSync(path.join(dir, "from-env")).length, 1, "a ledger in the environment's directory");
-            const fromConfig = createReadContext("tat", "choose|2", {}, { config: (k) => (k === "taskgate:rateLimitDir" ? path.join(dir, "from-config") : undefined), env });
+            const fromConfig = createReadContext(
+                "tat",
+                "choose|2",
+                {},
+                { config: (k) => (k === "taskgate:rateLimitDir" ? path.join(dir, "from-config") : undefined), env },
+            );
             await fromConfig.spacer.acquire().then((s) => s.done());
             assert.equal(fs.readdirSync(path.join(dir, "from-config")).length, 1, "the stack config before the environment");
             const fromOption = createReadContext("tat", "choose|3", { rateLimitDir: path.join(dir, "from-option") }, { config: () => undefined, env });
@@ -210,7 +228,8 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
             assert.equal(fs.readdirSync(path.join(dir, "from-option")).length, 1, "the read's option before both");
             const off = createReadContext("tat", "choose|4", {}, { config: () => undefined, env: { TASKGATE_RATE_LIMIT_DIR: "off" } });
             await off.spacer.acquire().then((s) => s.done());
-            for (const d of [defaultLedgerDir(), path.join(dir, "from-env")]) assert.equal(fs.existsSync(ledgerFile(d, "tat", "choose|4")), false, `off writes no ledger (${d})`);
+            for (const d of [defaultLedgerDir(), path.join(dir, "from-env")])
+                assert.equal(fs.existsSync(ledgerFile(d, "tat", "choose|4")), false, `off writes no ledger (${d})`);
         });
 
         it("reads on alone, saying so once in the read's log, when the default directory is not a private directory of this user", async () => {
@@ -219,16 +238,32 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
             try {
                 const cases = [
                     { make: (d: string) => fs.writeFileSync(d, ""), why: /is not a directory/ },
-                    { make: (d: string) => { fs.mkdirSync(d); fs.chmodSync(d, 0o777); }, why: /belongs to another user or others may write to it/ },
+                    {
+                        make: (d: string) => {
+                            fs.mkdirSync(d);
+                            fs.chmodSync(d, 0o777);
+                        },
+                        why: /belongs to another user or others may write to it/,
+                    },
                 ];
                 for (const [i, c] of cases.entries()) {
                     fs.rmSync(defaultLedgerDir(), { recursive: true, force: true });
                     c.make(defaultLedgerDir());
-                    const log = { lines: [] as string[], debug() {}, info() {}, warn(m: string) { log.lines.push(m); } };
+                    const log = {
+                        lines: [] as string[],
+                        debug() {},
+                        info() {},
+                        warn(m: string) {
+                            log.lines.push(m);
+                        },
+                    };
                     const ctx = createReadContext("tat", `fallback|${i}`, { log }, { config: () => undefined, env: {} });
                     for (let k = 0; k < 2; k++) await request(ctx, "DescribeInvocationTasks", async () => ({ body: {} }));
                     assert.equal(log.lines.length, 1, log.lines.join("\n"));
-                    assert.match(log.lines[0], /^taskgate: the rate-limit ledger directory cannot be used \(.*\): tat requests are limited in this process only, not together with other processes on this machine; set TASKGATE_RATE_LIMIT_DIR to a directory to use, or to off$/);
+                    assert.match(
+                        log.lines[0],
+                        /^taskgate: the rate-limit ledger directory cannot be used \(.*\): tat requests are limited in this process only, not together with other processes on this machine; set TASKGATE_RATE_LIMIT_DIR to a directory to use, or to off$/,
+                    );
                     assert.match(log.lines[0], c.why);
                 }
             } finally {
@@ -238,14 +273,22 @@ describe("rate limiting shared across processes (the ledger, on a hand-driven cl
         });
 
         it("refuses a relative path or a directory it cannot use, naming the setting, before any request", () => {
-            assert.throws(() => createReadContext("tat", "bad|1", {}, { config: () => undefined, env: { TASKGATE_RATE_LIMIT_DIR: "ledgers" } }),
-                (e: Error) => e instanceof TaskgateValidationError && /TASKGATE_RATE_LIMIT_DIR.*must be an absolute directory path, or off/.test(e.message));
-            assert.throws(() => createReadContext("tat", "bad|2", { rateLimitDir: "./x" }),
-                (e: Error) => e instanceof TaskgateValidationError && /rateLimitDir.*must be an absolute directory path/.test(e.message));
+            assert.throws(
+                () => createReadContext("tat", "bad|1", {}, { config: () => undefined, env: { TASKGATE_RATE_LIMIT_DIR: "ledgers" } }),
+                (e: Error) => e instanceof TaskgateValidationError && /TASKGATE_RATE_LIMIT_DIR.*must be an absolute directory path, or off/.test(e.message),
+            );
+            assert.throws(
+                () => createReadContext("tat", "bad|2", { rateLimitDir: "./x" }),
+                (e: Error) => e instanceof TaskgateValidationError && /rateLimitDir.*must be an absolute directory path/.test(e.message),
+            );
             const file = path.join(dir, "a-file");
             fs.writeFileSync(file, "");
-            assert.throws(() => createReadContext("tat", "bad|3", {}, { config: (k) => (k === "taskgate:rateLimitDir" ? file : undefined), env: {} }),
-                (e: Error) => e instanceof TaskgateValidationError && /taskgate:rateLimitDir.*must be a directory this process can create and write \(.*a-file is not a directory\), or off/.test(e.message));
+            assert.throws(
+                () => createReadContext("tat", "bad|3", {}, { config: (k) => (k === "taskgate:rateLimitDir" ? file : undefined), env: {} }),
+                (e: Error) =>
+                    e instanceof TaskgateValidationError &&
+                    /taskgate:rateLimitDir.*must be a directory this process can create and write \(.*a-file is not a directory\), or off/.test(e.message),
+            );
         });
     });
 });

@@ -24,7 +24,10 @@ describe("rate limiting (RequestSpacer, on a hand-driven clock)", () => {
         await clock.advanceTo(1099);
         assert.equal(reqs.filter((r) => r.slot).length, 10, "no 11th start within the window and its guard");
         await clock.advanceTo(1100);
-        assert.deepEqual(reqs.slice(10).map((r) => r.at), [1100, 1100]);
+        assert.deepEqual(
+            reqs.slice(10).map((r) => r.at),
+            [1100, 1100],
+        );
         assert.equal(spacer.stats.busiestWindow, 10);
     });
 
@@ -57,7 +60,11 @@ describe("rate limiting (RequestSpacer, on a hand-driven clock)", () => {
         first[1].slot!.answered(400);
         first[1].slot!.done();
         await clock.advanceTo(5000);
-        assert.deepEqual(next.map((r) => r.at), [1100, 1490], "one window after 0 and after 390, not both at 1100");
+        assert.deepEqual(
+            next.map((r) => r.at),
+            [1100, 1490],
+            "one window after 0 and after 390, not both at 1100",
+        );
     });
 
     it("keeps the client's own count within the limit on a random schedule of sends, answers and failures", async () => {
@@ -165,14 +172,32 @@ describe("retry backoff", () => {
         new TaskgateCloudError({ cloud: "huaweicloud", api: "cph", operation: "ListJobs", code: "c", message: "m", kind, retryAfterSeconds });
 
     it("doubles, jitters within [ceiling/2, ceiling] and caps in seconds", () => {
-        assert.equal(backoffMs(DEFAULT_RETRY, 1, err("transient"), () => 0), 100);
-        assert.equal(backoffMs(DEFAULT_RETRY, 1, err("transient"), () => 1), 200);
-        assert.equal(backoffMs(DEFAULT_RETRY, 3, err("transient"), () => 1), 800);
-        assert.equal(backoffMs(DEFAULT_RETRY, 20, err("transient"), () => 1), DEFAULT_RETRY.maxDelayMs);
-        assert.equal(backoffMs(DEFAULT_RETRY, 1, err("throttled"), () => 1), 500);
+        assert.equal(
+            backoffMs(DEFAULT_RETRY, 1, err("transient"), () => 0),
+            100,
+        );
+        assert.equal(
+            backoffMs(DEFAULT_RETRY, 1, err("transient"), () => 1),
+            200,
+        );
+        assert.equal(
+            backoffMs(DEFAULT_RETRY, 3, err("transient"), () => 1),
+            800,
+        );
+        assert.equal(
+            backoffMs(DEFAULT_RETRY, 20, err("transient"), () => 1),
+            DEFAULT_RETRY.maxDelayMs,
+        );
+        assert.equal(
+            backoffMs(DEFAULT_RETRY, 1, err("throttled"), () => 1),
+            500,
+        );
     });
 
     it("waits at least what Retry-After asks", () => {
-        assert.equal(backoffMs(DEFAULT_RETRY, 1, err("throttled", 3), () => 0), 3000);
+        assert.equal(
+            backoffMs(DEFAULT_RETRY, 1, err("throttled", 3), () => 0),
+            3000,
+        );
     });
 });

@@ -13,8 +13,10 @@ describe("safeText: cloud text made safe for each destination", () => {
         assert.equal(terminalText(SCREEN), "\\x1b[2J\\x1b[H\\x1b[32mALL TASKS SUCCEEDED");
         assert.equal(terminalText("a\tb\nc\r\nd\x00\x7f\x85\x9b"), "a\\tb\\nc\\r\\nd\\x00\\x7f\\x85\\x9b");
         assert.equal(terminalText("txt.exe\u202efdp.sh"), "txt.exe\\u202efdp.sh");
-        assert.equal(terminalText("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069"),
-            "\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u2066\\u2067\\u2068\\u2069");
+        assert.equal(
+            terminalText("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u2066\u2067\u2068\u2069"),
+            "\\u061c\\u200e\\u200f\\u202a\\u202b\\u202c\\u202d\\u2066\\u2067\\u2068\\u2069",
+        );
         assert.equal(terminalText("a\u2028b\u2029c"), "a\\u2028b\\u2029c");
         assert.equal(terminalText("lone \ud800 and \udc00, pair 🚀 kept"), "lone \\ud800 and \\udc00, pair 🚀 kept");
         assert.equal(terminalText("中文 ünïcödé, 日本語 and Arabic العربية stay"), "中文 ünïcödé, 日本語 and Arabic العربية stay");
@@ -55,7 +57,10 @@ describe("safeText: cloud text made safe for each destination", () => {
 
     it("Markdown: markup, entities, links and pipes are text; line breaks are <br>", () => {
         assert.equal(markdownCell("<img src=x onerror=alert(1)>"), "&lt;img src=x onerror=alert(1)&gt;");
-        assert.equal(markdownCell("[click](http://evil.example) ![x](http://evil.example/p.png)"), "\\[click\\](http://evil.example) !\\[x\\](http://evil.example/p.png)");
+        assert.equal(
+            markdownCell("[click](http://evil.example) ![x](http://evil.example/p.png)"),
+            "\\[click\\](http://evil.example) !\\[x\\](http://evil.example/p.png)",
+        );
         assert.equal(markdownCell("a | b \\| c"), "a \\| b \\\\\\| c");
         assert.equal(markdownCell("&#8238;"), "&amp;#8238;", "an entity could render as a bidi control");
         assert.equal(markdownCell("one\r\ntwo\nthree\rfour"), "one<br>two<br>three\\rfour");

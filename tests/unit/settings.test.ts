@@ -8,8 +8,14 @@ function sources(config: Record<string, string>, env: Record<string, string> = {
 
 describe("settings: args, then stack config, then environment", () => {
     it("takes each Tencent setting from the first place that has it", () => {
-        const r = resolveTencent({ region: "ap-beijing" }, sources({ "tencentcloud:secretId": "AKIDcfg", "tencentcloud:region": "ap-shanghai" },
-            { TENCENTCLOUD_SECRET_ID: "AKIDenv", TENCENTCLOUD_SECRET_KEY: "skenv", TASKGATE_ENDPOINT: "http://127.0.0.1:4566" }), true);
+        const r = resolveTencent(
+            { region: "ap-beijing" },
+            sources(
+                { "tencentcloud:secretId": "AKIDcfg", "tencentcloud:region": "ap-shanghai" },
+                { TENCENTCLOUD_SECRET_ID: "AKIDenv", TENCENTCLOUD_SECRET_KEY: "skenv", TASKGATE_ENDPOINT: "http://127.0.0.1:4566" },
+            ),
+            true,
+        );
         assert.equal(r.secretId, "AKIDcfg");
         assert.equal(r.secretKey, "skenv");
         assert.equal(r.region, "ap-beijing");
@@ -17,19 +23,24 @@ describe("settings: args, then stack config, then environment", () => {
     });
 
     it("names the argument, config key and environment variable of a missing credential", () => {
-        assert.throws(() => resolveTencent({ secretId: "AKID" }, sources({}), false),
-            /invalid secretKey: no Tencent Cloud SecretKey was given: set the `secretKey` argument, the `tencentcloud:secretKey` stack config or the TENCENTCLOUD_SECRET_KEY/);
+        assert.throws(
+            () => resolveTencent({ secretId: "AKID" }, sources({}), false),
+            /invalid secretKey: no Tencent Cloud SecretKey was given: set the `secretKey` argument, the `tencentcloud:secretKey` stack config or the TENCENTCLOUD_SECRET_KEY/,
+        );
         assert.throws(() => resolveTencent({ secretId: "AKID", secretKey: "k" }, sources({}), true), /no Tencent Cloud region/);
         assert.doesNotThrow(() => resolveTencent({ secretId: "AKID", secretKey: "k" }, sources({}), false));
     });
 
     it("never renders a secret in an error", () => {
-        assert.throws(() => resolveTencent({ secretId: "AKID", secretKey: "very secret\n" }, sources({}), false), (e: unknown) => {
-            assert.ok(e instanceof TaskgateValidationError, `not a validation error: ${e}`);
-            assert.doesNotMatch(e.message, /very secret/);
-            assert.match(e.message, /whitespace or control characters/);
-            return true;
-        });
+        assert.throws(
+            () => resolveTencent({ secretId: "AKID", secretKey: "very secret\n" }, sources({}), false),
+            (e: unknown) => {
+                assert.ok(e instanceof TaskgateValidationError, `not a validation error: ${e}`);
+                assert.doesNotMatch(e.message, /very secret/);
+                assert.match(e.message, /whitespace or control characters/);
+                return true;
+            },
+        );
     });
 
     it("rejects endpoints that are not base URLs", () => {
@@ -39,7 +50,11 @@ describe("settings: args, then stack config, then environment", () => {
     });
 
     it("resolves Huawei AK/SK or an IAM token, and requires a project id", () => {
-        const aksk = resolveHuawei({}, sources({ "huaweicloud:accessKey": "AK", "huaweicloud:secretKey": "SK", "huaweicloud:projectId": "p1", "huaweicloud:region": "cn-north-4" }), "cph");
+        const aksk = resolveHuawei(
+            {},
+            sources({ "huaweicloud:accessKey": "AK", "huaweicloud:secretKey": "SK", "huaweicloud:projectId": "p1", "huaweicloud:region": "cn-north-4" }),
+            "cph",
+        );
         assert.deepEqual(aksk.auth, { kind: "aksk", accessKey: "AK", secretKey: "SK", securityToken: undefined });
         assert.equal(aksk.baseUrl, "https://cph.cn-north-4.myhuaweicloud.com");
         const token = resolveHuawei({ authToken: "tok", projectId: "p1", endpoint: "http://127.0.0.1:9" }, sources({}), "workspace");

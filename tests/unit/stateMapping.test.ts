@@ -9,10 +9,19 @@ import { summarize } from "../../provider/summary";
 describe("state mapping (design.md section 2)", () => {
     it("TAT: every documented status, and unknown ones never succeed", () => {
         const table: Record<string, string> = {
-            PENDING: "PENDING", DELIVERING: "PENDING", DELIVER_DELAYED: "PENDING",
-            RUNNING: "RUNNING", CANCELLING: "RUNNING", SUCCESS: "SUCCEEDED",
-            FAILED: "FAILED", DELIVER_FAILED: "FAILED", START_FAILED: "FAILED",
-            TIMEOUT: "TIMED_OUT", TASK_TIMEOUT: "TIMED_OUT", CANCELLED: "CANCELLED", TERMINATED: "CANCELLED",
+            PENDING: "PENDING",
+            DELIVERING: "PENDING",
+            DELIVER_DELAYED: "PENDING",
+            RUNNING: "RUNNING",
+            CANCELLING: "RUNNING",
+            SUCCESS: "SUCCEEDED",
+            FAILED: "FAILED",
+            DELIVER_FAILED: "FAILED",
+            START_FAILED: "FAILED",
+            TIMEOUT: "TIMED_OUT",
+            TASK_TIMEOUT: "TIMED_OUT",
+            CANCELLED: "CANCELLED",
+            TERMINATED: "CANCELLED",
         };
         for (const [raw, state] of Object.entries(table)) assert.equal(tatTaskState(raw), state, raw);
         for (const odd of ["success", "SUCCEEDED", "", undefined, null, 1, "__proto__", "constructor"]) assert.equal(tatTaskState(odd), "UNKNOWN", String(odd));
@@ -57,11 +66,34 @@ describe("record mapping", () => {
     it("maps the TAT doc example, decoding output and command content", () => {
         const raw = {
             CommandId: "cmd-13axrtuq",
-            CommandDocument: { Content: "d2hvYW1p", CommandType: "SHELL", Timeout: 1, Username: "root", WorkingDirectory: "/root/", OutputCOSBucketUrl: "https://example-123456789.cos.ap-beijing.myqcloud.com", OutputCOSKeyPrefix: "datalog" },
-            InvocationId: "inv-1vll7hda", InvocationTaskId: "invt-08oe5fe2", TaskStatus: "SUCCESS", InstanceId: "ins-zj0f57ex",
-            TaskResult: { ExitCode: 0, Output: "cm9vdAo=", Dropped: 0, OutputUploadCOSErrorInfo: "", OutputUrl: "", ExecStartTime: "2020-11-05T07:49:58+00:00", ExecEndTime: "2020-11-05T07:50:04+00:00" },
-            ErrorInfo: "", InvocationSource: "user",
-            StartTime: "2020-11-05T07:49:58+00:00", EndTime: "2020-11-05T07:50:04+00:00", CreatedTime: "2020-11-05T07:49:56+00:00", UpdatedTime: "2020-11-05T07:50:06+00:00",
+            CommandDocument: {
+                Content: "d2hvYW1p",
+                CommandType: "SHELL",
+                Timeout: 1,
+                Username: "root",
+                WorkingDirectory: "/root/",
+                OutputCOSBucketUrl: "https://example-123456789.cos.ap-beijing.myqcloud.com",
+                OutputCOSKeyPrefix: "datalog",
+            },
+            InvocationId: "inv-1vll7hda",
+            InvocationTaskId: "invt-08oe5fe2",
+            TaskStatus: "SUCCESS",
+            InstanceId: "ins-zj0f57ex",
+            TaskResult: {
+                ExitCode: 0,
+                Output: "cm9vdAo=",
+                Dropped: 0,
+                OutputUploadCOSErrorInfo: "",
+                OutputUrl: "",
+                ExecStartTime: "2020-11-05T07:49:58+00:00",
+                ExecEndTime: "2020-11-05T07:50:04+00:00",
+            },
+            ErrorInfo: "",
+            InvocationSource: "user",
+            StartTime: "2020-11-05T07:49:58+00:00",
+            EndTime: "2020-11-05T07:50:04+00:00",
+            CreatedTime: "2020-11-05T07:49:56+00:00",
+            UpdatedTime: "2020-11-05T07:50:06+00:00",
         };
         const t = mapTatTask(raw, false)!;
         assert.equal(t.state, "SUCCEEDED");
@@ -79,17 +111,67 @@ describe("record mapping", () => {
     });
 
     it("maps the MPS examples, turning zero dates into undefined", () => {
-        const t = mapMpsTask({ TaskId: "taskId7", TaskType: "WorkflowTask", SubTaskTypes: ["action-trans"], CreateTime: "2018-12-27T13:57:15Z", BeginProcessTime: "2018-12-27T13:57:15Z", FinishTime: "0000-00-00T00:00:00Z" }, "PROCESSING")!;
-        assert.deepEqual(t, { taskId: "taskId7", taskType: "WorkflowTask", status: "PROCESSING", state: "RUNNING", createTime: "2018-12-27T13:57:15.000Z", beginProcessTime: "2018-12-27T13:57:15.000Z", finishTime: undefined, subTaskTypes: ["action-trans"] });
+        const t = mapMpsTask(
+            {
+                TaskId: "taskId7",
+                TaskType: "WorkflowTask",
+                SubTaskTypes: ["action-trans"],
+                CreateTime: "2018-12-27T13:57:15Z",
+                BeginProcessTime: "2018-12-27T13:57:15Z",
+                FinishTime: "0000-00-00T00:00:00Z",
+            },
+            "PROCESSING",
+        )!;
+        assert.deepEqual(t, {
+            taskId: "taskId7",
+            taskType: "WorkflowTask",
+            status: "PROCESSING",
+            state: "RUNNING",
+            createTime: "2018-12-27T13:57:15.000Z",
+            beginProcessTime: "2018-12-27T13:57:15.000Z",
+            finishTime: undefined,
+            subTaskTypes: ["action-trans"],
+        });
     });
 
     it("maps the legacy BM example: string counts to numbers, Beijing times to UTC", () => {
-        const t = mapBmLegacyTask({ taskId: "cmdtask-2yzwn8kr", status: 0, cmdAlias: "php_while_true", cmdId: "cmd-o9o03bk8", instanceCount: "1", successCount: "0", failureCount: "1", runBeginTime: "2017-10-19 18:04:02", runEndTime: "2017-10-19 18:08:09" })!;
-        assert.deepEqual(t, { taskId: "cmdtask-2yzwn8kr", status: 0, state: "FAILED", alias: "php_while_true", cmdId: "cmd-o9o03bk8", instanceCount: 1, successCount: 0, failureCount: 1, runBeginTime: "2017-10-19T10:04:02.000Z", runEndTime: "2017-10-19T10:08:09.000Z" });
+        const t = mapBmLegacyTask({
+            taskId: "cmdtask-2yzwn8kr",
+            status: 0,
+            cmdAlias: "php_while_true",
+            cmdId: "cmd-o9o03bk8",
+            instanceCount: "1",
+            successCount: "0",
+            failureCount: "1",
+            runBeginTime: "2017-10-19 18:04:02",
+            runEndTime: "2017-10-19 18:08:09",
+        })!;
+        assert.deepEqual(t, {
+            taskId: "cmdtask-2yzwn8kr",
+            status: 0,
+            state: "FAILED",
+            alias: "php_while_true",
+            cmdId: "cmd-o9o03bk8",
+            instanceCount: 1,
+            successCount: 0,
+            failureCount: 1,
+            runBeginTime: "2017-10-19T10:04:02.000Z",
+            runEndTime: "2017-10-19T10:08:09.000Z",
+        });
     });
 
     it("maps a running API 3.0 BM task with an empty RunEndTime", () => {
-        const t = mapBmTask({ TaskId: "cmdtask-1", Status: -1, Alias: "a", CmdId: "cmd-1", InstanceCount: 3, SuccessCount: 1, FailureCount: 0, RunBeginTime: "2018-09-20 17:42:21", RunEndTime: "" })!;
+        const t = mapBmTask({
+            TaskId: "cmdtask-1",
+            Status: -1,
+            Alias: "a",
+            CmdId: "cmd-1",
+            InstanceCount: 3,
+            SuccessCount: 1,
+            FailureCount: 0,
+            RunBeginTime: "2018-09-20 17:42:21",
+            RunEndTime: "",
+        })!;
         assert.equal(t.state, "RUNNING");
         assert.equal(t.runBeginTime, "2018-09-20T09:42:21.000Z");
         assert.equal(t.runEndTime, undefined);
@@ -97,8 +179,28 @@ describe("record mapping", () => {
 
     it("maps the CPH doc example; empty error fields become undefined", () => {
         const [failed, ok] = [
-            { phone_id: "1234567b8bab40ffb711234cb80d0234", server_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01", node_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01", job_id: "1564567b8bab40f34711234cb80d0123", begin_time: "2017-10-25T00:00:00Z", end_time: "2017-10-25T00:00:30Z", status: -1, error_code: "CPS0005", error_msg: "Phone not found." },
-            { phone_id: "abc4567b8bab40ffb711234cb80d0abc", server_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01", node_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01", job_id: "1564567b8bab40f34711234cb80d0456", begin_time: "2017-10-25T00:00:00Z", end_time: "2017-10-25T00:00:32Z", status: 2, error_code: "", error_msg: "" },
+            {
+                phone_id: "1234567b8bab40ffb711234cb80d0234",
+                server_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
+                node_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
+                job_id: "1564567b8bab40f34711234cb80d0123",
+                begin_time: "2017-10-25T00:00:00Z",
+                end_time: "2017-10-25T00:00:30Z",
+                status: -1,
+                error_code: "CPS0005",
+                error_msg: "Phone not found.",
+            },
+            {
+                phone_id: "abc4567b8bab40ffb711234cb80d0abc",
+                server_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
+                node_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
+                job_id: "1564567b8bab40f34711234cb80d0456",
+                begin_time: "2017-10-25T00:00:00Z",
+                end_time: "2017-10-25T00:00:32Z",
+                status: 2,
+                error_code: "",
+                error_msg: "",
+            },
         ].map((r) => mapCphJob(r)!);
         assert.equal(failed.state, "FAILED");
         assert.equal(failed.errorCode, "CPS0005");
@@ -108,7 +210,17 @@ describe("record mapping", () => {
     });
 
     it("maps a Workspace task and its per-desktop counts", () => {
-        const t = mapWorkspaceTask({ id: "t1", desktop_pool_id: "p1", scripts: [{ id: "s1", name: "n" }, null], status: "FINISH", success_num: 8, failed_num: 1, skip_num: 1, start_time: "2021-10-01T12:00:00Z", end_time: "" })!;
+        const t = mapWorkspaceTask({
+            id: "t1",
+            desktop_pool_id: "p1",
+            scripts: [{ id: "s1", name: "n" }, null],
+            status: "FINISH",
+            success_num: 8,
+            failed_num: 1,
+            skip_num: 1,
+            start_time: "2021-10-01T12:00:00Z",
+            end_time: "",
+        })!;
         assert.equal(t.state, "SUCCEEDED");
         assert.deepEqual(t.scripts, [{ id: "s1", name: "n" }]);
         assert.equal(t.endTime, undefined);
@@ -134,7 +246,13 @@ describe("summarize", () => {
     });
 
     it("adds targets where the API reports them", () => {
-        const s = summarize([{ state: "SUCCEEDED", n: 3 }, { state: "FAILED", n: 2 }] as const, (t) => ({ total: t.n, succeeded: t.n - 1, failed: 1, skipped: 0 }));
+        const s = summarize(
+            [
+                { state: "SUCCEEDED", n: 3 },
+                { state: "FAILED", n: 2 },
+            ] as const,
+            (t) => ({ total: t.n, succeeded: t.n - 1, failed: 1, skipped: 0 }),
+        );
         assert.deepEqual(s.targets, { total: 5, succeeded: 3, failed: 2, skipped: 0 });
     });
 });

@@ -99,9 +99,10 @@ const RULES: ReadonlyArray<{ rule: string; find(node: ts.Node, checker: ts.TypeC
         rule: "a promise nobody awaits: its failure (an assert.rejects, a read, a helper's assert) is lost; await or return it (or `void` it on purpose)",
         find: (node, checker) => {
             if (!ts.isExpressionStatement(node) || isHandled(node.expression)) return undefined;
-            const floating = isPromiseLike(checker, checker.getTypeAtLocation(node.expression))
+            const floating =
+                isPromiseLike(checker, checker.getTypeAtLocation(node.expression)) ||
                 // Without a type (any), the calls known to return one.
-                || (ts.isCallExpression(node.expression) && /^assert\.(rejects|doesNotReject)$/.test(node.expression.expression.getText()));
+                (ts.isCallExpression(node.expression) && /^assert\.(rejects|doesNotReject)$/.test(node.expression.expression.getText()));
             return floating ? node : undefined;
         },
     },
@@ -111,18 +112,31 @@ const RULES: ReadonlyArray<{ rule: string; find(node: ts.Node, checker: ts.TypeC
             if (!ts.isCallExpression(node) || !ts.isPropertyAccessExpression(node.expression) || node.expression.name.text !== "forEach") return undefined;
             const callback = node.arguments[0];
             if (!callback) return undefined;
-            const returns = checker.getTypeAtLocation(callback).getCallSignatures().map((s) => s.getReturnType());
+            const returns = checker
+                .getTypeAtLocation(callback)
+                .getCallSignatures()
+                .map((s) => s.getReturnType());
             return returns.some((t) => isPromiseLike(checker, t)) ? node : undefined;
         },
     },
     {
         rule: ".only, .skip, xit or this.skip() leave tests out of the run: a missing part fails, it is not skipped",
         find: (node) => {
-            if (ts.isPropertyAccessExpression(node) && ts.isIdentifier(node.expression) && MOCHA_FUNCTIONS.has(node.expression.text)
-                && (node.name.text === "only" || node.name.text === "skip")) return node;
+            if (
+                ts.isPropertyAccessExpression(node) &&
+                ts.isIdentifier(node.expression) &&
+                MOCHA_FUNCTIONS.has(node.expression.text) &&
+                (node.name.text === "only" || node.name.text === "skip")
+            )
+                return node;
             if (ts.isCallExpression(node) && ts.isIdentifier(node.expression) && MOCHA_SKIPPERS.has(node.expression.text)) return node;
-            if (ts.isCallExpression(node) && ts.isPropertyAccessExpression(node.expression) && node.expression.expression.kind === ts.SyntaxKind.ThisKeyword
-                && node.expression.name.text === "skip") return node;
+            if (
+                ts.isCallExpression(node) &&
+                ts.isPropertyAccessExpression(node.expression) &&
+                node.expression.expression.kind === ts.SyntaxKind.ThisKeyword &&
+                node.expression.name.text === "skip"
+            )
+                return node;
             return undefined;
         },
     },
@@ -131,7 +145,8 @@ const RULES: ReadonlyArray<{ rule: string; find(node: ts.Node, checker: ts.TypeC
         find: (node) => {
             if (!ts.isCallExpression(node) || !/^assert\.(throws|rejects)$/.test(node.expression.getText())) return undefined;
             const matcher = node.arguments[1];
-            const any = !matcher || ts.isStringLiteralLike(matcher) || ts.isTemplateExpression(matcher) || (ts.isIdentifier(matcher) && matcher.text === "Error");
+            const any =
+                !matcher || ts.isStringLiteralLike(matcher) || ts.isTemplateExpression(matcher) || (ts.isIdentifier(matcher) && matcher.text === "Error");
             return any ? node : undefined;
         },
     },
@@ -182,7 +197,11 @@ function testFiles(dir = path.join(ROOT, "tests")): string[] {
 
 /** A program of the repository's test files, with the repository's compiler options. */
 function repositoryProgram(files: readonly string[]): ts.Program {
-    const config = ts.getParsedCommandLineOfConfigFile(path.join(ROOT, "tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, "\n")) });
+    const config = ts.getParsedCommandLineOfConfigFile(
+        path.join(ROOT, "tsconfig.json"),
+        {},
+        { ...ts.sys, onUnRecoverableConfigFileDiagnostic: (d) => assert.fail(ts.flattenDiagnosticMessageText(d.messageText, "\n")) },
+    );
     assert.ok(config);
     return ts.createProgram(files, { ...config.options, noEmit: true });
 }
@@ -193,11 +212,19 @@ const snippetLibraries = new Map<string, ts.SourceFile | undefined>();
 /** A program of one in-memory file (for the rules' own tests). */
 function snippetProgram(code: string): { program: ts.Program; file: string } {
     const file = path.join(ROOT, "tests", "__hygiene_snippet__.ts");
-    const prelude = "declare const assert: { (v: unknown): void; ok(v: unknown, m?: string): void; equal(a: unknown, b: unknown): void; fail(m?: string): never; "
-        + "throws(f: () => unknown, m?: unknown, s?: string): void; rejects(p: Promise<unknown>, m?: unknown, s?: string): Promise<void>; };\n"
-        + "declare function it(t: string, f: () => unknown): void; declare namespace it { function only(t: string, f: () => unknown): void; function skip(t: string, f: () => unknown): void; }\n"
-        + "declare function read(): Promise<number>;\n";
-    const options: ts.CompilerOptions = { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.CommonJS, lib: ["lib.es2022.d.ts"], strict: true, types: [], noEmit: true };
+    const prelude =
+        "declare const assert: { (v: unknown): void; ok(v: unknown, m?: string): void; equal(a: unknown, b: unknown): void; fail(m?: string): never; " +
+        "throws(f: () => unknown, m?: unknown, s?: string): void; rejects(p: Promise<unknown>, m?: unknown, s?: string): Promise<void>; };\n" +
+        "declare function it(t: string, f: () => unknown): void; declare namespace it { function only(t: string, f: () => unknown): void; function skip(t: string, f: () => unknown): void; }\n" +
+        "declare function read(): Promise<number>;\n";
+    const options: ts.CompilerOptions = {
+        target: ts.ScriptTarget.ES2022,
+        module: ts.ModuleKind.CommonJS,
+        lib: ["lib.es2022.d.ts"],
+        strict: true,
+        types: [],
+        noEmit: true,
+    };
     const host = ts.createCompilerHost(options);
     const getSourceFile = host.getSourceFile.bind(host);
     host.getSourceFile = (name, language, ...rest) => {
@@ -260,7 +287,9 @@ describe("test hygiene: no test that cannot fail", function () {
                 what: ".only, .skip, xit and this.skip()",
                 rule: ".only",
                 bad: [
-                    "it.only('a', () => 1);", "it.skip('a', () => 1);", "declare function xit(t: string, f: () => unknown): void;\nxit('a', () => 1);",
+                    "it.only('a', () => 1);",
+                    "it.skip('a', () => 1);",
+                    "declare function xit(t: string, f: () => unknown): void;\nxit('a', () => 1);",
                     "it('a', function (this: { skip(): void }) { this.skip(); });",
                 ],
                 good: ["const d = { only: true };\nit('a', () => d.only);"],
@@ -268,7 +297,11 @@ describe("test hygiene: no test that cannot fail", function () {
             {
                 what: "assert.throws and assert.rejects that accept any error",
                 rule: "assert.throws/rejects without a matcher (or with only a message",
-                bad: ["assert.throws(() => JSON.parse('x'));", "assert.throws(() => JSON.parse('x'), 'it throws');", "async function f() {\n await assert.rejects(read(), Error);\n}"],
+                bad: [
+                    "assert.throws(() => JSON.parse('x'));",
+                    "assert.throws(() => JSON.parse('x'), 'it throws');",
+                    "async function f() {\n await assert.rejects(read(), Error);\n}",
+                ],
                 good: ["assert.throws(() => JSON.parse('x'), SyntaxError);\nassert.throws(() => JSON.parse('x'), /JSON/, 'a message');"],
             },
             {
@@ -299,7 +332,9 @@ describe("test hygiene: no test that cannot fail", function () {
         const { findings, exceptions } = scan(repositoryProgram(files), files);
         const show = (f: Finding) => `  ${f.file}:${f.line}  ${f.code}\n      ${f.rule}`;
         assert.deepEqual(findings.map(show), [], `${findings.length} finding(s):\n${findings.map(show).join("\n")}`);
-        console.log(`      scanned ${files.length} test files in ${Math.round(performance.now() - t0)} ms; ${exceptions.length} deliberate exception(s)`
-            + exceptions.map((f) => `\n        ${f.file}:${f.line}`).join(""));
+        console.log(
+            `      scanned ${files.length} test files in ${Math.round(performance.now() - t0)} ms; ${exceptions.length} deliberate exception(s)` +
+                exceptions.map((f) => `\n        ${f.file}:${f.line}`).join(""),
+        );
     });
 });

@@ -19,10 +19,18 @@ function rejects(fn: () => unknown, field: string, re: RegExp) {
 describe("validation before any request", () => {
     describe("TAT", () => {
         it("rejects invocationTaskIds together with filters, naming both", () => {
-            rejects(() => planTatQuery({ invocationTaskIds: ["invt-aaaaaaaa"], instanceId: "ins-1" }), "invocationTaskIds", /cannot be combined with the filters \(instanceId\)/);
+            rejects(
+                () => planTatQuery({ invocationTaskIds: ["invt-aaaaaaaa"], instanceId: "ins-1" }),
+                "invocationTaskIds",
+                /cannot be combined with the filters \(instanceId\)/,
+            );
         });
         it("rejects unknown argument names, listing the allowed ones", () => {
-            rejects(() => planTatQuery({ instanceIds: ["ins-1"] }), "instanceIds", /not an argument of this data source; allowed: invocationTaskIds, invocationId, instanceId/);
+            rejects(
+                () => planTatQuery({ instanceIds: ["ins-1"] }),
+                "instanceIds",
+                /not an argument of this data source; allowed: invocationTaskIds, invocationId, instanceId/,
+            );
         });
         it("rejects malformed ids with the expected form", () => {
             rejects(() => planTatQuery({ invocationId: "invt-1" }), "invocationId", /an invocation id such as inv-1vll7hda/);
@@ -37,13 +45,22 @@ describe("validation before any request", () => {
         it("batches ids by 100 with HideOutput defaulting to true", () => {
             const ids = Array.from({ length: 250 }, (_, i) => `invt-${String(i).padStart(8, "0")}`);
             const q = planTatQuery({ invocationTaskIds: [...ids, ids[0]] });
-            assert.deepEqual(q.requests.map((r) => (r.InvocationTaskIds as string[]).length), [100, 100, 50]);
+            assert.deepEqual(
+                q.requests.map((r) => (r.InvocationTaskIds as string[]).length),
+                [100, 100, 50],
+            );
             assert.equal(q.requests[0].HideOutput, true);
         });
         it("splits filter values 5 per request and combines filters", () => {
             const q = planTatQuery({ instanceId: ["ins-1", "ins-2", "ins-3", "ins-4", "ins-5", "ins-6"], commandId: "cmd-abc", hideOutput: false });
             assert.equal(q.requests.length, 2);
-            assert.deepEqual(q.requests[1], { HideOutput: false, Filters: [{ Name: "instance-id", Values: ["ins-6"] }, { Name: "command-id", Values: ["cmd-abc"] }] });
+            assert.deepEqual(q.requests[1], {
+                HideOutput: false,
+                Filters: [
+                    { Name: "instance-id", Values: ["ins-6"] },
+                    { Name: "command-id", Values: ["cmd-abc"] },
+                ],
+            });
         });
         it("refuses filter combinations beyond 200 requests", () => {
             const many = (p: string, n: number) => Array.from({ length: n }, (_, i) => `${p}-${i}`);
@@ -80,7 +97,11 @@ describe("validation before any request", () => {
         rejects(() => planWorkspaceQuery({ taskType: "BATCH" }), "taskType", /one of SCRIPT, COMMAND/);
         rejects(() => planWorkspaceQuery({ executeTimeStart: "2021-10-01" }), "executeTimeStart", /ISO-8601 time with a zone/);
         rejects(() => planWorkspaceQuery({ executeTimeStart: new Date("nope") }), "executeTimeStart", /ISO-8601/);
-        rejects(() => planWorkspaceQuery({ executeTimeStart: "2021-10-02T00:00:00Z", executeTimeEnd: "2021-10-01T00:00:00Z" }), "executeTimeStart", /must not be after executeTimeEnd/);
+        rejects(
+            () => planWorkspaceQuery({ executeTimeStart: "2021-10-02T00:00:00Z", executeTimeEnd: "2021-10-01T00:00:00Z" }),
+            "executeTimeStart",
+            /must not be after executeTimeEnd/,
+        );
         rejects(() => planWorkspaceQuery({ scriptName: "a\u0000b" }), "scriptName", /control characters/);
         const q = planWorkspaceQuery({ status: "SUCCESS", executeTimeStart: new Date("2021-10-01T20:00:00+08:00"), taskIds: ["t1", "t2"] });
         assert.deepEqual(q.requests, [{ status: "SUCCESS", execute_time_start: "2021-10-01T12:00:00Z", task_id: ["t1", "t2"] }]);

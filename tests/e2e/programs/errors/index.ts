@@ -17,14 +17,18 @@ function program(failure: string): Record<string, unknown> | (() => Promise<void
             return { summary: tencentcloud.getTatInvocationTasksOutput({ instanceIds: ["ins-12345678"], secretKey: pulumi.secret("x") } as never).summary };
         // Bad input to the Promise form, awaited by the program.
         case "badIdAwaited":
-            return async () => { await tencentcloud.getTatInvocationTasks({ invocationId: "not an id" }); };
+            return async () => {
+                await tencentcloud.getTatInvocationTasks({ invocationId: "not an id" });
+            };
         // The cloud refuses the credential, after the program's own code has run.
         case "wrongKey":
             tencentcloud.getTatInvocationTasksOutput({ commandId: "cmd-12345678", secretKey: "wrong" });
             return {};
         // check() in an apply: the query matches no task.
         case "checkFails":
-            return { passed: tencentcloud.getTatInvocationTasksOutput({ commandId: "cmd-nomatch1" }).apply((r) => taskgate.check(r, {}, "errors-check").passed) };
+            return {
+                passed: tencentcloud.getTatInvocationTasksOutput({ commandId: "cmd-nomatch1" }).apply((r) => taskgate.check(r, {}, "errors-check").passed),
+            };
         // A gate that passes (an empty list allowed), for refresh.
         case "gate":
             new taskgate.TaskGate("errors-gate", { source: { tatInvocationTasks: { commandId: "cmd-nomatch1" } }, require: { allowEmpty: true } });

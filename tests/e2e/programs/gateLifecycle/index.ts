@@ -16,11 +16,15 @@ const config = new pulumi.Config("lifecycle");
 const timeoutSeconds = config.getNumber("timeoutSeconds");
 const previousGateName = config.get("previousGateName");
 
-const gate = new taskgate.TaskGate(config.get("gateName") ?? "rollout-gate", {
-    source: { tatInvocationTasks: { invocationId: config.require("invocationId") } },
-    require: { maxFailed: 0 },
-    wait: timeoutSeconds === undefined ? undefined : { timeoutSeconds, pollIntervalSeconds: 1 },
-}, { aliases: previousGateName ? [{ name: previousGateName }] : [] });
+const gate = new taskgate.TaskGate(
+    config.get("gateName") ?? "rollout-gate",
+    {
+        source: { tatInvocationTasks: { invocationId: config.require("invocationId") } },
+        require: { maxFailed: 0 },
+        wait: timeoutSeconds === undefined ? undefined : { timeoutSeconds, pollIntervalSeconds: 1 },
+    },
+    { aliases: previousGateName ? [{ name: previousGateName }] : [] },
+);
 
 new Release("release", { component: "app", version: config.get("releaseVersion") ?? "1" }, { dependsOn: [gate] });
 
