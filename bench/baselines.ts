@@ -6,11 +6,10 @@
  * the least a loop needs to finish at all.
  */
 import * as http from "node:http";
+import { TENCENT_API3_VERSIONS, type TencentService } from "../provider/clouds/tencentApi3";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const TatClient = require("tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client").Client;
-const MpsClient = require("tencentcloud-sdk-nodejs/tencentcloud/services/mps/v20190612/mps_client").Client;
-const BmClient = require("tencentcloud-sdk-nodejs/tencentcloud/services/bm/v20180423/bm_client").Client;
+const { CommonClient } = require("tencentcloud-sdk-nodejs-common");
 
 export type BenchSource = "tat" | "mps" | "bm" | "cph" | "workspace";
 
@@ -31,8 +30,9 @@ const agent = new http.Agent({
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-function tencent(Client: any, service: string, t: BenchTarget) {
-    return new Client({
+/** The official SDK's client of one service (a per-product client of the whole SDK is this with its endpoint and version). */
+function tencent(service: TencentService, t: BenchTarget) {
+    return new CommonClient(`${service}.tencentcloudapi.com`, TENCENT_API3_VERSIONS[service], {
         credential: t.tencent,
         region: "ap-guangzhou",
         profile: { httpProfile: { endpoint: `${service}.tencentcloudapi.com:${t.port}`, protocol: "http://", agent, reqTimeout: 60 } },
@@ -94,10 +94,13 @@ export async function baselineRead(
     let throttled = 0;
     const onThrottle = () => void throttled++;
     if (source === "mps") {
-        const c = tencent(MpsClient, "mps", t);
+        const c = tencent("mps", t);
         let token: string | undefined;
         do {
-            const r: any = await page(() => c.DescribeTasks({ Status: "FINISH", Limit: pageSize, ...(token ? { ScrollToken: token } : {}) }), onThrottle);
+            const r: any = await page(
+                () => c.request("DescribeTasks", { Status: "FINISH", Limit: pageSize, ...(token ? { ScrollToken: token } : {}) }),
+                onThrottle,
+            );
             pages++;
             records += r.TaskSet.length;
             token = r.ScrollToken || undefined;
@@ -107,15 +110,20 @@ export async function baselineRead(
     for (let offset = 0; ; offset += pageSize) {
         let n: number;
         if (source === "tat") {
-            const c = tencent(TatClient, "tat", t);
+            const c = tencent("tat", t);
             const r: any = await page(
-                () => c.DescribeInvocationTasks({ Filters: [{ Name: "invocation-id", Values: [t.ids.invocationId] }], Offset: offset, Limit: pageSize }),
+                () =>
+                    c.request("DescribeInvocationTasks", {
+                        Filters: [{ Name: "invocation-id", Values: [t.ids.invocationId] }],
+                        Offset: offset,
+                        Limit: pageSize,
+                    }),
                 onThrottle,
             );
             n = r.InvocationTaskSet.length;
         } else if (source === "bm") {
-            const c = tencent(BmClient, "bm", t);
-            const r: any = await page(() => c.DescribeUserCmdTasks({ Offset: offset, Limit: pageSize }), onThrottle);
+            const c = tencent("bm", t);
+            const r: any = await page(() => c.request("DescribeUserCmdTasks", { Offset: offset, Limit: pageSize }), onThrottle);
             n = r.UserCmdTasks.length;
         } else {
             const hc = huawei(t);

@@ -23,9 +23,7 @@ export interface WorkerResult {
  * module does: the read is measured, not the imports (cold start is measured on its own).
  */
 function loadTaskgate() {
-    require("tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client");
-    require("tencentcloud-sdk-nodejs/tencentcloud/services/mps/v20190612/mps_client");
-    require("tencentcloud-sdk-nodejs/tencentcloud/services/bm/v20180423/bm_client");
+    require("tencentcloud-sdk-nodejs-common");
     require("@huaweicloud/huaweicloud-sdk-core/ClientBuilder");
     return require("../sdk");
 }

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * `npm run emulator -- [options]`: runs the emulator in the foreground until SIGINT/SIGTERM.
  *

@@ -6,6 +6,7 @@ import { createHmac, randomInt } from "node:crypto";
 import * as http from "node:http";
 import type { LookupFunction } from "node:net";
 import { EMULATOR_CREDENTIALS, type Emulator } from "../../emulator/server";
+import { TENCENT_API3_VERSIONS, type TencentService } from "../../provider/clouds/tencentApi3";
 
 // The Huawei core reconfigures log4js on import and logs every failed request (headers
 // included) to stdout; turn it off for the test run.
@@ -13,9 +14,7 @@ import { EMULATOR_CREDENTIALS, type Emulator } from "../../emulator/server";
 require("@huaweicloud/huaweicloud-sdk-core/logger/log4jLogger").Logger4jInstance.level = "off";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const TatClient = require("tencentcloud-sdk-nodejs/tencentcloud/services/tat/v20201028/tat_client").Client;
-const MpsClient = require("tencentcloud-sdk-nodejs/tencentcloud/services/mps/v20190612/mps_client").Client;
-const BmClient = require("tencentcloud-sdk-nodejs/tencentcloud/services/bm/v20180423/bm_client").Client;
+const { CommonClient } = require("tencentcloud-sdk-nodejs-common");
 const { ClientBuilder } = require("@huaweicloud/huaweicloud-sdk-core/ClientBuilder");
 const { BasicCredentials } = require("@huaweicloud/huaweicloud-sdk-core");
 /* eslint-enable @typescript-eslint/no-require-imports */
@@ -47,10 +46,13 @@ export interface TencentClientOptions {
     reqTimeout?: number;
 }
 
-/** A real tencentcloud-sdk-nodejs client of `service`, virtual-hosted onto the emulator. */
-export function tencentClient(emu: Emulator, service: "tat" | "mps" | "bm", opts: TencentClientOptions = {}) {
-    const Client = { tat: TatClient, mps: MpsClient, bm: BmClient }[service];
-    return new Client({
+/**
+ * A real Tencent SDK client of `service` (the official `CommonClient`, the one taskgate ships),
+ * virtual-hosted onto the emulator. Any action can be called as a method, `DescribeTasks(req)`,
+ * which is `request("DescribeTasks", req)`: all a per-product client of the whole SDK adds.
+ */
+export function tencentClient(emu: Emulator, service: TencentService, opts: TencentClientOptions = {}) {
+    const client = new CommonClient(`${service}.tencentcloudapi.com`, TENCENT_API3_VERSIONS[service], {
         credential: {
             secretId: opts.secretId ?? EMULATOR_CREDENTIALS.tencent.secretId,
             secretKey: opts.secretKey ?? EMULATOR_CREDENTIALS.tencent.secretKey,
@@ -67,6 +69,12 @@ export function tencentClient(emu: Emulator, service: "tat" | "mps" | "bm", opts
                 agent: sharedAgent,
             },
         },
+    });
+    return new Proxy(client, {
+        get: (target, key, receiver) =>
+            typeof key === "string" && /^[A-Z]/.test(key) && !(key in target)
+                ? (req: unknown, cb?: unknown) => target.request(key, req, cb)
+                : Reflect.get(target, key, receiver),
     });
 }
 

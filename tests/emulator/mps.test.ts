@@ -1,5 +1,5 @@
 /**
- * MPS DescribeTasks through the real tencentcloud-sdk-nodejs client: the doc examples,
+ * MPS DescribeTasks through the real Tencent SDK client (tencentcloud-sdk-nodejs-common): the doc examples,
  * ScrollToken paging and its TotalCount semantics, the 168-hour window, validation.
  */
 import { strict as assert } from "node:assert";

@@ -13,7 +13,7 @@ import { legacySignature, legacySourceString, NonceCache, parseFormEncoded, veri
 import { ApiError } from "../../emulator/errors";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const TcSign = require("tencentcloud-sdk-nodejs/tencentcloud/common/sign").default;
+const TcSign = require("tencentcloud-sdk-nodejs-common/tencentcloud/common/sign").default;
 const { AKSKSigner } = require("@huaweicloud/huaweicloud-sdk-core/auth/AKSKSigner");
 /* eslint-enable @typescript-eslint/no-require-imports */
 

@@ -1,13 +1,13 @@
 /**
- * TAT DescribeInvocationTasks through the real tencentcloud-sdk-nodejs client.
+ * TAT DescribeInvocationTasks through the real Tencent SDK client (tencentcloud-sdk-nodejs-common).
  */
 import { strict as assert } from "node:assert";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
 import { rawRequest, rejects, tencentClient } from "./helpers";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
-const TcSign = require("tencentcloud-sdk-nodejs/tencentcloud/common/sign").default;
-const { CommonClient } = require("tencentcloud-sdk-nodejs/tencentcloud/common/common_client");
+const TcSign = require("tencentcloud-sdk-nodejs-common/tencentcloud/common/sign").default;
+const { CommonClient } = require("tencentcloud-sdk-nodejs-common");
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 interface TcError {
