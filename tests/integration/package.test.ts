@@ -52,9 +52,9 @@ describe("the npm package's files", function () {
         }
     });
 
-    it("holds the built code, the declarations a program's types need, package.json and the README: no tests, bench, scripts or examples", () => {
+    it("holds the built code, the declarations a program's types need, package.json, the README, the licence and the changelog: no tests, bench, scripts or examples", () => {
         const shipped = new RegExp(
-            `^(package\\.json|README\\.md|dist/(sdk|provider|report|cli|emulator)/.+\\.js|dist/(${PROGRAM_DIRS.join("|")})/.+\\.d\\.ts)$`,
+            `^(package\\.json|README\\.md|LICENSE|CHANGELOG\\.md|dist/(sdk|provider|report|cli|emulator)/.+\\.js|dist/(${PROGRAM_DIRS.join("|")})/.+\\.d\\.ts)$`,
         );
         assert.deepEqual(
             files.filter((f) => !shipped.test(f)),
