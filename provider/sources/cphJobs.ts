@@ -77,14 +77,14 @@ export interface CphQuery {
 export function planCphQuery(rawArgs: unknown): CphQuery {
     const args = rejectUnknownArgs(rawArgs, CPH_ARGS);
     if (Array.isArray(args.requestId)) {
-        throw new TaskgateValidationError("requestId", "must be one id; for several use `requestIds`", plural(args.requestId.length, "id"));
+        throw new TaskgateValidationError("requestId", (w) => `must be one id; for several use ${w.arg("requestIds")}`, plural(args.requestId.length, "id"));
     }
     const one = idList("requestId", args.requestId, REQUEST_ID);
     const many = idList("requestIds", args.requestIds, REQUEST_ID);
     if (!one && !many) {
         throw new TaskgateValidationError(
             "requestId",
-            "is required: give `requestId` or `requestIds`, the request id(s) returned when the CPH jobs were started",
+            (w) => `is required: give ${w.arg("requestId")} or ${w.arg("requestIds")}, the request id(s) returned when the CPH jobs were started`,
         );
     }
     const requestIds = [...new Set([...(one ?? []), ...(many ?? [])])];

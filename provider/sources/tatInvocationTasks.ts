@@ -159,7 +159,7 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
     if (typeof args.invocationTaskIds === "string") {
         throw new TaskgateValidationError(
             "invocationTaskIds",
-            "must be an array of ids; for one id use `invocationTaskId`",
+            (w) => `must be an array of ids; for one id use ${w.arg("invocationTaskId")}`,
             JSON.stringify(args.invocationTaskIds),
         );
     }
@@ -173,7 +173,8 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
     if (ids && filterKeys.length > 0) {
         throw new TaskgateValidationError(
             "invocationTaskIds",
-            `cannot be combined with the filters (${filterKeys.join(", ")}): the API takes either InvocationTaskIds or Filters; give one or the other`,
+            (w) =>
+                `cannot be combined with the filters (${filterKeys.map(w.arg).join(", ")}): the API takes either InvocationTaskIds or Filters; give one or the other`,
         );
     }
     const base = { HideOutput: hideOutput };
@@ -190,7 +191,8 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
             if (combos.length > TAT_LIMITS.maxQueries) {
                 throw new TaskgateValidationError(
                     key,
-                    `the filters need more than ${TAT_LIMITS.maxQueries} requests (each request takes 5 values per filter, and the filters combine); narrow them, or list the tasks by invocationTaskIds`,
+                    (w) =>
+                        `the filters need more than ${TAT_LIMITS.maxQueries} requests (each request takes 5 values per filter, and the filters combine); narrow them, or list the tasks by ${w.arg("invocationTaskIds")}`,
                 );
             }
         }

@@ -122,7 +122,11 @@ export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
     const start = instant("executeTimeStart", args.executeTimeStart);
     const end = instant("executeTimeEnd", args.executeTimeEnd);
     if (start && end && start.getTime() > end.getTime()) {
-        throw new TaskgateValidationError("executeTimeStart", `must not be after executeTimeEnd (${huaweiQueryTime(end)})`, huaweiQueryTime(start));
+        throw new TaskgateValidationError(
+            "executeTimeStart",
+            (w) => `must not be after ${w.arg("executeTimeEnd")} (${huaweiQueryTime(end)})`,
+            huaweiQueryTime(start),
+        );
     }
     set("execute_time_start", start && huaweiQueryTime(start));
     set("execute_time_end", end && huaweiQueryTime(end));

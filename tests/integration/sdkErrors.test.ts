@@ -12,16 +12,7 @@ import { taskListResult, type QueryFrame } from "../../provider/result";
 import { summarize } from "../../provider/summary";
 import { forProgram } from "../../sdk/runtime";
 import * as taskgate from "../../sdk";
-
-/** The error `fn` throws (failing when it throws none). */
-function thrownBy(fn: () => unknown): unknown {
-    try {
-        fn();
-    } catch (e) {
-        return e;
-    }
-    throw new assert.AssertionError({ message: "nothing was thrown" });
-}
+import { thrownBy } from "../unit/thrown";
 
 /** Pulumi prints this error's message alone, and nothing of a stack trace or of its fields. */
 function assertPrintedAsMessageAlone(e: unknown): asserts e is TaskgateError {
@@ -76,7 +67,8 @@ describe("sdk: errors as a Pulumi program receives them", function () {
             );
         assertPrintedAsMessageAlone(e);
         assert.ok(e instanceof taskgate.TaskgateCloudError);
-        assert.equal(e.code, "AuthFailure.SignatureFailure");
+        assert.equal(e.code, "TASKGATE_CLOUD_ERROR");
+        assert.equal(e.cloudCode, "AuthFailure.SignatureFailure");
         assert.equal(e.kind, "auth");
     });
 
