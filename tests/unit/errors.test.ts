@@ -3,14 +3,16 @@
  * `code`, readonly fields and a complete `toJSON`; a read error says why it gave up (`reason`), one
  * value per cause, each produced here by the real pagers; a throttle near the read's deadline is
  * always a read error "deadline" carrying the cloud error, and a cloud error only when the attempts
- * ran out first. A scan of the sources
+ * ran out first; the command line maps each code to its exit code and words. A scan of the sources
  * (with the TypeScript compiler) finds any `throw` or `reject` of another kind of error.
  */
 import { strict as assert } from "node:assert";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import ts from "typescript";
+import { BY_CODE, cliWording, describeError, EXIT, exitCodeOf } from "../../cli/commands";
 import { UsageError } from "../../cli/options";
+import { findCliSource } from "../../cli/sources";
 import { StackConfigError } from "../../cli/stackConfig";
 import { applyGate } from "../../provider/dynamic/gateRuntime";
 import {
@@ -27,6 +29,9 @@ import { createReadContext, fetchPage, type Page, readOffsetPaged, readScrollPag
 import { configureRateLimits, DEFAULT_RATE_LIMITS, rateLimitOf } from "../../provider/rateLimit";
 import { taskListResult } from "../../provider/result";
 import { DEFAULT_RETRY, withRetry } from "../../provider/retry";
+import { resolveTencent } from "../../provider/settings";
+import { requirementsFor } from "../../provider/sources";
+import { planCphQuery } from "../../provider/sources/cphJobs";
 import { summarize } from "../../provider/summary";
 import { silentLogger, type TaskState } from "../../provider/types";
 import { check } from "../../sdk/check";
@@ -315,6 +320,75 @@ describe("errors: what used to be thrown as a plain Error or a RangeError", () =
         assert.ok(e instanceof TaskgateValidationError, String(e));
         assert.equal(e.field, "require.maxFailed");
         assert.match(e.message, /^taskgate: invalid require\.maxFailed: must be a whole number >= 0, got -1$/);
+    });
+});
+
+describe("errors: the command line maps them by code", () => {
+    const tat = findCliSource("tat")!;
+    const cph = findCliSource("cph")!;
+
+    it("has an exit code and words for every code", () => {
+        assert.deepEqual(Object.keys(BY_CODE).sort(), [...TASKGATE_ERROR_CODES].sort());
+    });
+
+    it("exit 1 for a failed gate, 2 for every other failure and for anything else", () => {
+        assert.deepEqual(
+            samples().map((e) => [e.code, exitCodeOf(e)]),
+            [
+                ["TASKGATE_INVALID_INPUT", EXIT.error],
+                ["TASKGATE_CLOUD_ERROR", EXIT.error],
+                ["TASKGATE_READ_FAILED", EXIT.error],
+                ["TASKGATE_GATE_FAILED", EXIT.gateFailed],
+                ["TASKGATE_USAGE", EXIT.error],
+                ["TASKGATE_STACK_CONFIG", EXIT.error],
+            ],
+        );
+        // By the code, not the class: a failed gate from another copy of the package exits 1 as well.
+        assert.equal(exitCodeOf(Object.assign(new Error("gate failed"), { code: "TASKGATE_GATE_FAILED" })), EXIT.gateFailed);
+        assert.equal(exitCodeOf(Object.assign(new Error("EACCES: permission denied"), { code: "EACCES" })), EXIT.error);
+    });
+
+    it("says each in the command line's words", () => {
+        const [invalid, cloud, read, gate, usage, stack] = samples();
+        assert.equal(describeError(invalid, tat, {}), 'taskgate: invalid --invocation-id ("job-7"): must be an invocation id such as inv-1vll7hda');
+        assert.equal(describeError(cloud, tat, {}), `taskgate: ${cloud.message} (after 3 attempts)`);
+        assert.equal(describeError(read, tat, {}), read.message);
+        assert.equal(describeError(gate, tat, {}), gate.message);
+        assert.equal(describeError(usage, tat, {}), "taskgate: unknown command \"lsit\"\nRun 'taskgate list tat --help' for usage.");
+        assert.equal(describeError(stack, tat, {}), stack.message);
+        assert.equal(describeError(new Error("boom"), tat, {}), "taskgate: boom");
+        assert.match(describeError(new Error("boom"), tat, { TASKGATE_DEBUG: "1" }), /^taskgate: boom\nError: boom\n/);
+    });
+
+    it("names options where a program's message names arguments and requirements, without rewriting the message", () => {
+        const words = cliWording(cph);
+        const required = thrownBy(() => planCphQuery({})) as TaskgateValidationError;
+        assert.equal(
+            required.message,
+            "taskgate: invalid requestId: is required: give requestId or requestIds, the request id(s) returned when the CPH jobs were started",
+        );
+        assert.equal(
+            required.describe(words),
+            "taskgate: invalid --request-id: is required: give --request-id or --request-ids, the request id(s) returned when the CPH jobs were started",
+        );
+        const contradiction = thrownBy(() => requirementsFor("cphJobs", { allowEmpty: true, minSucceeded: 2 })) as TaskgateValidationError;
+        assert.equal(contradiction.message, "taskgate: invalid require.allowEmpty: contradicts minSucceeded 2, which no empty list meets; drop one of them");
+        assert.equal(
+            describeError(contradiction, cph, {}),
+            "taskgate: invalid --require allow-empty: contradicts min-succeeded 2, which no empty list meets; drop one of them",
+        );
+        // A credential has no option: the command line names the stack config and the environment only.
+        const secretId = thrownBy(() => resolveTencent({ region: "ap-guangzhou" }, { config: () => undefined, env: {} }, true)) as TaskgateValidationError;
+        assert.match(
+            secretId.message,
+            /set the `secretId` argument, the `tencentcloud:secretId` stack config or the TENCENTCLOUD_SECRET_ID environment variable$/,
+        );
+        assert.equal(
+            describeError(secretId, tat, {}),
+            "taskgate: invalid secretId: no Tencent Cloud SecretId was given: set the `tencentcloud:secretId` stack config or the TENCENTCLOUD_SECRET_ID environment variable",
+        );
+        const region = thrownBy(() => resolveTencent({ secretId: "i", secretKey: "k" }, { config: () => undefined, env: {} }, true)) as TaskgateValidationError;
+        assert.match(describeError(region, tat, {}), /^taskgate: invalid --region: .*: set --region, the `tencentcloud:region` stack config or/);
     });
 });
 
