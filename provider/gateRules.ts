@@ -56,10 +56,15 @@ export interface GateWait {
 
 /** Requirements with their defaults applied. */
 export interface ResolvedRequirements {
+    /** At least this many succeeded; undefined when not required. */
     readonly minSucceeded?: number;
+    /** At least this share succeeded (0..1); undefined when not required. */
     readonly minSuccessRatio?: number;
+    /** At most this many failed, timed out or cancelled (default 0). */
     readonly maxFailed: number;
+    /** Whether every task must be done (default true). */
     readonly allDone: boolean;
+    /** Whether an empty list is accepted (default false). */
     readonly allowEmpty: boolean;
 }
 
@@ -245,12 +250,15 @@ export interface GateTally {
     readonly unit: "tasks" | "targets";
     /** Tasks read, whatever the unit: none means the query matched nothing. */
     readonly tasks: number;
+    /** Tasks or targets counted (targets a failed or unfinished task reports none for count as one). */
     readonly total: number;
+    /** Succeeded. */
     readonly succeeded: number;
     /** Failed, timed out or cancelled. */
     readonly failed: number;
     /** Not finished yet. */
     readonly pending: number;
+    /** Targets skipped (Workspace); always 0 for tasks. */
     readonly skipped: number;
     /** Tasks whose raw status taskgate does not know. */
     readonly unknownTasks: number;
@@ -303,16 +311,21 @@ export function tally(summary: TaskSummary, traits: GateSourceTraits, gaps: Targ
 
 /** The outcome of judging one read. */
 export interface Verdict {
+    /** Whether every requirement holds. */
     readonly passed: boolean;
     /** The requirements can no longer be met, whatever the unfinished tasks do. */
     readonly hopeless: boolean;
     /** Each requirement not met, in words. */
     readonly reasons: string[];
+    /** The counts judged. */
     readonly tally: GateTally;
 }
 
 /** A verdict that passed: what `check()` returns (the reasons are empty). */
-export type PassedVerdict = Verdict & { readonly passed: true };
+export type PassedVerdict = Verdict & {
+    /** Always true. */
+    readonly passed: true;
+};
 
 /** A ratio as a percentage with one decimal, rounded down: 99.96% must never read as 100.0%. */
 export const pct = (ratio: number): string => `${(Math.floor(ratio * 1000) / 10).toFixed(1)}%`;
@@ -369,12 +382,17 @@ export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSo
 
 /** A failing task, as a gate reports it. */
 export interface FailedTask {
+    /** The task's id, as its source names it (`invt-...`, a CPH job id). */
     readonly id: string;
     /** The instance, phone, machine count or desktop pool the task ran on. */
     readonly target?: string;
+    /** Its normalized state. */
     readonly state: TaskState;
+    /** The cloud's code for the failure, or the raw status where the API gives no code (TAT, MPS, Workspace). */
     readonly errorCode?: string;
+    /** The cloud's message for the failure (TAT error info, CPH error message, Bare Metal script name, Workspace counts). */
     readonly errorMessage?: string;
+    /** The command's exit code (TAT). */
     readonly exitCode?: number;
 }
 

@@ -5,7 +5,9 @@ import type { ApiName } from "./types";
 
 /** At most `requests` requests in any window of `perMs` milliseconds. */
 export interface RateLimit {
+    /** Requests allowed per window; 0 turns the limiter off. */
     readonly requests: number;
+    /** The window, in milliseconds (1000 for a limit per second). */
     readonly perMs: number;
 }
 

@@ -8,22 +8,33 @@
 
 /** How a message names arguments and requirements for one kind of reader. */
 export interface Wording {
-    /** An argument in running text: `invocationId` in a program, `--invocation-id` on the command line. */
+    /**
+     * An argument in running text: `invocationId` in a program, `--invocation-id` on the command line.
+     * @param name the argument as the SDK spells it.
+     */
     arg(name: string): string;
     /**
      * Where an argument is given, in "set X, the stack config or the environment variable": "the
      * `region` argument" in a program, `--region` on the command line; undefined where the reader
      * has no such place (the command line takes no credential as an option).
+     * @param name the argument as the SDK spells it.
      */
     argSetting(name: string): string | undefined;
-    /** A gate requirement in running text: `minSuccessRatio` in a program, `min-success-ratio` on the command line. */
+    /**
+     * A gate requirement in running text: `minSuccessRatio` in a program, `min-success-ratio` on the command line.
+     * @param name the requirement as the SDK spells it.
+     */
     requirement(name: string): string;
-    /** How to turn a true/false requirement on: "set allowEmpty" in a program, "add --require allow-empty" on the command line. */
+    /**
+     * How to turn a true/false requirement on: "set allowEmpty" in a program, "add --require allow-empty" on the command line.
+     * @param requirement the requirement as the SDK spells it.
+     */
     enable(requirement: string): string;
     /**
      * The field an error names: `invocationTaskIds[2]`, `require.maxFailed` or `tencentcloud:region`
      * in a program; `--invocation-task-ids`, `--require max-failed` on the command line (where a
      * setting has no option, as it is).
+     * @param path the field as the SDK names it.
      */
     field(path: string): string;
 }

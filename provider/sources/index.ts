@@ -68,6 +68,24 @@ function define<A, T>(d: SourceDefinition<A, T>): SourceDefinition<A, T> {
     return d;
 }
 
+/** The arguments of each source, by kind: what a gate's `source` holds under that kind. */
+export interface SourceArgsByKind {
+    /** TAT invocation tasks (`tencentcloud.getTatInvocationTasks`). */
+    tatInvocationTasks: TatInvocationTasksArgs;
+    /** MPS tasks (`tencentcloud.getMpsTasks`). */
+    mpsTasks: MpsTasksArgs;
+    /** Bare Metal script tasks (`tencentcloud.getBmCmdTasks`). */
+    bmCmdTasks: BmCmdTasksArgs;
+    /** CPH jobs (`huaweicloud.getCphJobs`). */
+    cphJobs: CphJobsArgs;
+    /** Workspace script execution tasks (`huaweicloud.getWorkspaceScriptTasks`). */
+    workspaceScriptTasks: WorkspaceScriptTasksArgs;
+}
+
+/** The name of a source, as a gate's `source` names it: `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`. */
+export type SourceKind = keyof SourceArgsByKind;
+
+/** Every source's definition, by kind. */
 export const SOURCES = {
     tatInvocationTasks: define<TatInvocationTasksArgs, TatInvocationTask>({
         cloud: "tencentcloud",
@@ -131,20 +149,9 @@ export const SOURCES = {
         targets: workspaceTargets,
         idPrefixes: ["workspace"],
     }),
-};
+} satisfies Record<SourceKind, unknown>;
 
-/** The name of a source, as a gate's `source` names it. */
-export type SourceKind = keyof typeof SOURCES;
 export const SOURCE_KINDS = Object.keys(SOURCES) as SourceKind[];
-
-/** The arguments of each source, by kind. */
-export interface SourceArgsByKind {
-    tatInvocationTasks: TatInvocationTasksArgs;
-    mpsTasks: MpsTasksArgs;
-    bmCmdTasks: BmCmdTasksArgs;
-    cphJobs: CphJobsArgs;
-    workspaceScriptTasks: WorkspaceScriptTasksArgs;
-}
 
 /** A source definition, with its record type erased for callers that handle any source. */
 export function sourceDefinition(kind: SourceKind): SourceDefinition<unknown, { state: TaskState }> {
