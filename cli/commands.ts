@@ -2,18 +2,19 @@ import { writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { findOwnPackage } from "../provider/packageInfo";
 import { terminalLines } from "../provider/safeText";
-import { TaskgateCloudError, TaskgateReadError, TaskgateValidationError } from "../provider/errors";
+import { type TaskgateCloudError, TaskgateError, type TaskgateErrorCode, type TaskgateReadError, type TaskgateValidationError } from "../provider/errors";
 import { GateFailedError, describeRequirements, type ResolvedRequirements, unitNoun } from "../provider/gateRules";
 import { judgeResult, requirementsFor, sourceDefinition, sourceNoun } from "../provider/sources";
 import type { SettingsSources } from "../provider/settings";
 import type { TaskListResult, TaskState } from "../provider/types";
+import type { Wording } from "../provider/wording";
 import { renderHtmlReport } from "../report/htmlReport";
 import { formatList, formatSummary } from "./format";
 import { commandHelp, rootHelp, sourceHelp } from "./help";
 import { type Invocation, parseCommandLine, REQUIREMENT_KEYS, sourceOptions, UsageError } from "./options";
 import { createProgress, type ProgressStream } from "./progress";
 import { type AnyCliSource, kebab } from "./sources";
-import { readStackConfig, StackConfigError } from "./stackConfig";
+import { readStackConfig, type StackConfigError } from "./stackConfig";
 
 /**
  * The commands: parse, validate everything that can be validated before any request, resolve the
@@ -23,6 +24,26 @@ import { readStackConfig, StackConfigError } from "./stackConfig";
 
 /** Exit codes: the read passed (or nothing was required), a requirement failed, or an error. */
 export const EXIT = { ok: 0, gateFailed: 1, error: 2 } as const;
+
+/** Every error the command line expects, each told apart by its `code`. */
+type KnownError = TaskgateValidationError | TaskgateCloudError | TaskgateReadError | GateFailedError | UsageError | StackConfigError;
+
+/** What the command line does with each kind of failure: the exit code, and the message in its words. */
+type Handling = { [C in TaskgateErrorCode]: { exit: number; text: (e: Extract<KnownError, { code: C }>, words: Wording) => string } };
+
+/**
+ * The exit code and the message of each failure, by its code: a failed requirement exits 1, any
+ * other failure 2. Bad input names the option (`--invocation-id`, `--require max-failed`) rather
+ * than the arg; a cloud error keeps its code, message and RequestId, and says how many attempts failed.
+ */
+export const BY_CODE: Handling = {
+    TASKGATE_INVALID_INPUT: { exit: EXIT.error, text: (e, words) => e.describe(words) },
+    TASKGATE_CLOUD_ERROR: { exit: EXIT.error, text: (e) => `taskgate: ${e.message}${e.attempts > 1 ? ` (after ${e.attempts} attempts)` : ""}` },
+    TASKGATE_READ_FAILED: { exit: EXIT.error, text: (e) => e.message },
+    TASKGATE_GATE_FAILED: { exit: EXIT.gateFailed, text: (e) => e.message },
+    TASKGATE_USAGE: { exit: EXIT.error, text: (e) => `taskgate: ${e.message}\nRun 'taskgate ${e.helpFor ? `${e.helpFor} ` : ""}--help' for usage.` },
+    TASKGATE_STACK_CONFIG: { exit: EXIT.error, text: (e) => e.message },
+};
 
 /** The process's streams and surroundings, so tests and `main` share one entry point. */
 export interface CliIo {
@@ -54,7 +75,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
         return await execute(parsed.invocation, io);
     } catch (e) {
         io.stderr.write(`${describeError(e, source, io.env)}\n`);
-        return EXIT.error;
+        return exitCodeOf(e);
     }
 }
 
@@ -98,74 +119,63 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
 }
 
 /**
- * Applies `--require` by the rules of `check()` and `TaskGate` (judgeResult): exit 1 with the
- * gate's message (reasons, failing tasks) when not met.
+ * Applies `--require` by the rules of `check()` and `TaskGate` (judgeResult), its reasons in the
+ * command line's words (`--invocation-id inv-1`, `--require allow-empty`): throws the gate's
+ * GateFailedError (exit 1, with the reasons and failing tasks) when not met.
  */
 function judge(inv: Invocation, require: ResolvedRequirements | undefined, result: TaskListResult<{ state: TaskState }>, io: CliIo): number {
     if (!require) return EXIT.ok;
     const traits = sourceDefinition(inv.source.kind).traits;
-    const { verdict, failed } = judgeResult(inv.source.kind, result, require);
-    if (!verdict.passed) {
-        // The reasons in the command line's words: `--invocation-id inv-1`, `--require allow-empty`.
-        const names = optionNames(inv.source);
-        const reasons = verdict.reasons.map((r) => cliWords(r.replace(/\bset allowEmpty\b/g, "add --require allowEmpty"), names));
-        io.stderr.write(`${new GateFailedError(undefined, { ...verdict, reasons }, failed, require, traits).message}\n`);
-        return EXIT.gateFailed;
-    }
+    const { verdict, failed } = judgeResult(inv.source.kind, result, require, cliWording(inv.source));
+    if (!verdict.passed) throw new GateFailedError(undefined, verdict, failed, require, traits);
     if (!inv.quiet) io.stderr.write(`taskgate: passed: ${describeRequirements(require, unitNoun(verdict.tally, traits))}\n`);
     return EXIT.ok;
 }
 
 /**
- * One message per error, in the command line's words: a validation error names the option
- * (`--invocation-id`, `--require max-failed`) rather than the arg; a cloud error keeps its code,
- * message and RequestId. No stack trace, except for a bug with TASKGATE_DEBUG set. Safe for the
- * terminal: whatever an error quotes (a cloud's message, a value given) cannot drive it.
+ * One message per error, in the command line's words (see {@link BY_CODE}). No stack trace, except
+ * for a bug with TASKGATE_DEBUG set. Safe for the terminal: whatever an error quotes (a cloud's
+ * message, a value given) cannot drive it.
+ * @param source the source of the command line, whose options name the args; undefined before it is known.
  */
 export function describeError(e: unknown, source: AnyCliSource | undefined, env: Record<string, string | undefined>): string {
-    return terminalLines(errorText(e, source, env));
-}
-
-function errorText(e: unknown, source: AnyCliSource | undefined, env: Record<string, string | undefined>): string {
-    if (e instanceof UsageError) return `taskgate: ${e.message}\nRun 'taskgate ${e.helpFor ? `${e.helpFor} ` : ""}--help' for usage.`;
-    if (e instanceof TaskgateValidationError) {
-        const names = optionNames(source);
-        const value = e.value === undefined ? "" : ` (${e.value})`;
-        return `taskgate: invalid ${cliField(e.field, names)}${value}: ${cliWords(e.problem, names)}`;
-    }
-    if (e instanceof TaskgateCloudError) {
-        const attempts = e.attempts > 1 ? ` (after ${e.attempts} attempts)` : "";
-        return `taskgate: ${e.message}${attempts}`;
-    }
-    if (e instanceof TaskgateReadError || e instanceof StackConfigError || e instanceof GateFailedError) return e.message;
+    if (TaskgateError.isInstance(e)) return terminalLines(handlingOf(e).text(e as KnownError, cliWording(source)));
     const err = e as Error;
     const detail = env.TASKGATE_DEBUG ? `\n${err?.stack ?? ""}` : "";
-    return `taskgate: ${err?.message ?? String(e)}${detail}`;
+    return terminalLines(`taskgate: ${err?.message ?? String(e)}${detail}`);
 }
 
-/** Arg and requirement names to the options that set them. */
-function optionNames(source: AnyCliSource | undefined): Map<string, string> {
-    const names = new Map<string, string>();
-    for (const f of source ? sourceOptions(source) : []) names.set(f.arg, `--${kebab(f.arg)}`);
-    for (const [key, name] of Object.entries(REQUIREMENT_KEYS)) names.set(name, key);
-    return names;
+/** The exit code of a failure: by its code (see {@link BY_CODE}); 2 for anything else. */
+export function exitCodeOf(e: unknown): number {
+    return TaskgateError.isInstance(e) ? handlingOf(e).exit : EXIT.error;
 }
 
-function cliField(field: string, names: Map<string, string>): string {
-    const require = /^require(?:\.(\w+))?$/.exec(field);
-    if (require) return require[1] ? `--require ${names.get(require[1]) ?? require[1]}` : "--require";
-    // `instanceId[3]`: the value shown beside it tells which one.
-    return names.get(field.replace(/\[\d+\]$/, "")) ?? field;
+/** Every class with a code has the fields its code's handling reads (KnownError). */
+function handlingOf(e: TaskgateError): { exit: number; text: (e: KnownError, words: Wording) => string } {
+    return BY_CODE[e.code] as { exit: number; text: (e: KnownError, words: Wording) => string };
 }
 
-/** Rewrites arg names inside a message (`instanceId`, `` `requestIds` ``) as their options. */
-function cliWords(problem: string, names: Map<string, string>): string {
-    return (
-        problem
-            .replace(/set the `(\w+)` argument, /g, (_m, arg: string) => (names.has(arg) ? `set ${names.get(arg)}, ` : "set "))
-            // Not inside a config key (`huaweicloud:projectId` stays as it is spelled in the stack).
-            .replace(/(?<![\w:])`?([a-z]+(?:[A-Z][a-z0-9]*)+)`?(?![\w:])/g, (m, word: string) => names.get(word) ?? m)
-    );
+/**
+ * The command line's words for a source: each arg as its option (`--invocation-id`), each
+ * requirement as its `--require` key (`min-success-ratio`). Credentials have no option, so a
+ * missing one names the stack config and the environment only.
+ */
+export function cliWording(source: AnyCliSource | undefined): Wording {
+    const options = new Map((source ? sourceOptions(source) : []).map((f) => [f.arg, `--${kebab(f.arg)}`]));
+    const keys = new Map(Object.entries(REQUIREMENT_KEYS).map(([key, name]) => [name as string, key]));
+    const requirement = (name: string) => keys.get(name) ?? name;
+    return {
+        arg: (name) => options.get(name) ?? name,
+        argSetting: (name) => options.get(name),
+        requirement,
+        enable: (name) => `add --require ${requirement(name)}`,
+        field: (path) => {
+            const require = /^require(?:\.(\w+))?$/.exec(path);
+            if (require) return require[1] ? `--require ${requirement(require[1])}` : "--require";
+            // `instanceId[3]`: the value shown beside it tells which one.
+            return options.get(path.replace(/\[\d+\]$/, "")) ?? path;
+        },
+    };
 }
 
 /** The version in package.json (from cli/ under ts-node, and from dist/cli/ once built). */

@@ -1,4 +1,5 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
+import { TaskgateError } from "../provider/errors";
 import type { GateRequirements } from "../provider/gateRules";
 import { SOURCES } from "../provider/sources";
 import { type AnyCliSource, CONNECTION_OPTIONS, findCliSource, type FilterSpec, kebab, CLI_SOURCES } from "./sources";
@@ -26,14 +27,19 @@ export const REQUIREMENT_KEYS: Readonly<Record<string, keyof GateRequirements>> 
 };
 
 /** Bad command-line input that is not a data-source argument: exit 2 with a pointer to `--help`. */
-export class UsageError extends Error {
+export class UsageError extends TaskgateError {
     override readonly name = "UsageError";
+    readonly code = "TASKGATE_USAGE";
     /** @param helpFor the `--help` to point at, e.g. `list tat` */
     constructor(
         message: string,
         readonly helpFor = "",
     ) {
         super(message);
+    }
+
+    override toJSON(): Record<string, unknown> {
+        return { ...super.toJSON(), helpFor: this.helpFor };
     }
 }
 

@@ -2,6 +2,7 @@ import { execFile } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { homedir } from "node:os";
 import * as path from "node:path";
+import { TaskgateError } from "../provider/errors";
 import type { ConfigLookup } from "../provider/settings";
 
 /**
@@ -15,8 +16,9 @@ import type { ConfigLookup } from "../provider/settings";
 const CACHED_PULUMI_VERSION = "3.259.0";
 
 /** A problem reading the stack's config: printed as is, exit 2. */
-export class StackConfigError extends Error {
+export class StackConfigError extends TaskgateError {
     override readonly name = "StackConfigError";
+    readonly code = "TASKGATE_STACK_CONFIG";
 }
 
 function executable(file: string): boolean {

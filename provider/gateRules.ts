@@ -1,6 +1,7 @@
-import { TaskgateError } from "./errors";
+import { TaskgateError, TaskgateValidationError } from "./errors";
 import { terminalText } from "./safeText";
 import type { TaskState, TaskSummary } from "./types";
+import { PROGRAM_WORDS, type Wording } from "./wording";
 import { nounFor, plural, type Noun } from "./words";
 
 /**
@@ -55,10 +56,15 @@ export interface GateWait {
 
 /** Requirements with their defaults applied. */
 export interface ResolvedRequirements {
+    /** At least this many succeeded; undefined when not required. */
     readonly minSucceeded?: number;
+    /** At least this share succeeded (0..1); undefined when not required. */
     readonly minSuccessRatio?: number;
+    /** At most this many failed, timed out or cancelled (default 0). */
     readonly maxFailed: number;
+    /** Whether every task must be done (default true). */
     readonly allDone: boolean;
+    /** Whether an empty list is accepted (default false). */
     readonly allowEmpty: boolean;
 }
 
@@ -96,6 +102,16 @@ export interface RuleFailure {
     readonly reason: string;
 }
 
+/**
+ * Throws a TaskgateValidationError for inputs that fail their rules: the first property named as
+ * the field, every problem in the message. What a provider does with inputs that reach it unchecked.
+ */
+export function rejectInvalid(failures: readonly RuleFailure[]): void {
+    if (failures.length === 0) return;
+    const [first, ...rest] = failures;
+    throw new TaskgateValidationError(first.property, [first.reason, ...rest.map((f) => `${f.property} ${f.reason}`)].join("; "));
+}
+
 export const DEFAULT_WAIT = { timeoutSeconds: 600, pollIntervalSeconds: 5, maxPollIntervalSeconds: 30, failFast: true, emptyGraceSeconds: 30 } as const;
 
 const isCount = (v: unknown) => typeof v === "number" && Number.isInteger(v) && v >= 0 && v <= 1e9;
@@ -103,19 +119,22 @@ const isCount = (v: unknown) => typeof v === "number" && Number.isInteger(v) && 
 /**
  * Validates requirements and wait settings, and rejects impossible or contradictory ones.
  * `undefined` fields are defaults; an `unknown` check (for values unknown during preview) skips them.
+ * @param words how the reasons name requirements (a program's words unless given).
  */
 export function validateGateSettings(
     require: unknown,
     wait: unknown,
     traits: GateSourceTraits,
     isUnknown: (v: unknown) => boolean = () => false,
+    words: Wording = PROGRAM_WORDS,
 ): RuleFailure[] {
     const f: RuleFailure[] = [];
     const r = (require ?? {}) as Record<string, unknown>;
-    if (typeof r !== "object" || Array.isArray(r)) return [{ property: "require", reason: `must be an object with ${andOr(REQUIREMENT_NAMES)}` }];
+    const names = REQUIREMENT_NAMES.map(words.requirement);
+    if (typeof r !== "object" || Array.isArray(r)) return [{ property: "require", reason: `must be an object with ${andOr(names)}` }];
     for (const k of Object.keys(r)) {
         if (!(REQUIREMENT_NAMES as readonly string[]).includes(k)) {
-            f.push({ property: `require.${k}`, reason: `is not a requirement; allowed: ${REQUIREMENT_NAMES.join(", ")}` });
+            f.push({ property: `require.${k}`, reason: `is not a requirement; allowed: ${names.join(", ")}` });
         }
     }
     const known = (k: string) => r[k] !== undefined && r[k] !== null && !isUnknown(r[k]);
@@ -129,7 +148,7 @@ export function validateGateSettings(
     for (const k of ["allDone", "allowEmpty"]) {
         if (known(k) && typeof r[k] !== "boolean") f.push({ property: `require.${k}`, reason: `must be true or false, got ${JSON.stringify(r[k])}` });
     }
-    if (f.length === 0) f.push(...contradictions(r, known, traits, isUnknown));
+    if (f.length === 0) f.push(...contradictions(r, known, traits, isUnknown, words));
     f.push(...validateWait(wait, isUnknown));
     return f;
 }
@@ -139,23 +158,31 @@ function contradictions(
     known: (k: string) => boolean,
     traits: GateSourceTraits,
     isUnknown: (v: unknown) => boolean,
+    words: Wording,
 ): RuleFailure[] {
     const f: RuleFailure[] = [];
+    const name = words.requirement;
     const asksSuccess = (known("minSucceeded") && (r.minSucceeded as number) > 0) || (known("minSuccessRatio") && (r.minSuccessRatio as number) > 0);
     if (asksSuccess && !traits.reportsOutcome) {
         f.push({
             property: known("minSucceeded") ? "require.minSucceeded" : "require.minSuccessRatio",
-            reason: `${traits.label} report no outcome (only that a task finished), so successes cannot be counted; gate on allDone instead`,
+            reason: `${traits.label} report no outcome (only that a task finished), so successes cannot be counted; gate on ${name("allDone")} instead`,
         });
     }
     if (known("minSuccessRatio") && r.minSuccessRatio === 1 && known("maxFailed") && (r.maxFailed as number) > 0) {
-        f.push({ property: "require.maxFailed", reason: `contradicts minSuccessRatio 1, which allows no failure; drop one of them` });
+        f.push({ property: "require.maxFailed", reason: `contradicts ${name("minSuccessRatio")} 1, which allows no failure; drop one of them` });
     }
     if (r.allowEmpty === true && known("minSucceeded") && (r.minSucceeded as number) > 0) {
-        f.push({ property: "require.allowEmpty", reason: `contradicts minSucceeded ${r.minSucceeded as number}, which no empty list meets; drop one of them` });
+        f.push({
+            property: "require.allowEmpty",
+            reason: `contradicts ${name("minSucceeded")} ${r.minSucceeded as number}, which no empty list meets; drop one of them`,
+        });
     }
     if (r.allDone === false && !known("minSucceeded") && !known("minSuccessRatio") && !known("maxFailed") && !Object.keys(r).some((k) => isUnknown(r[k]))) {
-        f.push({ property: "require", reason: "requires nothing: with allDone false, set minSucceeded, minSuccessRatio or maxFailed" });
+        f.push({
+            property: "require",
+            reason: `requires nothing: with ${name("allDone")} false, set ${name("minSucceeded")}, ${name("minSuccessRatio")} or ${name("maxFailed")}`,
+        });
     }
     return f;
 }
@@ -223,12 +250,15 @@ export interface GateTally {
     readonly unit: "tasks" | "targets";
     /** Tasks read, whatever the unit: none means the query matched nothing. */
     readonly tasks: number;
+    /** Tasks or targets counted (targets a failed or unfinished task reports none for count as one). */
     readonly total: number;
+    /** Succeeded. */
     readonly succeeded: number;
     /** Failed, timed out or cancelled. */
     readonly failed: number;
     /** Not finished yet. */
     readonly pending: number;
+    /** Targets skipped (Workspace); always 0 for tasks. */
     readonly skipped: number;
     /** Tasks whose raw status taskgate does not know. */
     readonly unknownTasks: number;
@@ -281,16 +311,21 @@ export function tally(summary: TaskSummary, traits: GateSourceTraits, gaps: Targ
 
 /** The outcome of judging one read. */
 export interface Verdict {
+    /** Whether every requirement holds. */
     readonly passed: boolean;
     /** The requirements can no longer be met, whatever the unfinished tasks do. */
     readonly hopeless: boolean;
     /** Each requirement not met, in words. */
     readonly reasons: string[];
+    /** The counts judged. */
     readonly tally: GateTally;
 }
 
 /** A verdict that passed: what `check()` returns (the reasons are empty). */
-export type PassedVerdict = Verdict & { readonly passed: true };
+export type PassedVerdict = Verdict & {
+    /** Always true. */
+    readonly passed: true;
+};
 
 /** A ratio as a percentage with one decimal, rounded down: 99.96% must never read as 100.0%. */
 export const pct = (ratio: number): string => `${(Math.floor(ratio * 1000) / 10).toFixed(1)}%`;
@@ -298,9 +333,10 @@ export const pct = (ratio: number): string => `${(Math.floor(ratio * 1000) / 10)
 /**
  * Why an empty list fails a gate, with the query in words (see `describeQuery` in the source
  * registry), and the way out for a list that may rightly be empty.
+ * @param words how to name the requirement that allows it.
  */
-export function noTasksReason(query: string | undefined): string {
-    return `no tasks matched the query${query ? ` (${query})` : ""}: check the filters, or set allowEmpty to accept an empty list`;
+export function noTasksReason(query: string | undefined, words: Wording = PROGRAM_WORDS): string {
+    return `no tasks matched the query${query ? ` (${query})` : ""}: check the filters, or ${words.enable("allowEmpty")} to accept an empty list`;
 }
 
 /**
@@ -309,13 +345,14 @@ export function noTasksReason(query: string | undefined): string {
  * failures are final, so exceeding `maxFailed` is hopeless at once. An empty list is not hopeless:
  * tasks can appear a moment after their invocation (a waiting gate gives them a grace period).
  * @param query the query in words, for the message of an empty list.
+ * @param words how the reasons name requirements.
  */
-export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSourceTraits, query?: string): Verdict {
+export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSourceTraits, query?: string, words: Wording = PROGRAM_WORDS): Verdict {
     const reasons: string[] = [];
     let hopeless = false;
     const unit = unitNoun(t, traits);
     if (t.tasks === 0 && !req.allowEmpty) {
-        return { passed: false, hopeless: false, reasons: [noTasksReason(query)], tally: t };
+        return { passed: false, hopeless: false, reasons: [noTasksReason(query, words)], tally: t };
     }
     if (t.unknownTasks > 0) {
         reasons.push(
@@ -345,12 +382,17 @@ export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSo
 
 /** A failing task, as a gate reports it. */
 export interface FailedTask {
+    /** The task's id, as its source names it (`invt-...`, a CPH job id). */
     readonly id: string;
     /** The instance, phone, machine count or desktop pool the task ran on. */
     readonly target?: string;
+    /** Its normalized state. */
     readonly state: TaskState;
+    /** The cloud's code for the failure, or the raw status where the API gives no code (TAT, MPS, Workspace). */
     readonly errorCode?: string;
+    /** The cloud's message for the failure (TAT error info, CPH error message, Bare Metal script name, Workspace counts). */
     readonly errorMessage?: string;
+    /** The command's exit code (TAT). */
     readonly exitCode?: number;
 }
 
@@ -385,21 +427,56 @@ export function describeTally(t: GateTally, unit: Noun): string {
  * first failing tasks with their errors. It names no credential.
  */
 export class GateFailedError extends TaskgateError {
+    /** `GateFailedError`. */
     override readonly name = "GateFailedError";
+    /** `TASKGATE_GATE_FAILED`. */
+    readonly code = "TASKGATE_GATE_FAILED";
+    /** The gate's name; undefined for `check()` without a name and for the command line. */
+    readonly gate: string | undefined;
+    /** The verdict: each requirement not met (`reasons`) and the counts judged (`tally`). */
+    readonly verdict: Verdict;
+    /** The failing tasks: id, target, state, error code and message, exit code. */
+    readonly failedTasks: readonly FailedTask[];
+    /** The requirements judged, defaults applied. */
+    readonly requirements: ResolvedRequirements;
+    /** What the gate knows about its source: its label, and whether it counts targets and outcomes. */
+    readonly traits: GateSourceTraits;
+    /** Why the gate stopped, when that is not plain: `timed out after 600 s`, `stopped early: ...`. */
+    readonly note?: string;
+    /** The tasks still pending or running when a waiting gate timed out; empty otherwise. */
+    readonly pendingTasks: readonly FailedTask[];
+
     /**
-     * @param gate the gate's name, or undefined for an unnamed gate
-     * @param note why it stopped, when that is not plain (a timeout, fail-fast)
+     * @param gate the gate's name, or undefined for an unnamed gate.
+     * @param verdict the verdict that did not pass.
+     * @param failedTasks the failing tasks, as the source reports them.
+     * @param requirements the requirements judged, defaults applied.
+     * @param traits what the gate knows about its source.
+     * @param note why it stopped, when that is not plain (a timeout, fail-fast).
+     * @param pendingTasks the tasks still pending or running, when it timed out.
      */
     constructor(
-        readonly gate: string | undefined,
-        readonly verdict: Verdict,
-        readonly failedTasks: readonly FailedTask[],
-        readonly requirements: ResolvedRequirements,
-        readonly traits: GateSourceTraits,
-        readonly note?: string,
-        readonly pendingTasks: readonly FailedTask[] = [],
+        gate: string | undefined,
+        verdict: Verdict,
+        failedTasks: readonly FailedTask[],
+        requirements: ResolvedRequirements,
+        traits: GateSourceTraits,
+        note?: string,
+        pendingTasks: readonly FailedTask[] = [],
     ) {
         super(formatGateFailure(gate, verdict, failedTasks, requirements, traits, note, pendingTasks));
+        this.gate = gate;
+        this.verdict = verdict;
+        this.failedTasks = failedTasks;
+        this.requirements = requirements;
+        this.traits = traits;
+        this.note = note;
+        this.pendingTasks = pendingTasks;
+    }
+
+    override toJSON(): Record<string, unknown> {
+        const { gate, verdict, failedTasks, requirements, traits, note, pendingTasks } = this;
+        return { ...super.toJSON(), gate, verdict, failedTasks, requirements, traits, note, pendingTasks };
     }
 }
 

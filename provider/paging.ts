@@ -163,7 +163,7 @@ async function sendOnce<B>(
     send: (timeoutMs: number) => Promise<CallResult<B>>,
 ): Promise<CallResult<B>> {
     const left = ctx.deadline - performance.now();
-    if (left <= 0) throw new TaskgateReadError(`taskgate: ${what} was not sent: the read's deadline passed`);
+    if (left <= 0) throw new TaskgateReadError("deadline", `taskgate: ${what} was not sent: the read's deadline passed`);
     const watch: WireWatch = { maxResponseBytes: ctx.maxResponseBytes, onSent: (at) => slot.sent(at), onAnswered: (at) => slot.answered(at) };
     const started = performance.now();
     const notice = setInterval(() => {
@@ -199,6 +199,7 @@ const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(bytes % 2 ** 20 === 
 function answerTooLarge(what: string, seen: NonNullable<WireWatch["tooLarge"]>, cap: number): TaskgateReadError {
     const size = seen.declared ? `declared ${seen.bytes} bytes (${mib(seen.bytes)})` : `passed ${cap} bytes and was cut off after ${seen.bytes}`;
     return new TaskgateReadError(
+        "answerTooLarge",
         `taskgate: ${what}: the answer ${size}, over the cap of ${mib(cap)} per answer; ` +
             "narrow the query (fewer ids, hideOutput, maxResults) or raise maxResponseBytes",
     );
@@ -296,6 +297,7 @@ async function rereadOnChange<T>(ctx: ReadContext, what: string, readOnce: () =>
             if (!(e instanceof ListChanged)) throw e;
             if (attempt >= ctx.maxRereads) {
                 throw new TaskgateReadError(
+                    "listChanged",
                     `taskgate: ${what}: the list kept changing while it was read (${e.message}), ${plural(attempt + 1, "time")}; no partial list is returned`,
                 );
             }
@@ -337,6 +339,7 @@ function assertReadable(ctx: ReadContext, what: string, records: number, pages: 
     const narrow = "narrow the query (ids, time range, status) or set maxResults";
     if (records > MAX_RECORDS_PER_READ) {
         throw new TaskgateReadError(
+            "tooManyRecords",
             `taskgate: ${what}: the API reports ${plural(records, "record")}, more than one read holds (${MAX_RECORDS_PER_READ}); ${narrow}`,
         );
     }
@@ -347,6 +350,7 @@ function assertReadable(ctx: ReadContext, what: string, records: number, pages: 
     const leftMs = ctx.deadline - performance.now();
     if (earliestLastStartMs > leftMs) {
         throw new TaskgateReadError(
+            "deadline",
             `taskgate: ${what}: the API reports ${plural(records, "record")} (${plural(pages, "page")}); at the rate limit of ${plural(requests, "request")} ` +
                 `per ${ctx.spacer.limit.perMs / 1000} s that takes at least ${Math.ceil(earliestLastStartMs / 1000)} s, more than the ` +
                 `${Math.max(0, Math.floor(leftMs / 1000))} s left of the read's timeout; ${narrow}, or raise timeoutSeconds`,
@@ -446,7 +450,10 @@ export async function readScrollPaged<T>(
         progressed(ctx, items.length - before, token === undefined && p.total !== undefined ? Math.min(p.total, cap) : undefined);
         if (!p.nextToken) break;
         if (tokens.has(p.nextToken)) {
-            throw new TaskgateReadError(`taskgate: ${o.what}: the API returned ScrollToken ${JSON.stringify(p.nextToken)} twice; stopping rather than looping`);
+            throw new TaskgateReadError(
+                "scrollLoop",
+                `taskgate: ${o.what}: the API returned ScrollToken ${JSON.stringify(p.nextToken)} twice; stopping rather than looping`,
+            );
         }
         tokens.add(p.nextToken);
         token = p.nextToken;

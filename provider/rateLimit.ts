@@ -5,7 +5,9 @@ import type { ApiName } from "./types";
 
 /** At most `requests` requests in any window of `perMs` milliseconds. */
 export interface RateLimit {
+    /** Requests allowed per window; 0 turns the limiter off. */
     readonly requests: number;
+    /** The window, in milliseconds (1000 for a limit per second). */
     readonly perMs: number;
 }
 
@@ -415,18 +417,37 @@ const spacers = new Map<string, RequestSpacer>();
 /**
  * Changes the client-side rate limit of APIs for this process, e.g. when an account has a raised
  * quota or a Huawei API publishes a different limit. `0` requests turns the limiter off.
+ * @param limits by API (`tat`, `mps`, `bm`, `bmLegacy`, `cph`, `workspace`): requests per second,
+ *   or `{ requests, perMs }` for another window.
+ * @throws TaskgateValidationError naming the API (`tat`, `tat.perMs`) for an unknown API or a
+ *   limit that is not a number of requests >= 0 per window > 0; nothing changes then.
  */
 export function configureRateLimits(limits: Partial<Record<ApiName, number | RateLimit>>): void {
     const next = { ...overrides };
-    for (const [api, v] of Object.entries(limits) as Array<[ApiName, number | RateLimit | undefined]>) {
+    for (const [api, v] of Object.entries(limits ?? {}) as Array<[ApiName, unknown]>) {
         if (v === undefined) continue;
-        const limit = typeof v === "number" ? { requests: v, perMs: 1000 } : v;
-        if (!Number.isFinite(limit.requests) || limit.requests < 0 || !Number.isFinite(limit.perMs) || limit.perMs <= 0) {
-            throw new RangeError(`taskgate: rate limit for ${api} must be a non-negative number of requests per positive window`);
+        if (!Object.hasOwn(DEFAULT_RATE_LIMITS, api)) {
+            throw new TaskgateValidationError(api, `is not an API taskgate reads; allowed: ${Object.keys(DEFAULT_RATE_LIMITS).join(", ")}`);
         }
-        next[api] = limit;
+        next[api] = checkRateLimit(api, v);
     }
     overrides = next;
+}
+
+/** A rate limit as given to {@link configureRateLimits}: a number per second, or a `{ requests, perMs }` object. */
+function checkRateLimit(api: string, v: unknown): RateLimit {
+    const limit = typeof v === "number" ? { requests: v, perMs: 1000 } : (v as Partial<RateLimit> | null);
+    const field = typeof v === "number" ? api : `${api}.requests`;
+    if (limit === null || typeof limit !== "object") {
+        throw new TaskgateValidationError(api, "must be a number of requests per second, or { requests, perMs }", safeRender(v));
+    }
+    if (typeof limit.requests !== "number" || !Number.isFinite(limit.requests) || limit.requests < 0) {
+        throw new TaskgateValidationError(field, "must be a number of requests >= 0 (0 turns the limiter off)", safeRender(limit.requests));
+    }
+    if (typeof limit.perMs !== "number" || !Number.isFinite(limit.perMs) || limit.perMs <= 0) {
+        throw new TaskgateValidationError(`${api}.perMs`, "must be a window of milliseconds > 0", safeRender(limit.perMs));
+    }
+    return { requests: limit.requests, perMs: limit.perMs };
 }
 
 /** The limit in force for an API. */

@@ -57,19 +57,20 @@ export async function withRetry<T>(what: string, ctx: RetryContext, attempt: (n:
     for (let n = 1; ; n++) {
         try {
             return await attempt(n);
-        } catch (e) {
-            if (!(e instanceof TaskgateCloudError) || !e.retryable) throw e;
-            e.attempts = n;
+        } catch (caught) {
+            if (!(caught instanceof TaskgateCloudError) || !caught.retryable) throw caught;
+            const e = caught.withAttempts(n);
             if (n >= ctx.policy.maxAttempts) throw e;
             const delay = backoffMs(ctx.policy, n, e, ctx.random);
             if (performance.now() + delay >= ctx.deadline) {
                 throw new TaskgateReadError(
+                    "deadline",
                     `taskgate: ${what} did not succeed before the read's deadline (${plural(n, "attempt")}); last error: ${e.message}`,
                     e,
                 );
             }
             ctx.log.info(
-                `taskgate: ${what}: ${e.code}${e.requestId ? ` (RequestId ${e.requestId})` : ""}; retry ${n}/${ctx.policy.maxAttempts - 1} in ${delay} ms`,
+                `taskgate: ${what}: ${e.cloudCode}${e.requestId ? ` (RequestId ${e.requestId})` : ""}; retry ${n}/${ctx.policy.maxAttempts - 1} in ${delay} ms`,
             );
             await sleep(delay);
         }

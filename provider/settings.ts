@@ -1,6 +1,7 @@
 import * as path from "node:path";
 import { TaskgateValidationError } from "./errors";
 import { redactUrl } from "./redact";
+import type { Phrase, Wording } from "./wording";
 
 /**
  * Connection settings for Tencent Cloud, accepted by every Tencent data source and gate.
@@ -133,11 +134,19 @@ function checkToken(field: string, value: string, secret: boolean): string {
     return value;
 }
 
-function missing(what: string, s: Setting, extra = ""): TaskgateValidationError {
-    return new TaskgateValidationError(
-        s.arg,
-        `no ${what} was given: set the \`${s.arg}\` argument, the \`${s.config}\` stack config or the ${s.env} environment variable${extra}`,
-    );
+/**
+ * The error for a setting given nowhere: where it is read from, in the reader's words (the command
+ * line takes no credential as an option, so it names the config and the environment only).
+ * @param extra what else would do, after the setting's places (`, or an \`endpoint\``).
+ */
+function missing(what: string, s: Setting, extra: Phrase = () => ""): TaskgateValidationError {
+    return new TaskgateValidationError(s.arg, (w) => `no ${what} was given: set ${settingPlaces(s, w)}${extra(w)}`);
+}
+
+/** Where a setting is read from: "the `region` argument, the `tencentcloud:region` stack config or the TENCENTCLOUD_REGION environment variable". */
+function settingPlaces(s: Setting, w: Wording): string {
+    const arg = w.argSetting(s.arg);
+    return `${arg === undefined ? "" : `${arg}, `}the \`${s.config}\` stack config or the ${s.env} environment variable`;
 }
 
 /** Renders a non-secret value for an error message, cut short. */
@@ -235,7 +244,7 @@ export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, 
         throw missing(
             "Huawei Cloud credential",
             HUAWEI.accessKey,
-            ` (with \`secretKey\` / huaweicloud:secretKey / HW_SECRET_KEY), or an IAM token in \`authToken\` / huaweicloud:authToken / HW_AUTH_TOKEN`,
+            (w) => ` (with its secret key: ${settingPlaces(HUAWEI.secretKey, w)}), or an IAM token: ${settingPlaces(HUAWEI.authToken, w)}`,
         );
     }
     if (!projectId) throw missing("Huawei Cloud project id", HUAWEI.projectId);
@@ -250,7 +259,7 @@ export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, 
     if (endpoint) {
         baseUrl = endpointOrigin(endpoint);
     } else {
-        if (!region) throw missing("Huawei Cloud region (e.g. cn-north-4)", HUAWEI.region, ", or an `endpoint`");
+        if (!region) throw missing("Huawei Cloud region (e.g. cn-north-4)", HUAWEI.region, (w) => `, or ${w.argSetting("endpoint") ?? "an endpoint"}`);
         baseUrl = `https://${service}.${region}.myhuaweicloud.com`;
     }
     return { auth, projectId, region, baseUrl };

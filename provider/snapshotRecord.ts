@@ -39,7 +39,9 @@ export interface SnapshotTask {
     readonly invocationId?: string;
     /** When the task was requested (TAT, MPS), ISO-8601 UTC. */
     readonly createdTime?: string;
+    /** When the task started (MPS: began processing), ISO-8601 UTC; undefined before it starts. */
     readonly startTime?: string;
+    /** When the task ended, ISO-8601 UTC; undefined while it runs. */
     readonly endTime?: string;
     /** TAT only: the command's exit code. */
     readonly exitCode?: number;

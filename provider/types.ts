@@ -19,9 +19,13 @@ export const TASK_STATES: readonly TaskState[] = ["PENDING", "RUNNING", "SUCCEED
 
 /** Counts of targets (hosts, desktops) where the API reports them per task (BM, Workspace). */
 export interface TargetSummary {
+    /** Targets the tasks ran on (or were to run on). */
     readonly total: number;
+    /** Targets where the task succeeded. */
     readonly succeeded: number;
+    /** Targets where the task failed. */
     readonly failed: number;
+    /** Targets the task skipped (Workspace: desktops it did not run on). */
     readonly skipped: number;
 }
 
@@ -29,11 +33,17 @@ export interface TargetSummary {
 export interface TaskSummary {
     /** Number of tasks read. */
     readonly total: number;
+    /** Tasks in the state `PENDING`: waiting, queued or being delivered. */
     readonly pending: number;
+    /** Tasks in the state `RUNNING`. */
     readonly running: number;
+    /** Tasks in the state `SUCCEEDED`. */
     readonly succeeded: number;
+    /** Tasks in the state `FAILED`. */
     readonly failed: number;
+    /** Tasks in the state `CANCELLED`: cancelled or terminated before they ended. */
     readonly cancelled: number;
+    /** Tasks in the state `TIMED_OUT`. */
     readonly timedOut: number;
     /** Done, with no outcome reported by the API (MPS). */
     readonly finished: number;

@@ -23,7 +23,7 @@ export function rejectUnknownArgs(args: unknown, allowed: readonly string[]): Re
     const known = new Set(allowed);
     for (const key of Object.keys(args)) {
         if (!known.has(key) && (args as Record<string, unknown>)[key] !== undefined) {
-            throw new TaskgateValidationError(key, `is not an argument of this data source; allowed: ${allowed.join(", ")}`);
+            throw new TaskgateValidationError(key, (w) => `is not an argument of this data source; allowed: ${allowed.map(w.arg).join(", ")}`);
         }
     }
     return args as Record<string, unknown>;

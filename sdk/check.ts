@@ -17,6 +17,8 @@ import { programCall } from "./runtime";
  * a mistyped id must not look like a clean rollout. Pass `allowEmpty: true` where none is fine.
  * @param result what a data source returned; anything else (null, a result missing its summary or
  *   tasks, counts that do not add up) is a `TaskgateValidationError` naming the field.
+ * @param require what must hold (see {@link GateRequirements}); by default nothing failed, every
+ *   task done, and at least one task.
  * @param name names the gate in the error message.
  * @returns the verdict when the requirements hold: `passed`, no `reasons`, and the counts judged (`tally`).
  * @throws GateFailedError when they do not hold; TaskgateValidationError for bad requirements or a malformed result.

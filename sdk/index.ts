@@ -12,13 +12,24 @@
 export * as tencentcloud from "./tencentcloud";
 export * as huaweicloud from "./huaweicloud";
 export * from "./types";
-export { TaskgateError, TaskgateCloudError, TaskgateValidationError, TaskgateReadError } from "../provider/errors";
-export type { ErrorKind } from "../provider/errors";
+export { TaskgateError, TaskgateCloudError, TaskgateValidationError, TaskgateReadError, TASKGATE_ERROR_CODES } from "../provider/errors";
+export type { ErrorKind, CloudErrorInfo, ReadFailureReason, TaskgateErrorCode } from "../provider/errors";
+export type { Phrase, Wording } from "../provider/wording";
 export { configureRateLimits, DEFAULT_RATE_LIMITS } from "../provider/rateLimit";
 export type { RateLimit } from "../provider/rateLimit";
+export type { GetOutputOptions, InputArgs, InputOf } from "./runtime";
 export { TaskGate } from "./taskGate";
 export type { TaskGateArgs, GateSource } from "./taskGate";
 export { TaskSnapshot, type TaskSnapshotArgs, type SnapshotSource, type SnapshotTask } from "./taskSnapshot";
 export { check } from "./check";
 export { GateFailedError } from "../provider/gateRules";
-export type { GateRequirements, GateWait, FailedTask, Verdict, PassedVerdict, GateTally } from "../provider/gateRules";
+export type {
+    GateRequirements,
+    GateWait,
+    FailedTask,
+    Verdict,
+    PassedVerdict,
+    GateTally,
+    GateSourceTraits,
+    ResolvedRequirements,
+} from "../provider/gateRules";

@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
-import { TaskgateError } from "../provider/errors";
+import { TaskgateError, TaskgateValidationError } from "../provider/errors";
 import type { ReadOptions } from "../provider/paging";
-import type { SettingsSources } from "../provider/settings";
+import { safeRender, type SettingsSources } from "../provider/settings";
 import { rejectUnknownArgs } from "../provider/validate";
 import { type SourceKind, sourceDefinition } from "../provider/sources";
 import type { Logger } from "../provider/types";
@@ -41,7 +41,9 @@ export function sdkReadOptions(): ReadOptions {
  * cannot arrive intact; pass an `Input<string>` (ISO-8601) for a computed time.
  */
 export type InputArgs<T> = { [K in keyof T]?: InputOf<Exclude<T[K], undefined>> };
-type InputOf<V> = V extends Date ? V : V extends ReadonlyArray<infer E> ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<V>;
+
+/** One field of {@link InputArgs}: a `pulumi.Input` of the value, a list's elements each an Input too, a Date as it is. */
+export type InputOf<V> = V extends Date ? V : V extends ReadonlyArray<infer E> ? pulumi.Input<pulumi.Input<E>[]> : pulumi.Input<V>;
 
 /**
  * The fields by which Pulumi recognises a RunError, taken from a real one: `RunError.isInstance`
@@ -112,14 +114,43 @@ function dataSourceName(kind: SourceKind): string {
 export function outputOf<A, R>(
     kind: SourceKind,
     args: InputArgs<A> | undefined,
-    opts: pulumi.InvokeOutputOptions | undefined,
+    opts: GetOutputOptions | undefined,
     get: (a: A) => Promise<R>,
 ): pulumi.Output<R> {
-    programCall(dataSourceName(kind), () => checkAtCall(kind, args ?? {}));
+    programCall(dataSourceName(kind), () => {
+        checkOutputOptions(opts);
+        checkAtCall(kind, args ?? {});
+    });
     const deps = dependencyOutputs(opts?.dependsOn);
     // Dates are not plain data to pulumi.output, which would flatten them to {}: carry them as ISO strings.
     const inputs = pulumi.output(withDatesAsStrings(args ?? {}));
     return pulumi.all([inputs, ...deps]).apply(([a]) => get(a as unknown as A));
+}
+
+/**
+ * The options of a `getXOutput` call. A taskgate read runs in the program itself, with its own
+ * settings, so of Pulumi's `InvokeOutputOptions` only `dependsOn` means anything to it. The others
+ * are refused at the call rather than ignored: a `provider` would not change the account or the
+ * region read, and `parent`, `version` and `pluginDownloadURL` concern provider plugins.
+ */
+export interface GetOutputOptions {
+    /** Resources to wait for before reading: a custom resource until its id is known, a component until its URN is. */
+    dependsOn?: pulumi.InvokeOutputOptions["dependsOn"];
+}
+
+/** Refuses every option of a getXOutput call but `dependsOn` (see {@link GetOutputOptions}), naming it. */
+function checkOutputOptions(opts: unknown): void {
+    if (opts === undefined || opts === null) return;
+    if (typeof opts !== "object" || Array.isArray(opts)) throw new TaskgateValidationError("opts", "must be an object with dependsOn", safeRender(opts));
+    for (const [key, value] of Object.entries(opts)) {
+        if (key === "dependsOn" || value === undefined) continue;
+        throw new TaskgateValidationError(
+            `opts.${key}`,
+            key === "provider"
+                ? "does not apply: taskgate reads with the args, then the stack config, then the environment, never a provider resource's settings; give region and credentials as args"
+                : "does not apply to a taskgate read, which runs in the program itself; only dependsOn does",
+        );
+    }
 }
 
 /**
@@ -148,7 +179,7 @@ function withDatesAsStrings(args: object): object {
     return Object.fromEntries(Object.entries(args).map(([k, v]) => [k, v instanceof Date ? v.toISOString() : v]));
 }
 
-function dependencyOutputs(dependsOn: pulumi.InvokeOutputOptions["dependsOn"]): pulumi.Output<unknown>[] {
+function dependencyOutputs(dependsOn: GetOutputOptions["dependsOn"]): pulumi.Output<unknown>[] {
     if (!dependsOn) return [];
     const list = pulumi.output(dependsOn as pulumi.Input<pulumi.Input<pulumi.Resource>[]>);
     // A custom resource is ready when its id is known; a component when its urn is.

@@ -82,6 +82,11 @@ export class TaskGate extends pulumi.dynamic.Resource {
     /** The id of the query, as the data source reports it. */
     declare public readonly queryId: pulumi.Output<string>;
 
+    /**
+     * @param name the gate's name: unique in the stack, and in its messages.
+     * @param args its source, requirements and wait.
+     * @param opts Pulumi's resource options (`dependsOn`, `parent`, `aliases`, ...).
+     */
     constructor(name: string, args: TaskGateArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             gateProvider,

@@ -99,6 +99,11 @@ export class TaskSnapshot extends pulumi.dynamic.Resource {
     /** With `includeOutput`: each task's command output by task id (tasks with output only). A secret. */
     declare public readonly commandOutputs: pulumi.Output<Record<string, string> | undefined>;
 
+    /**
+     * @param name the snapshot's name: unique in the stack.
+     * @param args its source and what to record.
+     * @param opts Pulumi's resource options (`dependsOn`, `parent`, `aliases`, ...).
+     */
     constructor(name: string, args: TaskSnapshotArgs, opts?: pulumi.CustomResourceOptions) {
         super(
             snapshotProvider,

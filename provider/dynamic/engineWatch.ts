@@ -1,4 +1,5 @@
 import * as net from "node:net";
+import { TaskgateReadError } from "../errors";
 import { engineAddress } from "./engineLog";
 
 /**
@@ -97,7 +98,10 @@ async function probeWhileHeld(watch: SharedWatch, periodMs: number, onGone: () =
         refusals = (await probe(host, port, periodMs)) === "refused" ? refusals + 1 : 0;
         if (refusals >= REFUSALS_MEANING_GONE) {
             watch.controller.abort(
-                new Error(`taskgate: the Pulumi engine that started this gate is gone (nothing listens at ${watch.address} any more); stopped waiting`),
+                new TaskgateReadError(
+                    "aborted",
+                    `taskgate: the Pulumi engine that started this gate is gone (nothing listens at ${watch.address} any more); stopped waiting`,
+                ),
             );
             onGone();
             break;

@@ -3,6 +3,7 @@ import {
     type FailedTask,
     GateFailedError,
     type GateRequirements,
+    rejectInvalid,
     type GateWait,
     resolveRequirements,
     type ResolvedRequirements,
@@ -316,8 +317,7 @@ function trimFailedTask(t: FailedTask): FailedTask {
  * waiting when the engine that started it is gone (see engineWatch.ts).
  */
 export async function applyGate(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
-    const failures = checkInputs(news);
-    if (failures.length > 0) throw new Error(`taskgate: invalid TaskGate: ${failures.map((f) => `${f.property} ${f.reason}`).join("; ")}`);
+    rejectInvalid(checkInputs(news));
     const src = sourceOf(news.source) as { kind: SourceKind; args: Record<string, unknown> };
     const req = resolveRequirements(news.require);
     const wait = resolveWait(news.wait);

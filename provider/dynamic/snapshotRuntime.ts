@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { TaskgateValidationError } from "../errors";
-import type { RuleFailure } from "../gateRules";
+import { rejectInvalid, type RuleFailure } from "../gateRules";
 import type { SettingsSources } from "../settings";
 import { readArgs, resolveSnapshotSettings, type SnapshotSettings, type SnapshotTask, snapshotRecord, validateSnapshotSettings } from "../snapshotRecord";
 import { type SourceKind, sourceDefinition, sourceNoun } from "../sources";
@@ -154,11 +153,7 @@ async function takeSnapshot(kind: SourceKind, args: Record<string, unknown>, s: 
 
 /** Reads the source and records it, for create and update. Bad inputs fail before any request. */
 export async function record(news: SnapshotInputs): Promise<SnapshotOutputs> {
-    const failures = checkInputs(news);
-    if (failures.length > 0) {
-        const [first, ...rest] = failures;
-        throw new TaskgateValidationError(first.property, [first.reason, ...rest.map((f) => `${f.property} ${f.reason}`)].join("; "));
-    }
+    rejectInvalid(checkInputs(news));
     const src = sourceOf(news.source) as { kind: SourceKind; args: Record<string, unknown> };
     const snap = await takeSnapshot(src.kind, src.args, resolveSnapshotSettings(news), news.snapshotName, news.snapshotUrn);
     const credentials = credentialArgs(src.args);

@@ -18,11 +18,23 @@ import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from ".
  * the legacy API sends its counts as strings.
  */
 
-/** Which Bare Metal API to call. */
+/** Which Bare Metal API to call: `"2018-04-23"` (API 3.0 `DescribeUserCmdTasks`) or `"legacy"` (v2 `GetUserCmdTaskList`). */
 export type BmApi = "2018-04-23" | "legacy";
 
+/**
+ * The fields a Bare Metal task list can be sorted by. API 3.0 takes runBeginTime, runEndTime,
+ * instanceCount, successCount and failureCount; the legacy API runBeginTime, runEndTime and status.
+ */
+export type BmOrderBy = "runBeginTime" | "runEndTime" | "instanceCount" | "successCount" | "failureCount" | "status";
+
+/**
+ * A Bare Metal task's raw status: -1 running, 0 finished. A number the API adds later is kept as
+ * it is (and maps to the state `UNKNOWN`).
+ */
+export type BmTaskStatus = -1 | 0 | (number & {});
+
 /** Sort fields: API 3.0 and the legacy API accept different ones. */
-export const BM_ORDER_BY: Readonly<Record<BmApi, readonly string[]>> = {
+export const BM_ORDER_BY: Readonly<Record<BmApi, readonly BmOrderBy[]>> = {
     "2018-04-23": ["runBeginTime", "runEndTime", "instanceCount", "successCount", "failureCount"],
     legacy: ["runBeginTime", "runEndTime", "status"],
 };
@@ -33,7 +45,7 @@ export interface BmCmdTasksArgs extends TencentConnectionArgs {
     api?: BmApi;
     /** Sort field. API 3.0: runBeginTime, runEndTime, instanceCount, successCount, failureCount;
      * legacy: runBeginTime, runEndTime, status. The API's default order when omitted. */
-    orderBy?: string;
+    orderBy?: BmOrderBy;
     /** `asc` or `desc` (default). */
     order?: "asc" | "desc";
     /** Legacy API only: HmacSHA256 (default) or HmacSHA1. */
@@ -44,16 +56,21 @@ export interface BmCmdTasksArgs extends TencentConnectionArgs {
 
 /** One Bare Metal script task, run on `instanceCount` machines. */
 export interface BmCmdTask {
+    /** The task's id (`cmdtask-...`). */
     readonly taskId: string;
     /** Raw status: -1 running, 0 finished. */
-    readonly status?: number;
+    readonly status?: BmTaskStatus;
     /** RUNNING while -1; when finished, SUCCEEDED if no machine failed, else FAILED. */
     readonly state: TaskState;
     /** Script name (`Alias` in API 3.0, `cmdAlias` in the legacy API). */
     readonly alias?: string;
+    /** The script's id (`cmd-...`). */
     readonly cmdId?: string;
+    /** Machines the task runs on. */
     readonly instanceCount?: number;
+    /** Machines where it succeeded. */
     readonly successCount?: number;
+    /** Machines where it failed. */
     readonly failureCount?: number;
     /** ISO-8601 UTC, converted from the API's Beijing time. */
     readonly runBeginTime?: string;
@@ -61,6 +78,7 @@ export interface BmCmdTask {
     readonly runEndTime?: string;
 }
 
+/** What `tencentcloud.getBmCmdTasks` returns: the tasks read, their summary (with machines counted) and the read's RequestIds. */
 export type BmCmdTasksResult = TaskListResult<BmCmdTask>;
 
 /** Maps a raw status and failure count to the normalized state. */
@@ -85,7 +103,7 @@ export const BM_PAGE_SIZE = 100;
 /** A validated BM query. */
 export interface BmQuery {
     readonly api: BmApi;
-    readonly orderBy?: string;
+    readonly orderBy?: BmOrderBy;
     readonly order: "asc" | "desc";
     readonly signatureMethod: LegacySignatureMethod;
     readonly maxResults?: number;

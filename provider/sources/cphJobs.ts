@@ -26,26 +26,41 @@ export interface CphJobsArgs extends HuaweiConnectionArgs {
     maxResults?: number;
 }
 
+/**
+ * A CPH job's raw status: 1 running, 2 succeeded, -1 failed. A number the API adds later is kept as
+ * it is (and maps to the state `UNKNOWN`).
+ */
+export type CphJobStatus = 1 | 2 | -1 | (number & {});
+
 /** One CPH job. */
 export interface CphJob {
+    /** The job's id. */
     readonly jobId: string;
+    /** The cloud phone it ran on, for a phone job. */
     readonly phoneId?: string;
+    /** The cloud phone server it ran on, for a server job. */
     readonly serverId?: string;
     /** Deprecated by the API in favour of `serverId`. */
     readonly nodeId?: string;
+    /** The encoding server it ran on, for an encoding-server job. */
     readonly encodeServerId?: string;
+    /** When the job began, ISO-8601 UTC. */
     readonly beginTime?: string;
+    /** When the job ended, ISO-8601 UTC; undefined while it runs. */
     readonly endTime?: string;
     /** Raw status: 1 running, 2 succeeded, -1 failed. */
-    readonly status?: number;
+    readonly status?: CphJobStatus;
+    /** The normalized state (see {@link TaskState}). */
     readonly state: TaskState;
     /** Error code of a failed job, e.g. `CPS0005` (undefined on success, where the API sends ""). */
     readonly errorCode?: string;
+    /** The error message of a failed job. */
     readonly errorMsg?: string;
     /** What the job returned (at most 1024 bytes). */
     readonly executeMsg?: string;
 }
 
+/** What `huaweicloud.getCphJobs` returns: the jobs read, their summary and the read's RequestIds. */
 export type CphJobsResult = TaskListResult<CphJob>;
 
 /** Maps a raw CPH job status to the normalized state. */
@@ -77,14 +92,14 @@ export interface CphQuery {
 export function planCphQuery(rawArgs: unknown): CphQuery {
     const args = rejectUnknownArgs(rawArgs, CPH_ARGS);
     if (Array.isArray(args.requestId)) {
-        throw new TaskgateValidationError("requestId", "must be one id; for several use `requestIds`", plural(args.requestId.length, "id"));
+        throw new TaskgateValidationError("requestId", (w) => `must be one id; for several use ${w.arg("requestIds")}`, plural(args.requestId.length, "id"));
     }
     const one = idList("requestId", args.requestId, REQUEST_ID);
     const many = idList("requestIds", args.requestIds, REQUEST_ID);
     if (!one && !many) {
         throw new TaskgateValidationError(
             "requestId",
-            "is required: give `requestId` or `requestIds`, the request id(s) returned when the CPH jobs were started",
+            (w) => `is required: give ${w.arg("requestId")} or ${w.arg("requestIds")}, the request id(s) returned when the CPH jobs were started`,
         );
     }
     const requestIds = [...new Set([...(one ?? []), ...(many ?? [])])];

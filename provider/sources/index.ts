@@ -14,6 +14,7 @@ import {
 import type { ReadOptions } from "../paging";
 import { resolveHuawei, resolveTencent, type SettingsSources } from "../settings";
 import type { CloudName, TargetSummary, TaskListResult, TaskQuery, TaskState } from "../types";
+import { PROGRAM_WORDS, type Wording } from "../wording";
 import { plural, type Noun } from "../words";
 import { BM_ARGS, bmTaskId, bmFailedTask, type BmCmdTask, bmTargets, type BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
 import { CPH_ARGS, cphJobId, cphFailedTask, type CphJob, type CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
@@ -67,6 +68,24 @@ function define<A, T>(d: SourceDefinition<A, T>): SourceDefinition<A, T> {
     return d;
 }
 
+/** The arguments of each source, by kind: what a gate's `source` holds under that kind. */
+export interface SourceArgsByKind {
+    /** TAT invocation tasks (`tencentcloud.getTatInvocationTasks`). */
+    tatInvocationTasks: TatInvocationTasksArgs;
+    /** MPS tasks (`tencentcloud.getMpsTasks`). */
+    mpsTasks: MpsTasksArgs;
+    /** Bare Metal script tasks (`tencentcloud.getBmCmdTasks`). */
+    bmCmdTasks: BmCmdTasksArgs;
+    /** CPH jobs (`huaweicloud.getCphJobs`). */
+    cphJobs: CphJobsArgs;
+    /** Workspace script execution tasks (`huaweicloud.getWorkspaceScriptTasks`). */
+    workspaceScriptTasks: WorkspaceScriptTasksArgs;
+}
+
+/** The name of a source, as a gate's `source` names it: `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`. */
+export type SourceKind = keyof SourceArgsByKind;
+
+/** Every source's definition, by kind. */
 export const SOURCES = {
     tatInvocationTasks: define<TatInvocationTasksArgs, TatInvocationTask>({
         cloud: "tencentcloud",
@@ -130,20 +149,9 @@ export const SOURCES = {
         targets: workspaceTargets,
         idPrefixes: ["workspace"],
     }),
-};
+} satisfies Record<SourceKind, unknown>;
 
-/** The name of a source, as a gate's `source` names it. */
-export type SourceKind = keyof typeof SOURCES;
 export const SOURCE_KINDS = Object.keys(SOURCES) as SourceKind[];
-
-/** The arguments of each source, by kind. */
-export interface SourceArgsByKind {
-    tatInvocationTasks: TatInvocationTasksArgs;
-    mpsTasks: MpsTasksArgs;
-    bmCmdTasks: BmCmdTasksArgs;
-    cphJobs: CphJobsArgs;
-    workspaceScriptTasks: WorkspaceScriptTasksArgs;
-}
 
 /** A source definition, with its record type erased for callers that handle any source. */
 export function sourceDefinition(kind: SourceKind): SourceDefinition<unknown, { state: TaskState }> {
@@ -193,14 +201,16 @@ export function targetGaps(kind: SourceKind, tasks: ReadonlyArray<{ state: TaskS
 /**
  * Judges a read by the gate's rules: what `TaskGate`, `check()`, the CLI and the report all use, so
  * they can never disagree.
+ * @param words how the reasons name arguments and requirements (a program's words unless given).
  */
 export function judgeResult(
     kind: SourceKind,
     result: TaskListResult<{ state: TaskState }>,
     req: ResolvedRequirements,
+    words: Wording = PROGRAM_WORDS,
 ): { verdict: Verdict; failed: FailedTask[] } {
     const traits = sourceDefinition(kind).traits;
-    const verdict = evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits, describeQuery(kind, result.query));
+    const verdict = evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits, describeQuery(kind, result.query, words), words);
     return { verdict, failed: failingTasks(kind, result.tasks) };
 }
 
@@ -215,11 +225,12 @@ const VALUES_NAMED = 3;
  * `TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou`. Filters are named as the
  * data source's args name them (`desktopPoolId`, `status`), values as given; text with spaces or
  * odd characters is quoted. Pure; a missing or odd query gives the source's label alone.
+ * @param words how filters are named: `invocationId` in a program, `--invocation-id` on the command line.
  */
-export function describeQuery(kind: SourceKind, query: TaskQuery | undefined): string {
+export function describeQuery(kind: SourceKind, query: TaskQuery | undefined, words: Wording = PROGRAM_WORDS): string {
     const label = sourceDefinition(kind).traits.label;
     if (!isPlainObject(query)) return label;
-    const conditions = selectors(query).map(([key, value]) => `${argName(key)} ${valuesInWords(value)}`);
+    const conditions = selectors(query).map(([key, value]) => `${words.arg(argName(key))} ${valuesInWords(value)}`);
     const where = [
         typeof query.region === "string" ? `in ${query.region}` : undefined,
         typeof query.projectId === "string" ? `(project ${query.projectId})` : undefined,
@@ -258,10 +269,12 @@ function valueInWords(v: unknown): string {
 
 /**
  * Validates a gate's requirements for a source (targets only where it reports them) and fills in
- * the defaults; throws a TaskgateValidationError naming the first bad field.
+ * the defaults; throws a TaskgateValidationError naming the first bad field, whose message the
+ * command line reads in its own words.
  */
 export function requirementsFor(kind: SourceKind, require: GateRequirements = {}): ResolvedRequirements {
-    const problems = validateGateSettings(require, undefined, sourceDefinition(kind).traits);
-    if (problems.length > 0) throw new TaskgateValidationError(problems[0].property, problems[0].reason);
+    const problems = (words?: Wording) => validateGateSettings(require, undefined, sourceDefinition(kind).traits, undefined, words);
+    const first = problems()[0];
+    if (first) throw new TaskgateValidationError(first.property, (w) => problems(w)[0].reason);
     return resolveRequirements(require);
 }

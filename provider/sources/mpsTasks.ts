@@ -14,9 +14,17 @@ import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from ".
  * listed by status and paged with a ScrollToken. Documented limit: 100 requests/s, Limit <= 100.
  */
 
+/** An MPS task's status, as the API lists tasks by it: WAITING, PROCESSING or FINISH. */
+export type MpsStatus = "WAITING" | "PROCESSING" | "FINISH";
+
 /** The statuses the API filters by; every task is listed under exactly one. */
-export const MPS_STATUSES = ["WAITING", "PROCESSING", "FINISH"] as const;
-export type MpsStatus = (typeof MPS_STATUSES)[number];
+export const MPS_STATUSES = ["WAITING", "PROCESSING", "FINISH"] as const satisfies readonly MpsStatus[];
+
+/**
+ * The kind of an MPS task: a workflow, a media edit, a live stream's processing, a schedule, a
+ * batch. A kind the API adds later is kept as it is.
+ */
+export type MpsTaskType = "WorkflowTask" | "EditMediaTask" | "LiveProcessTask" | "ScheduleTask" | "BatchTask" | (string & {});
 
 /** Arguments of `tencentcloud.getMpsTasks`. */
 export interface MpsTasksArgs extends TencentConnectionArgs {
@@ -28,20 +36,25 @@ export interface MpsTasksArgs extends TencentConnectionArgs {
 
 /** One MPS task. */
 export interface MpsTask {
+    /** The task's id. */
     readonly taskId: string;
     /** `WorkflowTask`, `EditMediaTask`, `LiveProcessTask`, ... */
-    readonly taskType?: string;
+    readonly taskType?: MpsTaskType;
     /** The status the task was listed under (the API returns no status field). */
     readonly status: MpsStatus;
+    /** The normalized state: `PENDING`, `RUNNING`, or `FINISHED` (MPS reports no outcome in its list). */
     readonly state: TaskState;
+    /** When the task was created, ISO-8601 UTC. */
     readonly createTime?: string;
     /** Undefined until processing starts (the API sends `0000-00-00T00:00:00Z`). */
     readonly beginProcessTime?: string;
     /** Undefined until the task finishes. */
     readonly finishTime?: string;
+    /** The kinds of the task's subtasks (`Transcode`, `AnimatedGraphics`, ...), as the API lists them. */
     readonly subTaskTypes: string[];
 }
 
+/** What `tencentcloud.getMpsTasks` returns: the tasks read, their summary and the read's RequestIds. */
 export type MpsTasksResult = TaskListResult<MpsTask>;
 
 const STATE: Readonly<Record<MpsStatus, TaskState>> = { WAITING: "PENDING", PROCESSING: "RUNNING", FINISH: "FINISHED" };

@@ -33,7 +33,7 @@ export interface TatInvocationTasksArgs extends TencentConnectionArgs {
     maxResults?: number;
 }
 
-/** The raw TAT task statuses. */
+/** The raw TAT task statuses, as the API documents them (see {@link TatInvocationTask.taskStatus} for others). */
 export type TatTaskStatus =
     | "PENDING"
     | "DELIVERING"
@@ -51,18 +51,26 @@ export type TatTaskStatus =
 
 /** The result of running the command on the instance. */
 export interface TatTaskResult {
+    /** The command's exit code. */
     readonly exitCode?: number;
     /** Command output decoded from base64 to text; undefined when `hideOutput` is true. */
     readonly output?: string;
     /** Command output as the API returns it (base64, at most 24 KB). */
     readonly outputBase64?: string;
+    /** When the command started running on the instance, ISO-8601 UTC. */
     readonly execStartTime?: string;
+    /** When the command ended on the instance, ISO-8601 UTC. */
     readonly execEndTime?: string;
     /** Bytes of output dropped beyond the API's 24 KB. */
     readonly dropped?: number;
+    /** Where the whole output was uploaded (COS), when the invocation asked for it. */
     readonly outputUrl?: string;
+    /** Why uploading the output to COS failed, when it did. */
     readonly outputUploadCosErrorInfo?: string;
 }
+
+/** The kind of a TAT command: a shell script (Linux), PowerShell or a batch file (Windows). A kind the API adds later is kept as it is. */
+export type TatCommandType = "SHELL" | "POWERSHELL" | "BAT" | (string & {});
 
 /** The command as it was run. */
 export interface TatCommandDocument {
@@ -70,35 +78,55 @@ export interface TatCommandDocument {
     readonly content?: string;
     /** Command text as the API returns it (base64). */
     readonly contentBase64?: string;
-    readonly commandType?: string;
+    /** The command's kind: SHELL, POWERSHELL or BAT. */
+    readonly commandType?: TatCommandType;
     /** Timeout in seconds. */
     readonly timeout?: number;
+    /** The directory the command ran in. */
     readonly workingDirectory?: string;
+    /** The user the command ran as. */
     readonly username?: string;
+    /** The COS bucket the output is uploaded to, when the invocation set one. */
     readonly outputCosBucketUrl?: string;
+    /** The prefix of the output's key in that bucket. */
     readonly outputCosKeyPrefix?: string;
 }
 
 /** One TAT invocation task. */
 export interface TatInvocationTask {
+    /** The task's id (`invt-...`). */
     readonly invocationTaskId: string;
+    /** The invocation it belongs to (`inv-...`). */
     readonly invocationId?: string;
+    /** The command it ran (`cmd-...`). */
     readonly commandId?: string;
+    /** The instance it ran on (`ins-...`, `lhins-...`, `mi-...`). */
     readonly instanceId?: string;
-    /** The raw status, kept as the API sent it. */
-    readonly taskStatus?: TatTaskStatus | string;
+    /** The raw status, kept as the API sent it: one of {@link TatTaskStatus}, or a status the API added later (state `UNKNOWN`). */
+    readonly taskStatus?: TatTaskStatus | (string & {});
+    /** The normalized state (see {@link TaskState}). */
     readonly state: TaskState;
+    /** Why the task failed, as the API says it (a delivery that failed, say); undefined when it did not. */
     readonly errorInfo?: string;
+    /** Where the invocation came from: `USER` for a user's call, `INVOKER` for a scheduled run. */
     readonly invocationSource?: string;
+    /** The command's name. */
     readonly commandName?: string;
+    /** When the task started, ISO-8601 UTC. */
     readonly startTime?: string;
+    /** When the task ended, ISO-8601 UTC; undefined while it runs. */
     readonly endTime?: string;
+    /** When the task was created, ISO-8601 UTC. */
     readonly createdTime?: string;
+    /** When the task last changed, ISO-8601 UTC. */
     readonly updatedTime?: string;
+    /** What running the command gave: exit code, output, times. */
     readonly taskResult?: TatTaskResult;
+    /** The command as it was run: its text, kind, timeout, directory and user. */
     readonly commandDocument?: TatCommandDocument;
 }
 
+/** What `tencentcloud.getTatInvocationTasks` returns: the tasks read, their summary and the read's RequestIds. */
 export type TatInvocationTasksResult = TaskListResult<TatInvocationTask>;
 
 const STATE: Readonly<Record<string, TaskState>> = {
@@ -159,7 +187,7 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
     if (typeof args.invocationTaskIds === "string") {
         throw new TaskgateValidationError(
             "invocationTaskIds",
-            "must be an array of ids; for one id use `invocationTaskId`",
+            (w) => `must be an array of ids; for one id use ${w.arg("invocationTaskId")}`,
             JSON.stringify(args.invocationTaskIds),
         );
     }
@@ -173,7 +201,8 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
     if (ids && filterKeys.length > 0) {
         throw new TaskgateValidationError(
             "invocationTaskIds",
-            `cannot be combined with the filters (${filterKeys.join(", ")}): the API takes either InvocationTaskIds or Filters; give one or the other`,
+            (w) =>
+                `cannot be combined with the filters (${filterKeys.map(w.arg).join(", ")}): the API takes either InvocationTaskIds or Filters; give one or the other`,
         );
     }
     const base = { HideOutput: hideOutput };
@@ -190,7 +219,8 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
             if (combos.length > TAT_LIMITS.maxQueries) {
                 throw new TaskgateValidationError(
                     key,
-                    `the filters need more than ${TAT_LIMITS.maxQueries} requests (each request takes 5 values per filter, and the filters combine); narrow them, or list the tasks by invocationTaskIds`,
+                    (w) =>
+                        `the filters need more than ${TAT_LIMITS.maxQueries} requests (each request takes 5 values per filter, and the filters combine); narrow them, or list the tasks by ${w.arg("invocationTaskIds")}`,
                 );
             }
         }

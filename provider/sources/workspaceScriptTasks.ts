@@ -17,19 +17,36 @@ import { chunk, HUAWEI_CONNECTION_ARGS, id, idList, instant, maxResults, oneOf, 
  * FINISH/FAILED/RUNNING/INIT; both vocabularies are mapped.
  */
 
+/** A value of the `status` filter, as the API names it: SUCCESS, FAILED, RUNNING or WAITING. */
+export type WorkspaceStatusFilter = "SUCCESS" | "FAILED" | "RUNNING" | "WAITING";
+
+/** What a task runs: a script from the library (SCRIPT) or a command (COMMAND). */
+export type WorkspaceTaskType = "SCRIPT" | "COMMAND";
+
+/**
+ * A Workspace task's raw status, as its records say it: FINISH, FAILED, RUNNING or INIT (SUCCESS and
+ * WAITING, the filter's words, are accepted too). A status the API adds later is kept as it is
+ * (and maps to the state `UNKNOWN`).
+ */
+export type WorkspaceTaskStatus = "FINISH" | "FAILED" | "RUNNING" | "INIT" | "SUCCESS" | "WAITING" | (string & {});
+
 /** Values of the `status` filter, as the API names them. */
-export const WORKSPACE_STATUS_FILTERS = ["SUCCESS", "FAILED", "RUNNING", "WAITING"] as const;
-export const WORKSPACE_TASK_TYPES = ["SCRIPT", "COMMAND"] as const;
+export const WORKSPACE_STATUS_FILTERS = ["SUCCESS", "FAILED", "RUNNING", "WAITING"] as const satisfies readonly WorkspaceStatusFilter[];
+/** Values of the `taskType` filter. */
+export const WORKSPACE_TASK_TYPES = ["SCRIPT", "COMMAND"] as const satisfies readonly WorkspaceTaskType[];
 
 /** Arguments of `huaweicloud.getWorkspaceScriptTasks`. */
 export interface WorkspaceScriptTasksArgs extends HuaweiConnectionArgs {
+    /** Filter: the desktop pool the tasks ran over. */
     desktopPoolId?: string;
+    /** Filter: the script run (its id in the script library). */
     scriptId?: string;
+    /** Filter: the script's name. */
     scriptName?: string;
     /** Status filter: SUCCESS, FAILED, RUNNING or WAITING. */
-    status?: (typeof WORKSPACE_STATUS_FILTERS)[number];
+    status?: WorkspaceStatusFilter;
     /** SCRIPT or COMMAND. */
-    taskType?: (typeof WORKSPACE_TASK_TYPES)[number];
+    taskType?: WorkspaceTaskType;
     /** Tasks executed at or after this time (ISO-8601 with a zone, or a Date). */
     executeTimeStart?: string | Date;
     /** Tasks executed at or before this time. */
@@ -42,23 +59,40 @@ export interface WorkspaceScriptTasksArgs extends HuaweiConnectionArgs {
 
 /** One script execution task over a desktop pool. */
 export interface WorkspaceScriptTask {
+    /** The task's id. */
     readonly id: string;
+    /** The desktop pool it ran over. */
     readonly desktopPoolId?: string;
+    /** The desktop pool's name. */
     readonly desktopPoolName?: string;
-    readonly scripts: ReadonlyArray<{ readonly id?: string; readonly name?: string }>;
+    /** The scripts it ran, from the script library. */
+    readonly scripts: ReadonlyArray<{
+        /** The script's id. */
+        readonly id?: string;
+        /** The script's name. */
+        readonly name?: string;
+    }>;
+    /** The command it ran, for a COMMAND task. */
     readonly commandContent?: string;
+    /** The command's kind, for a COMMAND task (e.g. `POWERSHELL`). */
     readonly commandType?: string;
+    /** When the task started, ISO-8601 UTC. */
     readonly startTime?: string;
+    /** When the task ended, ISO-8601 UTC; undefined while it runs. */
     readonly endTime?: string;
     /** Raw status: FINISH, FAILED, RUNNING or INIT (SUCCESS and WAITING are accepted too). */
-    readonly status?: string;
+    readonly status?: WorkspaceTaskStatus;
+    /** The normalized state (see {@link TaskState}). */
     readonly state: TaskState;
     /** Desktops where the script succeeded. */
     readonly successNum?: number;
+    /** Desktops where the script failed. */
     readonly failedNum?: number;
+    /** Desktops the script skipped. */
     readonly skipNum?: number;
 }
 
+/** What `huaweicloud.getWorkspaceScriptTasks` returns: the tasks read, their summary (with desktops counted) and the read's RequestIds. */
 export type WorkspaceScriptTasksResult = TaskListResult<WorkspaceScriptTask>;
 
 const STATE: Readonly<Record<string, TaskState>> = {
@@ -122,7 +156,11 @@ export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
     const start = instant("executeTimeStart", args.executeTimeStart);
     const end = instant("executeTimeEnd", args.executeTimeEnd);
     if (start && end && start.getTime() > end.getTime()) {
-        throw new TaskgateValidationError("executeTimeStart", `must not be after executeTimeEnd (${huaweiQueryTime(end)})`, huaweiQueryTime(start));
+        throw new TaskgateValidationError(
+            "executeTimeStart",
+            (w) => `must not be after ${w.arg("executeTimeEnd")} (${huaweiQueryTime(end)})`,
+            huaweiQueryTime(start),
+        );
     }
     set("execute_time_start", start && huaweiQueryTime(start));
     set("execute_time_end", end && huaweiQueryTime(end));

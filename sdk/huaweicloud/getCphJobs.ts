@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { readCphJobs, type CphJobsArgs, type CphJobsResult } from "../../provider/sources/cphJobs";
-import { type InputArgs, outputOf, programRead } from "../runtime";
+import { type GetOutputOptions, type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getCphJobs. */
 export type GetCphJobsArgs = CphJobsArgs;
@@ -27,9 +27,14 @@ export type GetCphJobsResult = CphJobsResult;
  * const jobs = taskgate.huaweicloud.getCphJobsOutput({ requestId: "6837531fd3f54550927b930180a706bf" });
  * export const failedPhones = jobs.tasks.apply((js) => js.filter((j) => j.state === "FAILED").map((j) => j.phoneId));
  * ```
+ *
+ * @param args the query and, where the stack config and the environment do not give them, the
+ *   connection settings (see {@link CphJobsArgs}).
+ * @returns every record read, their summary and the RequestIds of the read.
+ * @throws TaskgateValidationError for bad args, before any request; TaskgateCloudError or
+ *   TaskgateReadError when the read fails (see the README's Errors).
  */
-export function getCphJobs(args: GetCphJobsArgs, opts?: pulumi.InvokeOptions): Promise<GetCphJobsResult> {
-    void opts;
+export function getCphJobs(args: GetCphJobsArgs): Promise<GetCphJobsResult> {
     return programRead("cphJobs", readCphJobs, args);
 }
 
@@ -37,7 +42,9 @@ export function getCphJobs(args: GetCphJobsArgs, opts?: pulumi.InvokeOptions): P
  * The Output form of {@link getCphJobs}: accepts `pulumi.Input`s, waits for them (and for
  * `opts.dependsOn`), and during a preview with unknown inputs yields an unknown result instead of
  * calling the cloud.
+ * @param args the args of {@link getCphJobs}, each a `pulumi.Input`.
+ * @param opts `dependsOn`, the resources to wait for before reading (see {@link GetOutputOptions}).
  */
-export function getCphJobsOutput(args: GetCphJobsOutputArgs, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetCphJobsResult> {
+export function getCphJobsOutput(args: GetCphJobsOutputArgs, opts?: GetOutputOptions): pulumi.Output<GetCphJobsResult> {
     return outputOf<CphJobsArgs, GetCphJobsResult>("cphJobs", args, opts, (a) => getCphJobs(a));
 }

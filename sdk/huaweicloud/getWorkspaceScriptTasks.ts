@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { readWorkspaceScriptTasks, type WorkspaceScriptTasksArgs, type WorkspaceScriptTasksResult } from "../../provider/sources/workspaceScriptTasks";
-import { type InputArgs, outputOf, programRead } from "../runtime";
+import { type GetOutputOptions, type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getWorkspaceScriptTasks. */
 export type GetWorkspaceScriptTasksArgs = WorkspaceScriptTasksArgs;
@@ -27,9 +27,14 @@ export type GetWorkspaceScriptTasksResult = WorkspaceScriptTasksResult;
  * const runs = taskgate.huaweicloud.getWorkspaceScriptTasksOutput({ desktopPoolId: "pool-1", executeTimeStart: "2026-11-01T00:00:00Z" });
  * export const desktopsFailed = runs.summary.apply((s) => s.targets?.failed ?? 0);
  * ```
+ *
+ * @param args the query and, where the stack config and the environment do not give them, the
+ *   connection settings (see {@link WorkspaceScriptTasksArgs}).
+ * @returns every record read, their summary and the RequestIds of the read.
+ * @throws TaskgateValidationError for bad args, before any request; TaskgateCloudError or
+ *   TaskgateReadError when the read fails (see the README's Errors).
  */
-export function getWorkspaceScriptTasks(args: GetWorkspaceScriptTasksArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetWorkspaceScriptTasksResult> {
-    void opts;
+export function getWorkspaceScriptTasks(args: GetWorkspaceScriptTasksArgs = {}): Promise<GetWorkspaceScriptTasksResult> {
     return programRead("workspaceScriptTasks", readWorkspaceScriptTasks, args);
 }
 
@@ -37,10 +42,12 @@ export function getWorkspaceScriptTasks(args: GetWorkspaceScriptTasksArgs = {}, 
  * The Output form of {@link getWorkspaceScriptTasks}: accepts `pulumi.Input`s, waits for them (and for
  * `opts.dependsOn`), and during a preview with unknown inputs yields an unknown result instead of
  * calling the cloud.
+ * @param args the args of {@link getWorkspaceScriptTasks}, each a `pulumi.Input`.
+ * @param opts `dependsOn`, the resources to wait for before reading (see {@link GetOutputOptions}).
  */
 export function getWorkspaceScriptTasksOutput(
     args: GetWorkspaceScriptTasksOutputArgs = {},
-    opts?: pulumi.InvokeOutputOptions,
+    opts?: GetOutputOptions,
 ): pulumi.Output<GetWorkspaceScriptTasksResult> {
     return outputOf<WorkspaceScriptTasksArgs, GetWorkspaceScriptTasksResult>("workspaceScriptTasks", args, opts, (a) => getWorkspaceScriptTasks(a));
 }

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { readBmCmdTasks, type BmCmdTasksArgs, type BmCmdTasksResult } from "../../provider/sources/bmCmdTasks";
-import { type InputArgs, outputOf, programRead } from "../runtime";
+import { type GetOutputOptions, type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getBmCmdTasks. */
 export type GetBmCmdTasksArgs = BmCmdTasksArgs;
@@ -27,9 +27,14 @@ export type GetBmCmdTasksResult = BmCmdTasksResult;
  * const tasks = taskgate.tencentcloud.getBmCmdTasksOutput({ region: "ap-guangzhou", orderBy: "runBeginTime" });
  * export const failedMachines = tasks.summary.apply((s) => s.targets?.failed);
  * ```
+ *
+ * @param args the query and, where the stack config and the environment do not give them, the
+ *   connection settings (see {@link BmCmdTasksArgs}).
+ * @returns every record read, their summary and the RequestIds of the read.
+ * @throws TaskgateValidationError for bad args, before any request; TaskgateCloudError or
+ *   TaskgateReadError when the read fails (see the README's Errors).
  */
-export function getBmCmdTasks(args: GetBmCmdTasksArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetBmCmdTasksResult> {
-    void opts;
+export function getBmCmdTasks(args: GetBmCmdTasksArgs = {}): Promise<GetBmCmdTasksResult> {
     return programRead("bmCmdTasks", readBmCmdTasks, args);
 }
 
@@ -37,7 +42,9 @@ export function getBmCmdTasks(args: GetBmCmdTasksArgs = {}, opts?: pulumi.Invoke
  * The Output form of {@link getBmCmdTasks}: accepts `pulumi.Input`s, waits for them (and for
  * `opts.dependsOn`), and during a preview with unknown inputs yields an unknown result instead of
  * calling the cloud.
+ * @param args the args of {@link getBmCmdTasks}, each a `pulumi.Input`.
+ * @param opts `dependsOn`, the resources to wait for before reading (see {@link GetOutputOptions}).
  */
-export function getBmCmdTasksOutput(args: GetBmCmdTasksOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetBmCmdTasksResult> {
+export function getBmCmdTasksOutput(args: GetBmCmdTasksOutputArgs = {}, opts?: GetOutputOptions): pulumi.Output<GetBmCmdTasksResult> {
     return outputOf<BmCmdTasksArgs, GetBmCmdTasksResult>("bmCmdTasks", args, opts, (a) => getBmCmdTasks(a));
 }

@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { readMpsTasks, type MpsTasksArgs, type MpsTasksResult } from "../../provider/sources/mpsTasks";
-import { type InputArgs, outputOf, programRead } from "../runtime";
+import { type GetOutputOptions, type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getMpsTasks. */
 export type GetMpsTasksArgs = MpsTasksArgs;
@@ -27,9 +27,14 @@ export type GetMpsTasksResult = MpsTasksResult;
  * const processing = taskgate.tencentcloud.getMpsTasksOutput({ status: "PROCESSING" });
  * export const stillProcessing = processing.totalCount;
  * ```
+ *
+ * @param args the query and, where the stack config and the environment do not give them, the
+ *   connection settings (see {@link MpsTasksArgs}).
+ * @returns every record read, their summary and the RequestIds of the read.
+ * @throws TaskgateValidationError for bad args, before any request; TaskgateCloudError or
+ *   TaskgateReadError when the read fails (see the README's Errors).
  */
-export function getMpsTasks(args: GetMpsTasksArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetMpsTasksResult> {
-    void opts;
+export function getMpsTasks(args: GetMpsTasksArgs = {}): Promise<GetMpsTasksResult> {
     return programRead("mpsTasks", readMpsTasks, args);
 }
 
@@ -37,7 +42,9 @@ export function getMpsTasks(args: GetMpsTasksArgs = {}, opts?: pulumi.InvokeOpti
  * The Output form of {@link getMpsTasks}: accepts `pulumi.Input`s, waits for them (and for
  * `opts.dependsOn`), and during a preview with unknown inputs yields an unknown result instead of
  * calling the cloud.
+ * @param args the args of {@link getMpsTasks}, each a `pulumi.Input`.
+ * @param opts `dependsOn`, the resources to wait for before reading (see {@link GetOutputOptions}).
  */
-export function getMpsTasksOutput(args: GetMpsTasksOutputArgs = {}, opts?: pulumi.InvokeOutputOptions): pulumi.Output<GetMpsTasksResult> {
+export function getMpsTasksOutput(args: GetMpsTasksOutputArgs = {}, opts?: GetOutputOptions): pulumi.Output<GetMpsTasksResult> {
     return outputOf<MpsTasksArgs, GetMpsTasksResult>("mpsTasks", args, opts, (a) => getMpsTasks(a));
 }

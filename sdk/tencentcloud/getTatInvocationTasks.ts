@@ -1,6 +1,6 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { readTatInvocationTasks, type TatInvocationTasksArgs, type TatInvocationTasksResult } from "../../provider/sources/tatInvocationTasks";
-import { type InputArgs, outputOf, programRead } from "../runtime";
+import { type GetOutputOptions, type InputArgs, outputOf, programRead } from "../runtime";
 
 /** A collection of arguments for invoking getTatInvocationTasks. */
 export type GetTatInvocationTasksArgs = TatInvocationTasksArgs;
@@ -28,9 +28,14 @@ export type GetTatInvocationTasksResult = TatInvocationTasksResult;
  * export const succeeded = run.summary.succeeded;
  * export const firstOutput = run.tasks.apply((t) => t[0]?.taskResult?.output);
  * ```
+ *
+ * @param args the query and, where the stack config and the environment do not give them, the
+ *   connection settings (see {@link TatInvocationTasksArgs}).
+ * @returns every record read, their summary and the RequestIds of the read.
+ * @throws TaskgateValidationError for bad args, before any request; TaskgateCloudError or
+ *   TaskgateReadError when the read fails (see the README's Errors).
  */
-export function getTatInvocationTasks(args: GetTatInvocationTasksArgs = {}, opts?: pulumi.InvokeOptions): Promise<GetTatInvocationTasksResult> {
-    void opts;
+export function getTatInvocationTasks(args: GetTatInvocationTasksArgs = {}): Promise<GetTatInvocationTasksResult> {
     return programRead("tatInvocationTasks", readTatInvocationTasks, args);
 }
 
@@ -38,10 +43,9 @@ export function getTatInvocationTasks(args: GetTatInvocationTasksArgs = {}, opts
  * The Output form of {@link getTatInvocationTasks}: accepts `pulumi.Input`s, waits for them (and for
  * `opts.dependsOn`), and during a preview with unknown inputs yields an unknown result instead of
  * calling the cloud.
+ * @param args the args of {@link getTatInvocationTasks}, each a `pulumi.Input`.
+ * @param opts `dependsOn`, the resources to wait for before reading (see {@link GetOutputOptions}).
  */
-export function getTatInvocationTasksOutput(
-    args: GetTatInvocationTasksOutputArgs = {},
-    opts?: pulumi.InvokeOutputOptions,
-): pulumi.Output<GetTatInvocationTasksResult> {
+export function getTatInvocationTasksOutput(args: GetTatInvocationTasksOutputArgs = {}, opts?: GetOutputOptions): pulumi.Output<GetTatInvocationTasksResult> {
     return outputOf<TatInvocationTasksArgs, GetTatInvocationTasksResult>("tatInvocationTasks", args, opts, (a) => getTatInvocationTasks(a));
 }

@@ -4,6 +4,7 @@ import * as net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
 import { watchEngine } from "../../provider/dynamic/engineWatch";
+import { TaskgateReadError } from "../../provider/errors";
 import * as gate from "../../provider/dynamic/gateRuntime";
 import { resolveRequirements, resolveWait } from "../../provider/gateRules";
 import { recordingLogger } from "./helpers";
@@ -51,6 +52,9 @@ describe("a waiting gate and the engine that started it", function () {
             String(watch.signal.reason),
             new RegExp(`the Pulumi engine that started this gate is gone \\(nothing listens at ${engine.address} any more\\); stopped waiting`),
         );
+        // One of taskgate's errors, with the reason a program can tell apart.
+        assert.ok(watch.signal.reason instanceof TaskgateReadError);
+        assert.deepEqual([watch.signal.reason.code, watch.signal.reason.reason], ["TASKGATE_READ_FAILED", "aborted"]);
         assert.equal(gone, 1);
         watch.stop();
     });

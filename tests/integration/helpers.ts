@@ -77,8 +77,8 @@ export async function assertCloudError(p: Promise<unknown>, code: string | RegEx
         err = e;
     }
     assert.ok(err instanceof TaskgateCloudError, `expected a TaskgateCloudError, got ${err}`);
-    if (typeof code === "string") assert.equal(err.code, code);
-    else assert.match(err.code, code);
+    if (typeof code === "string") assert.equal(err.cloudCode, code);
+    else assert.match(err.cloudCode, code);
     if (opts.requestId !== false) assert.ok(err.requestId, "the error carries the cloud's RequestId");
     const text = `${err.message} ${JSON.stringify(err)} ${err.stack}`;
     for (const s of opts.secrets ?? []) assert.ok(!text.includes(s), "a secret leaked into the error");

@@ -160,7 +160,7 @@ describe("sdk: the public functions, from plain Node.js and inside a Pulumi prog
                 region: "ap-guangzhou",
                 endpoint: emu.url,
             }),
-            (e: unknown) => e instanceof taskgate.TaskgateCloudError && e.code === "AuthFailure.TokenFailure",
+            (e: unknown) => e instanceof taskgate.TaskgateCloudError && e.cloudCode === "AuthFailure.TokenFailure",
         );
     });
 

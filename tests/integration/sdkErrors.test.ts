@@ -12,16 +12,7 @@ import { taskListResult, type QueryFrame } from "../../provider/result";
 import { summarize } from "../../provider/summary";
 import { forProgram } from "../../sdk/runtime";
 import * as taskgate from "../../sdk";
-
-/** The error `fn` throws (failing when it throws none). */
-function thrownBy(fn: () => unknown): unknown {
-    try {
-        fn();
-    } catch (e) {
-        return e;
-    }
-    throw new assert.AssertionError({ message: "nothing was thrown" });
-}
+import { thrownBy } from "../unit/thrown";
 
 /** Pulumi prints this error's message alone, and nothing of a stack trace or of its fields. */
 function assertPrintedAsMessageAlone(e: unknown): asserts e is TaskgateError {
@@ -61,6 +52,28 @@ describe("sdk: errors as a Pulumi program receives them", function () {
         assert.match(e.message, /^taskgate: invalid instanceIds: is not an argument of this data source/);
     });
 
+    it("getXOutput refuses every option but dependsOn at the call, naming it: a provider would not change what is read", () => {
+        const args = { invocationId: "inv-12345678", secretId: c.secretId, secretKey: c.secretKey, region: "ap-guangzhou", endpoint: emu.url };
+        const provider = thrownBy(() => taskgate.tencentcloud.getTatInvocationTasksOutput(args, { provider: {} } as never));
+        assertPrintedAsMessageAlone(provider);
+        assert.ok(provider instanceof taskgate.TaskgateValidationError);
+        assert.equal(provider.field, "opts.provider");
+        assert.match(provider.message, /never a provider resource's settings; give region and credentials as args$/);
+        const parent = thrownBy(() => taskgate.huaweicloud.getCphJobsOutput({ requestId: "r1" }, { parent: {} } as never));
+        assert.ok(parent instanceof taskgate.TaskgateValidationError);
+        assert.equal(parent.field, "opts.parent");
+        assert.match(parent.message, /only dependsOn does$/);
+        assert.equal(emu.requests().length, 0);
+        // The compiler says so first; and the Promise form takes no options at all.
+        const typed = () => {
+            // @ts-expect-error only dependsOn
+            taskgate.tencentcloud.getTatInvocationTasksOutput(args, { provider: undefined });
+            // @ts-expect-error no options
+            void taskgate.tencentcloud.getTatInvocationTasks(args, {});
+        };
+        void typed;
+    });
+
     it("getXOutput with a missing credential throws at the call, naming the setting", () => {
         const e = thrownBy(() => taskgate.huaweicloud.getCphJobsOutput({ requestId: "6837531fd3f54550927b930180a706bf", endpoint: emu.url }));
         assertPrintedAsMessageAlone(e);
@@ -76,7 +89,8 @@ describe("sdk: errors as a Pulumi program receives them", function () {
             );
         assertPrintedAsMessageAlone(e);
         assert.ok(e instanceof taskgate.TaskgateCloudError);
-        assert.equal(e.code, "AuthFailure.SignatureFailure");
+        assert.equal(e.code, "TASKGATE_CLOUD_ERROR");
+        assert.equal(e.cloudCode, "AuthFailure.SignatureFailure");
         assert.equal(e.kind, "auth");
     });
 

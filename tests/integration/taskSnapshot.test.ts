@@ -394,7 +394,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
                 (err: unknown) => err,
             );
             assert.ok(e instanceof TaskgateCloudError, `${e}`);
-            assert.equal(e.code, "AuthFailure.SignatureFailure");
+            assert.equal(e.cloudCode, "AuthFailure.SignatureFailure");
             assert.ok(!`${e.message} ${e.stack}`.includes("wrong-secret-key-000"));
         });
     });

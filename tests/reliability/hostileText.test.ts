@@ -316,12 +316,13 @@ describe("reliability: text the cloud controls is safe in every output", functio
                     const e = cloudError(t);
                     assertSafe(e.message, "cloud error");
                     assertShown(e.message, t, "cloud error");
-                    assert.deepEqual([e.code, e.cloudMessage, e.requestId], [t, t, t || undefined]);
-                    assert.equal(JSON.parse(JSON.stringify(e)).message, t);
+                    assert.deepEqual([e.cloudCode, e.cloudMessage, e.requestId], [t, t, t || undefined]);
+                    const json = JSON.parse(JSON.stringify(e));
+                    assert.deepEqual([json.cloudCode, json.cloudMessage, json.message], [t, t, e.message]);
                     const cli = describeError(e, TAT, {});
                     assertSafe(cli, "CLI error", "\n");
                     assertShown(cli, t, "CLI error");
-                    assertSafe(new TaskgateReadError(`taskgate: a read: ${t}`, e).message, "read error");
+                    assertSafe(new TaskgateReadError("listChanged", `taskgate: a read: ${t}`, e).message, "read error");
                 },
                 1000,
             );

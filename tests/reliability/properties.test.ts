@@ -588,7 +588,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
             try {
                 return fn();
             } catch (e) {
-                if (!(e instanceof TaskgateCloudError) || e.code !== "MalformedResponse" || !e.retryable)
+                if (!(e instanceof TaskgateCloudError) || e.cloudCode !== "MalformedResponse" || !e.retryable)
                     throw new Error(`the parser threw ${(e as Error)?.stack ?? e}`);
                 return undefined;
             }

@@ -398,7 +398,7 @@ describe("paging", () => {
                     n++;
                     throw auth();
                 }),
-                (e: unknown) => e instanceof TaskgateCloudError && e.code === "AuthFailure.SignatureFailure",
+                (e: unknown) => e instanceof TaskgateCloudError && e.cloudCode === "AuthFailure.SignatureFailure",
             );
             assert.equal(n, 1);
         });

@@ -1,5 +1,5 @@
 import { strict as assert } from "node:assert";
-import { TaskgateCloudError } from "../../provider/errors";
+import { TaskgateCloudError, TaskgateValidationError } from "../../provider/errors";
 import { configureRateLimits, DEFAULT_RATE_LIMITS, type RequestSlot, RequestSpacer, spacerFor } from "../../provider/rateLimit";
 import { backoffMs, DEFAULT_RETRY } from "../../provider/retry";
 import { ask, FakeClock } from "./fakeClock";
@@ -163,7 +163,7 @@ describe("rate limiting (RequestSpacer, on a hand-driven clock)", () => {
         configureRateLimits({ cph: 40 });
         assert.equal(spacerFor("cph", "s").limit.requests, 40);
         configureRateLimits({ cph: DEFAULT_RATE_LIMITS.cph });
-        assert.throws(() => configureRateLimits({ cph: -1 }), RangeError);
+        assert.throws(() => configureRateLimits({ cph: -1 }), TaskgateValidationError);
     });
 });
 

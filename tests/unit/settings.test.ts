@@ -63,7 +63,7 @@ describe("settings: args, then stack config, then environment", () => {
         assert.throws(() => resolveHuawei({ accessKey: "AK", secretKey: "SK", region: "cn-north-4" }, sources({}, {}), "cph"), /HW_PROJECT_ID/);
         assert.throws(() => resolveHuawei({ accessKey: "AK", projectId: "p" }, sources({}), "cph"), /SK to go with the AK/);
         assert.throws(() => resolveHuawei({ projectId: "p" }, sources({}), "cph"), /no Huawei Cloud credential was given.*HW_AUTH_TOKEN/);
-        assert.throws(() => resolveHuawei({ accessKey: "AK", secretKey: "SK", projectId: "p" }, sources({}), "cph"), /region.*or an `endpoint`/);
+        assert.throws(() => resolveHuawei({ accessKey: "AK", secretKey: "SK", projectId: "p" }, sources({}), "cph"), /region.*or the `endpoint` argument/);
     });
 });
 

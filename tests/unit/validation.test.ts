@@ -88,7 +88,7 @@ describe("validation before any request", () => {
     it("CPH: a request id is required; requestIds are batched by 20", () => {
         rejects(() => planCphQuery({}), "requestId", /is required/);
         rejects(() => planCphQuery({ requestId: "a,b" }), "requestId", /request id of letters/);
-        rejects(() => planCphQuery({ requestId: ["a"] }), "requestId", /for several use `requestIds`/);
+        rejects(() => planCphQuery({ requestId: ["a"] }), "requestId", /for several use requestIds/);
         assert.deepEqual(planCphQuery({ requestId: "r1", requestIds: ["r1", "r2"] }).requestIds, ["r1", "r2"]);
     });
 
