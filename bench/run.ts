@@ -73,7 +73,7 @@ class EmulatorProcess {
     ) {}
 
     static async start(): Promise<EmulatorProcess> {
-        const child = spawn(process.execPath, [path.join(DIST, "emulator/cli.js"), "--port", "0", "--quiet"], {
+        const child = spawn(process.execPath, [path.join(DIST, "emulator/cli.js"), "--port", "0", "--empty", "--quiet"], {
             stdio: ["ignore", "pipe", "inherit"],
         });
         const url: string = await new Promise((resolve, reject) => {

@@ -1,10 +1,12 @@
 /**
  * The one argument parser (cli/args.ts) and the command lines built on it besides `taskgate`
- * (whose usage errors tests/cli/errors.test.ts checks through the built command): the benchmark's. Every bad line is a UsageError that names the option and what it takes.
+ * (whose usage errors tests/cli/errors.test.ts checks through the built command): the emulator's
+ * and the benchmark's. Every bad line is a UsageError that names the option and what it takes.
  */
 import { strict as assert } from "node:assert";
 import { parseBenchOptions } from "../../bench/run";
 import { type OptionSpec, parseCommandArgs, UsageError } from "../../cli/args";
+import { parseEmulatorArgs } from "../../emulator/cli";
 
 const OPTIONS: readonly OptionSpec[] = [
     { name: "port", value: "N", help: "port" },
@@ -68,6 +70,45 @@ describe("the argument parser every command line shares", () => {
         assert.equal(parseCommandArgs(["--nope", "--port", "-h"], OPTIONS).help, true);
         assert.equal(parseCommandArgs(["--help"], OPTIONS).help, true);
         assert.equal(parseCommandArgs(["--", "--help"], OPTIONS, { positionals: true }).help, false, "after -- it is an argument");
+    });
+});
+
+describe("the emulator's command line", () => {
+    it("--help is help, whatever else is given", () => {
+        assert.deepEqual(parseEmulatorArgs(["--help"]), { kind: "help" });
+        assert.deepEqual(parseEmulatorArgs(["--port", "x", "-h"]), { kind: "help" });
+    });
+
+    it("starts on port 4566 with the example data by default; --seed FILE or --empty leave it out", () => {
+        const run = parseEmulatorArgs([]);
+        assert.ok(run.kind === "run");
+        assert.equal(run.options.port, 4566);
+        assert.equal(run.exampleData, true);
+        const seeded = parseEmulatorArgs(["--seed", "fixtures.json"]);
+        assert.ok(seeded.kind === "run" && !seeded.exampleData && seeded.options.seed === "fixtures.json");
+        const empty = parseEmulatorArgs(["--empty", "--no-rate-limits", "--latency-ms", "20"]);
+        assert.ok(empty.kind === "run" && !empty.exampleData);
+        assert.deepEqual(empty.options.latency, { fixedMs: 20, jitterMs: undefined });
+        assert.equal(empty.options.rateLimits?.tat, 0);
+    });
+
+    it("reads --generate as one spec per API, with the --random-seed", () => {
+        const run = parseEmulatorArgs(["--generate", "tat=1000,cph=200", "--random-seed", "7"]);
+        assert.ok(run.kind === "run");
+        assert.deepEqual(run.generate, [
+            { api: "tat", count: 1000, seed: "7" },
+            { api: "cph", count: 200, seed: "7" },
+        ]);
+    });
+
+    it("refuses a bad line with a message naming the option and what it takes", () => {
+        assertUsage(() => parseEmulatorArgs(["--port"]), "--port needs a value: N");
+        assertUsage(() => parseEmulatorArgs(["--port", "70000"]), '--port must be an integer from 0 to 65535, got "70000"');
+        assertUsage(() => parseEmulatorArgs(["--generate", "ecs=5"]), '--generate: unknown API "ecs" in "ecs=5"; APIs: tat, mps, bm, cph, workspace, bmLegacy');
+        assertUsage(() => parseEmulatorArgs(["--generate", "cph"]), '--generate: "cph" needs a count from 0 to 9999999 after the API, e.g. cph=1000');
+        assertUsage(() => parseEmulatorArgs(["--generate", "tat=-1"]), '--generate: "tat=-1" needs a count from 0 to 9999999 after the API, e.g. tat=1000');
+        assertUsage(() => parseEmulatorArgs(["--seed", "a.json", "--empty"]), "--seed and --empty exclude each other: a seed file replaces the example data");
+        assertUsage(() => parseEmulatorArgs(["--latency", "5"]), /^unknown option --latency \(did you mean --latency-ms\?\); valid options: --port, --host, /);
     });
 });
 
