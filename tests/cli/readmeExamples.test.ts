@@ -16,7 +16,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import * as vm from "node:vm";
 import * as taskgate from "../../sdk";
-import { cleanEnv, type EmulatorCommand, requireBuild, ROOT, runCli, startEmulatorCommand } from "./helpers";
+import { cleanEnv, type EmulatorCommand, requireBuild, ROOT, runCli, runEmulatorCommand, startEmulatorCommand } from "./helpers";
 
 /** A shell example: the command after `$ `, and the lines the README shows it printing. */
 interface ShellExample {
@@ -138,6 +138,14 @@ describe("cli: the README's examples work as written against npm run emulator", 
         assert.ok(JSON.parse(read.stdout).tasks.length > 0, `${label} read no task`);
     }
 
+    /** Starts the emulator's command line with `args`, and reads the record counts its banner prints. */
+    async function startedRecords(args: readonly string[]): Promise<{ records: Record<string, number>; banner: string }> {
+        const started = await startEmulatorCommand([...args, "--quiet"]);
+        await started.stop();
+        const line = /^records: .*$/m.exec(started.banner)?.[0] ?? "";
+        return { records: Object.fromEntries([...line.matchAll(/ (\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])])), banner: started.banner };
+    }
+
     it("every `$ taskgate ...` of README.md reads tasks (or fails as the README shows)", async () => {
         const examples = shellExamples("README.md").filter((e) => /^(\w+=\S+ )*taskgate /.test(e.command));
         assert.ok(examples.length >= 7, `found ${examples.length} examples`);
@@ -193,40 +201,43 @@ describe("cli: the README's examples work as written against npm run emulator", 
         const lines = ["README.md", "emulator/README.md"].flatMap((f) =>
             codeBlocks(f)
                 .flat()
-                .filter((l) => l.startsWith("npm run emulator -- ")),
+                .map((l) => l.replace(/\s+#.*$/, ""))
+                .filter((l) => /^npm run emulator( -- |$)/.test(l)),
         );
-        assert.ok(lines.length >= 3, lines.join("\n"));
+        assert.ok(lines.length >= 4, lines.join("\n"));
         // emulator/README.md's seed file example is the fixtures.json its command line loads.
         const seedExample = codeBlocks("emulator/README.md").find((b) => b[0] === "{" && b.join("\n").includes('"generate"'))!;
         const fixtures = path.join(cwd, "fixtures.json");
         fs.writeFileSync(fixtures, seedExample.join("\n"));
         const seeded = JSON.parse(seedExample.join("\n"));
+        const exampleRecords = (await startedRecords([])).records;
         for (const line of lines) {
             const args = line
                 .slice("npm run emulator -- ".length)
                 .split(/\s+/)
+                .filter((w) => w !== "")
                 .map((w) => (w === "4566" ? "0" : w === "fixtures.json" ? fixtures : w));
-            const started = await startEmulatorCommand([...args, "--quiet"]);
-            try {
-                const records = Object.fromEntries(
-                    [...(/^records: .*$/m.exec(started.banner)?.[0] ?? "").matchAll(/ (\w+)=(\d+)/g)].map((m) => [m[1], Number(m[2])]),
-                );
-                const generate = /--generate (\S+)/.exec(line)?.[1];
-                if (args.includes(fixtures)) {
-                    for (const store of ["tat", "mps", "bm", "cph", "workspace"]) {
-                        const generated = seeded.generate
-                            .filter((g: { api: string }) => g.api === store)
-                            .reduce((n: number, g: { count: number }) => n + g.count, 0);
-                        assert.equal(records[store], seeded[store].length + generated, `${line}: ${store}`);
-                    }
-                } else {
-                    for (const [api, count] of generate!.split(",").map((p) => p.split("="))) {
-                        assert.match(started.banner, new RegExp(`^ {2}${api}: ${count} records, .*: taskgate list ${api}`, "m"), line);
-                    }
-                }
-            } finally {
-                await started.stop();
+            if (args.includes("--help")) {
+                const help = await runEmulatorCommand(args);
+                assert.equal(help.code, 0, `${line}: ${help.stderr}`);
+                assert.match(help.stdout, /^Usage: /m, line);
+                continue;
+            }
+            const { records, banner } = await startedRecords(args);
+            const generate = /--generate (\S+)/.exec(line)?.[1];
+            for (const [api, count] of generate?.split(",").map((p) => p.split("=")) ?? []) {
+                assert.match(banner, new RegExp(`^ {2}${api}: ${count} records, .*: taskgate list ${api}`, "m"), line);
+            }
+            for (const store of ["tat", "mps", "bm", "cph", "workspace"]) {
+                const generated = generate?.split(",").find((p) => p.startsWith(`${store}=`));
+                // A seed file replaces the example data: its rows and its generator specs, nothing else.
+                const base = args.includes(fixtures)
+                    ? seeded[store].length +
+                      seeded.generate.filter((g: { api: string }) => g.api === store).reduce((n: number, g: { count: number }) => n + g.count, 0)
+                    : exampleRecords[store];
+                assert.equal(records[store], base + Number(generated?.split("=")[1] ?? 0), `${line}: ${store}`);
             }
         }
+        assert.ok(exampleRecords.tat > 0 && exampleRecords.cph > 0, "the example data");
     });
 });
