@@ -5,12 +5,12 @@
  * a cold start and measures the state one TaskGate adds. Figures are ratios within this run; the
  * goals of the benchmark issue are checked at the end.
  *
- * Options: --quick (1 000 and 10 000 only), --sources tat,bm, --sizes 1000,10000, --rtts 20,150,
- * --no-baselines, --no-state, --only install (the install measurement alone, bench/install.ts).
+ * Options: `npm run bench -- --help`.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import { type OptionSpec, optionRows, parseCommandArgs, UsageError } from "../cli/args";
 import { emulatorRecordsPerSecond, type BenchSource, type BenchTarget } from "./baselines";
 import { renderChart } from "./chart";
 import { type InstallResult, installGoals, installReport, measureInstall } from "./install";
@@ -24,7 +24,21 @@ const LIMITS: Record<BenchSource, number> = { tat: 20, mps: 100, bm: 10, cph: 10
 const STORE_API: Record<BenchSource, string> = { tat: "tat", mps: "mps", bm: "bm", cph: "cph", workspace: "workspace" };
 type Impl = Exclude<WorkerSpec["impl"], "probe">;
 
-interface Options {
+const SOURCES: readonly BenchSource[] = ["tat", "mps", "bm", "cph", "workspace"];
+
+const OPTIONS: readonly OptionSpec[] = [
+    { name: "quick", help: "1 000 and 10 000 tasks only (default: 1 000, 10 000 and 50 000)" },
+    { name: "sources", value: "A,B,...", help: `the data sources to read (default all: ${SOURCES.join(", ")})` },
+    { name: "sizes", value: "N,N,...", help: "task counts (default 1000,10000,50000)" },
+    { name: "rtts", value: "MS,MS,...", help: "injected round-trip times in ms (default 20,150)" },
+    { name: "no-baselines", help: "skip the official-SDK baselines" },
+    { name: "no-state", help: "skip measuring the state a TaskGate adds" },
+    { name: "only", value: "install", help: "run one section alone: install (the install size and import time, bench/install.ts)" },
+    { name: "help", short: "h", help: "show this help" },
+];
+
+/** What one run measures. */
+export interface BenchOptions {
     sources: BenchSource[];
     sizes: number[];
     rtts: number[];
@@ -34,20 +48,30 @@ interface Options {
     only?: "install";
 }
 
-function parseOptions(argv: string[]): Options {
-    const o: Options = { sources: ["tat", "mps", "bm", "cph", "workspace"], sizes: [1000, 10_000, 50_000], rtts: [20, 150], baselines: true, state: true };
-    for (let i = 0; i < argv.length; i++) {
-        const list = () => argv[++i].split(",");
-        if (argv[i] === "--quick") o.sizes = [1000, 10_000];
-        else if (argv[i] === "--sources") o.sources = list() as BenchSource[];
-        else if (argv[i] === "--sizes") o.sizes = list().map(Number);
-        else if (argv[i] === "--rtts") o.rtts = list().map(Number);
-        else if (argv[i] === "--no-baselines") o.baselines = false;
-        else if (argv[i] === "--no-state") o.state = false;
-        else if (argv[i] === "--only" && argv[i + 1] === "install") o.only = argv[++i] as "install";
-        else throw new Error(`unknown option ${argv[i]}`);
-    }
-    return o;
+/** `npm run bench -- --help`. */
+export function benchHelp(): string {
+    return ["Usage: npm run bench -- [options]", "", "Options:", ...optionRows(OPTIONS), ""].join("\n");
+}
+
+/** Parses the benchmark's arguments, or undefined for `--help`. Throws a UsageError naming the option and what it takes. */
+export function parseBenchOptions(argv: readonly string[]): BenchOptions | undefined {
+    const args = parseCommandArgs(argv, OPTIONS);
+    if (args.help) return undefined;
+    const sizes = args.integers("sizes", { min: 1, max: 1_000_000 });
+    if (sizes && args.flag("quick")) throw new UsageError("--quick and --sizes exclude each other: --quick is --sizes 1000,10000");
+    return {
+        sources: (args.list("sources", SOURCES) as BenchSource[] | undefined) ?? [...SOURCES],
+        sizes: sizes ?? (args.flag("quick") ? [1000, 10_000] : [1000, 10_000, 50_000]),
+        rtts: args.integers("rtts", { min: 0, max: 10_000 }) ?? [20, 150],
+        baselines: !args.flag("no-baselines"),
+        state: !args.flag("no-state"),
+        ...(args.text("only") === undefined ? {} : { only: onlySection(args.text("only")!) }),
+    };
+}
+
+function onlySection(text: string): "install" {
+    if (text !== "install") throw new UsageError(`--only: unknown section "${text}"; allowed: install`);
+    return text;
 }
 
 /** An emulator in its own process, so its work and garbage collection never count against the client. */
@@ -59,7 +83,9 @@ class EmulatorProcess {
     ) {}
 
     static async start(): Promise<EmulatorProcess> {
-        const child = spawn(process.execPath, [path.join(DIST, "emulator/cli.js"), "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+        const child = spawn(process.execPath, [path.join(DIST, "emulator/cli.js"), "--port", "0", "--empty", "--quiet"], {
+            stdio: ["ignore", "pipe", "inherit"],
+        });
         const url: string = await new Promise((resolve, reject) => {
             let out = "";
             child.stdout!.on("data", (d) => {
@@ -276,8 +302,12 @@ function speedups(rows: Row[]) {
     return out;
 }
 
-async function main(): Promise<void> {
-    const o = parseOptions(process.argv.slice(2));
+async function main(argv: readonly string[]): Promise<void> {
+    const o = parseBenchOptions(argv);
+    if (!o) {
+        process.stdout.write(benchHelp());
+        return;
+    }
     if (o.only === "install") {
         installAlone();
         return;
@@ -471,7 +501,14 @@ function report(r: Results & { goals: ReturnType<typeof checkGoals>; minutes?: n
     ].join("\n");
 }
 
-main().catch((e) => {
-    console.error(e instanceof Error ? e.stack : e);
-    process.exitCode = 1;
-});
+if (require.main === module) {
+    main(process.argv.slice(2)).catch((e) => {
+        if (e instanceof UsageError) {
+            console.error(`bench: ${e.message}\nRun 'npm run bench -- --help' for usage.`);
+            process.exitCode = 2;
+            return;
+        }
+        console.error(e instanceof Error ? e.stack : e);
+        process.exitCode = 1;
+    });
+}

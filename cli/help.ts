@@ -1,5 +1,6 @@
 import { SOURCES } from "../provider/sources";
-import { type Command, GENERAL_OPTIONS, REQUIREMENT_KEYS, sourceOptions } from "./options";
+import { helpTable, optionRows } from "./args";
+import { type Command, filterValue, GENERAL_OPTIONS, REQUIREMENT_KEYS, sourceOptions } from "./options";
 import { type AnyCliSource, CLI_SOURCES, type FilterSpec, kebab } from "./sources";
 
 /**
@@ -32,33 +33,13 @@ const CREDENTIALS = [
     "                 (options win over the stack config, which wins over the environment)",
 ];
 
-function table(rows: ReadonlyArray<[string, string]>): string[] {
-    const width = Math.max(...rows.map(([a]) => a.length));
-    return rows.map(([a, b]) => `  ${a.padEnd(width)}  ${b}`);
-}
-
 function filterRow(f: FilterSpec): [string, string] {
-    const value =
-        f.type === "list" || f.type === "stringOrList"
-            ? "A,B,..."
-            : f.type === "boolean"
-              ? "true|false"
-              : f.type === "number"
-                ? "N"
-                : f.type === "date"
-                  ? "TIME"
-                  : f.values
-                    ? f.values.join("|")
-                    : "VALUE";
     const values = f.values && (f.type === "list" || f.type === "stringOrList") ? ` (${f.values.join(", ")})` : "";
-    return [`--${kebab(f.arg)} ${value}`, `${f.help}${values}`];
+    return [`--${kebab(f.arg)} ${filterValue(f)}`, `${f.help}${values}`];
 }
 
-function generalRows(command: Command): Array<[string, string]> {
-    return GENERAL_OPTIONS.filter((o) => o.commands.includes(command)).map((o) => [
-        `${o.short ? `-${o.short}, ` : ""}--${o.name}${o.value ? ` ${o.value}` : ""}`,
-        o.help,
-    ]);
+function generalRows(command: Command): string[] {
+    return optionRows(GENERAL_OPTIONS.filter((o) => o.commands.includes(command)));
 }
 
 function example(command: Command, s: AnyCliSource): string {
@@ -73,7 +54,7 @@ export function rootHelp(version: string): string {
         "read whole (every page), printed, summarized, reported, and judged by the rules of a deployment gate.",
         "",
         "Usage:",
-        ...table([
+        ...helpTable([
             ...(Object.keys(WHAT) as Command[]).map((c): [string, string] => [WHAT[c].usage, WHAT[c].does]),
             ["taskgate <command> --help", "the sources and options of a command"],
             ["taskgate <command> <source> --help", "the filters and columns of a source"],
@@ -81,7 +62,7 @@ export function rootHelp(version: string): string {
         ]),
         "",
         "Sources:",
-        ...table(CLI_SOURCES.map((s) => [s.name, s.title])),
+        ...helpTable(CLI_SOURCES.map((s) => [s.name, s.title])),
         "",
         ...EXIT_CODES,
         "",
@@ -104,10 +85,10 @@ export function commandHelp(command: Command): string {
         WHAT[command].does,
         "",
         `Sources (each takes its data source's args as --kebab-case filters; \`taskgate ${command} <source> --help\` lists them):`,
-        ...table(CLI_SOURCES.map((s) => [s.name, `${s.title}: ${s.filters.map((f) => `--${kebab(f.arg)}`).join(", ")}`])),
+        ...helpTable(CLI_SOURCES.map((s) => [s.name, `${s.title}: ${s.filters.map((f) => `--${kebab(f.arg)}`).join(", ")}`])),
         "",
         "Options:",
-        ...table(generalRows(command)),
+        ...generalRows(command),
         "",
         ...requireHelp(),
         ...EXIT_CODES,
@@ -137,17 +118,17 @@ export function sourceHelp(command: Command, s: AnyCliSource): string {
         `${s.title}. ${WHAT[command].does}`,
         "",
         "Filters (the data source's args; each is checked before any request):",
-        ...table(s.filters.map(filterRow)),
+        ...helpTable(s.filters.map(filterRow)),
         "",
         `Connection (${def.cloud}):`,
-        ...table(
+        ...helpTable(
             sourceOptions(s)
                 .filter((f) => !s.filters.includes(f))
                 .map(filterRow),
         ),
         "",
         "Options:",
-        ...table(generalRows(command)),
+        ...generalRows(command),
         "",
         ...requireHelp(),
         ...(command === "report" ? [] : [`Columns (table, csv, markdown): ${s.columns.map((c) => c.key).join(", ")}`, ""]),

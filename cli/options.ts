@@ -1,12 +1,13 @@
-import { parseArgs, type ParseArgsConfig } from "node:util";
-import { TaskgateError } from "../provider/errors";
 import type { GateRequirements } from "../provider/gateRules";
 import { SOURCES } from "../provider/sources";
+import { type OptionSpec, parseCommandArgs, UsageError } from "./args";
 import { type AnyCliSource, CONNECTION_OPTIONS, findCliSource, type FilterSpec, kebab, CLI_SOURCES } from "./sources";
+
+export { UsageError } from "./args";
 
 /**
  * The command line's grammar: `taskgate <command> <source> [--filter value ...] [options]`.
- * util.parseArgs does the tokenizing (it knows `--x=v`, `--x v`, `-o json`, repeated options);
+ * cli/args.ts does the tokenizing and the usage errors (the parser every command line here shares);
  * this module decides which options exist for a command and source, and shapes their text into
  * data-source args and gate requirements for the library's validators to judge.
  */
@@ -26,31 +27,9 @@ export const REQUIREMENT_KEYS: Readonly<Record<string, keyof GateRequirements>> 
     "allow-empty": "allowEmpty",
 };
 
-/** Bad command-line input that is not a data-source argument: exit 2 with a pointer to `--help`. */
-export class UsageError extends TaskgateError {
-    override readonly name = "UsageError";
-    readonly code = "TASKGATE_USAGE";
-    /** @param helpFor the `--help` to point at, e.g. `list tat` */
-    constructor(
-        message: string,
-        readonly helpFor = "",
-    ) {
-        super(message);
-    }
-
-    override toJSON(): Record<string, unknown> {
-        return { ...super.toJSON(), helpFor: this.helpFor };
-    }
-}
-
-/** A general option (not a data-source arg). */
-interface GeneralOption {
-    readonly name: string;
-    readonly short?: string;
-    readonly value?: string;
-    readonly help: string;
+/** A general option (not a data-source arg), and the commands that take it. */
+interface GeneralOption extends OptionSpec {
     readonly commands: readonly Command[];
-    readonly multiple?: boolean;
 }
 
 /** Options every source takes, per command. */
@@ -154,39 +133,45 @@ function helpFor(command: string | undefined, source: string | undefined): Parse
     return { kind: "help", command: command as Command, source: s };
 }
 
+/** What a data-source option takes, as help and usage errors show it. */
+export function filterValue(f: FilterSpec): string {
+    if (f.type === "list" || f.type === "stringOrList") return "A,B,...";
+    if (f.type === "boolean") return "true|false";
+    if (f.type === "number") return "N";
+    if (f.type === "date") return "TIME";
+    return f.values ? f.values.join("|") : "VALUE";
+}
+
 function parseOptions(command: Command, source: AnyCliSource, rest: string[]): Invocation {
     const helpAt = `${command} ${source.name}`;
     const specs = sourceOptions(source);
-    const general = GENERAL_OPTIONS.filter((o) => o.commands.includes(command));
-    const options: NonNullable<ParseArgsConfig["options"]> = {};
-    // Every data-source option may repeat: lists concatenate, and a single value given twice is
-    // refused below with a clear message rather than silently taking the last.
-    for (const f of specs) options[kebab(f.arg)] = { type: "string", multiple: true };
-    for (const o of general) options[o.name] = { type: o.value ? "string" : "boolean", multiple: true, ...(o.short ? { short: o.short } : {}) };
-    let values: Record<string, Array<string | boolean> | undefined>;
-    let positionals: string[];
-    try {
-        ({ values, positionals } = parseArgs({ args: rest, options, strict: true, allowPositionals: true }) as never);
-    } catch (e) {
-        throw translateParseError(e as Error & { code?: string }, validOptionNames(command, source), helpAt);
-    }
-    if (positionals.length > 0) {
-        throw new UsageError(`unexpected argument "${positionals[0]}": filters are options, e.g. taskgate ${command} ${source.name} ${source.example}`, helpAt);
+    // A list option may repeat (the lists concatenate); any other option given twice is refused.
+    const options: OptionSpec[] = [
+        ...specs.map((f) => ({ name: kebab(f.arg), value: filterValue(f), help: f.help, multiple: isList(f) })),
+        ...GENERAL_OPTIONS.filter((o) => o.commands.includes(command)),
+    ];
+    const parsed = parseCommandArgs(rest, options, { helpFor: helpAt, positionals: true });
+    if (parsed.positionals.length > 0) {
+        throw new UsageError(
+            `unexpected argument "${parsed.positionals[0]}": filters are options, e.g. taskgate ${command} ${source.name} ${source.example}`,
+            helpAt,
+        );
     }
     const args: Record<string, unknown> = {};
     for (const f of specs) {
-        const given = values[kebab(f.arg)] as string[] | undefined;
-        if (given !== undefined) args[f.arg] = shapeValue(f, given, helpAt);
+        const given = parsed.texts(kebab(f.arg));
+        if (given.length > 0) args[f.arg] = shapeValue(f, isList(f) ? given : parsed.text(kebab(f.arg))!);
     }
     const connection = new Set(CONNECTION_OPTIONS[SOURCES[source.kind].cloud].map((f) => f.arg));
     const filters = Object.fromEntries(Object.entries(args).filter(([k]) => !connection.has(k)));
-    const one = (name: string) => single(name, values[name] as string[] | undefined, helpAt);
-    const output = one("output") ?? "table";
+    // Options a command does not take are not read (report has no --output, list no --html).
+    const takes = (name: string) => options.some((o) => o.name === name);
+    const output = (takes("output") ? parsed.text("output") : undefined) ?? "table";
     if (!FORMATS.includes(output as Format)) throw new UsageError(`--output must be one of ${FORMATS.join(", ")}, got "${output}"`, helpAt);
-    const html = one("html");
+    const html = takes("html") ? parsed.text("html") : undefined;
     if (command === "report" && !html) throw new UsageError("report needs --html FILE (or --html - for stdout)", helpAt);
-    const requirements = values.require ? parseRequire(values.require as string[], helpAt) : undefined;
-    const timeout = one("timeout");
+    const requirements = parsed.flag("require") ? parseRequire(parsed.texts("require"), helpAt) : undefined;
+    const timeout = parsed.text("timeout");
     const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
     if (timeoutSeconds !== undefined && !(/^\d+(\.\d+)?$/.test(timeout!) && timeoutSeconds > 0 && timeoutSeconds <= 86_400)) {
         throw new UsageError(`--timeout must be a number of seconds greater than 0 and at most 86400, got "${timeout}"`, helpAt);
@@ -199,29 +184,25 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
         require: requirements,
         output: output as Format,
         html,
-        stack: one("stack"),
-        cwd: one("cwd"),
+        stack: parsed.text("stack"),
+        cwd: parsed.text("cwd"),
         timeoutSeconds,
-        quiet: (values.quiet?.length ?? 0) > 0,
+        quiet: parsed.flag("quiet"),
     };
 }
 
-function single(name: string, given: string[] | undefined, helpAt: string): string | undefined {
-    if (given === undefined) return undefined;
-    if (given.length > 1) throw new UsageError(`--${name} was given ${given.length} times; give it once`, helpAt);
-    return given[0];
-}
+const isList = (f: FilterSpec) => f.type === "list" || f.type === "stringOrList";
 
 /**
  * Shapes an option's text into the arg's value. Text that does not look like the type is passed
  * on as text, so the source's validator refuses it with its own message (field, value, allowed).
  */
-function shapeValue(f: FilterSpec, given: string[], helpAt: string): unknown {
-    if (f.type === "list" || f.type === "stringOrList") {
+function shapeValue(f: FilterSpec, given: string[] | string): unknown {
+    if (Array.isArray(given)) {
         const list = given.flatMap((g) => g.split(",")).map((s) => s.trim());
         return f.type === "stringOrList" && list.length === 1 ? list[0] : list;
     }
-    const text = single(kebab(f.arg), given, helpAt)!;
+    const text = given;
     if (f.type === "number") return /^-?\d+(\.\d+)?$/.test(text.trim()) ? Number(text) : text;
     if (f.type === "boolean") return text === "true" ? true : text === "false" ? false : text;
     return text;
@@ -257,35 +238,4 @@ function requirementValue(text: string | undefined): unknown {
     if (text === "false") return false;
     if (/^-?\d+(\.\d+)?%$/.test(text)) return Number(text.slice(0, -1)) / 100;
     return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
-}
-
-/** Turns parseArgs' errors into ours: an unknown option names the valid ones, and a near miss. */
-function translateParseError(e: Error & { code?: string }, valid: string[], helpAt: string): Error {
-    if (e.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") {
-        const given = /'([^']+)'/.exec(e.message)?.[1] ?? "?";
-        const near = closest(given.replace(/=.*$/, ""), valid);
-        return new UsageError(`unknown option ${given}${near ? ` (did you mean ${near}?)` : ""}; valid options for "${helpAt}": ${valid.join(", ")}`, helpAt);
-    }
-    if (e.code?.startsWith("ERR_PARSE_ARGS")) return new UsageError(e.message.replace(/^Option '([^']+)'/, "option $1"), helpAt);
-    return e;
-}
-
-/** The valid name within edit distance 2 of `given`, if one is that close. */
-function closest(given: string, valid: readonly string[]): string | undefined {
-    let best: { name: string; d: number } | undefined;
-    for (const name of valid) {
-        const d = editDistance(given, name);
-        if (d <= 2 && (!best || d < best.d)) best = { name, d };
-    }
-    return best?.name;
-}
-
-function editDistance(a: string, b: string): number {
-    let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-    for (let i = 1; i <= a.length; i++) {
-        const cur = [i];
-        for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-        prev = cur;
-    }
-    return prev[b.length];
 }

@@ -31,7 +31,7 @@
  * rebinding) is same-origin to itself, so it sends no Origin on a GET: its Host header gives it away.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { Emulator, ResetScope } from "./server";
+import type { Emulator, ResetScope } from "./api";
 import type { ApiId, FaultRule, GenerateSpec, Mutation, SeedData } from "./types";
 
 const LOOPBACK = new Set(["127.0.0.1", "::1", "::ffff:127.0.0.1"]);

@@ -1,7 +1,7 @@
 /**
  * Wire envelopes: how each cloud wraps a result or an error, and how it looks when the
  * server side breaks (fault injection). One {@link Envelope} per request, built by the
- * frontend that recognised the cloud, so the pipeline in server.ts stays cloud-agnostic.
+ * frontend that recognised the cloud, so the pipeline (pipeline.ts) stays cloud-agnostic.
  */
 import { type ApiError, CphErrors, HuaweiGatewayErrors, LegacyErrors, TencentErrors, WorkspaceErrors } from "./errors";
 import type { ApiId } from "./types";

@@ -1,8 +1,9 @@
 /**
- * `npm run example`: starts the emulator on 127.0.0.1, seeds every API with generated tasks, and
+ * `npm run example`: starts the emulator on 127.0.0.1 with its example data, and
  * prints what each data source reads, through the public SDK exactly as a stack would call it
  * (credentials and endpoint from the environment).
  */
+import { EXAMPLE_DATA, EXAMPLE_IDS } from "../emulator/exampleData";
 import { EMULATOR_CREDENTIALS, startEmulator } from "../emulator/server";
 import * as taskgate from "../sdk";
 
@@ -29,15 +30,9 @@ async function timed<T>(f: () => Promise<T>): Promise<[T, number]> {
 }
 
 async function main(): Promise<void> {
-    const emu = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0) });
+    // The example data `npm run emulator` starts with: the task lists the README's examples read.
+    const emu = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0), seed: EXAMPLE_DATA });
     try {
-        const [tat, , , cph] = emu.generate([
-            { api: "tat", count: 1200, seed: "demo", statusMix: { SUCCESS: 1150, FAILED: 30, TIMEOUT: 10, RUNNING: 10 } },
-            { api: "mps", count: 340, seed: "demo", statusMix: { FINISH: 300, PROCESSING: 30, WAITING: 10 } },
-            { api: "bm", count: 260, seed: "demo", statusMix: { SUCCESS: 240, FAILED: 15, RUNNING: 5 } },
-            { api: "cph", count: 420, seed: "demo", statusMix: { SUCCESS: 400, FAILED: 15, RUNNING: 5 } },
-            { api: "workspace", count: 150, seed: "demo", statusMix: { FINISH: 140, FAILED: 6, RUNNING: 4 } },
-        ]);
         const c = EMULATOR_CREDENTIALS;
         Object.assign(process.env, {
             TASKGATE_ENDPOINT: emu.url,
@@ -51,7 +46,7 @@ async function main(): Promise<void> {
         });
         console.log(`taskgate example: emulator at ${emu.url}\n`);
 
-        const [t, tMs] = await timed(() => taskgate.tencentcloud.getTatInvocationTasks({ invocationId: tat.groups.invocationId, hideOutput: false }));
+        const [t, tMs] = await timed(() => taskgate.tencentcloud.getTatInvocationTasks({ invocationId: EXAMPLE_IDS.tatInvocationId, hideOutput: false }));
         console.log(line("tencentcloud.getTatInvocationTasks", t, tMs));
         const [m, mMs] = await timed(() => taskgate.tencentcloud.getMpsTasks());
         console.log(line("tencentcloud.getMpsTasks", m, mMs));
@@ -59,7 +54,7 @@ async function main(): Promise<void> {
         console.log(line("tencentcloud.getBmCmdTasks", b, bMs));
         const [l, lMs] = await timed(() => taskgate.tencentcloud.getBmCmdTasks({ api: "legacy" }));
         console.log(line('  ... api: "legacy"', l, lMs));
-        const [j, jMs] = await timed(() => taskgate.huaweicloud.getCphJobs({ requestId: cph.groups.requestId }));
+        const [j, jMs] = await timed(() => taskgate.huaweicloud.getCphJobs({ requestId: EXAMPLE_IDS.cphRequestId }));
         console.log(line("huaweicloud.getCphJobs", j, jMs));
         const [w, wMs] = await timed(() => taskgate.huaweicloud.getWorkspaceScriptTasks());
         console.log(line("huaweicloud.getWorkspaceScriptTasks", w, wMs));

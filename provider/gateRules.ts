@@ -505,7 +505,8 @@ export function formatGateFailure(
         ...v.reasons.map((r) => `  not met:  ${r}`),
         ...taskList(failed, ["failing task", "failing tasks"], (t) => [
             t.state,
-            t.errorCode,
+            // A raw status that says what the state says (FAILED, FAILED) would only stutter.
+            t.errorCode === t.state ? undefined : t.errorCode,
             t.exitCode !== undefined ? `exit ${t.exitCode}` : undefined,
             t.errorMessage,
         ]),

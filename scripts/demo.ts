@@ -3,7 +3,7 @@
  * runs `pulumi up` of the demo stack on a local backend, prints its outputs, then shows a failing
  * gate blocking its release, and cleans everything up.
  */
-import { openDemoStack } from "./demoStack";
+import { gateFailureMessage, openDemoStack } from "./demoStack";
 
 const say = (line = "") => console.log(line);
 
@@ -28,11 +28,10 @@ async function main(): Promise<void> {
             say("   UNEXPECTED: the failing gate let the update through");
         } catch (e) {
             const text = String((e as Error).message);
-            const lines = text.split("\n");
-            const start = lines.findIndex((l) => /taskgate: gate "payments-gate" failed/.test(l));
-            const gateError = start < 0 ? lines.slice(-8) : lines.slice(start, start + 9);
+            // The gate's message whole; if the engine's text holds none, its end says why.
+            const gateError = gateFailureMessage(text, "payments-gate") ?? text.split("\n").slice(-8);
             say("   pulumi up failed, as it should:");
-            for (const l of gateError) say(`     ${l.trim()}`);
+            for (const l of gateError) say(`     ${l}`);
             const state = await demo.stack.exportStack();
             const names = (state.deployment.resources ?? []).map((r: { urn: string }) => r.urn.split("::").pop());
             say(`   resources in the stack now: ${names.filter((n: string | undefined) => n && n !== "demo" && !n.startsWith("default")).join(", ")}`);

@@ -37,3 +37,25 @@ export function openDemoStack(stackName: string, log: (line: string) => void = (
         config: { "demo:cphRequestId": { value: DEMO_IDS.cphRequestId }, "demo:desktopPoolId": { value: DEMO_IDS.desktopPoolId } },
     });
 }
+
+/**
+ * The whole message of a failed gate, as a person reads it, out of a failed `pulumi up`'s text:
+ * the Diagnostics entry that starts `taskgate: gate "<gate>" failed` and every line of it up to
+ * the blank line that ends the entry (the engine indents it and starts it with `* `; both go).
+ * Undefined when the text holds no such message.
+ */
+export function gateFailureMessage(pulumiOutput: string, gate: string): string[] | undefined {
+    const lines = pulumiOutput.split("\n");
+    const head = `taskgate: gate "${gate}" failed`;
+    // The progress lines above may carry the same words; the Diagnostics section has it whole.
+    const diagnostics = Math.max(0, lines.indexOf("Diagnostics:"));
+    const start = lines.findIndex((l, i) => i >= diagnostics && l.includes(head));
+    if (start < 0) return undefined;
+    const end = lines.findIndex((l, i) => i > start && l.trim() === "");
+    const entry = lines.slice(start, end < 0 ? undefined : end);
+    const first = entry[0].slice(entry[0].indexOf(head));
+    // The engine indents the continuation lines by the depth of the first line's text less the `* `.
+    const depth = Math.min(...entry.slice(1).map((l) => l.length - l.trimStart().length));
+    const gateIndent = 2;
+    return [first, ...entry.slice(1).map((l) => l.slice(Math.max(0, depth - gateIndent)))];
+}

@@ -1,5 +1,5 @@
 /**
- * The contract between the cloud frontends and the request pipeline (server.ts).
+ * The contract between the cloud frontends and the request pipeline (pipeline.ts).
  *
  * A frontend recognises one cloud's wire protocol: it picks the API, authenticates, decodes
  * the parameters and returns a {@link PreparedCall} (or a rejection). The pipeline then applies

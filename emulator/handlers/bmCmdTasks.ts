@@ -1,6 +1,6 @@
 /**
- * Bare Metal 2018-04-23 DescribeUserCmdTasks (API 3.0), and the store and sort orders it
- * shares with the legacy v2 GetUserCmdTaskList (bmLegacyCmdTasks.ts).
+ * Bare Metal 2018-04-23 DescribeUserCmdTasks (API 3.0), and the sort orders it shares with the
+ * legacy v2 GetUserCmdTaskList (bmLegacyCmdTasks.ts); both read the store of store/bm.ts.
  *
  * Documented rules: Region required (frontend); Offset and Limit both REQUIRED; Limit 1..100;
  * OrderField RunBeginTime | RunEndTime | InstanceCount | SuccessCount | FailureCount (default
@@ -10,10 +10,9 @@
  * snapshot; a descending page is read backwards from the end, so ties come TaskId-descending.
  */
 import { TencentErrors } from "../errors";
-import type { RecordSpec, Snapshot } from "../store";
-import { beijingTime } from "../timefmt";
+import type { Snapshot } from "../store/collection";
 import type { BmUserCmdTask } from "../types";
-import { compareIds, type HandlerContext, num, pageStart, requireId, str } from "./context";
+import { compareIds, type HandlerContext, pageStart } from "./context";
 import { readInt, readString, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -25,48 +24,6 @@ const PARAMS = ["Offset", "Limit", "OrderField", "Order"] as const;
 export type BmOrderField = "RunBeginTime" | "RunEndTime" | "InstanceCount" | "SuccessCount" | "FailureCount" | "Status";
 
 const ORDER_FIELDS_3: readonly BmOrderField[] = ["RunBeginTime", "RunEndTime", "InstanceCount", "SuccessCount", "FailureCount"];
-
-/**
- * Seed rows (3.0 shape, or legacy shape with `taskId` and string counts) -> stored records.
- * Timeline patches always use the 3.0 field names.
- */
-export const bmSpec: RecordSpec<BmUserCmdTask> = {
-    name: "bm",
-    idOf: (r) => r.TaskId,
-    normalize(raw, nowMs) {
-        const input = "taskId" in raw && !("TaskId" in raw) ? fromLegacy(raw) : raw;
-        const id = requireId(input, "TaskId", "bm");
-        const status = num(input.Status, 0);
-        const instances = num(input.InstanceCount, 1);
-        const failures = num(input.FailureCount, 0);
-        const begin = str(input.RunBeginTime, beijingTime(nowMs));
-        return {
-            TaskId: id,
-            Status: status,
-            Alias: str(input.Alias, ""),
-            CmdId: str(input.CmdId, "cmd-00000000"),
-            InstanceCount: instances,
-            SuccessCount: num(input.SuccessCount, status === 0 ? Math.max(0, instances - failures) : 0),
-            FailureCount: failures,
-            RunBeginTime: begin,
-            RunEndTime: str(input.RunEndTime, status === -1 ? "" : begin),
-        };
-    },
-};
-
-function fromLegacy(r: Record<string, unknown>): Record<string, unknown> {
-    return {
-        TaskId: r.taskId,
-        Status: r.status,
-        Alias: r.cmdAlias,
-        CmdId: r.cmdId,
-        InstanceCount: r.instanceCount,
-        SuccessCount: r.successCount,
-        FailureCount: r.failureCount,
-        RunBeginTime: r.runBeginTime,
-        RunEndTime: r.runEndTime,
-    };
-}
 
 /** The records sorted ascending by `field`, then TaskId; cached on the snapshot. */
 export function bmSorted(snap: Snapshot<BmUserCmdTask>, field: BmOrderField): readonly BmUserCmdTask[] {

@@ -25,25 +25,6 @@ export function pageStart(start: number, ctx: HandlerContext): number {
     return Math.max(0, start - (ctx.pageShift ?? 0));
 }
 
-/** Checks a seed row's id field and returns it. */
-export function requireId(input: Record<string, unknown>, field: string, store: string): string {
-    const id = input[field];
-    if (typeof id !== "string" || id === "") throw new Error(`${store} records need a non-empty string ${field}`);
-    return id;
-}
-
-/** `value` if it is a string, else `fallback`. */
-export function str(value: unknown, fallback: string): string {
-    return typeof value === "string" ? value : fallback;
-}
-
-/** `value` if it is a finite number (or numeric string), else `fallback`. */
-export function num(value: unknown, fallback: number): number {
-    if (typeof value === "number" && Number.isFinite(value)) return value;
-    if (typeof value === "string" && value.trim() !== "" && Number.isFinite(Number(value))) return Number(value);
-    return fallback;
-}
-
 /** Code-unit order of two ids, the tie-breaker of every sort order (stable pages). */
 export function compareIds(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;

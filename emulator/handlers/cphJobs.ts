@@ -12,35 +12,8 @@
  * in insertion order; with several ids the groups follow the order the ids were given in.
  */
 import { CphErrors } from "../errors";
-import type { RecordSpec } from "../store";
-import { isoSeconds } from "../timefmt";
 import type { CphJobRecord } from "../types";
-import { type HandlerContext, num, pageStart, requireId, str } from "./context";
-
-/** Seed rows -> complete CPH job records (each needs its `request_id`). */
-export const cphSpec: RecordSpec<CphJobRecord> = {
-    name: "cph",
-    idOf: (r) => r.job_id,
-    normalize(input, nowMs) {
-        const id = requireId(input, "job_id", "cph");
-        const requestId = requireId(input, "request_id", "cph");
-        const status = num(input.status, 2);
-        const begin = str(input.begin_time, isoSeconds(nowMs));
-        const out: CphJobRecord = {
-            job_id: id,
-            begin_time: begin,
-            end_time: str(input.end_time, status === 1 ? "" : begin),
-            status,
-            error_code: str(input.error_code, ""),
-            error_msg: str(input.error_msg, ""),
-            request_id: requestId,
-        };
-        for (const k of ["phone_id", "server_id", "node_id", "encode_server_id", "execute_msg"] as const) {
-            if (typeof input[k] === "string") out[k] = input[k] as string;
-        }
-        return out;
-    },
-};
+import { type HandlerContext, pageStart } from "./context";
 
 /** Renders a job as CPH sends it (the stored `request_id` stays server-side). */
 export function renderCphJob(r: CphJobRecord): Record<string, unknown> {

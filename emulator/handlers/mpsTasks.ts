@@ -15,40 +15,16 @@
  * cut-off is a binary search on the creation times, so a page costs O(log n + limit).
  */
 import { TencentErrors } from "../errors";
-import type { RecordSpec } from "../store";
-import { isoSeconds, MPS_ZERO_TIME, parseWireTime } from "../timefmt";
+import { MPS_STATUSES } from "../store/mps";
+import { parseWireTime } from "../timefmt";
 import type { MpsStatus, MpsTaskRecord } from "../types";
-import { compareIds, firstIndex, type HandlerContext, pageStart, requireId, str } from "./context";
+import { compareIds, firstIndex, type HandlerContext, pageStart } from "./context";
 import { readBool, readInt, readString, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
 export const MPS_ACTION = { product: "mps", action: "DescribeTasks", version: "2019-06-12" } as const;
 
 const PARAMS = ["Status", "Limit", "ScrollToken", "SubTaskHasFailed", "StartTime", "EndTime"] as const;
-const STATUSES: readonly MpsStatus[] = ["WAITING", "PROCESSING", "FINISH"];
-
-/** Seed rows -> complete MPS task records. */
-export const mpsSpec: RecordSpec<MpsTaskRecord> = {
-    name: "mps",
-    idOf: (r) => r.TaskId,
-    normalize(input, nowMs) {
-        const id = requireId(input, "TaskId", "mps");
-        const status = str(input.Status, "FINISH") as MpsStatus;
-        if (!STATUSES.includes(status)) throw new Error(`mps ${id}: Status must be one of ${STATUSES.join(", ")}`);
-        const created = str(input.CreateTime, isoSeconds(nowMs));
-        if (Number.isNaN(parseWireTime(created))) throw new Error(`mps ${id}: CreateTime ${created} is not a time`);
-        return {
-            TaskId: id,
-            TaskType: str(input.TaskType, "WorkflowTask"),
-            CreateTime: created,
-            BeginProcessTime: str(input.BeginProcessTime, status === "WAITING" ? MPS_ZERO_TIME : created),
-            FinishTime: str(input.FinishTime, status === "FINISH" ? created : MPS_ZERO_TIME),
-            SubTaskTypes: Array.isArray(input.SubTaskTypes) ? input.SubTaskTypes.map(String) : [],
-            Status: status,
-            ...(typeof input.SubTaskHasFailed === "boolean" ? { SubTaskHasFailed: input.SubTaskHasFailed } : {}),
-        };
-    },
-};
 
 interface StatusList {
     list: MpsTaskRecord[];
@@ -59,7 +35,7 @@ interface StatusList {
 function buildView(records: readonly MpsTaskRecord[]): Map<MpsStatus, StatusList> {
     const keyed = records.map((r) => ({ r, t: parseWireTime(r.CreateTime) }));
     keyed.sort((a, b) => b.t - a.t || compareIds(a.r.TaskId, b.r.TaskId));
-    const out = new Map<MpsStatus, StatusList>(STATUSES.map((s) => [s, { list: [], createdMs: [], position: new Map() }]));
+    const out = new Map<MpsStatus, StatusList>(MPS_STATUSES.map((s) => [s, { list: [], createdMs: [], position: new Map() }]));
     for (const { r, t } of keyed) {
         const bucket = out.get(r.Status);
         if (!bucket) continue;
@@ -97,8 +73,8 @@ export function describeTasks(params: TcParams, ctx: HandlerContext): Record<str
     rejectUnknown(params, PARAMS);
     const status = readString(params, "Status");
     if (status === undefined || status === "") throw TencentErrors.missingParameter("Status");
-    if (!STATUSES.includes(status as MpsStatus)) {
-        throw TencentErrors.invalidParameterValue(`Status must be one of ${STATUSES.join(", ")}, got \`${status}\`.`);
+    if (!MPS_STATUSES.includes(status as MpsStatus)) {
+        throw TencentErrors.invalidParameterValue(`Status must be one of ${MPS_STATUSES.join(", ")}, got \`${status}\`.`);
     }
     let limit: number;
     try {

@@ -11,10 +11,10 @@
  * page costs O(matches), never a scan of the store.
  */
 import { TencentErrors } from "../errors";
-import type { RecordSpec, Snapshot } from "../store";
-import { parseWireTime, tatTime } from "../timefmt";
-import type { TatInvocationTask, TatTaskResult } from "../types";
-import { compareIds, type HandlerContext, num, pageStart, requireId, str } from "./context";
+import type { Snapshot } from "../store/collection";
+import { parseWireTime } from "../timefmt";
+import type { TatInvocationTask } from "../types";
+import { compareIds, type HandlerContext, pageStart } from "./context";
 import { readBool, readInt, readStringArray, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -31,57 +31,6 @@ const FILTERS: Record<string, { field: IdField; pattern: RegExp; code: string }>
     // TAT runs on CVM (ins-), Lighthouse (lhins-) and managed instances (mi-).
     "instance-id": { field: "InstanceId", pattern: /^(ins|lhins|mi)-[0-9a-z]+$/, code: "InvalidInstanceId" },
     "command-id": { field: "CommandId", pattern: /^cmd-[0-9a-z]+$/, code: "InvalidCommandId" },
-};
-
-function result(input: unknown, fallbackTime: string | null): TatTaskResult {
-    const r = (typeof input === "object" && input !== null ? input : {}) as Record<string, unknown>;
-    return {
-        ExitCode: num(r.ExitCode, 0),
-        Output: str(r.Output, ""),
-        ExecStartTime: r.ExecStartTime === null ? null : str(r.ExecStartTime, fallbackTime ?? ""),
-        ExecEndTime: r.ExecEndTime === null ? null : str(r.ExecEndTime, ""),
-        Dropped: num(r.Dropped, 0),
-        OutputUrl: str(r.OutputUrl, ""),
-        OutputUploadCOSErrorInfo: str(r.OutputUploadCOSErrorInfo, ""),
-    };
-}
-
-/** Seed rows -> complete InvocationTask records. */
-export const tatSpec: RecordSpec<TatInvocationTask> = {
-    name: "tat",
-    idOf: (r) => r.InvocationTaskId,
-    normalize(input, nowMs) {
-        const id = requireId(input, "InvocationTaskId", "tat");
-        const created = str(input.CreatedTime, tatTime(nowMs));
-        if (Number.isNaN(parseWireTime(created))) throw new Error(`tat ${id}: CreatedTime ${created} is not a time`);
-        const doc = (typeof input.CommandDocument === "object" && input.CommandDocument !== null ? input.CommandDocument : {}) as Record<string, unknown>;
-        const start = input.StartTime === null ? null : str(input.StartTime, created);
-        const end = input.EndTime === null || input.EndTime === undefined ? null : str(input.EndTime, "");
-        return {
-            InvocationId: str(input.InvocationId, "inv-00000000"),
-            InvocationTaskId: id,
-            CommandId: str(input.CommandId, "cmd-00000000"),
-            TaskStatus: str(input.TaskStatus, "SUCCESS"),
-            InstanceId: str(input.InstanceId, "ins-00000000"),
-            TaskResult: result(input.TaskResult, start),
-            StartTime: start,
-            EndTime: end,
-            CreatedTime: created,
-            UpdatedTime: str(input.UpdatedTime, end ?? start ?? created),
-            CommandDocument: {
-                Content: str(doc.Content, ""),
-                CommandType: str(doc.CommandType, "SHELL"),
-                Timeout: num(doc.Timeout, 60),
-                WorkingDirectory: str(doc.WorkingDirectory, "/root/"),
-                Username: str(doc.Username, "root"),
-                OutputCOSBucketUrl: str(doc.OutputCOSBucketUrl, ""),
-                OutputCOSKeyPrefix: str(doc.OutputCOSKeyPrefix, ""),
-            },
-            ErrorInfo: str(input.ErrorInfo, ""),
-            InvocationSource: str(input.InvocationSource, "USER"),
-            ...(typeof input.CommandName === "string" ? { CommandName: input.CommandName } : {}),
-        };
-    },
 };
 
 interface TatView {

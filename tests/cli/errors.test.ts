@@ -90,7 +90,10 @@ describe("cli: errors", function () {
             [["list", "tat", "--output", "json", "--output", "csv"], /^taskgate: --output was given 2 times; give it once/],
             [["list", "tat", "--timeout", "0"], /^taskgate: --timeout must be a number of seconds greater than 0 and at most 86400, got "0"/],
             [["list", "tat", "--timeout", "86401"], /^taskgate: --timeout must be a number of seconds greater than 0 and at most 86400, got "86401"/],
-            [["list", "tat", "--max-results"], /^taskgate: option --max-results <value> argument missing/],
+            [["list", "tat", "--max-results"], /^taskgate: --max-results needs a value: N\nRun 'taskgate list tat --help' for usage\.$/],
+            [["list", "tat", "--max-results", "--quiet"], /^taskgate: --max-results needs a value: N\n/],
+            [["list", "tat", "--quiet=yes"], /^taskgate: --quiet takes no value\n/],
+            [["list", "tat", "--max-results", "5", "--max-results", "6"], /^taskgate: --max-results was given 2 times; give it once\n/],
             [["list", "tat", "--cwd", "/tmp"], /^taskgate: --cwd is the Pulumi project folder for --stack; give --stack too/],
             [["report", "tat"], /^taskgate: report needs --html FILE/],
         ];

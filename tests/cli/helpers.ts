@@ -60,26 +60,13 @@ export function requireBuild(): void {
  * Runs `taskgate ...args` and collects its output. Asserts that no secret appears in it, and that
  * no JavaScript stack trace does (every error is a one-message report).
  */
-export function runCli(args: readonly string[], opts: { env: Record<string, string | undefined>; cwd?: string }): Promise<CliRun> {
-    return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, [CLI, ...args], { env: opts.env as NodeJS.ProcessEnv, cwd: opts.cwd ?? ROOT, stdio: ["ignore", "pipe", "pipe"] });
-        let stdout = "";
-        let stderr = "";
-        child.stdout.setEncoding("utf8").on("data", (d: string) => {
-            stdout += d;
-        });
-        child.stderr.setEncoding("utf8").on("data", (d: string) => {
-            stderr += d;
-        });
-        child.on("error", reject);
-        child.on("close", (code) => {
-            for (const s of SECRETS) {
-                assert.ok(!stdout.includes(s) && !stderr.includes(s), `a secret leaked into the output of taskgate ${args.join(" ")}`);
-            }
-            assert.doesNotMatch(stderr, /\n\s+at .+\(.+:\d+:\d+\)/, `a stack trace in the output of taskgate ${args.join(" ")}:\n${stderr}`);
-            resolve({ code, stdout, stderr });
-        });
-    });
+export async function runCli(args: readonly string[], opts: { env: Record<string, string | undefined>; cwd?: string }): Promise<CliRun> {
+    const run = await runNode([CLI, ...args], opts);
+    for (const s of SECRETS) {
+        assert.ok(!run.stdout.includes(s) && !run.stderr.includes(s), `a secret leaked into the output of taskgate ${args.join(" ")}`);
+    }
+    assert.doesNotMatch(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, `a stack trace in the output of taskgate ${args.join(" ")}:\n${run.stderr}`);
+    return run;
 }
 
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF), as a spreadsheet would. */
@@ -113,4 +100,80 @@ export function parseCsv(text: string): string[][] {
     }
     assert.equal(field + row.join(""), "", "CSV ends with CRLF");
     return rows;
+}
+
+/** The emulator's command line, started as `npm run emulator` starts it (ts-node, no build). */
+export interface EmulatorCommand {
+    /** Everything it printed before it began tailing requests. */
+    readonly banner: string;
+    readonly url: string;
+    /** The `export NAME=value` lines of the banner, as a shell would set them. */
+    readonly exports: Readonly<Record<string, string>>;
+    stop(): Promise<void>;
+}
+
+/** `npm run emulator`: ts-node on emulator/cli.ts. */
+const EMULATOR_COMMAND = ["-r", "ts-node/register/transpile-only", path.join(ROOT, "emulator/cli.ts")];
+
+/** Runs the emulator's command line to its end (for --help and usage errors). */
+export function runEmulatorCommand(args: readonly string[]): Promise<CliRun> {
+    return runNode([...EMULATOR_COMMAND, ...args]);
+}
+
+/** Runs `node ...args` (in the repository, with a clean environment unless given others) to its end. */
+export function runNode(args: readonly string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
+    return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, args, {
+            env: (opts.env ?? cleanEnv()) as NodeJS.ProcessEnv,
+            cwd: opts.cwd ?? ROOT,
+            stdio: ["ignore", "pipe", "pipe"],
+        });
+        let stdout = "";
+        let stderr = "";
+        child.stdout.setEncoding("utf8").on("data", (d: string) => {
+            stdout += d;
+        });
+        child.stderr.setEncoding("utf8").on("data", (d: string) => {
+            stderr += d;
+        });
+        child.on("error", reject);
+        child.on("close", (code) => resolve({ code, stdout, stderr }));
+    });
+}
+
+/**
+ * Starts the emulator's command line (`npm run emulator -- ...args`) and waits for its banner,
+ * whose last line names the admin API.
+ */
+export function startEmulatorCommand(args: readonly string[]): Promise<EmulatorCommand> {
+    const child = spawn(process.execPath, [...EMULATOR_COMMAND, ...args], {
+        env: cleanEnv() as NodeJS.ProcessEnv,
+        cwd: ROOT,
+        stdio: ["ignore", "pipe", "pipe"],
+    });
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    return new Promise((resolve, reject) => {
+        let out = "";
+        let err = "";
+        child.stderr.setEncoding("utf8").on("data", (d: string) => {
+            err += d;
+        });
+        child.once("exit", (code) => reject(new Error(`the emulator exited with ${code} before its banner:\n${out}${err}`)));
+        child.stdout.setEncoding("utf8").on("data", (d: string) => {
+            out += d;
+            const end = out.indexOf("\nAdmin API: ");
+            if (end < 0 || !out.slice(end + 1).includes("\n")) return;
+            const banner = out.slice(0, out.indexOf("\n", end + 1) + 1);
+            const exports = Object.fromEntries([...banner.matchAll(/^export (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+            resolve({
+                banner,
+                url: /listening on (http:\/\/\S+)/.exec(banner)![1],
+                exports,
+                stop: async () => {
+                    child.kill("SIGTERM");
+                    await exited;
+                },
+            });
+        });
+    });
 }

@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import { EMULATOR_CREDENTIALS } from "../../emulator/server";
-import { openDemoStack, type DemoStack } from "../../scripts/demoStack";
+import { gateFailureMessage, openDemoStack, type DemoStack } from "../../scripts/demoStack";
 
 /*
  * The demo stack under the real Pulumi engine (CLI, language host, dynamic-provider host) on a
@@ -127,6 +127,13 @@ describe("end to end: the demo stack under the real Pulumi engine", function () 
             /first failing tasks? \(\d+ of \d+\):/,
             'one failing task, when the gate stops at the first, reads "first failing task (1 of 1)"',
         );
+        // What `npm run demo` prints: the whole message, a line for every failing task it lists.
+        const message = gateFailureMessage(err.message, "payments-gate") ?? [];
+        const listed = message.findIndex((l) => /^ {2}first failing tasks? \(\d+ of \d+\):$/.test(l));
+        const shown = Number(/\((\d+) of/.exec(message[listed] ?? "")?.[1]);
+        assert.ok(listed > 0 && shown > 0, message.join("\n"));
+        assert.equal(message.length, listed + 1 + shown, message.join("\n"));
+        for (const line of message.slice(listed + 1)) assert.match(line, /^ {4}invt-\w+ {2}on ins-\w+ {2}FAILED {2}exit 1$/);
         assert.equal(await named("payments"), undefined, "the release behind the failed gate was not created");
         const gate = (await named("payments-gate"))!;
         assert.ok(gate.initErrors?.length, "kept with initialization errors, so the engine retries it");

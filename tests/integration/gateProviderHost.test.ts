@@ -172,7 +172,7 @@ describe("TaskGate as Pulumi runs it: serialized, in Pulumi's dynamic-provider h
         );
         assert.equal(err.code, grpc.status.UNKNOWN);
         assert.match(err.details, /taskgate: gate "migration-gate" failed on TAT invocation tasks/);
-        assert.match(err.details, /invt-host0001 {2}on ins-host1 {2}FAILED {2}FAILED {2}exit 2 {2}exit 2/);
+        assert.match(err.details, /invt-host0001 {2}on ins-host1 {2}FAILED {2}exit 2 {2}exit 2/);
         const bin = err.metadata.get("grpc-status-details-bin")[0];
         const status = statusPb.Status.deserializeBinary(new Uint8Array(bin));
         const detail = providerPb.ErrorResourceInitFailed.deserializeBinary(status.getDetailsList()[0].getValue());

@@ -178,7 +178,7 @@ describe("TaskGate provider against the emulator", function () {
             }),
         );
         assert.match(e.message, /found: {4}3 tasks, 1 succeeded \(33\.3%\), 2 failed/);
-        assert.match(e.message, /invt-bad00001 {2}on ins-bad1 {2}FAILED {2}FAILED {2}exit 3 {2}disk full/);
+        assert.match(e.message, /invt-bad00001 {2}on ins-bad1 {2}FAILED {2}exit 3 {2}disk full/);
         assert.match(e.message, /invt-bad00002 {2}on ins-bad2 {2}TIMED_OUT {2}TIMEOUT {2}exit -1/);
         assert.equal(e.properties.failedTaskCount, 2);
         assert.deepEqual(e.properties.failedTasks.map((t) => t.id).sort(), ["invt-bad00001", "invt-bad00002"]);

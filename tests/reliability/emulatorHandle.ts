@@ -37,7 +37,7 @@ export function inProcess(emu: Emulator): EmulatorHandle {
 export async function ownProcess(): Promise<EmulatorHandle> {
     const cli = path.resolve(__dirname, "../../dist/emulator/cli.js");
     assert.ok(fs.existsSync(cli), "run `npm run build` first (npm test does)");
-    const child: ChildProcess = spawn(process.execPath, [cli, "--port", "0", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
+    const child: ChildProcess = spawn(process.execPath, [cli, "--port", "0", "--empty", "--quiet"], { stdio: ["ignore", "pipe", "inherit"] });
     const url: string = await new Promise((resolve, reject) => {
         let out = "";
         child.stdout!.on("data", (d) => {

@@ -260,6 +260,27 @@ describe("gate rules", () => {
         );
     });
 
+    it("a failing task's raw status is shown once when it says what its state says (FAILED, not FAILED  FAILED), and beside it when it adds something", () => {
+        const t: GateTally = { unit: "tasks", tasks: 3, total: 3, succeeded: 0, failed: 3, pending: 0, skipped: 0, unknownTasks: 0, noOutcome: 0 };
+        const req = resolveRequirements({});
+        const msg = formatGateFailure(
+            undefined,
+            evaluate(t, req, TASKS),
+            [
+                { id: "invt-a", target: "ins-a", state: "FAILED", errorCode: "FAILED", exitCode: 1 },
+                { id: "invt-b", target: "ins-b", state: "TIMED_OUT", errorCode: "TIMEOUT", exitCode: -1 },
+                { id: "w1", target: "pool-1", state: "FAILED", errorCode: "FAILED", errorMessage: "3 desktops failed" },
+            ],
+            req,
+            TASKS,
+        );
+        assert.deepEqual(msg.split("\n").slice(-3), [
+            "    invt-a  on ins-a  FAILED  exit 1",
+            "    invt-b  on ins-b  TIMED_OUT  TIMEOUT  exit -1",
+            "    w1  on pool-1  FAILED  3 desktops failed",
+        ]);
+    });
+
     it("writes one readable error: required, found, why, first failing tasks", () => {
         const t: GateTally = { unit: "tasks", tasks: 1200, total: 1200, succeeded: 1150, failed: 40, pending: 10, skipped: 0, unknownTasks: 0, noOutcome: 0 };
         const v = evaluate(t, resolveRequirements({ minSuccessRatio: 0.95 }), TASKS);

@@ -1,5 +1,5 @@
 /**
- * In-memory record stores, one per API family, with per-record timelines.
+ * One in-memory record store (a {@link Collection}), with per-record timelines.
  *
  * A record is kept as a base state plus an optional timeline of patches at absolute times on
  * the emulator clock. A request resolves every record's state "as of now", so tasks progress
@@ -11,21 +11,7 @@
  * their own indexes (sort orders, id maps) on the snapshot with `view()`, built once per
  * snapshot and reused by every request that sees the same state.
  */
-import { bmSpec } from "./handlers/bmCmdTasks";
-import { cphSpec } from "./handlers/cphJobs";
-import { mpsSpec } from "./handlers/mpsTasks";
-import { tatSpec } from "./handlers/tatInvocationTasks";
-import { workspaceSpec } from "./handlers/workspaceScriptTasks";
-import {
-    STORE_IDS,
-    type BmUserCmdTask,
-    type CphJobRecord,
-    type MpsTaskRecord,
-    type StoreId,
-    type TatInvocationTask,
-    type Transition,
-    type WorkspaceTaskRecord,
-} from "./types";
+import type { StoreId, Transition } from "../types";
 
 /** How a store recognises and completes its records. */
 export interface RecordSpec<T> {
@@ -222,31 +208,5 @@ export class Collection<T> {
     private touch(): void {
         this.version++;
         this.times = undefined;
-    }
-}
-
-/** The five stores of one emulator. */
-export class Store {
-    readonly tat = new Collection<TatInvocationTask>(tatSpec);
-    readonly mps = new Collection<MpsTaskRecord>(mpsSpec);
-    readonly bm = new Collection<BmUserCmdTask>(bmSpec);
-    readonly cph = new Collection<CphJobRecord>(cphSpec);
-    readonly workspace = new Collection<WorkspaceTaskRecord>(workspaceSpec);
-
-    /** The store behind an API id (`bmLegacy` shares `bm`). */
-    collection(api: StoreId | "bmLegacy"): Collection<unknown> {
-        const id = api === "bmLegacy" ? "bm" : api;
-        if (!STORE_IDS.includes(id)) throw new Error(`unknown store: ${String(api)}`);
-        return this[id] as Collection<unknown>;
-    }
-
-    /** Record counts per store. */
-    counts(): Record<StoreId, number> {
-        return { tat: this.tat.size, mps: this.mps.size, bm: this.bm.size, cph: this.cph.size, workspace: this.workspace.size };
-    }
-
-    /** Empties every store. */
-    clear(): void {
-        for (const id of STORE_IDS) this.collection(id).clear();
     }
 }

@@ -4,10 +4,10 @@
  * matching requests through (they still count as `seen`), which is how a test breaks "the
  * third page" of a read.
  *
- * Faults apply after authentication and rate limiting (see server.ts), so they never mask
+ * Faults apply after authentication and rate limiting (see pipeline.ts), so they never mask
  * an auth failure or a genuine throttle.
  */
-import { API_IDS, FAULT_KINDS, type ApiId, type FaultKind, type FaultRule, type FaultState } from "./types";
+import { API_IDS, FAULT_KINDS, type ApiId, type FaultKind, type FaultRule, type FaultState } from "../types";
 
 interface ActiveRule extends FaultState {
     predicate?: (params: Record<string, unknown>) => boolean;
