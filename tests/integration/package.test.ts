@@ -64,6 +64,16 @@ describe("the npm package's files", function () {
             assert.ok(files.includes(`dist/${dir}/main.js`) || files.includes(`dist/${dir}/cli.js`), `dist/${dir} is shipped`);
     });
 
+    it("holds no module left over from an earlier build: every packed .js and .d.ts is built from a source in the tree", () => {
+        // tsc never deletes what it no longer emits; a stale dist/emulator/store.js once shadowed store/index.js.
+        const built = files.filter((f) => f.startsWith("dist/"));
+        assert.ok(built.length > 100, `${built.length} built files`);
+        assert.deepEqual(
+            built.filter((f) => !fs.existsSync(path.join(ROOT, f.replace(/^dist\//, "").replace(/(\.d)?\.js$|\.d\.ts$/, ".ts")))),
+            [],
+        );
+    });
+
     it("exports resolve by the package's name to packed files, and load", () => {
         const named = Object.keys(PKG.exports).filter((k) => !k.includes("*"));
         assert.ok(named.includes(".") && named.includes("./package.json"), named.join(" "));
@@ -112,7 +122,7 @@ describe("the npm package's files", function () {
             assert.equal(r.error, undefined, `${file}: ${r.error}`);
             assert.match(
                 `${r.stdout}${r.stderr}`,
-                name === "taskgate" ? /^taskgate \d+\.\d+\.\d+: .*\nUsage:/s : /usage:.*--port N.*--generate/s,
+                name === "taskgate" ? /^taskgate \d+\.\d+\.\d+: .*\nUsage:/s : /^taskgate cloud emulator: .*\nUsage: taskgate-emulator .*--port N.*--generate/s,
                 `${name} --help`,
             );
         }
