@@ -1,6 +1,6 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
+import { clientEnv, EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
 import * as taskgate from "../../sdk";
 import { assertExactlyOnce } from "./helpers";
 
@@ -71,15 +71,7 @@ describe("sdk: the public functions, from plain Node.js and inside a Pulumi prog
     });
 
     it("reads all five sources with credentials from the environment only", async () => {
-        Object.assign(process.env, {
-            TENCENTCLOUD_SECRET_ID: EMULATOR_CREDENTIALS.tencent.secretId,
-            TENCENTCLOUD_SECRET_KEY: EMULATOR_CREDENTIALS.tencent.secretKey,
-            TENCENTCLOUD_REGION: "ap-guangzhou",
-            HW_ACCESS_KEY: EMULATOR_CREDENTIALS.huawei.accessKey,
-            HW_SECRET_KEY: EMULATOR_CREDENTIALS.huawei.secretKey,
-            HW_PROJECT_ID: EMULATOR_CREDENTIALS.huawei.projectId,
-            TASKGATE_ENDPOINT: emu.url,
-        });
+        Object.assign(process.env, clientEnv(emu.url));
         const [tat, mps, bm, cph, ws] = emu.generate([
             { api: "tat", count: 120 },
             { api: "mps", count: 15 },
