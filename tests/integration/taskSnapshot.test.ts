@@ -7,7 +7,7 @@ import * as snap from "../../provider/dynamic/snapshotRuntime";
 import { UNKNOWN } from "../../provider/dynamic/sourceInputs";
 import type { SettingsSources } from "../../provider/settings";
 import * as taskgate from "../../sdk";
-import { argsOnly, recordingLogger, SECRETS, tencentArgs, useEmulator } from "./helpers";
+import { argsOnly, emulatorStackConfig, recordingLogger, SECRETS, tencentArgs, useEmulator } from "./helpers";
 
 /*
  * The TaskSnapshot runtime against the emulator, through the real SDKs: what it records of each
@@ -18,15 +18,7 @@ const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 /** Stack config as Pulumi hands it to configure(): namespaced keys. */
 function stackConfig(url: string): SettingsSources {
-    const config: Record<string, string> = {
-        "tencentcloud:secretId": c.tencent.secretId,
-        "tencentcloud:secretKey": c.tencent.secretKey,
-        "tencentcloud:region": "ap-guangzhou",
-        "huaweicloud:accessKey": c.huawei.accessKey,
-        "huaweicloud:secretKey": c.huawei.secretKey,
-        "huaweicloud:projectId": c.huawei.projectId,
-        "taskgate:endpoint": url,
-    };
+    const config = emulatorStackConfig(url);
     return { config: (k) => config[k], env: {} };
 }
 
