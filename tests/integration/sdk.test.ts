@@ -2,17 +2,13 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { clientEnv, EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
 import * as taskgate from "../../sdk";
+import { resetPulumiRuntime } from "../fixtures/pulumiMocks";
 import { assertExactlyOnce } from "./helpers";
 
 /** Reads an Output's value, known-ness and secret-ness, as a Pulumi program would see them. */
 async function inspect<T>(o: pulumi.Output<T>): Promise<{ known: boolean; secret: boolean; value: T | undefined }> {
     const internal = o as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean>; promise(): Promise<T> };
     return { known: await internal.isKnown, secret: await internal.isSecret, value: await internal.promise() };
-}
-
-/** Pulumi's own reset of its runtime settings (internal, not in the typings), undoing setMocks. */
-function resetPulumiRuntime(): void {
-    (pulumi.runtime as unknown as { _reset(): void })._reset();
 }
 
 class Thing extends pulumi.CustomResource {

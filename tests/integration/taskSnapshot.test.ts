@@ -7,6 +7,7 @@ import * as snap from "../../provider/dynamic/snapshotRuntime";
 import { UNKNOWN } from "../../provider/dynamic/sourceInputs";
 import type { SettingsSources } from "../../provider/settings";
 import * as taskgate from "../../sdk";
+import { useRegistrationMocks } from "../fixtures/pulumiMocks";
 import { argsOnly, emulatorStackConfig, recordingLogger, SECRETS, tencentArgs, useEmulator } from "./helpers";
 
 /*
@@ -513,22 +514,7 @@ describe("TaskSnapshot in a program", function () {
     });
 
     describe("registration (setMocks)", () => {
-        const registered: Array<{ type: string; name: string; inputs: Record<string, any> }> = [];
-        before(() =>
-            pulumi.runtime.setMocks(
-                {
-                    newResource: (a) => {
-                        registered.push(a);
-                        return { id: `${a.name}-id`, state: { ...a.inputs, taskCount: 3, tasks: { "invt-1": { state: "SUCCEEDED" } } } };
-                    },
-                    call: (a) => a.inputs,
-                },
-                "demo",
-                "dev",
-                false,
-            ),
-        );
-        after(() => (pulumi.runtime as unknown as { _reset(): void })._reset());
+        const registered = useRegistrationMocks("demo", { taskCount: 3, tasks: { "invt-1": { state: "SUCCEEDED" } } });
 
         it("registers a dynamic resource whose declared outputs are wired, credentials secret", async () => {
             const s = new taskgate.TaskSnapshot("audit", {
