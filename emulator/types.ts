@@ -373,18 +373,21 @@ export interface FaultEffect {
     message?: string;
 }
 
+/** Every field of a {@link FaultEffect}: a record, so that the compiler refuses a field left out (it would be dropped when a rule is copied). */
+const FAULT_EFFECT_FIELD_SET: Record<keyof FaultEffect, true> = {
+    status: true,
+    delayMs: true,
+    count: true,
+    bytes: true,
+    chunked: true,
+    gzip: true,
+    mutation: true,
+    code: true,
+    message: true,
+};
+
 /** Every field of a {@link FaultEffect}. */
-export const FAULT_EFFECT_FIELDS = [
-    "status",
-    "delayMs",
-    "count",
-    "bytes",
-    "chunked",
-    "gzip",
-    "mutation",
-    "code",
-    "message",
-] as const satisfies readonly (keyof FaultEffect)[];
+export const FAULT_EFFECT_FIELDS = Object.keys(FAULT_EFFECT_FIELD_SET) as readonly (keyof FaultEffect)[];
 
 /**
  * A scripted fault. Faults apply only to requests that passed authentication and the rate
