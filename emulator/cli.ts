@@ -7,14 +7,11 @@
  */
 import { type OptionSpec, optionRows, parseCommandArgs, UsageError } from "../cli/args";
 import { EXAMPLE_DATA, EXAMPLE_IDS } from "./exampleData";
-import { EMULATOR_CREDENTIALS, type Emulator, type EmulatorOptions, startEmulator } from "./server";
+import { clientEnv, EMULATOR_CREDENTIALS, type Emulator, type EmulatorOptions, startEmulator } from "./server";
 import { API_IDS, type ApiId, type GenerateResult, type GenerateSpec, STORE_IDS, type StoreId } from "./types";
 
 /** The APIs `--generate` can fill (`bmLegacy` fills the Bare Metal store both BM APIs read). */
 const GENERATE_APIS: readonly string[] = [...STORE_IDS, "bmLegacy"];
-
-/** The regions the banner's exports name: any region id will do, as the emulator serves them all. */
-export const EMULATOR_REGIONS = { tencent: "ap-guangzhou", huawei: "cn-north-4" } as const;
 
 const OPTIONS: readonly OptionSpec[] = [
     { name: "port", value: "N", help: "TCP port (default 4566; 0 = any free port)" },
@@ -111,22 +108,14 @@ function queryFor(g: GenerateResult): string {
 
 /** What the emulator prints once it listens: where, what it holds, the exports to paste, what --generate made. */
 export function banner(emu: Pick<Emulator, "url" | "port" | "stats">, generated: readonly GenerateResult[], exampleData: boolean): string {
-    const { tencent, huawei } = EMULATOR_CREDENTIALS;
     const records = emu.stats().records;
     return [
         `taskgate emulator listening on ${emu.url}`,
         `records: ${STORE_IDS.map((s) => `${s}=${records[s]}`).join(" ")}${exampleData ? " (the example data; --empty starts with none)" : ""}`,
         "",
         "Paste into a shell to point taskgate at it (emulator-only credentials, valid nowhere else):",
-        `export TASKGATE_ENDPOINT=${emu.url}`,
-        `export TENCENTCLOUD_SECRET_ID=${tencent.secretId}`,
-        `export TENCENTCLOUD_SECRET_KEY=${tencent.secretKey}`,
-        `export TENCENTCLOUD_REGION=${EMULATOR_REGIONS.tencent}`,
-        `export HW_ACCESS_KEY=${huawei.accessKey}`,
-        `export HW_SECRET_KEY=${huawei.secretKey}`,
-        `export HW_PROJECT_ID=${huawei.projectId}`,
-        `export HW_REGION_NAME=${EMULATOR_REGIONS.huawei}`,
-        `# Huawei IAM token (X-Auth-Token), instead of the AK/SK: HW_AUTH_TOKEN=${huawei.authToken}`,
+        ...Object.entries(clientEnv(emu.url)).map(([name, value]) => `export ${name}=${value}`),
+        `# Huawei IAM token (X-Auth-Token), instead of the AK/SK: HW_AUTH_TOKEN=${EMULATOR_CREDENTIALS.huawei.authToken}`,
         "",
         ...(exampleData
             ? [

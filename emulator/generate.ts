@@ -107,25 +107,20 @@ function b64(text: string): string {
 const TAT_STARTED = new Set(["RUNNING", "SUCCESS", "FAILED", "TIMEOUT", "TASK_TIMEOUT", "CANCELLING", "TERMINATED"]);
 const TAT_DONE = new Set(["SUCCESS", "FAILED", "TIMEOUT", "TASK_TIMEOUT", "CANCELLED", "TERMINATED", "DELIVER_FAILED", "START_FAILED"]);
 
+/** How a generated TAT task of a status ended: exit code, output and error text; other statuses have none. */
+const TAT_OUTCOMES: Readonly<Record<string, { exit: number; output: string; error: string }>> = {
+    SUCCESS: { exit: 0, output: "ok\n", error: "" },
+    FAILED: { exit: 1, output: "error: command failed\n", error: "" },
+    TIMEOUT: { exit: -1, output: "", error: "command timed out" },
+    TASK_TIMEOUT: { exit: -1, output: "", error: "agent did not respond" },
+    DELIVER_FAILED: { exit: 0, output: "", error: "agent offline" },
+    START_FAILED: { exit: 0, output: "", error: "command could not start" },
+    TERMINATED: { exit: -1, output: "", error: "terminated by user" },
+};
+const NO_OUTCOME = { exit: 0, output: "", error: "" };
+
 function tatOutcome(status: string): { exit: number; output: string; error: string } {
-    switch (status) {
-        case "SUCCESS":
-            return { exit: 0, output: "ok\n", error: "" };
-        case "FAILED":
-            return { exit: 1, output: "error: command failed\n", error: "" };
-        case "TIMEOUT":
-            return { exit: -1, output: "", error: "command timed out" };
-        case "TASK_TIMEOUT":
-            return { exit: -1, output: "", error: "agent did not respond" };
-        case "DELIVER_FAILED":
-            return { exit: 0, output: "", error: "agent offline" };
-        case "START_FAILED":
-            return { exit: 0, output: "", error: "command could not start" };
-        case "TERMINATED":
-            return { exit: -1, output: "", error: "terminated by user" };
-        default:
-            return { exit: 0, output: "", error: "" };
-    }
+    return Object.hasOwn(TAT_OUTCOMES, status) ? TAT_OUTCOMES[status] : NO_OUTCOME;
 }
 
 function generateTat(spec: GenerateSpec, nowMs: number): GeneratedBatch {

@@ -47,7 +47,7 @@ import type {
 } from "./types";
 
 export type * from "./api";
-export { EMULATOR_CREDENTIALS } from "./auth/keyring";
+export { clientEnv, EMULATOR_CREDENTIALS, EMULATOR_REGIONS } from "./auth/keyring";
 export { DEFAULT_RATE_LIMITS } from "./config";
 export type * from "./types";
 

@@ -26,24 +26,8 @@ export const STORE_IDS: readonly StoreId[] = ["tat", "mps", "bm", "cph", "worksp
 // Tencent Cloud TAT 2020-10-28 DescribeInvocationTasks
 // ---------------------------------------------------------------------------------------------
 
-/** TAT `TaskStatus` values (tat_models.d.ts `InvocationTask.TaskStatus`). */
-export type TatTaskStatus =
-    | "PENDING"
-    | "DELIVERING"
-    | "DELIVER_DELAYED"
-    | "DELIVER_FAILED"
-    | "START_FAILED"
-    | "RUNNING"
-    | "SUCCESS"
-    | "FAILED"
-    | "TIMEOUT"
-    | "TASK_TIMEOUT"
-    | "CANCELLING"
-    | "CANCELLED"
-    | "TERMINATED";
-
-/** Every TAT task status. */
-export const TAT_TASK_STATUSES: readonly TatTaskStatus[] = [
+/** Every TAT task status (tat_models.d.ts `InvocationTask.TaskStatus`), in the documented order. */
+export const TAT_TASK_STATUSES = [
     "PENDING",
     "DELIVERING",
     "DELIVER_DELAYED",
@@ -57,7 +41,10 @@ export const TAT_TASK_STATUSES: readonly TatTaskStatus[] = [
     "CANCELLING",
     "CANCELLED",
     "TERMINATED",
-];
+] as const;
+
+/** TAT `TaskStatus` values: one of {@link TAT_TASK_STATUSES}. */
+export type TatTaskStatus = (typeof TAT_TASK_STATUSES)[number];
 
 /** TAT `TaskResult`. `Output` is Base64. */
 export interface TatTaskResult {
@@ -331,25 +318,8 @@ export interface MutationResult {
 // Faults, latency, configuration
 // ---------------------------------------------------------------------------------------------
 
-/** Fault kinds. See emulator/README.md for what each one looks like per cloud. */
-export type FaultKind =
-    | "throttle"
-    | "http5xx"
-    | "internalError"
-    | "timeout"
-    | "reset"
-    | "malformed"
-    | "truncated"
-    | "wrongContentType"
-    | "empty"
-    | "slowBody"
-    | "hugeBody"
-    | "duplicate"
-    | "mutate"
-    | "cloudError";
-
-/** Every fault kind. */
-export const FAULT_KINDS: readonly FaultKind[] = [
+/** Every fault kind. See emulator/README.md for what each one looks like per cloud. */
+export const FAULT_KINDS = [
     "throttle",
     "http5xx",
     "internalError",
@@ -364,25 +334,16 @@ export const FAULT_KINDS: readonly FaultKind[] = [
     "duplicate",
     "mutate",
     "cloudError",
-];
+] as const;
+
+/** Fault kinds: one of {@link FAULT_KINDS}. */
+export type FaultKind = (typeof FAULT_KINDS)[number];
 
 /**
- * A scripted fault. Faults apply only to requests that passed authentication and the rate
- * limiter, so an auth failure is always an auth failure and a real throttle always a throttle.
+ * What a fault does when it fires, beyond its kind: each field applies to the kinds it names, and
+ * the emulator hands the fired fault these same fields.
  */
-export interface FaultRule {
-    api: ApiId | "*";
-    kind: FaultKind;
-    /** How many matching requests it fires on. Default 1; -1 = every matching request. */
-    times?: number;
-    /** Let this many matching requests pass before firing. Default 0. */
-    skip?: number;
-    /**
-     * Only requests whose params match: a map compared by `String(value)` against the API's
-     * own param names (e.g. `{ offset: 200 }`, `{ Offset: 200 }`, `{ ScrollToken: "x" }`), or a
-     * predicate (programmatic use only).
-     */
-    match?: Record<string, string | number | boolean> | ((params: Record<string, unknown>) => boolean);
+export interface FaultEffect {
     /** http5xx: the status (default 503); wrongContentType: the status (default 200). */
     status?: number;
     /**
@@ -412,23 +373,49 @@ export interface FaultRule {
     message?: string;
 }
 
+/** Every field of a {@link FaultEffect}: a record, so that the compiler refuses a field left out (it would be dropped when a rule is copied). */
+const FAULT_EFFECT_FIELD_SET: Record<keyof FaultEffect, true> = {
+    status: true,
+    delayMs: true,
+    count: true,
+    bytes: true,
+    chunked: true,
+    gzip: true,
+    mutation: true,
+    code: true,
+    message: true,
+};
+
+/** Every field of a {@link FaultEffect}. */
+export const FAULT_EFFECT_FIELDS = Object.keys(FAULT_EFFECT_FIELD_SET) as readonly (keyof FaultEffect)[];
+
+/**
+ * A scripted fault. Faults apply only to requests that passed authentication and the rate
+ * limiter, so an auth failure is always an auth failure and a real throttle always a throttle.
+ */
+export interface FaultRule extends FaultEffect {
+    api: ApiId | "*";
+    kind: FaultKind;
+    /** How many matching requests it fires on. Default 1; -1 = every matching request. */
+    times?: number;
+    /** Let this many matching requests pass before firing. Default 0. */
+    skip?: number;
+    /**
+     * Only requests whose params match: a map compared by `String(value)` against the API's
+     * own param names (e.g. `{ offset: 200 }`, `{ Offset: 200 }`, `{ ScrollToken: "x" }`), or a
+     * predicate (programmatic use only).
+     */
+    match?: Record<string, string | number | boolean> | ((params: Record<string, unknown>) => boolean);
+}
+
 /** A fault rule as reported back, with its counters. */
-export interface FaultState {
+export interface FaultState extends FaultEffect {
     id: string;
     api: ApiId | "*";
     kind: FaultKind;
     times: number;
     skip: number;
     match?: Record<string, string | number | boolean> | "predicate";
-    status?: number;
-    delayMs?: number;
-    count?: number;
-    bytes?: number;
-    chunked?: boolean;
-    gzip?: boolean;
-    mutation?: Mutation | Mutation[];
-    code?: string;
-    message?: string;
     /** Matching requests seen (skipped ones included). */
     seen: number;
     fired: number;

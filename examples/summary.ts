@@ -4,7 +4,7 @@
  * (credentials and endpoint from the environment).
  */
 import { EXAMPLE_DATA, EXAMPLE_IDS } from "../emulator/exampleData";
-import { EMULATOR_CREDENTIALS, startEmulator } from "../emulator/server";
+import { clientEnv, startEmulator } from "../emulator/server";
 import * as taskgate from "../sdk";
 
 function line(name: string, r: taskgate.TaskListResult<unknown>, ms: number): string {
@@ -33,17 +33,7 @@ async function main(): Promise<void> {
     // The example data `npm run emulator` starts with: the task lists the README's examples read.
     const emu = await startEmulator({ port: Number(process.env.EMULATOR_PORT ?? 0), seed: EXAMPLE_DATA });
     try {
-        const c = EMULATOR_CREDENTIALS;
-        Object.assign(process.env, {
-            TASKGATE_ENDPOINT: emu.url,
-            TENCENTCLOUD_SECRET_ID: c.tencent.secretId,
-            TENCENTCLOUD_SECRET_KEY: c.tencent.secretKey,
-            TENCENTCLOUD_REGION: "ap-guangzhou",
-            HW_ACCESS_KEY: c.huawei.accessKey,
-            HW_SECRET_KEY: c.huawei.secretKey,
-            HW_PROJECT_ID: c.huawei.projectId,
-            HW_REGION_NAME: "cn-north-4",
-        });
+        Object.assign(process.env, clientEnv(emu.url));
         console.log(`taskgate example: emulator at ${emu.url}\n`);
 
         const [t, tMs] = await timed(() => taskgate.tencentcloud.getTatInvocationTasks({ invocationId: EXAMPLE_IDS.tatInvocationId, hideOutput: false }));

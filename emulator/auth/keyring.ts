@@ -19,6 +19,28 @@ export const EMULATOR_CREDENTIALS = {
     },
 } as const;
 
+/** The regions a client is pointed at: any region id will do, as the emulator serves them all. */
+export const EMULATOR_REGIONS = { tencent: "ap-guangzhou", huawei: "cn-north-4" } as const;
+
+/**
+ * The environment that points taskgate (CLI, SDK or provider) at an emulator listening on `url`:
+ * the endpoint, the default emulator-only credentials of both clouds and a region of each. The
+ * banner prints it as exports; examples and tests set it.
+ */
+export function clientEnv(url: string): Readonly<Record<string, string>> {
+    const { tencent, huawei } = EMULATOR_CREDENTIALS;
+    return {
+        TASKGATE_ENDPOINT: url,
+        TENCENTCLOUD_SECRET_ID: tencent.secretId,
+        TENCENTCLOUD_SECRET_KEY: tencent.secretKey,
+        TENCENTCLOUD_REGION: EMULATOR_REGIONS.tencent,
+        HW_ACCESS_KEY: huawei.accessKey,
+        HW_SECRET_KEY: huawei.secretKey,
+        HW_PROJECT_ID: huawei.projectId,
+        HW_REGION_NAME: EMULATOR_REGIONS.huawei,
+    };
+}
+
 /** The default credential set as an {@link EmulatorCredentials}. */
 export function defaultCredentials(): EmulatorCredentials {
     const { tencent, huawei } = EMULATOR_CREDENTIALS;

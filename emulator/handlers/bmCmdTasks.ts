@@ -12,7 +12,7 @@
 import { TencentErrors } from "../errors";
 import type { Snapshot } from "../store/collection";
 import type { BmUserCmdTask } from "../types";
-import { compareIds, type HandlerContext, pageStart } from "./context";
+import { compareIds, type HandlerContext, pageStart, wireFields } from "./context";
 import { readInt, readString, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -48,17 +48,7 @@ export function bmPage<T>(ascending: readonly T[], offset: number, limit: number
 
 /** Renders a record as the 3.0 API sends it. */
 export function renderBmTask(r: BmUserCmdTask): Record<string, unknown> {
-    return {
-        TaskId: r.TaskId,
-        Status: r.Status,
-        Alias: r.Alias,
-        CmdId: r.CmdId,
-        InstanceCount: r.InstanceCount,
-        SuccessCount: r.SuccessCount,
-        FailureCount: r.FailureCount,
-        RunBeginTime: r.RunBeginTime,
-        RunEndTime: r.RunEndTime,
-    };
+    return wireFields(r, ["TaskId", "Status", "Alias", "CmdId", "InstanceCount", "SuccessCount", "FailureCount", "RunBeginTime", "RunEndTime"]);
 }
 
 /** Serves DescribeUserCmdTasks. */

@@ -30,6 +30,17 @@ export function compareIds(a: string, b: string): number {
     return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/**
+ * A record as the API sends it: these fields, in this order (the cloud's documented order). A field
+ * the record lacks is left out, as the JSON the cloud sends leaves it out; fields the emulator keeps
+ * server-side are never named, so never sent.
+ */
+export function wireFields<R extends object>(record: R, fields: readonly (keyof R & string)[]): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    for (const k of fields) if (record[k] !== undefined) out[k] = record[k];
+    return out;
+}
+
 /** Binary search: first index in [0, n) for which `pred` is true, assuming pred is monotone. */
 export function firstIndex(n: number, pred: (i: number) => boolean): number {
     let lo = 0;

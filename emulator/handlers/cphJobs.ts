@@ -13,23 +13,23 @@
  */
 import { CphErrors } from "../errors";
 import type { CphJobRecord } from "../types";
-import { type HandlerContext, pageStart } from "./context";
+import { type HandlerContext, pageStart, wireFields } from "./context";
 
 /** Renders a job as CPH sends it (the stored `request_id` stays server-side). */
 export function renderCphJob(r: CphJobRecord): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
-    if (r.phone_id !== undefined) out.phone_id = r.phone_id;
-    if (r.server_id !== undefined) out.server_id = r.server_id;
-    if (r.node_id !== undefined) out.node_id = r.node_id;
-    if (r.encode_server_id !== undefined) out.encode_server_id = r.encode_server_id;
-    out.job_id = r.job_id;
-    out.begin_time = r.begin_time;
-    out.end_time = r.end_time;
-    out.status = r.status;
-    out.error_code = r.error_code;
-    out.error_msg = r.error_msg;
-    if (r.execute_msg !== undefined) out.execute_msg = r.execute_msg;
-    return out;
+    return wireFields(r, [
+        "phone_id",
+        "server_id",
+        "node_id",
+        "encode_server_id",
+        "job_id",
+        "begin_time",
+        "end_time",
+        "status",
+        "error_code",
+        "error_msg",
+        "execute_msg",
+    ]);
 }
 
 function byRequestId(records: readonly CphJobRecord[]): Map<string, CphJobRecord[]> {

@@ -18,7 +18,7 @@ import { TencentErrors } from "../errors";
 import { MPS_STATUSES } from "../store/mps";
 import { parseWireTime } from "../timefmt";
 import type { MpsStatus, MpsTaskRecord } from "../types";
-import { compareIds, firstIndex, type HandlerContext, pageStart } from "./context";
+import { compareIds, firstIndex, type HandlerContext, pageStart, wireFields } from "./context";
 import { readBool, readInt, readString, rejectUnknown, type TcParams } from "./tencentParams";
 
 /** The action, version and product this handler serves. */
@@ -48,14 +48,7 @@ function buildView(records: readonly MpsTaskRecord[]): Map<MpsStatus, StatusList
 
 /** Renders a record as MPS sends it: TaskSimpleInfo has no status field. */
 export function renderMpsTask(r: MpsTaskRecord): Record<string, unknown> {
-    return {
-        TaskId: r.TaskId,
-        TaskType: r.TaskType,
-        SubTaskTypes: r.SubTaskTypes,
-        CreateTime: r.CreateTime,
-        BeginProcessTime: r.BeginProcessTime,
-        FinishTime: r.FinishTime,
-    };
+    return wireFields(r, ["TaskId", "TaskType", "SubTaskTypes", "CreateTime", "BeginProcessTime", "FinishTime"]);
 }
 
 function readTime(params: TcParams, name: string): number | undefined {

@@ -17,7 +17,7 @@ import { WorkspaceErrors } from "../errors";
 import { taskTypeOf } from "../store/workspace";
 import { parseWireTime, WORKSPACE_QUERY_TIME_RE } from "../timefmt";
 import type { WorkspaceTaskRecord, WorkspaceTaskStatus } from "../types";
-import { compareIds, type HandlerContext, pageStart } from "./context";
+import { compareIds, type HandlerContext, pageStart, wireFields } from "./context";
 
 const STATUS_FILTER: Record<string, WorkspaceTaskStatus> = {
     SUCCESS: "FINISH",
@@ -28,20 +28,20 @@ const STATUS_FILTER: Record<string, WorkspaceTaskStatus> = {
 
 /** Renders a task as Workspace sends it (`task_type` stays server-side). */
 export function renderWorkspaceTask(r: WorkspaceTaskRecord): Record<string, unknown> {
-    return {
-        id: r.id,
-        desktop_pool_id: r.desktop_pool_id,
-        desktop_pool_name: r.desktop_pool_name,
-        scripts: r.scripts,
-        command_content: r.command_content,
-        command_type: r.command_type,
-        start_time: r.start_time,
-        end_time: r.end_time,
-        status: r.status,
-        success_num: r.success_num,
-        failed_num: r.failed_num,
-        skip_num: r.skip_num,
-    };
+    return wireFields(r, [
+        "id",
+        "desktop_pool_id",
+        "desktop_pool_name",
+        "scripts",
+        "command_content",
+        "command_type",
+        "start_time",
+        "end_time",
+        "status",
+        "success_num",
+        "failed_num",
+        "skip_num",
+    ]);
 }
 
 interface Keyed {

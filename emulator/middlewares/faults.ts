@@ -7,25 +7,23 @@
  * Faults apply after authentication and rate limiting (see pipeline.ts), so they never mask
  * an auth failure or a genuine throttle.
  */
-import { API_IDS, FAULT_KINDS, type ApiId, type FaultKind, type FaultRule, type FaultState } from "../types";
+import { API_IDS, FAULT_EFFECT_FIELDS, FAULT_KINDS, type ApiId, type FaultEffect, type FaultKind, type FaultRule, type FaultState } from "../types";
 
 interface ActiveRule extends FaultState {
     predicate?: (params: Record<string, unknown>) => boolean;
 }
 
 /** A fault that fired for one request. */
-export interface FiredFault {
+export interface FiredFault extends FaultEffect {
     id: string;
     kind: FaultKind;
-    status?: number;
-    delayMs?: number;
-    count?: number;
-    bytes?: number;
-    chunked?: boolean;
-    gzip?: boolean;
-    mutation?: FaultRule["mutation"];
-    code?: string;
-    message?: string;
+}
+
+/** The effect fields a rule sets, without the ones it leaves undefined (so a listed rule shows only what it was given). */
+function effectOf(source: FaultEffect): FaultEffect {
+    const out: Record<string, unknown> = {};
+    for (const k of FAULT_EFFECT_FIELDS) if (source[k] !== undefined) out[k] = source[k];
+    return out;
 }
 
 /** Throws if a rule is malformed (unknown api or kind, bad counts or status). */
@@ -67,6 +65,9 @@ export class FaultPlan {
         validateFaultRule(rule);
         const id = `fault-${this.nextId++}`;
         const predicate = typeof rule.match === "function" ? rule.match : undefined;
+        // The rule keeps its own copy of a mutation, whatever the caller does with theirs later.
+        const effect = effectOf(rule);
+        if (effect.mutation !== undefined) effect.mutation = structuredClone(effect.mutation);
         this.rules.push({
             id,
             api: rule.api,
@@ -74,15 +75,7 @@ export class FaultPlan {
             times: rule.times ?? 1,
             skip: rule.skip ?? 0,
             match: typeof rule.match === "function" ? "predicate" : rule.match,
-            status: rule.status,
-            delayMs: rule.delayMs,
-            count: rule.count,
-            bytes: rule.bytes,
-            chunked: rule.chunked,
-            gzip: rule.gzip,
-            mutation: rule.mutation === undefined ? undefined : structuredClone(rule.mutation),
-            code: rule.code,
-            message: rule.message,
+            ...effect,
             seen: 0,
             fired: 0,
             predicate,
@@ -97,11 +90,7 @@ export class FaultPlan {
 
     /** The rules with their counters. */
     list(): FaultState[] {
-        return this.rules.map(({ predicate: _p, ...state }) => {
-            const out: FaultState = { ...state };
-            for (const k of ["count", "bytes", "chunked", "gzip", "mutation", "code", "message"] as const) if (out[k] === undefined) delete out[k];
-            return out;
-        });
+        return this.rules.map(({ predicate: _p, ...state }) => state);
     }
 
     /** Consumes the fault for this request, if any rule fires. */
@@ -113,8 +102,7 @@ export class FaultPlan {
             rule.seen++;
             if (rule.seen <= rule.skip) continue;
             rule.fired++;
-            const { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation, code, message } = rule;
-            return { id, kind, status, delayMs, count, bytes, chunked, gzip, mutation, code, message };
+            return { id: rule.id, kind: rule.kind, ...effectOf(rule) };
         }
         return undefined;
     }

@@ -7,7 +7,7 @@ import { strict as assert } from "node:assert";
 import { spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { EMULATOR_CREDENTIALS, type Emulator } from "../../emulator/server";
+import { clientEnv, EMULATOR_CREDENTIALS, type Emulator } from "../../emulator/server";
 
 export { useEmulator } from "../integration/helpers";
 
@@ -36,19 +36,9 @@ export function cleanEnv(extra: Record<string, string | undefined> = {}): Record
     return { ...env, ...extra };
 }
 
-/** The emulator's credentials for both clouds, and its URL as TASKGATE_ENDPOINT. */
+/** The emulator's credentials and a region for both clouds, and its URL as TASKGATE_ENDPOINT (in a clean environment). */
 export function emulatorEnv(emu: Emulator, extra: Record<string, string | undefined> = {}): Record<string, string | undefined> {
-    const c = EMULATOR_CREDENTIALS;
-    return cleanEnv({
-        TENCENTCLOUD_SECRET_ID: c.tencent.secretId,
-        TENCENTCLOUD_SECRET_KEY: c.tencent.secretKey,
-        TENCENTCLOUD_REGION: "ap-guangzhou",
-        HW_ACCESS_KEY: c.huawei.accessKey,
-        HW_SECRET_KEY: c.huawei.secretKey,
-        HW_PROJECT_ID: c.huawei.projectId,
-        TASKGATE_ENDPOINT: emu.url,
-        ...extra,
-    });
+    return cleanEnv({ ...clientEnv(emu.url), ...extra });
 }
 
 /** Fails the suite early, with the fix, when the command has not been built. */

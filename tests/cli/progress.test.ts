@@ -6,6 +6,17 @@ import { readTatInvocationTasks } from "../../provider/sources/tatInvocationTask
 import { argsOnly, huaweiArgs, tencentArgs } from "../integration/helpers";
 import { emulatorEnv, requireBuild, runCli, useEmulator } from "./helpers";
 
+/** A stream that keeps what is written to it; `isTTY` says whether it stands for a terminal. */
+function recordingStream(isTTY: boolean): { out: string; isTTY: boolean; write(s: string): void } {
+    return {
+        out: "",
+        isTTY,
+        write(s: string) {
+            this.out += s;
+        },
+    };
+}
+
 /**
  * Progress while pages are read: ReadOptions.onPage (the paging hook the CLI reads) for each kind
  * of pager, the reporter's two renderings (a redrawn line on a terminal, occasional plain lines
@@ -73,13 +84,7 @@ describe("cli: progress", function () {
 
     it("draws one line in place on a terminal, and plain lines now and then elsewhere", () => {
         let clock = 0;
-        const tty = {
-            out: "",
-            isTTY: true,
-            write(s: string) {
-                this.out += s;
-            },
-        };
+        const tty = recordingStream(true);
         const t = createProgress(tty, ["TAT invocation task", "TAT invocation tasks"], false, () => clock);
         t.onPage(100, 10_000);
         clock += 50;
@@ -100,12 +105,7 @@ describe("cli: progress", function () {
         );
 
         clock = 0;
-        const plain = {
-            out: "",
-            write(s: string) {
-                this.out += s;
-            },
-        };
+        const plain = recordingStream(false);
         const p = createProgress(plain, ["CPH job", "CPH jobs"], false, () => clock);
         for (let i = 1; i <= 50; i++) {
             p.onPage(i * 99, undefined);
@@ -124,12 +124,7 @@ describe("cli: progress", function () {
             "the first page at once, then every 2 s, no carriage returns",
         );
 
-        const quiet = {
-            out: "",
-            write(s: string) {
-                this.out += s;
-            },
-        };
+        const quiet = recordingStream(false);
         const q = createProgress(quiet, ["CPH job", "CPH jobs"], true, () => 0);
         q.onPage(10, undefined);
         q.log.info("a retry");
@@ -140,12 +135,7 @@ describe("cli: progress", function () {
 
     it("says no total where a read reports 0 (an MPS status with no task), and agrees counts of one", () => {
         let clock = 0;
-        const plain = {
-            out: "",
-            write(s: string) {
-                this.out += s;
-            },
-        };
+        const plain = recordingStream(false);
         const p = createProgress(plain, ["MPS task", "MPS tasks"], false, () => clock);
         // What an MPS read reports (see the scroll test above): an empty WAITING list first.
         for (const [read, total] of [
@@ -157,12 +147,7 @@ describe("cli: progress", function () {
         }
         p.finish(1, 1);
         assert.equal(plain.out, ["reading MPS tasks: 0 (1 page)", "reading MPS tasks: 1 of 1 (2 pages)", "read 1 MPS task in 4 s (2 pages)", ""].join("\n"));
-        const none = {
-            out: "",
-            write(s: string) {
-                this.out += s;
-            },
-        };
+        const none = recordingStream(false);
         const q = createProgress(none, ["MPS task", "MPS tasks"], false, () => 0);
         q.onPage(0, undefined);
         q.finish(0, 0);

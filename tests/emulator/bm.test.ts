@@ -4,38 +4,13 @@
  */
 import { strict as assert } from "node:assert";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
+import { BM_LEGACY_DOC_ROWS } from "../fixtures/docExamples";
 import { legacyCall, rejects, tencentClient } from "./helpers";
 
 interface TcError {
     code?: string;
     message: string;
 }
-
-/** The legacy doc example rows (counts as strings), seeded as-is. */
-const DOC_ROWS = [
-    {
-        taskId: "cmdtask-2yzwn8kr",
-        status: 0,
-        cmdAlias: "php_while_true",
-        cmdId: "cmd-o9o03bk8",
-        instanceCount: "1",
-        successCount: "0",
-        failureCount: "1",
-        runBeginTime: "2017-10-19 18:04:02",
-        runEndTime: "2017-10-19 18:08:09",
-    },
-    {
-        taskId: "cmdtask-7e3tarqd",
-        status: 0,
-        cmdAlias: "php_while_true",
-        cmdId: "cmd-o9o03bk8",
-        instanceCount: "1",
-        successCount: "0",
-        failureCount: "1",
-        runBeginTime: "2017-10-19 17:55:16",
-        runEndTime: "2017-10-19 17:59:23",
-    },
-];
 
 const RUNNING = {
     TaskId: "cmdtask-running1",
@@ -59,7 +34,7 @@ describe("emulator: Bare Metal command tasks", () => {
     after(() => emu.close());
     beforeEach(() => {
         emu.reset(["data", "config", "limits"]);
-        emu.seed({ bm: [...DOC_ROWS, RUNNING] });
+        emu.seed({ bm: [...BM_LEGACY_DOC_ROWS, RUNNING] });
     });
 
     describe("API 3.0 DescribeUserCmdTasks (real SDK)", () => {
@@ -145,7 +120,7 @@ describe("emulator: Bare Metal command tasks", () => {
                             runBeginTime: "2017-10-19 18:10:00",
                             runEndTime: "",
                         },
-                        ...DOC_ROWS,
+                        ...BM_LEGACY_DOC_ROWS,
                     ],
                     totalNum: 3,
                 },

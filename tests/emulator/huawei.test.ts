@@ -5,6 +5,7 @@
  */
 import { strict as assert } from "node:assert";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
+import { CPH_DOC_JOBS } from "../fixtures/docExamples";
 import { CPH_JOBS, huaweiClient, huaweiGet, rawRequest, rejects, WORKSPACE_TASKS } from "./helpers";
 
 interface HwError {
@@ -18,32 +19,6 @@ interface HwError {
 const PID = EMULATOR_CREDENTIALS.huawei.projectId;
 const DOC_REQUEST = "6837531fd3f54550927b930180a706bf";
 const HEX32 = /^[0-9a-f]{32}$/;
-
-/** The CPH doc's example jobs. */
-const DOC_JOBS = [
-    {
-        phone_id: "1234567b8bab40ffb711234cb80d0234",
-        server_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
-        node_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
-        job_id: "1564567b8bab40f34711234cb80d0123",
-        begin_time: "2017-10-25T00:00:00Z",
-        end_time: "2017-10-25T00:00:30Z",
-        status: -1,
-        error_code: "CPS0005",
-        error_msg: "Phone not found.",
-    },
-    {
-        phone_id: "abc4567b8bab40ffb711234cb80d0abc",
-        server_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
-        node_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
-        job_id: "1564567b8bab40f34711234cb80d0456",
-        begin_time: "2017-10-25T00:00:00Z",
-        end_time: "2017-10-25T00:00:32Z",
-        status: 2,
-        error_code: "",
-        error_msg: "",
-    },
-];
 
 const WS_TASKS = [
     {
@@ -98,7 +73,7 @@ describe("emulator: Huawei CPH and Workspace (real SDK)", () => {
     after(() => emu.close());
     beforeEach(() => {
         emu.reset(["data", "config"]);
-        emu.seed({ cph: DOC_JOBS.map((j) => ({ ...j, request_id: DOC_REQUEST })), workspace: WS_TASKS });
+        emu.seed({ cph: CPH_DOC_JOBS.map((j) => ({ ...j, request_id: DOC_REQUEST })), workspace: WS_TASKS });
     });
 
     describe("CPH ListJobs", () => {
@@ -106,7 +81,7 @@ describe("emulator: Huawei CPH and Workspace (real SDK)", () => {
             const r = await huaweiGet(hc, CPH_JOBS, { request_id: DOC_REQUEST });
             assert.match(String(r.request_id), HEX32);
             assert.notEqual(r.request_id, DOC_REQUEST, "request_id identifies this API call");
-            assert.deepEqual(r.jobs, DOC_JOBS);
+            assert.deepEqual(r.jobs, CPH_DOC_JOBS);
             assert.deepEqual(Object.keys(r).sort(), ["httpStatusCode", "jobs", "request_id"]);
         });
 
@@ -114,7 +89,7 @@ describe("emulator: Huawei CPH and Workspace (real SDK)", () => {
             const [g] = emu.generate({ api: "cph", count: 3, requestId: "req-two" });
             const r = await huaweiGet(hc, CPH_JOBS, { request_id: "ignored", request_ids: `req-two,${DOC_REQUEST},unknown` });
             const ids = (r.jobs as Array<{ job_id: string }>).map((j) => j.job_id);
-            assert.deepEqual(ids, [...g.ids, ...DOC_JOBS.map((j) => j.job_id)]);
+            assert.deepEqual(ids, [...g.ids, ...CPH_DOC_JOBS.map((j) => j.job_id)]);
         });
 
         it("pages with offset/limit (default limit 100) until a short page; past the end is empty", async () => {

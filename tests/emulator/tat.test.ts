@@ -3,6 +3,7 @@
  */
 import { strict as assert } from "node:assert";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
+import { TAT_DOC_TASK } from "../fixtures/docExamples";
 import { rawRequest, rejects, tencentClient } from "./helpers";
 
 /* eslint-disable @typescript-eslint/no-require-imports */
@@ -17,39 +18,6 @@ interface TcError {
     traceId: string;
     httpCode?: number;
 }
-
-/** The seed doc's example task, verbatim. */
-const DOC_TASK = {
-    CommandId: "cmd-13axrtuq",
-    CommandDocument: {
-        Content: "d2hvYW1p",
-        CommandType: "SHELL",
-        Timeout: 1,
-        Username: "root",
-        WorkingDirectory: "/root/",
-        OutputCOSBucketUrl: "https://example-123456789.cos.ap-beijing.myqcloud.com",
-        OutputCOSKeyPrefix: "datalog",
-    },
-    InvocationId: "inv-1vll7hda",
-    InvocationTaskId: "invt-08oe5fe2",
-    TaskStatus: "SUCCESS",
-    InstanceId: "ins-zj0f57ex",
-    TaskResult: {
-        ExitCode: 0,
-        Output: "cm9vdAo=",
-        Dropped: 0,
-        OutputUploadCOSErrorInfo: "",
-        OutputUrl: "",
-        ExecStartTime: "2020-11-05T07:49:58+00:00",
-        ExecEndTime: "2020-11-05T07:50:04+00:00",
-    },
-    ErrorInfo: "",
-    InvocationSource: "user",
-    StartTime: "2020-11-05T07:49:58+00:00",
-    EndTime: "2020-11-05T07:50:04+00:00",
-    CreatedTime: "2020-11-05T07:49:56+00:00",
-    UpdatedTime: "2020-11-05T07:50:06+00:00",
-};
 
 const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -68,7 +36,7 @@ describe("emulator: TAT DescribeInvocationTasks (real SDK)", () => {
                 ],
             },
         });
-        emu.seed({ tat: [DOC_TASK] });
+        emu.seed({ tat: [TAT_DOC_TASK] });
         const [g] = emu.generate({ api: "tat", count: 250, seed: "tat-test", statusMix: { SUCCESS: 3, FAILED: 1, RUNNING: 1 } });
         generatedInvocation = g.groups.invocationId;
         generatedCommand = g.groups.commandId;
@@ -87,7 +55,7 @@ describe("emulator: TAT DescribeInvocationTasks (real SDK)", () => {
         });
         assert.equal(r.TotalCount, 1);
         assert.match(r.RequestId, UUID_RE);
-        assert.deepEqual(r.InvocationTaskSet, [DOC_TASK]);
+        assert.deepEqual(r.InvocationTaskSet, [TAT_DOC_TASK]);
     });
 
     it("hides output by default (HideOutput defaults to true)", async () => {

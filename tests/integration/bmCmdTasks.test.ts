@@ -1,5 +1,6 @@
 import { strict as assert } from "node:assert";
 import { readBmCmdTasks } from "../../provider/sources/bmCmdTasks";
+import { BM_LEGACY_DOC_ROWS, BM_LEGACY_DOC_TASK } from "../fixtures/docExamples";
 import { argsOnly, assertCloudError, assertExactlyOnce, fast, offsetRequests, pageOffset, SECRETS, tencentArgs, useEmulator } from "./helpers";
 
 describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against the emulator", function () {
@@ -52,35 +53,10 @@ describe("integration: Bare Metal script tasks, API 3.0 and legacy v2, against t
     });
 
     it("converts Beijing times and string counts from the legacy API", async () => {
-        ctx.emu.seed({
-            bm: [
-                {
-                    taskId: "cmdtask-2yzwn8kr",
-                    status: 0,
-                    cmdAlias: "php_while_true",
-                    cmdId: "cmd-o9o03bk8",
-                    instanceCount: "1",
-                    successCount: "0",
-                    failureCount: "1",
-                    runBeginTime: "2017-10-19 18:04:02",
-                    runEndTime: "2017-10-19 18:08:09",
-                } as never,
-            ],
-        });
+        ctx.emu.seed({ bm: [BM_LEGACY_DOC_ROWS[0] as never] });
         ctx.emu.configure({ quirks: { legacyCodeAsString: true } });
         const r = await readBmCmdTasks({ ...tencentArgs(ctx.emu), api: "legacy" }, argsOnly);
-        assert.deepEqual(r.tasks[0], {
-            taskId: "cmdtask-2yzwn8kr",
-            status: 0,
-            state: "FAILED",
-            alias: "php_while_true",
-            cmdId: "cmd-o9o03bk8",
-            instanceCount: 1,
-            successCount: 0,
-            failureCount: 1,
-            runBeginTime: "2017-10-19T10:04:02.000Z",
-            runEndTime: "2017-10-19T10:08:09.000Z",
-        });
+        assert.deepEqual(r.tasks[0], BM_LEGACY_DOC_TASK);
     });
 
     it("signs legacy requests with HmacSHA1 when asked", async () => {

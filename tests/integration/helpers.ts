@@ -32,6 +32,20 @@ export function useEmulator(options: EmulatorOptions = {}): { readonly emu: Emul
     };
 }
 
+/** The stack config that points taskgate at the emulator at `url`, as Pulumi hands it to configure(): both clouds' emulator credentials and a Tencent region, by namespaced key. */
+export function emulatorStackConfig(url: string): Record<string, string> {
+    const c = EMULATOR_CREDENTIALS;
+    return {
+        "tencentcloud:secretId": c.tencent.secretId,
+        "tencentcloud:secretKey": c.tencent.secretKey,
+        "tencentcloud:region": "ap-guangzhou",
+        "huaweicloud:accessKey": c.huawei.accessKey,
+        "huaweicloud:secretKey": c.huawei.secretKey,
+        "huaweicloud:projectId": c.huawei.projectId,
+        "taskgate:endpoint": url,
+    };
+}
+
 export function tencentArgs(
     emu: Emulator,
     extra: TencentConnectionArgs = {},

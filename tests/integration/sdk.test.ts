@@ -1,18 +1,14 @@
 import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
-import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
+import { clientEnv, EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
 import * as taskgate from "../../sdk";
+import { resetPulumiRuntime } from "../fixtures/pulumiMocks";
 import { assertExactlyOnce } from "./helpers";
 
 /** Reads an Output's value, known-ness and secret-ness, as a Pulumi program would see them. */
 async function inspect<T>(o: pulumi.Output<T>): Promise<{ known: boolean; secret: boolean; value: T | undefined }> {
     const internal = o as unknown as { isKnown: Promise<boolean>; isSecret: Promise<boolean>; promise(): Promise<T> };
     return { known: await internal.isKnown, secret: await internal.isSecret, value: await internal.promise() };
-}
-
-/** Pulumi's own reset of its runtime settings (internal, not in the typings), undoing setMocks. */
-function resetPulumiRuntime(): void {
-    (pulumi.runtime as unknown as { _reset(): void })._reset();
 }
 
 class Thing extends pulumi.CustomResource {
@@ -71,15 +67,7 @@ describe("sdk: the public functions, from plain Node.js and inside a Pulumi prog
     });
 
     it("reads all five sources with credentials from the environment only", async () => {
-        Object.assign(process.env, {
-            TENCENTCLOUD_SECRET_ID: EMULATOR_CREDENTIALS.tencent.secretId,
-            TENCENTCLOUD_SECRET_KEY: EMULATOR_CREDENTIALS.tencent.secretKey,
-            TENCENTCLOUD_REGION: "ap-guangzhou",
-            HW_ACCESS_KEY: EMULATOR_CREDENTIALS.huawei.accessKey,
-            HW_SECRET_KEY: EMULATOR_CREDENTIALS.huawei.secretKey,
-            HW_PROJECT_ID: EMULATOR_CREDENTIALS.huawei.projectId,
-            TASKGATE_ENDPOINT: emu.url,
-        });
+        Object.assign(process.env, clientEnv(emu.url));
         const [tat, mps, bm, cph, ws] = emu.generate([
             { api: "tat", count: 120 },
             { api: "mps", count: 15 },

@@ -2,34 +2,16 @@ import { strict as assert } from "node:assert";
 import * as pulumi from "@pulumi/pulumi";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../../emulator/server";
 import * as taskgate from "../../sdk";
+import { resetPulumiRuntime, useRegistrationMocks } from "../fixtures/pulumiMocks";
 
 const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const SIG_KEY = "4dabf18193072939515e22adb298388d";
-
-function resetPulumiRuntime(): void {
-    (pulumi.runtime as unknown as { _reset(): void })._reset();
-}
 
 describe("sdk: TaskGate and check()", function () {
     this.timeout(60_000);
 
     describe("TaskGate registration (setMocks)", () => {
-        const registered: Array<{ type: string; name: string; inputs: Record<string, any> }> = [];
-        before(() =>
-            pulumi.runtime.setMocks(
-                {
-                    newResource: (a) => {
-                        registered.push(a);
-                        return { id: `${a.name}-id`, state: { ...a.inputs, passed: true, summary: { total: 1 } } };
-                    },
-                    call: (a) => a.inputs,
-                },
-                "demo",
-                "dev",
-                false,
-            ),
-        );
-        after(resetPulumiRuntime);
+        const registered = useRegistrationMocks("demo", { passed: true, summary: { total: 1 } });
 
         it("registers a dynamic resource with the serialized provider, its name and URN", async () => {
             const g = new taskgate.TaskGate("migration-gate", {

@@ -3,7 +3,7 @@ import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import * as gate from "../../provider/dynamic/gateRuntime";
 import { GateFailedError } from "../../provider/gateRules";
 import type { Logger } from "../../provider/types";
-import { huaweiArgs, SECRETS, useEmulator } from "./helpers";
+import { emulatorStackConfig, huaweiArgs, SECRETS, useEmulator } from "./helpers";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
@@ -17,17 +17,7 @@ function captureProgress(): { lines: string[] } {
 
 /** Stack config as Pulumi hands it to configure(): namespaced keys. */
 function configureFor(url: string, extra: Record<string, string> = {}) {
-    const c = EMULATOR_CREDENTIALS;
-    const config: Record<string, string> = {
-        "tencentcloud:secretId": c.tencent.secretId,
-        "tencentcloud:secretKey": c.tencent.secretKey,
-        "tencentcloud:region": "ap-guangzhou",
-        "huaweicloud:accessKey": c.huawei.accessKey,
-        "huaweicloud:secretKey": c.huawei.secretKey,
-        "huaweicloud:projectId": c.huawei.projectId,
-        "taskgate:endpoint": url,
-        ...extra,
-    };
+    const config = { ...emulatorStackConfig(url), ...extra };
     gate.configure({ config: { get: (k: string) => config[k] } });
 }
 

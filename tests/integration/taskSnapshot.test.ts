@@ -7,7 +7,8 @@ import * as snap from "../../provider/dynamic/snapshotRuntime";
 import { UNKNOWN } from "../../provider/dynamic/sourceInputs";
 import type { SettingsSources } from "../../provider/settings";
 import * as taskgate from "../../sdk";
-import { argsOnly, recordingLogger, SECRETS, tencentArgs, useEmulator } from "./helpers";
+import { useRegistrationMocks } from "../fixtures/pulumiMocks";
+import { argsOnly, emulatorStackConfig, recordingLogger, SECRETS, tencentArgs, useEmulator } from "./helpers";
 
 /*
  * The TaskSnapshot runtime against the emulator, through the real SDKs: what it records of each
@@ -18,15 +19,7 @@ const b64 = (s: string) => Buffer.from(s).toString("base64");
 
 /** Stack config as Pulumi hands it to configure(): namespaced keys. */
 function stackConfig(url: string): SettingsSources {
-    const config: Record<string, string> = {
-        "tencentcloud:secretId": c.tencent.secretId,
-        "tencentcloud:secretKey": c.tencent.secretKey,
-        "tencentcloud:region": "ap-guangzhou",
-        "huaweicloud:accessKey": c.huawei.accessKey,
-        "huaweicloud:secretKey": c.huawei.secretKey,
-        "huaweicloud:projectId": c.huawei.projectId,
-        "taskgate:endpoint": url,
-    };
+    const config = emulatorStackConfig(url);
     return { config: (k) => config[k], env: {} };
 }
 
@@ -521,22 +514,7 @@ describe("TaskSnapshot in a program", function () {
     });
 
     describe("registration (setMocks)", () => {
-        const registered: Array<{ type: string; name: string; inputs: Record<string, any> }> = [];
-        before(() =>
-            pulumi.runtime.setMocks(
-                {
-                    newResource: (a) => {
-                        registered.push(a);
-                        return { id: `${a.name}-id`, state: { ...a.inputs, taskCount: 3, tasks: { "invt-1": { state: "SUCCEEDED" } } } };
-                    },
-                    call: (a) => a.inputs,
-                },
-                "demo",
-                "dev",
-                false,
-            ),
-        );
-        after(() => (pulumi.runtime as unknown as { _reset(): void })._reset());
+        const registered = useRegistrationMocks("demo", { taskCount: 3, tasks: { "invt-1": { state: "SUCCEEDED" } } });
 
         it("registers a dynamic resource whose declared outputs are wired, credentials secret", async () => {
             const s = new taskgate.TaskSnapshot("audit", {

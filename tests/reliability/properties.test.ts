@@ -7,7 +7,9 @@ import { strict as assert } from "node:assert";
 import { isDeepStrictEqual } from "node:util";
 import fc from "fast-check";
 import { startEmulator, type Emulator } from "../../emulator/server";
+import type { ApiId, RequestLogEntry } from "../../emulator/types";
 import { TaskgateCloudError, TaskgateValidationError } from "../../provider/errors";
+import type { ReadOptions } from "../../provider/paging";
 import { evaluate, resolveRequirements, resolveWait, tally, validateGateSettings, type GateSourceTraits } from "../../provider/gateRules";
 import { checkInputs } from "../../provider/dynamic/gateRuntime";
 import { argsOnly, parseEndpoint, resolveHuawei, resolveTencent, SECRET_ARG_NAMES, type SettingsSources } from "../../provider/settings";
@@ -510,6 +512,25 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
             assert.equal(e.kind, "client", `the cloud refused the request as ${e.kind}: ${e.message}`);
         }
 
+        /**
+         * Reads once (one attempt, one request at a time) on a fresh request log: what the read
+         * returned (undefined when it failed, which must be a clean failure) and the requests of `api`
+         * the emulator saw.
+         */
+        async function readOnce(api: ApiId, read: (options: ReadOptions) => Promise<unknown>): Promise<{ result: unknown; sent: RequestLogEntry[] }> {
+            emu.reset(["stats"]);
+            let result: unknown;
+            let error: unknown;
+            try {
+                result = await read(quick({ retry: { maxAttempts: 1 }, concurrency: 1 }));
+            } catch (e) {
+                error = e;
+            }
+            const sent = emu.requests({ api });
+            if (error) assertFailedCleanly(error, sent.length);
+            return { result, sent };
+        }
+
         it("Workspace: pool, script id and name, task ids, with injections and any unicode", async () => {
             const args = fc.record(
                 {
@@ -524,16 +545,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 "Workspace request",
                 args,
                 async (a) => {
-                    emu.reset(["stats"]);
-                    let result: unknown;
-                    let error: unknown;
-                    try {
-                        result = await readWorkspaceScriptTasks({ ...huaweiConn(emu), ...a }, argsOnly, quick({ retry: { maxAttempts: 1 }, concurrency: 1 }));
-                    } catch (e) {
-                        error = e;
-                    }
-                    const sent = emu.requests({ api: "workspace" });
-                    if (error) assertFailedCleanly(error, sent.length);
+                    const { result, sent } = await readOnce("workspace", (o) => readWorkspaceScriptTasks({ ...huaweiConn(emu), ...a }, argsOnly, o));
                     if (sent.length === 0) return NOT_JUDGED;
                     const plan = planWorkspaceQuery(a);
                     const got = sent[0].params;
@@ -559,15 +571,7 @@ describe("reliability: properties of validators and parsers (fast-check)", funct
                 "TAT request",
                 args,
                 async (a) => {
-                    emu.reset(["stats"]);
-                    let error: unknown;
-                    try {
-                        await readTatInvocationTasks({ ...tencentConn(emu), ...a }, argsOnly, quick({ retry: { maxAttempts: 1 }, concurrency: 1 }));
-                    } catch (e) {
-                        error = e;
-                    }
-                    const sent = emu.requests({ api: "tat" });
-                    if (error) assertFailedCleanly(error, sent.length);
+                    const { sent } = await readOnce("tat", (o) => readTatInvocationTasks({ ...tencentConn(emu), ...a }, argsOnly, o));
                     if (sent.length === 0) return NOT_JUDGED;
                     const plan = planTatQuery(a);
                     const sentFilters = sent.map((e) => e.params.Filters);

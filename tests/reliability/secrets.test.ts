@@ -23,6 +23,7 @@ import { readMpsTasks } from "../../provider/sources/mpsTasks";
 import { readTatInvocationTasks } from "../../provider/sources/tatInvocationTasks";
 import { readWorkspaceScriptTasks } from "../../provider/sources/workspaceScriptTasks";
 import * as taskgate from "../../sdk";
+import { useRegistrationMocks } from "../fixtures/pulumiMocks";
 import { NO_EMULATOR_RATE_LIMITS, quick, recordingLogger, withoutClientRateLimits } from "./subjects";
 import { recordSecretScan } from "./tally";
 
@@ -382,22 +383,7 @@ describe("reliability: secrets never leak (errors, logs, stdout/stderr, results,
     describe("credentials given to Pulumi are secrets", () => {
         const SIG_KEY = "4dabf18193072939515e22adb298388d";
         const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-        const registered: Array<{ name: string; inputs: Record<string, any> }> = [];
-        before(() =>
-            pulumi.runtime.setMocks(
-                {
-                    newResource: (a) => {
-                        registered.push(a);
-                        return { id: `${a.name}-id`, state: { ...a.inputs, passed: true } };
-                    },
-                    call: (a) => a.inputs,
-                },
-                "secrets",
-                "dev",
-                false,
-            ),
-        );
-        after(() => (pulumi.runtime as unknown as { _reset(): void })._reset());
+        const registered = useRegistrationMocks("secrets", { passed: true });
 
         it("a TaskGate given credential args, for every source and every secret setting, stores its source as a secret", async () => {
             const gates: Array<[string, Record<string, unknown>]> = [

@@ -14,7 +14,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
-import { EMULATOR_CREDENTIALS } from "../../emulator/server";
+import { clientEnv, EMULATOR_CREDENTIALS } from "../../emulator/server";
 import { busiestWindow, ownProcess, type EmulatorHandle } from "./emulatorHandle";
 import { recordNote } from "./tally";
 
@@ -77,6 +77,9 @@ describe("reliability: one quota across processes (3 processes, one account, one
         fs.rmSync(ledgerDir, { recursive: true, force: true });
     });
 
+    /** A reader's environment, as a CI job's: the emulator's endpoint, credentials and regions, and the shared ledger's directory. */
+    const readerEnv = () => ({ ...clientEnv(emu.url), TASKGATE_RATE_LIMIT_DIR: ledgerDir });
+
     it("3 processes reading 3 TAT invocations each at once: every list exact, never more than 20 requests in any second at the emulator, none throttled", async () => {
         assert.equal((await emu.rateLimits()).tat, 20);
         const want = new Map<string, string[]>();
@@ -92,14 +95,7 @@ describe("reliability: one quota across processes (3 processes, one account, one
             perProcess.push(ids);
         }
         const c = EMULATOR_CREDENTIALS.tencent;
-        const env = {
-            TENCENTCLOUD_SECRET_ID: c.secretId,
-            TENCENTCLOUD_SECRET_KEY: c.secretKey,
-            TENCENTCLOUD_REGION: "ap-guangzhou",
-            TASKGATE_ENDPOINT: emu.url,
-            TASKGATE_RATE_LIMIT_DIR: ledgerDir,
-        };
-        const readers = perProcess.map((ids) => startReader(ids, env));
+        const readers = perProcess.map((ids) => startReader(ids, readerEnv()));
         try {
             await Promise.all(readers.map((r) => r.ready));
             await emu.reset(["stats", "limits"]);
@@ -136,14 +132,7 @@ describe("reliability: one quota across processes (3 processes, one account, one
     it("a process killed mid-read holds nobody up: the next reads its list exact, its places counted, nothing throttled, none of its places left", async () => {
         const invocationId = "inv-quotakil";
         const [g] = await emu.generate({ api: "tat", count: 3000, seed: 99, invocationId });
-        const c = EMULATOR_CREDENTIALS.tencent;
-        const env = {
-            TENCENTCLOUD_SECRET_ID: c.secretId,
-            TENCENTCLOUD_SECRET_KEY: c.secretKey,
-            TENCENTCLOUD_REGION: "ap-guangzhou",
-            TASKGATE_ENDPOINT: emu.url,
-            TASKGATE_RATE_LIMIT_DIR: ledgerDir,
-        };
+        const env = readerEnv();
         const killed = startReader([invocationId], env);
         await killed.ready;
         await emu.reset(["stats", "limits"]);

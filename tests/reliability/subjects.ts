@@ -76,6 +76,33 @@ const offsetPage = (param: string) => (page: number) => ({
     match: (p: Record<string, unknown>) => p[param] !== undefined && Math.round(Number(p[param]) / 100) === page,
 });
 
+/** The two Bare Metal APIs read one store: the same records, each API paging them by its own offset parameter. */
+function bmSubject(name: string, api: "bm" | "bmLegacy", offsetParam: string, args: { api?: "legacy" }): Subject {
+    return {
+        name,
+        api,
+        store: "bm",
+        count: 350,
+        pages: 4,
+        paging: "offset+total",
+        fill: (emu, seed) => emu.generate({ api: "bm", count: 350, seed, statusMix: { SUCCESS: 3, FAILED: 1, RUNNING: 1 } })[0].ids,
+        read: (emu, o, extra = {}) => readBmCmdTasks({ ...tencentConn(emu), ...args, ...extra }, argsOnly, o) as Promise<never>,
+        idOf: (t) => t.taskId as string,
+        atPage: offsetPage(offsetParam),
+        headRecord: (id) => ({ TaskId: id, Status: -1 }),
+        tailRecord: (id) => ({
+            TaskId: id,
+            Status: 0,
+            InstanceCount: 1,
+            SuccessCount: 1,
+            FailureCount: 0,
+            RunBeginTime: "2015-01-01 00:00:00",
+            RunEndTime: "2015-01-01 00:01:00",
+        }),
+        newId: (n) => `cmdtask-new${n.toString(36)}`,
+    };
+}
+
 export const SUBJECTS: readonly Subject[] = [
     {
         name: "TAT",
@@ -108,52 +135,8 @@ export const SUBJECTS: readonly Subject[] = [
         tailRecord: (id) => ({ TaskId: id, Status: "FINISH", CreateTime: new Date(Date.now() - 6 * 86_400_000).toISOString().replace(/\.\d+Z$/, "Z") }),
         newId: (n) => `task-new-${n}`,
     },
-    {
-        name: "BM 3.0",
-        api: "bm",
-        store: "bm",
-        count: 350,
-        pages: 4,
-        paging: "offset+total",
-        fill: (emu, seed) => emu.generate({ api: "bm", count: 350, seed, statusMix: { SUCCESS: 3, FAILED: 1, RUNNING: 1 } })[0].ids,
-        read: (emu, o, extra = {}) => readBmCmdTasks({ ...tencentConn(emu), ...extra }, argsOnly, o) as Promise<never>,
-        idOf: (t) => t.taskId as string,
-        atPage: offsetPage("Offset"),
-        headRecord: (id) => ({ TaskId: id, Status: -1 }),
-        tailRecord: (id) => ({
-            TaskId: id,
-            Status: 0,
-            InstanceCount: 1,
-            SuccessCount: 1,
-            FailureCount: 0,
-            RunBeginTime: "2015-01-01 00:00:00",
-            RunEndTime: "2015-01-01 00:01:00",
-        }),
-        newId: (n) => `cmdtask-new${n.toString(36)}`,
-    },
-    {
-        name: "BM legacy",
-        api: "bmLegacy",
-        store: "bm",
-        count: 350,
-        pages: 4,
-        paging: "offset+total",
-        fill: (emu, seed) => emu.generate({ api: "bm", count: 350, seed, statusMix: { SUCCESS: 3, FAILED: 1, RUNNING: 1 } })[0].ids,
-        read: (emu, o, extra = {}) => readBmCmdTasks({ ...tencentConn(emu), api: "legacy", ...extra }, argsOnly, o) as Promise<never>,
-        idOf: (t) => t.taskId as string,
-        atPage: offsetPage("offset"),
-        headRecord: (id) => ({ TaskId: id, Status: -1 }),
-        tailRecord: (id) => ({
-            TaskId: id,
-            Status: 0,
-            InstanceCount: 1,
-            SuccessCount: 1,
-            FailureCount: 0,
-            RunBeginTime: "2015-01-01 00:00:00",
-            RunEndTime: "2015-01-01 00:01:00",
-        }),
-        newId: (n) => `cmdtask-new${n.toString(36)}`,
-    },
+    bmSubject("BM 3.0", "bm", "Offset", {}),
+    bmSubject("BM legacy", "bmLegacy", "offset", { api: "legacy" }),
     {
         name: "CPH",
         api: "cph",

@@ -5,6 +5,7 @@ import { mapMpsTask, mpsTaskState } from "../../provider/sources/mpsTasks";
 import { mapTatTask, tatTaskState } from "../../provider/sources/tatInvocationTasks";
 import { mapWorkspaceTask, workspaceTaskState, workspaceTargets } from "../../provider/sources/workspaceScriptTasks";
 import { summarize } from "../../provider/summary";
+import { BM_LEGACY_DOC_ROWS, BM_LEGACY_DOC_TASK, CPH_DOC_JOBS, TAT_DOC_TASK } from "../fixtures/docExamples";
 
 describe("state mapping (design.md section 2)", () => {
     it("TAT: every documented status, and unknown ones never succeed", () => {
@@ -64,37 +65,7 @@ describe("state mapping (design.md section 2)", () => {
 
 describe("record mapping", () => {
     it("maps the TAT doc example, decoding output and command content", () => {
-        const raw = {
-            CommandId: "cmd-13axrtuq",
-            CommandDocument: {
-                Content: "d2hvYW1p",
-                CommandType: "SHELL",
-                Timeout: 1,
-                Username: "root",
-                WorkingDirectory: "/root/",
-                OutputCOSBucketUrl: "https://example-123456789.cos.ap-beijing.myqcloud.com",
-                OutputCOSKeyPrefix: "datalog",
-            },
-            InvocationId: "inv-1vll7hda",
-            InvocationTaskId: "invt-08oe5fe2",
-            TaskStatus: "SUCCESS",
-            InstanceId: "ins-zj0f57ex",
-            TaskResult: {
-                ExitCode: 0,
-                Output: "cm9vdAo=",
-                Dropped: 0,
-                OutputUploadCOSErrorInfo: "",
-                OutputUrl: "",
-                ExecStartTime: "2020-11-05T07:49:58+00:00",
-                ExecEndTime: "2020-11-05T07:50:04+00:00",
-            },
-            ErrorInfo: "",
-            InvocationSource: "user",
-            StartTime: "2020-11-05T07:49:58+00:00",
-            EndTime: "2020-11-05T07:50:04+00:00",
-            CreatedTime: "2020-11-05T07:49:56+00:00",
-            UpdatedTime: "2020-11-05T07:50:06+00:00",
-        };
+        const raw = TAT_DOC_TASK;
         const t = mapTatTask(raw, false)!;
         assert.equal(t.state, "SUCCEEDED");
         assert.equal(t.taskStatus, "SUCCESS");
@@ -135,29 +106,7 @@ describe("record mapping", () => {
     });
 
     it("maps the legacy BM example: string counts to numbers, Beijing times to UTC", () => {
-        const t = mapBmLegacyTask({
-            taskId: "cmdtask-2yzwn8kr",
-            status: 0,
-            cmdAlias: "php_while_true",
-            cmdId: "cmd-o9o03bk8",
-            instanceCount: "1",
-            successCount: "0",
-            failureCount: "1",
-            runBeginTime: "2017-10-19 18:04:02",
-            runEndTime: "2017-10-19 18:08:09",
-        })!;
-        assert.deepEqual(t, {
-            taskId: "cmdtask-2yzwn8kr",
-            status: 0,
-            state: "FAILED",
-            alias: "php_while_true",
-            cmdId: "cmd-o9o03bk8",
-            instanceCount: 1,
-            successCount: 0,
-            failureCount: 1,
-            runBeginTime: "2017-10-19T10:04:02.000Z",
-            runEndTime: "2017-10-19T10:08:09.000Z",
-        });
+        assert.deepEqual(mapBmLegacyTask(BM_LEGACY_DOC_ROWS[0]), BM_LEGACY_DOC_TASK);
     });
 
     it("maps a running API 3.0 BM task with an empty RunEndTime", () => {
@@ -178,30 +127,7 @@ describe("record mapping", () => {
     });
 
     it("maps the CPH doc example; empty error fields become undefined", () => {
-        const [failed, ok] = [
-            {
-                phone_id: "1234567b8bab40ffb711234cb80d0234",
-                server_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
-                node_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
-                job_id: "1564567b8bab40f34711234cb80d0123",
-                begin_time: "2017-10-25T00:00:00Z",
-                end_time: "2017-10-25T00:00:30Z",
-                status: -1,
-                error_code: "CPS0005",
-                error_msg: "Phone not found.",
-            },
-            {
-                phone_id: "abc4567b8bab40ffb711234cb80d0abc",
-                server_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
-                node_id: "1e223c8e-3ad0-4bf0-a837-bc90d4f91d01",
-                job_id: "1564567b8bab40f34711234cb80d0456",
-                begin_time: "2017-10-25T00:00:00Z",
-                end_time: "2017-10-25T00:00:32Z",
-                status: 2,
-                error_code: "",
-                error_msg: "",
-            },
-        ].map((r) => mapCphJob(r)!);
+        const [failed, ok] = CPH_DOC_JOBS.map((r) => mapCphJob(r)!);
         assert.equal(failed.state, "FAILED");
         assert.equal(failed.errorCode, "CPS0005");
         assert.equal(ok.state, "SUCCEEDED");
