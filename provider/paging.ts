@@ -11,7 +11,7 @@ import {
     type RateLimitDirChoice,
     type SettingsSources,
 } from "./settings";
-import { DEFAULT_RETRY, type RetryContext, type RetryPolicy, withRetry, sleep } from "./retry";
+import { type Clock, DEFAULT_RETRY, REAL_CLOCK, type RetryContext, type RetryPolicy, withRetry } from "./retry";
 import { type ApiName, type Logger, silentLogger } from "./types";
 import { plural, seconds } from "./words";
 
@@ -31,6 +31,9 @@ export interface ReadOptions {
     log?: Logger;
     /** Source of jitter, for tests. */
     random?: () => number;
+    /** The time the read's deadline is measured in and its backoffs and re-read pauses wait on. Default
+     * real time; a test's clock can skip the pauses (request timeouts stay on real time). */
+    clock?: Clock;
     /** The largest answer one request may bring, in bytes (after decompression). A larger one is cut off
      * while it streams and fails the read, unretried. Default: the `taskgate:maxResponseBytes` stack
      * config, the `TASKGATE_MAX_RESPONSE_BYTES` environment variable, else 32 MiB. */
@@ -50,6 +53,7 @@ export interface ReadOptions {
 
 /** State of one read: its deadline, its rate limiter, the RequestIds it saw. */
 export interface ReadContext extends RetryContext {
+    readonly clock: Clock;
     readonly spacer: RequestSpacer;
     readonly concurrency: number;
     readonly requestTimeoutMs: number;
@@ -90,9 +94,11 @@ export function createReadContext(api: ApiName, scope: string, o: ReadOptions = 
         o.rateLimitDir !== undefined
             ? { dir: checkRateLimitDir("rateLimitDir", o.rateLimitDir), field: "rateLimitDir" }
             : sources && rateLimitDirSetting(sources);
+    const clock = o.clock ?? REAL_CLOCK;
     return {
         policy: { ...DEFAULT_RETRY, ...o.retry },
-        deadline: performance.now() + timeoutSeconds * 1000,
+        clock,
+        deadline: clock.now() + timeoutSeconds * 1000,
         log: safeLogger(o.log ?? silentLogger),
         random: o.random,
         spacer: spacerFor(api, scope, ledger),
@@ -162,9 +168,10 @@ async function sendOnce<B>(
     slot: RequestSlot,
     send: (timeoutMs: number) => Promise<CallResult<B>>,
 ): Promise<CallResult<B>> {
-    const left = ctx.deadline - performance.now();
+    const left = ctx.deadline - ctx.clock.now();
     if (left <= 0) throw new TaskgateReadError("deadline", `taskgate: ${what} was not sent: the read's deadline passed`);
     const watch: WireWatch = { maxResponseBytes: ctx.maxResponseBytes, onSent: (at) => slot.sent(at), onAnswered: (at) => slot.answered(at) };
+    // The notice times a real wait for an answer: real time, whatever clock the read runs on.
     const started = performance.now();
     const notice = setInterval(() => {
         const now = performance.now();
@@ -302,7 +309,7 @@ async function rereadOnChange<T>(ctx: ReadContext, what: string, readOnce: () =>
                 );
             }
             ctx.log.warn(`taskgate: ${what}: the list changed while it was read (${e.message}); reading it again`);
-            await sleep(Math.min(2000, 100 * 2 ** attempt));
+            await ctx.clock.sleep(Math.min(2000, 100 * 2 ** attempt));
         }
     }
 }
@@ -347,7 +354,7 @@ function assertReadable(ctx: ReadContext, what: string, records: number, pages: 
     if (requests <= 0) return;
     // The earliest the last page can start: the first `requests` go at once, then one window per `requests`.
     const earliestLastStartMs = Math.floor((pages - 1) / requests) * ctx.spacer.windowMs;
-    const leftMs = ctx.deadline - performance.now();
+    const leftMs = ctx.deadline - ctx.clock.now();
     if (earliestLastStartMs > leftMs) {
         throw new TaskgateReadError(
             "deadline",
