@@ -497,3 +497,56 @@ export async function readQueries<Q, T>(
     }
     return { items: maxResults === undefined ? items : items.slice(0, maxResults), total };
 }
+
+/** Where one page of an offset-paged list starts, and how many records it asks for. */
+export interface OffsetCursor {
+    readonly offset: number;
+    readonly limit: number;
+}
+
+/** The scroll token of one page (none for the first), and how many records it asks for. */
+export interface TokenCursor {
+    readonly token?: string;
+    readonly limit: number;
+}
+
+/**
+ * How an API pages: the pager that reads one query, how a page is named in logs and errors, and
+ * whether the API reports a total. A source names one of the styles below, with its page size.
+ */
+export interface Paging<C> {
+    read<T>(ctx: ReadContext, o: Omit<PagerOptions<T, (cursor: C) => Promise<Page<T>>>, "pageSize">): Promise<PagedList<T>>;
+    /** What follows the read's name to name one page: ` offset 200`, ` after <token>`. */
+    pageName(cursor: C): string;
+    /** False where the API reports no total (CPH): a result then counts what was read. */
+    readonly reportsTotal: boolean;
+}
+
+const offsetName = (c: OffsetCursor) => ` offset ${c.offset}`;
+
+/** Offset and limit, a total on every page (TAT, BM, Workspace): {@link readOffsetPaged}. */
+export function offsetPages(pageSize: number): Paging<OffsetCursor> {
+    return {
+        read: (ctx, o) => readOffsetPaged(ctx, { ...o, pageSize, fetch: (offset, limit) => o.fetch({ offset, limit }) }),
+        pageName: offsetName,
+        reportsTotal: true,
+    };
+}
+
+/** Offset and limit, no total (CPH): {@link readUntilShortPage}. */
+export function offsetPagesUntilShort(pageSize: number): Paging<OffsetCursor> {
+    return {
+        read: (ctx, o) => readUntilShortPage(ctx, { ...o, pageSize, fetch: (offset, limit) => o.fetch({ offset, limit }) }),
+        pageName: offsetName,
+        reportsTotal: false,
+    };
+}
+
+/** A scroll token (MPS): {@link readScrollPaged}. */
+export function scrollPages(pageSize: number): Paging<TokenCursor> {
+    return {
+        read: (ctx, o) => readScrollPaged(ctx, { ...o, pageSize, fetch: (token, limit) => o.fetch({ token, limit }) }),
+        pageName: (c) => (c.token ? ` after ${c.token}` : ""),
+        reportsTotal: true,
+    };
+}

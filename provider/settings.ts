@@ -330,3 +330,8 @@ export function rateLimitDirSetting(src: SettingsSources): RateLimitDirChoice | 
 export function tencentRateScope(conn: ResolvedTencent): string {
     return `${conn.secretId}|${conn.region ?? ""}${conn.endpoint ? `|${endpointOrigin(conn.endpoint)}` : ""}`;
 }
+
+/** What a Huawei API's rate limit is counted against here: the project and the endpoint (its base URL, with the region in it). */
+export function huaweiRateScope(conn: ResolvedHuawei): string {
+    return `${conn.projectId}|${conn.baseUrl}`;
+}

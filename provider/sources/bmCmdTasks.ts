@@ -1,12 +1,11 @@
 import type { FailedTask } from "../gateRules";
-import { tencentApi3 } from "../clouds/tencentApi3";
 import { type LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { type CallResult, createReadContext, fetchPage, type Page, readOffsetPaged, type ReadOptions } from "../paging";
-import { taskListResult } from "../result";
+import { type OffsetCursor, offsetPages, type Page } from "../paging";
+import { defineSource, type PageCall } from "../pipeline";
+import { tencentApi3OffsetPages } from "./pageCalls";
 import { plural } from "../words";
-import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
-import { summarize } from "../summary";
+import { type ResolvedTencent, resolveTencent, type TencentConnectionArgs, tencentRateScope } from "../settings";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { BEIJING_OFFSET_MINUTES, count as countOf, isoTime, num, obj, str } from "../values";
 import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -237,44 +236,6 @@ const API3_ORDER_FIELD: Readonly<Record<string, string>> = {
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const bmTaskId = (t: BmCmdTask): string => t.taskId;
 
-/** Reads every Bare Metal script task (or the first `maxResults`). */
-export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<BmCmdTasksResult> {
-    const q = planBmQuery(args);
-    const conn = resolveTencent(args, sources, true);
-    const { api: apiName, operation } = SHAPES[q.api];
-    const ctx = createReadContext(apiName, tencentRateScope(conn), options, sources);
-    let call: (offset: number, limit: number, timeoutMs: number) => Promise<CallResult<unknown>>;
-    if (q.api === "legacy") {
-        const transport = tencentLegacy(conn, "bm", "bmLegacy", q.signatureMethod);
-        const params: Record<string, string> = { orderType: q.order === "asc" ? "0" : "1", ...(q.orderBy ? { orderBy: q.orderBy } : {}) };
-        call = (offset, limit, timeoutMs) => transport.call(operation, { ...params, offset: String(offset), limit: String(limit) }, timeoutMs);
-    } else {
-        const transport = tencentApi3(conn, "bm");
-        const params: Record<string, unknown> = { Order: q.order === "asc" ? 0 : 1, ...(q.orderBy ? { OrderField: API3_ORDER_FIELD[q.orderBy] } : {}) };
-        call = (offset, limit, timeoutMs) => transport.call(operation, { ...params, Offset: offset, Limit: limit }, timeoutMs);
-    }
-    const list = await readOffsetPaged(ctx, {
-        what: `BM ${operation}`,
-        pageSize: BM_PAGE_SIZE,
-        maxResults: q.maxResults,
-        idOf: bmTaskId,
-        fetch: (offset, limit) =>
-            fetchPage(
-                ctx,
-                `BM ${operation} offset ${offset}`,
-                (timeoutMs) => call(offset, limit, timeoutMs),
-                (body, requestId) => parseBmPage(q.api, body, requestId),
-            ),
-    });
-    return taskListResult(
-        { cloud: "tencentcloud", api: apiName, region: conn.region, query: { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults } },
-        list.items,
-        list.total,
-        summarize(list.items, bmTargets),
-        ctx.requestIds,
-    );
-}
-
 /** A task as a gate reports it when it fails. */
 export function bmFailedTask(t: BmCmdTask): FailedTask {
     return {
@@ -285,3 +246,40 @@ export function bmFailedTask(t: BmCmdTask): FailedTask {
         errorMessage: t.alias,
     };
 }
+
+/** Opens the transport of the API the query names and says how it asks for one page. */
+function bmPageCall(conn: ResolvedTencent, q: BmQuery): PageCall<BmQuery, OffsetCursor> {
+    const { operation } = SHAPES[q.api];
+    if (q.api === "legacy") {
+        const legacy = tencentLegacy(conn, "bm", "bmLegacy", q.signatureMethod);
+        const params: Record<string, string> = { orderType: q.order === "asc" ? "0" : "1", ...(q.orderBy ? { orderBy: q.orderBy } : {}) };
+        return (_request, page, timeoutMs) => legacy.call(operation, { ...params, offset: String(page.offset), limit: String(page.limit) }, timeoutMs);
+    }
+    const params: Record<string, unknown> = { Order: q.order === "asc" ? 0 : 1, ...(q.orderBy ? { OrderField: API3_ORDER_FIELD[q.orderBy] } : {}) };
+    return tencentApi3OffsetPages("bm", operation, () => params)(conn);
+}
+
+/** The Bare Metal data source (either API): its registry entry, and what its read configures of the read pipeline. */
+export const bmCmdTasks = defineSource({
+    cloud: "tencentcloud",
+    labelOne: "Bare Metal script task",
+    traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
+    args: BM_ARGS,
+    idPrefixes: ["bm", "bmLegacy"],
+    idOf: bmTaskId,
+    failedTask: bmFailedTask,
+    targets: bmTargets,
+    plan: planBmQuery,
+    connection: (args: BmCmdTasksArgs, sources) => resolveTencent(args, sources, true),
+    rateScope: tencentRateScope,
+    api: (q) => SHAPES[q.api].api,
+    requests: (q) => [q],
+    paging: offsetPages(BM_PAGE_SIZE),
+    what: (q) => `BM ${SHAPES[q.api].operation}`,
+    connect: bmPageCall,
+    parse: (body, requestId, q) => parseBmPage(q.api, body, requestId),
+    query: (q) => ({ orderBy: q.orderBy, order: q.order, maxResults: q.maxResults }),
+});
+
+/** Reads every Bare Metal script task (or the first `maxResults`). */
+export const readBmCmdTasks = bmCmdTasks.read;

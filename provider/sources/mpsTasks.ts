@@ -1,10 +1,9 @@
 import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, type Page, readQueries, type ReadOptions, readScrollPaged } from "../paging";
-import { taskListResult } from "../result";
-import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
-import { summarize } from "../summary";
+import { type Page, scrollPages } from "../paging";
+import { defineSource } from "../pipeline";
+import { resolveTencent, type TencentConnectionArgs, tencentRateScope } from "../settings";
 import type { TaskListResult, TaskState } from "../types";
 import { count, isoTime, obj, str, strList } from "../values";
 import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -133,43 +132,40 @@ export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: strin
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const mpsTaskId = (t: MpsTask): string => t.taskId;
 
-/** Reads every MPS task of the given statuses (or the first `maxResults`). */
-export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<MpsTasksResult> {
-    const q = planMpsQuery(args);
-    const conn = resolveTencent(args, sources, false);
-    const transport = tencentApi3(conn, "mps");
-    const ctx = createReadContext("mps", tencentRateScope(conn), options, sources);
-    const idOf = mpsTaskId;
-    // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
-    // both miss a task that leaves one list before its scroll gets there and enters another behind
-    // that one's scroll. Read one after another in that order, a task that leaves a list enters one
-    // not read yet, so it is always seen; seen twice, it keeps its earlier (not yet done) status.
-    const inOrder = MPS_STATUSES.filter((s) => q.statuses.includes(s));
-    const list = await readQueries({ ...ctx, concurrency: 1 }, inOrder, idOf, q.maxResults, (status) =>
-        readScrollPaged(ctx, {
-            what: `MPS ${OPERATION} ${status}`,
-            pageSize: MPS_PAGE_SIZE,
-            maxResults: q.maxResults,
-            idOf,
-            fetch: (token, limit) =>
-                fetchPage(
-                    ctx,
-                    `MPS ${OPERATION} ${status}${token ? ` after ${token}` : ""}`,
-                    (timeoutMs) => transport.call(OPERATION, { Status: status, Limit: limit, ...(token ? { ScrollToken: token } : {}) }, timeoutMs),
-                    (body, requestId) => parseMpsPage(body, status, requestId),
-                ),
-        }),
-    );
-    return taskListResult(
-        { cloud: "tencentcloud", api: "mps", region: conn.region, query: { statuses: q.statuses, maxResults: q.maxResults } },
-        list.items,
-        list.total,
-        summarize(list.items),
-        ctx.requestIds,
-    );
-}
-
 /** A task as a gate reports it (MPS tasks fail a gate only in an unknown state). */
 export function mpsFailedTask(t: MpsTask): FailedTask {
     return { id: t.taskId, target: t.taskType, state: t.state, errorCode: t.status };
 }
+
+/** The MPS data source: its registry entry, and what its read configures of the read pipeline. */
+export const mpsTasks = defineSource({
+    cloud: "tencentcloud",
+    labelOne: "MPS task",
+    traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
+    args: MPS_ARGS,
+    idPrefixes: ["mps"],
+    idOf: mpsTaskId,
+    failedTask: mpsFailedTask,
+    plan: planMpsQuery,
+    connection: (args: MpsTasksArgs, sources) => resolveTencent(args, sources, false),
+    rateScope: tencentRateScope,
+    api: "mps",
+    // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
+    // both miss a task that leaves one list before its scroll gets there and enters another behind
+    // that one's scroll. Read one after another in that order, a task that leaves a list enters one
+    // not read yet, so it is always seen; seen twice, it keeps its earlier (not yet done) status.
+    requests: (q) => MPS_STATUSES.filter((s) => q.statuses.includes(s)),
+    oneRequestAtATime: true,
+    paging: scrollPages(MPS_PAGE_SIZE),
+    what: (_q, status) => `MPS ${OPERATION} ${status}`,
+    connect: (conn) => {
+        const mps = tencentApi3(conn, "mps");
+        return (status, page, timeoutMs) =>
+            mps.call(OPERATION, { Status: status, Limit: page.limit, ...(page.token ? { ScrollToken: page.token } : {}) }, timeoutMs);
+    },
+    parse: (body, requestId, _q, status) => parseMpsPage(body, status, requestId),
+    query: (q) => ({ statuses: q.statuses, maxResults: q.maxResults }),
+});
+
+/** Reads every MPS task of the given statuses (or the first `maxResults`). */
+export const readMpsTasks = mpsTasks.read;

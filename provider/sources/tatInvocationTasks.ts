@@ -1,10 +1,9 @@
 import type { FailedTask } from "../gateRules";
-import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, type Page, readOffsetPaged, readQueries, type ReadOptions } from "../paging";
-import { taskListResult } from "../result";
-import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
-import { summarize } from "../summary";
+import { offsetPages, type Page } from "../paging";
+import { defineSource } from "../pipeline";
+import { tencentApi3OffsetPages } from "./pageCalls";
+import { resolveTencent, type TencentConnectionArgs, tencentRateScope } from "../settings";
 import type { TaskListResult, TaskState } from "../types";
 import { count, decodeBase64, isoTime, num, obj, rawStr, str } from "../values";
 import { chunk, idList, maxResults, optionalBool, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -298,45 +297,6 @@ export function parseTatPage(body: unknown, hideOutput: boolean, requestId?: str
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const tatTaskId = (t: TatInvocationTask): string => t.invocationTaskId;
 
-/**
- * Reads every TAT invocation task matching the args (or the first `maxResults`).
- * @param sources where settings come from besides the args (stack config, environment)
- */
-export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<TatInvocationTasksResult> {
-    const q = planTatQuery(args);
-    const conn = resolveTencent(args, sources, true);
-    const transport = tencentApi3(conn, "tat");
-    const ctx = createReadContext("tat", tencentRateScope(conn), options, sources);
-    const idOf = tatTaskId;
-    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (req) =>
-        readOffsetPaged(ctx, {
-            what: `TAT ${OPERATION}`,
-            pageSize: TAT_LIMITS.pageSize,
-            maxResults: q.maxResults,
-            idOf,
-            fetch: (offset, limit) =>
-                fetchPage(
-                    ctx,
-                    `TAT ${OPERATION} offset ${offset}`,
-                    (timeoutMs) => transport.call(OPERATION, { ...req, Offset: offset, Limit: limit }, timeoutMs),
-                    (body, requestId) => parseTatPage(body, q.hideOutput, requestId),
-                ),
-        }),
-    );
-    return taskListResult(
-        {
-            cloud: "tencentcloud",
-            api: "tat",
-            region: conn.region,
-            query: { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults },
-        },
-        list.items,
-        list.total,
-        summarize(list.items),
-        ctx.requestIds,
-    );
-}
-
 /** A task as a gate reports it when it fails. */
 export function tatFailedTask(t: TatInvocationTask): FailedTask {
     return {
@@ -348,3 +308,30 @@ export function tatFailedTask(t: TatInvocationTask): FailedTask {
         exitCode: t.taskResult?.exitCode,
     };
 }
+
+/** The TAT data source: its registry entry, and what its read configures of the read pipeline. */
+export const tatInvocationTasks = defineSource({
+    cloud: "tencentcloud",
+    labelOne: "TAT invocation task",
+    traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
+    args: TAT_ARGS,
+    idPrefixes: ["tat"],
+    idOf: tatTaskId,
+    failedTask: tatFailedTask,
+    plan: planTatQuery,
+    connection: (args: TatInvocationTasksArgs, sources) => resolveTencent(args, sources, true),
+    rateScope: tencentRateScope,
+    api: "tat",
+    requests: (q) => q.requests,
+    paging: offsetPages(TAT_LIMITS.pageSize),
+    what: `TAT ${OPERATION}`,
+    connect: tencentApi3OffsetPages("tat", OPERATION, (body: Record<string, unknown>) => body),
+    parse: (body, requestId, q) => parseTatPage(body, q.hideOutput, requestId),
+    query: (q) => ({ invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults }),
+});
+
+/**
+ * Reads every TAT invocation task matching the args (or the first `maxResults`).
+ * @param sources where settings come from besides the args (stack config, environment)
+ */
+export const readTatInvocationTasks = tatInvocationTasks.read;

@@ -1,11 +1,10 @@
 import type { FailedTask } from "../gateRules";
-import { huawei } from "../clouds/huawei";
 import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, type Page, readOffsetPaged, readQueries, type ReadOptions } from "../paging";
-import { taskListResult } from "../result";
+import { offsetPages, type Page } from "../paging";
+import { defineSource } from "../pipeline";
+import { huaweiOffsetPages } from "./pageCalls";
 import { plural } from "../words";
-import { type HuaweiConnectionArgs, resolveHuawei, type SettingsSources } from "../settings";
-import { summarize } from "../summary";
+import { type HuaweiConnectionArgs, huaweiRateScope, resolveHuawei } from "../settings";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { count, huaweiQueryTime, isoTime, num, obj, str } from "../values";
 import { chunk, HUAWEI_CONNECTION_ARGS, id, idList, instant, maxResults, oneOf, rejectUnknownArgs, text } from "../validate";
@@ -228,54 +227,38 @@ export function parseWorkspacePage(body: unknown, requestId?: string): Page<Work
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const workspaceTaskId = (t: WorkspaceScriptTask): string => t.id;
 
-/** Reads every script execution task matching the filters (or the first `maxResults`). */
-export async function readWorkspaceScriptTasks(
-    args: WorkspaceScriptTasksArgs,
-    sources: SettingsSources,
-    options?: ReadOptions,
-): Promise<WorkspaceScriptTasksResult> {
-    const q = planWorkspaceQuery(args);
-    const conn = resolveHuawei(args, sources, "workspace");
-    const transport = huawei(conn, "workspace");
-    const ctx = createReadContext("workspace", `${conn.projectId}|${conn.baseUrl}`, options, sources);
-    const idOf = workspaceTaskId;
-    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (query) =>
-        readOffsetPaged(ctx, {
-            what: `Workspace ${OPERATION}`,
-            pageSize: WORKSPACE_LIMITS.pageSize,
-            maxResults: q.maxResults,
-            idOf,
-            fetch: (offset, limit) =>
-                fetchPage(
-                    ctx,
-                    `Workspace ${OPERATION} offset ${offset}`,
-                    (timeoutMs) =>
-                        transport.get(
-                            OPERATION,
-                            "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
-                            { ...query, offset: String(offset), limit: String(limit) },
-                            timeoutMs,
-                        ),
-                    parseWorkspacePage,
-                ),
-        }),
-    );
-    return taskListResult(
-        {
-            cloud: "huaweicloud",
-            api: "workspace",
-            region: conn.region,
-            query: { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults },
-        },
-        list.items,
-        list.total,
-        summarize(list.items, workspaceTargets),
-        ctx.requestIds,
-    );
-}
-
 /** A task as a gate reports it when it fails. */
 export function workspaceFailedTask(t: WorkspaceScriptTask): FailedTask {
     const counts = `${plural(t.failedNum ?? 0, "desktop")} failed, ${t.skipNum ?? 0} skipped, ${t.successNum ?? 0} succeeded`;
     return { id: t.id, target: t.desktopPoolName ?? t.desktopPoolId, state: t.state, errorCode: t.status, errorMessage: counts };
 }
+
+/** The Workspace data source: its registry entry, and what its read configures of the read pipeline. */
+export const workspaceScriptTasks = defineSource({
+    cloud: "huaweicloud",
+    labelOne: "Workspace script execution task",
+    traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
+    args: WORKSPACE_ARGS,
+    idPrefixes: ["workspace"],
+    idOf: workspaceTaskId,
+    failedTask: workspaceFailedTask,
+    targets: workspaceTargets,
+    plan: planWorkspaceQuery,
+    connection: (args: WorkspaceScriptTasksArgs, sources) => resolveHuawei(args, sources, "workspace"),
+    rateScope: huaweiRateScope,
+    api: "workspace",
+    requests: (q) => q.requests,
+    paging: offsetPages(WORKSPACE_LIMITS.pageSize),
+    what: `Workspace ${OPERATION}`,
+    connect: huaweiOffsetPages(
+        "workspace",
+        OPERATION,
+        "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
+        (query: Record<string, string | string[]>) => query,
+    ),
+    parse: parseWorkspacePage,
+    query: (q, conn) => ({ projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults }),
+});
+
+/** Reads every script execution task matching the filters (or the first `maxResults`). */
+export const readWorkspaceScriptTasks = workspaceScriptTasks.read;
