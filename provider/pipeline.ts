@@ -48,6 +48,15 @@ export interface Connection {
     readonly region?: string;
 }
 
+/** How a source reaches its cloud: which cloud, how its connection settings resolve, and what its rate limit is counted against. */
+export interface CloudAccess<A, C extends Connection> {
+    readonly cloud: CloudName;
+    /** Resolves and validates the connection settings (no I/O); throws a TaskgateValidationError. */
+    readonly connection: (args: A, sources: SettingsSources) => C;
+    /** What the cloud counts an API's rate limit against (account, region, endpoint), never a secret. */
+    readonly rateScope: (conn: C) => string;
+}
+
 /** Asks the cloud for one page: the request it belongs to, the page's cursor, the attempt's timeout. */
 export type PageCall<R, P> = (request: R, cursor: P, timeoutMs: number) => Promise<CallResult<unknown>>;
 
@@ -57,11 +66,11 @@ export type PageCall<R, P> = (request: R, cursor: P, timeoutMs: number) => Promi
  * @typeParam A the args. `Q` the planned query. `C` the resolved connection. `R` one API request of
  *   the query (an id batch, a filter combination, a status). `P` a page's cursor. `T` the record.
  */
-export interface SourceSpec<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable> extends Omit<SourceDefinition<A, T>, "read"> {
+export interface SourceSpec<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable>
+    extends Omit<SourceDefinition<A, T>, "read" | "cloud" | "connection"> {
     readonly plan: (args: unknown) => Q;
-    readonly connection: (args: A, sources: SettingsSources) => C;
-    /** What the cloud counts the API's rate limit against (account, region, endpoint), never a secret. */
-    readonly rateScope: (conn: C) => string;
+    /** The cloud and how the source connects to it (./sources/clouds: tencentAccess, huaweiAccess). */
+    readonly access: CloudAccess<A, C>;
     /** The API read: whose rate limit applies, and the prefix of the result's id. */
     readonly api: ApiName | ((q: Q) => ApiName);
     /** The API requests the query takes (id batches, filter combinations), each paged through; their records are merged in this order, each once. */
@@ -83,7 +92,8 @@ export interface SourceSpec<A, Q extends PlannedQuery, C extends Connection, R, 
 export function defineSource<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable>(
     spec: SourceSpec<A, Q, C, R, P, T>,
 ): SourceDefinition<A, T> {
-    return { ...spec, read: (args, sources, options) => readSource(spec, args, sources, options) };
+    const { access, ...entry } = spec;
+    return { ...entry, cloud: access.cloud, connection: access.connection, read: (args, sources, options) => readSource(spec, args, sources, options) };
 }
 
 async function readSource<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable>(
@@ -93,9 +103,9 @@ async function readSource<A, Q extends PlannedQuery, C extends Connection, R, P,
     options?: ReadOptions,
 ): Promise<TaskListResult<T>> {
     const q = spec.plan(args);
-    const conn = spec.connection(args, sources);
+    const conn = spec.access.connection(args, sources);
     const api = typeof spec.api === "function" ? spec.api(q) : spec.api;
-    const ctx = createReadContext(api, spec.rateScope(conn), options, sources);
+    const ctx = createReadContext(api, spec.access.rateScope(conn), options, sources);
     const call = spec.connect(conn, q);
     const { paging, idOf } = spec;
     const readRequest = (request: R) => {
@@ -115,7 +125,7 @@ async function readSource<A, Q extends PlannedQuery, C extends Connection, R, P,
     };
     const list = await readQueries(spec.oneRequestAtATime ? { ...ctx, concurrency: 1 } : ctx, spec.requests(q), idOf, q.maxResults, readRequest);
     return taskListResult(
-        { cloud: spec.cloud, api, region: conn.region, query: spec.query(q, conn) },
+        { cloud: spec.access.cloud, api, region: conn.region, query: spec.query(q, conn) },
         list.items,
         paging.reportsTotal ? list.total : list.items.length,
         summarize(list.items, spec.targets),

@@ -3,9 +3,10 @@ import { type LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLega
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { type OffsetCursor, offsetPages, type Page } from "../paging";
 import { defineSource, type PageCall } from "../pipeline";
-import { tencentApi3OffsetPages } from "./pageCalls";
+import { tencentAccess, tencentApi3OffsetPages } from "./clouds";
+import { pageRecords, withId } from "./records";
 import { plural } from "../words";
-import { type ResolvedTencent, resolveTencent, type TencentConnectionArgs, tencentRateScope } from "../settings";
+import type { ResolvedTencent, TencentConnectionArgs } from "../settings";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { BEIJING_OFFSET_MINUTES, count as countOf, isoTime, num, obj, str } from "../values";
 import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -176,9 +177,10 @@ const SHAPES: Readonly<Record<BmApi, BmShape>> = {
 };
 
 function mapRecord(raw: unknown, f: BmShape["fields"]): BmCmdTask | undefined {
-    const r = obj(raw);
-    const taskId = str(r?.[f.taskId]);
-    if (!r || !taskId) return undefined;
+    return withId(raw, f.taskId, (r, taskId) => bmTask(r, taskId, f));
+}
+
+function bmTask(r: Record<string, unknown>, taskId: string, f: BmShape["fields"]): BmCmdTask {
     const status = num(r[f.status]);
     const failureCount = num(r[f.failureCount]);
     return {
@@ -208,20 +210,13 @@ export function mapBmLegacyTask(raw: unknown): BmCmdTask | undefined {
 /** Parses a response body of either API into a page. */
 export function parseBmPage(api: BmApi, body: unknown, requestId?: string): Page<BmCmdTask> {
     const shape = SHAPES[api];
+    const malformed = (detail: string) => malformedResponse("tencentcloud", shape.api, shape.operation, detail, requestId);
     const { list, total } = shape.list(obj(body));
     const count = countOf(total);
-    if (!Array.isArray(list) || count === undefined) {
-        throw malformedResponse("tencentcloud", shape.api, shape.operation, `the response lacks ${shape.listName}, or its total is not a count`, requestId);
-    }
+    if (!Array.isArray(list) || count === undefined) throw malformed(`the response lacks ${shape.listName}, or its total is not a count`);
     return {
         total: count,
-        items: list.map(
-            (raw, i) =>
-                mapRecord(raw, shape.fields) ??
-                (() => {
-                    throw malformedResponse("tencentcloud", shape.api, shape.operation, `${shape.listName}[${i}] has no ${shape.fields.taskId}`, requestId);
-                })(),
-        ),
+        items: pageRecords(list, { listName: shape.listName, idField: shape.fields.taskId }, (raw) => mapRecord(raw, shape.fields), malformed),
     };
 }
 
@@ -261,7 +256,6 @@ function bmPageCall(conn: ResolvedTencent, q: BmQuery): PageCall<BmQuery, Offset
 
 /** The Bare Metal data source (either API): its registry entry, and what its read configures of the read pipeline. */
 export const bmCmdTasks = defineSource({
-    cloud: "tencentcloud",
     labelOne: "Bare Metal script task",
     traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
     args: BM_ARGS,
@@ -270,8 +264,7 @@ export const bmCmdTasks = defineSource({
     failedTask: bmFailedTask,
     targets: bmTargets,
     plan: planBmQuery,
-    connection: (args: BmCmdTasksArgs, sources) => resolveTencent(args, sources, true),
-    rateScope: tencentRateScope,
+    access: tencentAccess<BmCmdTasksArgs>(true),
     api: (q) => SHAPES[q.api].api,
     requests: (q) => [q],
     paging: offsetPages(BM_PAGE_SIZE),

@@ -2,9 +2,10 @@ import type { FailedTask } from "../gateRules";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { offsetPagesUntilShort, type Page } from "../paging";
 import { defineSource } from "../pipeline";
-import { huaweiOffsetPages } from "./pageCalls";
+import { pageRecords, withId } from "./records";
+import { huaweiAccess, huaweiOffsetPages } from "./clouds";
 import { plural } from "../words";
-import { type HuaweiConnectionArgs, huaweiRateScope, resolveHuawei } from "../settings";
+import type { HuaweiConnectionArgs } from "../settings";
 import type { TaskListResult, TaskState } from "../types";
 import { isoTime, num, obj, rawStr, str } from "../values";
 import { chunk, HUAWEI_CONNECTION_ARGS, idList, maxResults, rejectUnknownArgs } from "../validate";
@@ -107,10 +108,7 @@ export function planCphQuery(rawArgs: unknown): CphQuery {
 
 /** Maps one raw job. */
 export function mapCphJob(raw: unknown): CphJob | undefined {
-    const r = obj(raw);
-    const jobId = str(r?.job_id);
-    if (!r || !jobId) return undefined;
-    return {
+    return withId(raw, JOB_LIST.idField, (r, jobId) => ({
         jobId,
         phoneId: str(r.phone_id),
         serverId: str(r.server_id),
@@ -123,24 +121,18 @@ export function mapCphJob(raw: unknown): CphJob | undefined {
         errorCode: str(r.error_code),
         errorMsg: str(r.error_msg),
         executeMsg: rawStr(r.execute_msg),
-    };
+    }));
 }
 
 const OPERATION = "ListJobs";
+const JOB_LIST = { listName: "jobs", idField: "job_id" } as const;
 
 /** Parses one response body into a page. */
 export function parseCphPage(body: unknown, requestId?: string): Page<CphJob> {
+    const malformed = (detail: string) => malformedResponse("huaweicloud", "cph", OPERATION, detail, requestId);
     const jobs = obj(body)?.jobs;
-    if (!Array.isArray(jobs)) throw malformedResponse("huaweicloud", "cph", OPERATION, "the response lacks the jobs array", requestId);
-    return {
-        items: jobs.map(
-            (raw, i) =>
-                mapCphJob(raw) ??
-                (() => {
-                    throw malformedResponse("huaweicloud", "cph", OPERATION, `jobs[${i}] has no job_id`, requestId);
-                })(),
-        ),
-    };
+    if (!Array.isArray(jobs)) throw malformed("the response lacks the jobs array");
+    return { items: pageRecords(jobs, JOB_LIST, mapCphJob, malformed) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -159,7 +151,6 @@ export function cphFailedTask(j: CphJob): FailedTask {
 
 /** The CPH data source: its registry entry, and what its read configures of the read pipeline. */
 export const cphJobs = defineSource({
-    cloud: "huaweicloud",
     labelOne: "CPH job",
     traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
     args: CPH_ARGS,
@@ -167,8 +158,7 @@ export const cphJobs = defineSource({
     idOf: cphJobId,
     failedTask: cphFailedTask,
     plan: planCphQuery,
-    connection: (args: CphJobsArgs, sources) => resolveHuawei(args, sources, "cph"),
-    rateScope: huaweiRateScope,
+    access: huaweiAccess<CphJobsArgs>("cph"),
     api: "cph",
     requests: (q) => chunk(q.requestIds, CPH_LIMITS.requestIdsPerCall),
     paging: offsetPagesUntilShort(CPH_LIMITS.pageSize),

@@ -3,7 +3,9 @@ import { tencentApi3 } from "../clouds/tencentApi3";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { type Page, scrollPages } from "../paging";
 import { defineSource } from "../pipeline";
-import { resolveTencent, type TencentConnectionArgs, tencentRateScope } from "../settings";
+import { pageRecords, stateMapping, withId } from "./records";
+import type { TencentConnectionArgs } from "../settings";
+import { tencentAccess } from "./clouds";
 import type { TaskListResult, TaskState } from "../types";
 import { count, isoTime, obj, str, strList } from "../values";
 import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -56,12 +58,8 @@ export interface MpsTask {
 /** What `tencentcloud.getMpsTasks` returns: the tasks read, their summary and the read's RequestIds. */
 export type MpsTasksResult = TaskListResult<MpsTask>;
 
-const STATE: Readonly<Record<MpsStatus, TaskState>> = { WAITING: "PENDING", PROCESSING: "RUNNING", FINISH: "FINISHED" };
-
 /** Maps a listing status to the normalized state. */
-export function mpsTaskState(status: unknown): TaskState {
-    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status as MpsStatus] : "UNKNOWN";
-}
+export const mpsTaskState = stateMapping({ PENDING: ["WAITING"], RUNNING: ["PROCESSING"], FINISHED: ["FINISH"] } satisfies Record<string, MpsStatus[]>);
 
 /** Every arg this source accepts, connection settings included. */
 export const MPS_ARGS: readonly string[] = ["status", "maxResults", ...TENCENT_CONNECTION_ARGS];
@@ -86,10 +84,7 @@ export function planMpsQuery(rawArgs: unknown): MpsQuery {
 
 /** Maps one raw `TaskSimpleInfo` listed under `status`. */
 export function mapMpsTask(raw: unknown, status: MpsStatus): MpsTask | undefined {
-    const r = obj(raw);
-    const taskId = str(r?.TaskId);
-    if (!r || !taskId) return undefined;
-    return {
+    return withId(raw, TASK_LIST.idField, (r, taskId) => ({
         taskId,
         taskType: str(r.TaskType),
         status,
@@ -98,13 +93,15 @@ export function mapMpsTask(raw: unknown, status: MpsStatus): MpsTask | undefined
         beginProcessTime: isoTime(r.BeginProcessTime),
         finishTime: isoTime(r.FinishTime),
         subTaskTypes: strList(r.SubTaskTypes) ?? [],
-    };
+    }));
 }
 
 const OPERATION = "DescribeTasks";
+const TASK_LIST = { listName: "TaskSet", idField: "TaskId" } as const;
 
 /** Parses one response body into a page. */
 export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: string): Page<MpsTask> {
+    const malformed = (detail: string) => malformedResponse("tencentcloud", "mps", OPERATION, detail, requestId);
     const b = obj(body);
     const set = b?.TaskSet;
     const total = b?.TotalCount === undefined || b?.TotalCount === null ? undefined : count(b.TotalCount);
@@ -113,20 +110,9 @@ export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: strin
         (b?.ScrollToken !== undefined && b?.ScrollToken !== null && typeof b.ScrollToken !== "string") ||
         (total === undefined && b?.TotalCount !== undefined && b?.TotalCount !== null)
     ) {
-        throw malformedResponse(
-            "tencentcloud",
-            "mps",
-            OPERATION,
-            "the response lacks TaskSet, or has a ScrollToken that is not a string or a TotalCount that is not a count",
-            requestId,
-        );
+        throw malformed("the response lacks TaskSet, or has a ScrollToken that is not a string or a TotalCount that is not a count");
     }
-    const items = set.map((raw, i) => {
-        const t = mapMpsTask(raw, status);
-        if (!t) throw malformedResponse("tencentcloud", "mps", OPERATION, `TaskSet[${i}] has no TaskId`, requestId);
-        return t;
-    });
-    return { items, total, nextToken: str(b?.ScrollToken) };
+    return { items: pageRecords(set, TASK_LIST, (raw) => mapMpsTask(raw, status), malformed), total, nextToken: str(b?.ScrollToken) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -139,7 +125,6 @@ export function mpsFailedTask(t: MpsTask): FailedTask {
 
 /** The MPS data source: its registry entry, and what its read configures of the read pipeline. */
 export const mpsTasks = defineSource({
-    cloud: "tencentcloud",
     labelOne: "MPS task",
     traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
     args: MPS_ARGS,
@@ -147,8 +132,7 @@ export const mpsTasks = defineSource({
     idOf: mpsTaskId,
     failedTask: mpsFailedTask,
     plan: planMpsQuery,
-    connection: (args: MpsTasksArgs, sources) => resolveTencent(args, sources, false),
-    rateScope: tencentRateScope,
+    access: tencentAccess<MpsTasksArgs>(false),
     api: "mps",
     // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
     // both miss a task that leaves one list before its scroll gets there and enters another behind

@@ -2,8 +2,9 @@ import type { FailedTask } from "../gateRules";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { offsetPages, type Page } from "../paging";
 import { defineSource } from "../pipeline";
-import { tencentApi3OffsetPages } from "./pageCalls";
-import { resolveTencent, type TencentConnectionArgs, tencentRateScope } from "../settings";
+import { pageRecords, stateMapping, withId } from "./records";
+import { tencentAccess, tencentApi3OffsetPages } from "./clouds";
+import type { TencentConnectionArgs } from "../settings";
 import type { TaskListResult, TaskState } from "../types";
 import { count, decodeBase64, isoTime, num, obj, rawStr, str } from "../values";
 import { chunk, idList, maxResults, optionalBool, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -128,26 +129,15 @@ export interface TatInvocationTask {
 /** What `tencentcloud.getTatInvocationTasks` returns: the tasks read, their summary and the read's RequestIds. */
 export type TatInvocationTasksResult = TaskListResult<TatInvocationTask>;
 
-const STATE: Readonly<Record<string, TaskState>> = {
-    PENDING: "PENDING",
-    DELIVERING: "PENDING",
-    DELIVER_DELAYED: "PENDING",
-    RUNNING: "RUNNING",
-    CANCELLING: "RUNNING",
-    SUCCESS: "SUCCEEDED",
-    FAILED: "FAILED",
-    DELIVER_FAILED: "FAILED",
-    START_FAILED: "FAILED",
-    TIMEOUT: "TIMED_OUT",
-    TASK_TIMEOUT: "TIMED_OUT",
-    CANCELLED: "CANCELLED",
-    TERMINATED: "CANCELLED",
-};
-
 /** Maps a raw TAT status to the normalized state; anything unknown is `UNKNOWN`. */
-export function tatTaskState(status: unknown): TaskState {
-    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status] : "UNKNOWN";
-}
+export const tatTaskState = stateMapping({
+    PENDING: ["PENDING", "DELIVERING", "DELIVER_DELAYED"],
+    RUNNING: ["RUNNING", "CANCELLING"],
+    SUCCEEDED: ["SUCCESS"],
+    FAILED: ["FAILED", "DELIVER_FAILED", "START_FAILED"],
+    TIMED_OUT: ["TIMEOUT", "TASK_TIMEOUT"],
+    CANCELLED: ["CANCELLED", "TERMINATED"],
+});
 
 const FILTERS = {
     invocationId: { name: "invocation-id", pattern: { re: /^inv-[a-z0-9]+$/, hint: "an invocation id such as inv-1vll7hda" } },
@@ -232,9 +222,10 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
 
 /** Maps one raw `InvocationTask` to a record; an unknown status maps to `UNKNOWN`. */
 export function mapTatTask(raw: unknown, hideOutput: boolean): TatInvocationTask | undefined {
-    const r = obj(raw);
-    const invocationTaskId = str(r?.InvocationTaskId);
-    if (!r || !invocationTaskId) return undefined;
+    return withId(raw, TASK_LIST.idField, (r, invocationTaskId) => tatTask(r, invocationTaskId, hideOutput));
+}
+
+function tatTask(r: Record<string, unknown>, invocationTaskId: string, hideOutput: boolean): TatInvocationTask {
     const result = obj(r.TaskResult);
     const doc = obj(r.CommandDocument);
     const outputBase64 = hideOutput ? undefined : rawStr(result?.Output);
@@ -277,21 +268,16 @@ export function mapTatTask(raw: unknown, hideOutput: boolean): TatInvocationTask
 }
 
 const OPERATION = "DescribeInvocationTasks";
+const TASK_LIST = { listName: "InvocationTaskSet", idField: "InvocationTaskId" } as const;
 
 /** Parses one response body into a page; a body of the wrong shape is a malformed response. */
 export function parseTatPage(body: unknown, hideOutput: boolean, requestId?: string): Page<TatInvocationTask> {
+    const malformed = (detail: string) => malformedResponse("tencentcloud", "tat", OPERATION, detail, requestId);
     const b = obj(body);
     const set = b?.InvocationTaskSet;
     const total = count(b?.TotalCount);
-    if (!Array.isArray(set) || total === undefined) {
-        throw malformedResponse("tencentcloud", "tat", OPERATION, "the response lacks InvocationTaskSet, or its TotalCount is not a count", requestId);
-    }
-    const items = set.map((raw, i) => {
-        const t = mapTatTask(raw, hideOutput);
-        if (!t) throw malformedResponse("tencentcloud", "tat", OPERATION, `InvocationTaskSet[${i}] has no InvocationTaskId`, requestId);
-        return t;
-    });
-    return { items, total };
+    if (!Array.isArray(set) || total === undefined) throw malformed("the response lacks InvocationTaskSet, or its TotalCount is not a count");
+    return { items: pageRecords(set, TASK_LIST, (raw) => mapTatTask(raw, hideOutput), malformed), total };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -311,7 +297,6 @@ export function tatFailedTask(t: TatInvocationTask): FailedTask {
 
 /** The TAT data source: its registry entry, and what its read configures of the read pipeline. */
 export const tatInvocationTasks = defineSource({
-    cloud: "tencentcloud",
     labelOne: "TAT invocation task",
     traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
     args: TAT_ARGS,
@@ -319,8 +304,7 @@ export const tatInvocationTasks = defineSource({
     idOf: tatTaskId,
     failedTask: tatFailedTask,
     plan: planTatQuery,
-    connection: (args: TatInvocationTasksArgs, sources) => resolveTencent(args, sources, true),
-    rateScope: tencentRateScope,
+    access: tencentAccess<TatInvocationTasksArgs>(true),
     api: "tat",
     requests: (q) => q.requests,
     paging: offsetPages(TAT_LIMITS.pageSize),

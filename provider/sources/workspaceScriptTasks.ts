@@ -2,9 +2,10 @@ import type { FailedTask } from "../gateRules";
 import { malformedResponse, TaskgateValidationError } from "../errors";
 import { offsetPages, type Page } from "../paging";
 import { defineSource } from "../pipeline";
-import { huaweiOffsetPages } from "./pageCalls";
+import { pageRecords, stateMapping, withId } from "./records";
+import { huaweiAccess, huaweiOffsetPages } from "./clouds";
 import { plural } from "../words";
-import { type HuaweiConnectionArgs, huaweiRateScope, resolveHuawei } from "../settings";
+import type { HuaweiConnectionArgs } from "../settings";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { count, huaweiQueryTime, isoTime, num, obj, str } from "../values";
 import { chunk, HUAWEI_CONNECTION_ARGS, id, idList, instant, maxResults, oneOf, rejectUnknownArgs, text } from "../validate";
@@ -94,19 +95,13 @@ export interface WorkspaceScriptTask {
 /** What `huaweicloud.getWorkspaceScriptTasks` returns: the tasks read, their summary (with desktops counted) and the read's RequestIds. */
 export type WorkspaceScriptTasksResult = TaskListResult<WorkspaceScriptTask>;
 
-const STATE: Readonly<Record<string, TaskState>> = {
-    WAITING: "PENDING",
-    INIT: "PENDING",
-    RUNNING: "RUNNING",
-    SUCCESS: "SUCCEEDED",
-    FINISH: "SUCCEEDED",
-    FAILED: "FAILED",
-};
-
 /** Maps a raw Workspace status (either vocabulary) to the normalized state. */
-export function workspaceTaskState(status: unknown): TaskState {
-    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status] : "UNKNOWN";
-}
+export const workspaceTaskState = stateMapping({
+    PENDING: ["WAITING", "INIT"],
+    RUNNING: ["RUNNING"],
+    SUCCEEDED: ["SUCCESS", "FINISH"],
+    FAILED: ["FAILED"],
+});
 
 /** Per-desktop counts of a task. */
 export function workspaceTargets(t: WorkspaceScriptTask): TargetSummary {
@@ -170,9 +165,10 @@ export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
 
 /** Maps one raw `ScriptExecutionTask`. */
 export function mapWorkspaceTask(raw: unknown): WorkspaceScriptTask | undefined {
-    const r = obj(raw);
-    const taskId = str(r?.id);
-    if (!r || !taskId) return undefined;
+    return withId(raw, TASK_LIST.idField, workspaceTask);
+}
+
+function workspaceTask(r: Record<string, unknown>, taskId: string): WorkspaceScriptTask {
     const scripts = Array.isArray(r.scripts)
         ? r.scripts
               .map(obj)
@@ -197,31 +193,16 @@ export function mapWorkspaceTask(raw: unknown): WorkspaceScriptTask | undefined 
 }
 
 const OPERATION = "ShowDesktopPoolsScriptExecTasks";
+const TASK_LIST = { listName: "script_execution_tasks", idField: "id" } as const;
 
 /** Parses one response body into a page. */
 export function parseWorkspacePage(body: unknown, requestId?: string): Page<WorkspaceScriptTask> {
+    const malformed = (detail: string) => malformedResponse("huaweicloud", "workspace", OPERATION, detail, requestId);
     const b = obj(body);
     const tasks = b?.script_execution_tasks;
     const total = count(b?.total_count);
-    if (!Array.isArray(tasks) || total === undefined) {
-        throw malformedResponse(
-            "huaweicloud",
-            "workspace",
-            OPERATION,
-            "the response lacks script_execution_tasks, or its total_count is not a count",
-            requestId,
-        );
-    }
-    return {
-        total,
-        items: tasks.map(
-            (raw, i) =>
-                mapWorkspaceTask(raw) ??
-                (() => {
-                    throw malformedResponse("huaweicloud", "workspace", OPERATION, `script_execution_tasks[${i}] has no id`, requestId);
-                })(),
-        ),
-    };
+    if (!Array.isArray(tasks) || total === undefined) throw malformed("the response lacks script_execution_tasks, or its total_count is not a count");
+    return { total, items: pageRecords(tasks, TASK_LIST, mapWorkspaceTask, malformed) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -235,7 +216,6 @@ export function workspaceFailedTask(t: WorkspaceScriptTask): FailedTask {
 
 /** The Workspace data source: its registry entry, and what its read configures of the read pipeline. */
 export const workspaceScriptTasks = defineSource({
-    cloud: "huaweicloud",
     labelOne: "Workspace script execution task",
     traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
     args: WORKSPACE_ARGS,
@@ -244,8 +224,7 @@ export const workspaceScriptTasks = defineSource({
     failedTask: workspaceFailedTask,
     targets: workspaceTargets,
     plan: planWorkspaceQuery,
-    connection: (args: WorkspaceScriptTasksArgs, sources) => resolveHuawei(args, sources, "workspace"),
-    rateScope: huaweiRateScope,
+    access: huaweiAccess<WorkspaceScriptTasksArgs>("workspace"),
     api: "workspace",
     requests: (q) => q.requests,
     paging: offsetPages(WORKSPACE_LIMITS.pageSize),
