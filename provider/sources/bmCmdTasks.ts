@@ -1,10 +1,10 @@
 import type { FailedTask } from "../gateRules";
 import { type LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
-import { malformedResponse, TaskgateValidationError } from "../errors";
+import { TaskgateValidationError } from "../errors";
 import { type OffsetCursor, offsetPages, type Page } from "../paging";
 import { defineSource, type PageCall } from "../pipeline";
 import { tencentAccess, tencentApi3OffsetPages } from "./clouds";
-import { pageRecords, withId } from "./records";
+import { malformedAnswer, pageRecords, type RecordList, withId } from "./records";
 import { plural } from "../words";
 import type { ResolvedTencent, TencentConnectionArgs } from "../settings";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
@@ -127,25 +127,22 @@ export function planBmQuery(rawArgs: unknown): BmQuery {
 }
 
 /** Where each record field lives in the two APIs' payloads. */
-interface BmShape {
-    api: "bm" | "bmLegacy";
-    operation: string;
+interface BmShape extends RecordList {
+    readonly api: "bm" | "bmLegacy";
     /** The list and total inside the response body. */
-    list: (body: Record<string, unknown> | undefined) => { list: unknown; total: unknown };
-    listName: string;
-    fields: Readonly<
-        Record<"taskId" | "status" | "alias" | "cmdId" | "instanceCount" | "successCount" | "failureCount" | "runBeginTime" | "runEndTime", string>
-    >;
+    readonly list: (body: Record<string, unknown> | undefined) => { list: unknown; total: unknown };
+    readonly fields: Readonly<Record<"status" | "alias" | "cmdId" | "instanceCount" | "successCount" | "failureCount" | "runBeginTime" | "runEndTime", string>>;
 }
 
 const SHAPES: Readonly<Record<BmApi, BmShape>> = {
     "2018-04-23": {
+        cloud: "tencentcloud",
         api: "bm",
         operation: "DescribeUserCmdTasks",
         listName: "UserCmdTasks",
+        idField: "TaskId",
         list: (b) => ({ list: b?.UserCmdTasks, total: b?.TotalCount }),
         fields: {
-            taskId: "TaskId",
             status: "Status",
             alias: "Alias",
             cmdId: "CmdId",
@@ -158,12 +155,13 @@ const SHAPES: Readonly<Record<BmApi, BmShape>> = {
     },
     // The legacy envelope is {code, message, data: {totalNum, list}}; counts arrive as strings.
     legacy: {
+        cloud: "tencentcloud",
         api: "bmLegacy",
         operation: "GetUserCmdTaskList",
         listName: "data.list",
+        idField: "taskId",
         list: (b) => ({ list: obj(b?.data)?.list, total: obj(b?.data)?.totalNum }),
         fields: {
-            taskId: "taskId",
             status: "status",
             alias: "cmdAlias",
             cmdId: "cmdId",
@@ -176,8 +174,8 @@ const SHAPES: Readonly<Record<BmApi, BmShape>> = {
     },
 };
 
-function mapRecord(raw: unknown, f: BmShape["fields"]): BmCmdTask | undefined {
-    return withId(raw, f.taskId, (r, taskId) => bmTask(r, taskId, f));
+function mapRecord(raw: unknown, shape: BmShape): BmCmdTask | undefined {
+    return withId(raw, shape.idField, (r, taskId) => bmTask(r, taskId, shape.fields));
 }
 
 function bmTask(r: Record<string, unknown>, taskId: string, f: BmShape["fields"]): BmCmdTask {
@@ -199,25 +197,22 @@ function bmTask(r: Record<string, unknown>, taskId: string, f: BmShape["fields"]
 
 /** Maps one API 3.0 `UserCmdTask`. */
 export function mapBmTask(raw: unknown): BmCmdTask | undefined {
-    return mapRecord(raw, SHAPES["2018-04-23"].fields);
+    return mapRecord(raw, SHAPES["2018-04-23"]);
 }
 
 /** Maps one legacy list item: counts arrive as strings (`"1"`), times in Beijing time. */
 export function mapBmLegacyTask(raw: unknown): BmCmdTask | undefined {
-    return mapRecord(raw, SHAPES.legacy.fields);
+    return mapRecord(raw, SHAPES.legacy);
 }
 
 /** Parses a response body of either API into a page. */
 export function parseBmPage(api: BmApi, body: unknown, requestId?: string): Page<BmCmdTask> {
     const shape = SHAPES[api];
-    const malformed = (detail: string) => malformedResponse("tencentcloud", shape.api, shape.operation, detail, requestId);
+    const malformed = malformedAnswer(shape, requestId);
     const { list, total } = shape.list(obj(body));
     const count = countOf(total);
     if (!Array.isArray(list) || count === undefined) throw malformed(`the response lacks ${shape.listName}, or its total is not a count`);
-    return {
-        total: count,
-        items: pageRecords(list, { listName: shape.listName, idField: shape.fields.taskId }, (raw) => mapRecord(raw, shape.fields), malformed),
-    };
+    return { total: count, items: pageRecords(list, shape, (raw) => mapRecord(raw, shape), malformed) };
 }
 
 const API3_ORDER_FIELD: Readonly<Record<string, string>> = {

@@ -1,8 +1,8 @@
 import type { FailedTask } from "../gateRules";
-import { malformedResponse, TaskgateValidationError } from "../errors";
+import { TaskgateValidationError } from "../errors";
 import { offsetPagesUntilShort, type Page } from "../paging";
 import { defineSource } from "../pipeline";
-import { pageRecords, withId } from "./records";
+import { malformedAnswer, pageRecords, type RecordList, withId } from "./records";
 import { huaweiAccess, huaweiOffsetPages } from "./clouds";
 import { plural } from "../words";
 import type { HuaweiConnectionArgs } from "../settings";
@@ -108,7 +108,7 @@ export function planCphQuery(rawArgs: unknown): CphQuery {
 
 /** Maps one raw job. */
 export function mapCphJob(raw: unknown): CphJob | undefined {
-    return withId(raw, JOB_LIST.idField, (r, jobId) => ({
+    return withId(raw, WIRE.idField, (r, jobId) => ({
         jobId,
         phoneId: str(r.phone_id),
         serverId: str(r.server_id),
@@ -124,15 +124,15 @@ export function mapCphJob(raw: unknown): CphJob | undefined {
     }));
 }
 
-const OPERATION = "ListJobs";
-const JOB_LIST = { listName: "jobs", idField: "job_id" } as const;
+/** Where the records stand in the API's answers. */
+const WIRE = { cloud: "huaweicloud", api: "cph", operation: "ListJobs", listName: "jobs", idField: "job_id" } as const satisfies RecordList;
 
 /** Parses one response body into a page. */
 export function parseCphPage(body: unknown, requestId?: string): Page<CphJob> {
-    const malformed = (detail: string) => malformedResponse("huaweicloud", "cph", OPERATION, detail, requestId);
+    const malformed = malformedAnswer(WIRE, requestId);
     const jobs = obj(body)?.jobs;
     if (!Array.isArray(jobs)) throw malformed("the response lacks the jobs array");
-    return { items: pageRecords(jobs, JOB_LIST, mapCphJob, malformed) };
+    return { items: pageRecords(jobs, WIRE, mapCphJob, malformed) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -162,10 +162,10 @@ export const cphJobs = defineSource({
     api: "cph",
     requests: (q) => chunk(q.requestIds, CPH_LIMITS.requestIdsPerCall),
     paging: offsetPagesUntilShort(CPH_LIMITS.pageSize),
-    what: `CPH ${OPERATION}`,
+    what: `CPH ${WIRE.operation}`,
     connect: huaweiOffsetPages(
         "cph",
-        OPERATION,
+        WIRE.operation,
         "/v1/{project_id}/cloud-phone/jobs",
         (batch: string[]): Record<string, string> => (batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") }),
     ),

@@ -1,9 +1,9 @@
 import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
-import { malformedResponse, TaskgateValidationError } from "../errors";
+import { TaskgateValidationError } from "../errors";
 import { type Page, scrollPages } from "../paging";
 import { defineSource } from "../pipeline";
-import { pageRecords, stateMapping, withId } from "./records";
+import { malformedAnswer, pageRecords, type RecordList, stateMapping, withId } from "./records";
 import type { TencentConnectionArgs } from "../settings";
 import { tencentAccess } from "./clouds";
 import type { TaskListResult, TaskState } from "../types";
@@ -84,7 +84,7 @@ export function planMpsQuery(rawArgs: unknown): MpsQuery {
 
 /** Maps one raw `TaskSimpleInfo` listed under `status`. */
 export function mapMpsTask(raw: unknown, status: MpsStatus): MpsTask | undefined {
-    return withId(raw, TASK_LIST.idField, (r, taskId) => ({
+    return withId(raw, WIRE.idField, (r, taskId) => ({
         taskId,
         taskType: str(r.TaskType),
         status,
@@ -96,12 +96,12 @@ export function mapMpsTask(raw: unknown, status: MpsStatus): MpsTask | undefined
     }));
 }
 
-const OPERATION = "DescribeTasks";
-const TASK_LIST = { listName: "TaskSet", idField: "TaskId" } as const;
+/** Where the records stand in the API's answers. */
+const WIRE = { cloud: "tencentcloud", api: "mps", operation: "DescribeTasks", listName: "TaskSet", idField: "TaskId" } as const satisfies RecordList;
 
 /** Parses one response body into a page. */
 export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: string): Page<MpsTask> {
-    const malformed = (detail: string) => malformedResponse("tencentcloud", "mps", OPERATION, detail, requestId);
+    const malformed = malformedAnswer(WIRE, requestId);
     const b = obj(body);
     const set = b?.TaskSet;
     const total = b?.TotalCount === undefined || b?.TotalCount === null ? undefined : count(b.TotalCount);
@@ -112,7 +112,7 @@ export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: strin
     ) {
         throw malformed("the response lacks TaskSet, or has a ScrollToken that is not a string or a TotalCount that is not a count");
     }
-    return { items: pageRecords(set, TASK_LIST, (raw) => mapMpsTask(raw, status), malformed), total, nextToken: str(b?.ScrollToken) };
+    return { items: pageRecords(set, WIRE, (raw) => mapMpsTask(raw, status), malformed), total, nextToken: str(b?.ScrollToken) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -141,11 +141,11 @@ export const mpsTasks = defineSource({
     requests: (q) => MPS_STATUSES.filter((s) => q.statuses.includes(s)),
     oneRequestAtATime: true,
     paging: scrollPages(MPS_PAGE_SIZE),
-    what: (_q, status) => `MPS ${OPERATION} ${status}`,
+    what: (_q, status) => `MPS ${WIRE.operation} ${status}`,
     connect: (conn) => {
         const mps = tencentApi3(conn, "mps");
         return (status, page, timeoutMs) =>
-            mps.call(OPERATION, { Status: status, Limit: page.limit, ...(page.token ? { ScrollToken: page.token } : {}) }, timeoutMs);
+            mps.call(WIRE.operation, { Status: status, Limit: page.limit, ...(page.token ? { ScrollToken: page.token } : {}) }, timeoutMs);
     },
     parse: (body, requestId, _q, status) => parseMpsPage(body, status, requestId),
     query: (q) => ({ statuses: q.statuses, maxResults: q.maxResults }),

@@ -1,5 +1,5 @@
-import type { TaskgateCloudError } from "../errors";
-import type { TaskState } from "../types";
+import { malformedResponse, type TaskgateCloudError } from "../errors";
+import type { ApiName, CloudName, TaskState } from "../types";
 import { obj, str } from "../values";
 
 /**
@@ -7,6 +7,22 @@ import { obj, str } from "../values";
  * with its id, a page without an id in one of its records is malformed as a whole, and a raw status
  * maps to a state through a table, anything else being `UNKNOWN`.
  */
+
+/** Where a source's records stand in one operation's answers: the list's name and each record's id field. */
+export interface RecordList {
+    readonly cloud: CloudName;
+    readonly api: ApiName;
+    readonly operation: string;
+    /** The list in the body, as an error names it: `InvocationTaskSet`, `data.list`. */
+    readonly listName: string;
+    /** The field holding a record's id, which every record must have. */
+    readonly idField: string;
+}
+
+/** The malformed-response error of one answer (its RequestId given) of the list's operation: the read retries it. */
+export function malformedAnswer(list: RecordList, requestId: string | undefined): (detail: string) => TaskgateCloudError {
+    return (detail) => malformedResponse(list.cloud, list.api, list.operation, detail, requestId);
+}
 
 /**
  * Maps a raw record that is an object with an id (a non-empty string at `idField`); undefined for
@@ -25,7 +41,7 @@ export function withId<T>(raw: unknown, idField: string, build: (r: Record<strin
  */
 export function pageRecords<T>(
     list: readonly unknown[],
-    where: { readonly listName: string; readonly idField: string },
+    where: Pick<RecordList, "listName" | "idField">,
     map: (raw: unknown) => T | undefined,
     malformed: (detail: string) => TaskgateCloudError,
 ): T[] {

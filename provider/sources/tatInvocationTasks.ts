@@ -1,8 +1,8 @@
 import type { FailedTask } from "../gateRules";
-import { malformedResponse, TaskgateValidationError } from "../errors";
+import { TaskgateValidationError } from "../errors";
 import { offsetPages, type Page } from "../paging";
 import { defineSource } from "../pipeline";
-import { pageRecords, stateMapping, withId } from "./records";
+import { malformedAnswer, pageRecords, type RecordList, stateMapping, withId } from "./records";
 import { tencentAccess, tencentApi3OffsetPages } from "./clouds";
 import type { TencentConnectionArgs } from "../settings";
 import type { TaskListResult, TaskState } from "../types";
@@ -222,7 +222,7 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
 
 /** Maps one raw `InvocationTask` to a record; an unknown status maps to `UNKNOWN`. */
 export function mapTatTask(raw: unknown, hideOutput: boolean): TatInvocationTask | undefined {
-    return withId(raw, TASK_LIST.idField, (r, invocationTaskId) => tatTask(r, invocationTaskId, hideOutput));
+    return withId(raw, WIRE.idField, (r, invocationTaskId) => tatTask(r, invocationTaskId, hideOutput));
 }
 
 function tatTask(r: Record<string, unknown>, invocationTaskId: string, hideOutput: boolean): TatInvocationTask {
@@ -267,17 +267,23 @@ function tatTask(r: Record<string, unknown>, invocationTaskId: string, hideOutpu
     };
 }
 
-const OPERATION = "DescribeInvocationTasks";
-const TASK_LIST = { listName: "InvocationTaskSet", idField: "InvocationTaskId" } as const;
+/** Where the records stand in the API's answers. */
+const WIRE = {
+    cloud: "tencentcloud",
+    api: "tat",
+    operation: "DescribeInvocationTasks",
+    listName: "InvocationTaskSet",
+    idField: "InvocationTaskId",
+} as const satisfies RecordList;
 
 /** Parses one response body into a page; a body of the wrong shape is a malformed response. */
 export function parseTatPage(body: unknown, hideOutput: boolean, requestId?: string): Page<TatInvocationTask> {
-    const malformed = (detail: string) => malformedResponse("tencentcloud", "tat", OPERATION, detail, requestId);
+    const malformed = malformedAnswer(WIRE, requestId);
     const b = obj(body);
     const set = b?.InvocationTaskSet;
     const total = count(b?.TotalCount);
     if (!Array.isArray(set) || total === undefined) throw malformed("the response lacks InvocationTaskSet, or its TotalCount is not a count");
-    return { items: pageRecords(set, TASK_LIST, (raw) => mapTatTask(raw, hideOutput), malformed), total };
+    return { items: pageRecords(set, WIRE, (raw) => mapTatTask(raw, hideOutput), malformed), total };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -308,8 +314,8 @@ export const tatInvocationTasks = defineSource({
     api: "tat",
     requests: (q) => q.requests,
     paging: offsetPages(TAT_LIMITS.pageSize),
-    what: `TAT ${OPERATION}`,
-    connect: tencentApi3OffsetPages("tat", OPERATION, (body: Record<string, unknown>) => body),
+    what: `TAT ${WIRE.operation}`,
+    connect: tencentApi3OffsetPages("tat", WIRE.operation, (body: Record<string, unknown>) => body),
     parse: (body, requestId, q) => parseTatPage(body, q.hideOutput, requestId),
     query: (q) => ({ invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults }),
 });

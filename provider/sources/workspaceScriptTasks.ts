@@ -1,8 +1,8 @@
 import type { FailedTask } from "../gateRules";
-import { malformedResponse, TaskgateValidationError } from "../errors";
+import { TaskgateValidationError } from "../errors";
 import { offsetPages, type Page } from "../paging";
 import { defineSource } from "../pipeline";
-import { pageRecords, stateMapping, withId } from "./records";
+import { malformedAnswer, pageRecords, type RecordList, stateMapping, withId } from "./records";
 import { huaweiAccess, huaweiOffsetPages } from "./clouds";
 import { plural } from "../words";
 import type { HuaweiConnectionArgs } from "../settings";
@@ -165,7 +165,7 @@ export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
 
 /** Maps one raw `ScriptExecutionTask`. */
 export function mapWorkspaceTask(raw: unknown): WorkspaceScriptTask | undefined {
-    return withId(raw, TASK_LIST.idField, workspaceTask);
+    return withId(raw, WIRE.idField, workspaceTask);
 }
 
 function workspaceTask(r: Record<string, unknown>, taskId: string): WorkspaceScriptTask {
@@ -192,17 +192,23 @@ function workspaceTask(r: Record<string, unknown>, taskId: string): WorkspaceScr
     };
 }
 
-const OPERATION = "ShowDesktopPoolsScriptExecTasks";
-const TASK_LIST = { listName: "script_execution_tasks", idField: "id" } as const;
+/** Where the records stand in the API's answers. */
+const WIRE = {
+    cloud: "huaweicloud",
+    api: "workspace",
+    operation: "ShowDesktopPoolsScriptExecTasks",
+    listName: "script_execution_tasks",
+    idField: "id",
+} as const satisfies RecordList;
 
 /** Parses one response body into a page. */
 export function parseWorkspacePage(body: unknown, requestId?: string): Page<WorkspaceScriptTask> {
-    const malformed = (detail: string) => malformedResponse("huaweicloud", "workspace", OPERATION, detail, requestId);
+    const malformed = malformedAnswer(WIRE, requestId);
     const b = obj(body);
     const tasks = b?.script_execution_tasks;
     const total = count(b?.total_count);
     if (!Array.isArray(tasks) || total === undefined) throw malformed("the response lacks script_execution_tasks, or its total_count is not a count");
-    return { total, items: pageRecords(tasks, TASK_LIST, mapWorkspaceTask, malformed) };
+    return { total, items: pageRecords(tasks, WIRE, mapWorkspaceTask, malformed) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
@@ -228,10 +234,10 @@ export const workspaceScriptTasks = defineSource({
     api: "workspace",
     requests: (q) => q.requests,
     paging: offsetPages(WORKSPACE_LIMITS.pageSize),
-    what: `Workspace ${OPERATION}`,
+    what: `Workspace ${WIRE.operation}`,
     connect: huaweiOffsetPages(
         "workspace",
-        OPERATION,
+        WIRE.operation,
         "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
         (query: Record<string, string | string[]>) => query,
     ),
