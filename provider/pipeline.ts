@@ -2,8 +2,10 @@
  * The read every data source runs, once: plan the query (validate, send nothing), resolve the
  * connection, open the read's context (deadline, retries, the rate limit of the API and account),
  * page through each request of the query in the API's paging style, merge, and assemble the result.
- * A source file configures it with what differs ({@link SourceSpec}: its args, wire names,
- * mapping and record type) and {@link defineSource} makes its registry entry, `read` included.
+ * A source file configures it with what differs ({@link SourceSpec}: its args and plan, its cloud
+ * access, its requests, paging style, wire request and response mapping, and record type) and
+ * {@link defineSource} makes its registry entry, `read` included. What the sources share to map
+ * the wire is in ./sources/records.ts and ./sources/clouds.ts.
  */
 import type { FailedTask, GateSourceTraits } from "./gateRules";
 import { type CallResult, createReadContext, fetchPage, type Page, type Paging, readQueries, type ReadOptions } from "./paging";
@@ -17,7 +19,9 @@ import type { ApiName, CloudName, TargetSummary, TaskListResult } from "./types"
  * read any source and judge the result, without a switch over source kinds in each place.
  */
 export interface SourceDefinition<A, T> {
+    /** The cloud the source reads. */
     readonly cloud: CloudName;
+    /** What a gate needs to know of the source: its label, whether it reports targets and outcomes. */
     readonly traits: GateSourceTraits;
     /** One record, for counts of one: `TAT invocation task` beside the label `TAT invocation tasks`. */
     readonly labelOne: string;
@@ -31,6 +35,7 @@ export interface SourceDefinition<A, T> {
     readonly connection: (args: A, sources: SettingsSources) => unknown;
     /** Reads every record the args select (or the first `maxResults`). */
     readonly read: (args: A, sources: SettingsSources, options?: ReadOptions) => Promise<TaskListResult<T>>;
+    /** A record as a gate reports it when it fails (or has not finished). */
     readonly failedTask: (t: T) => FailedTask;
     /** The task's per-target counts, where the API reports targets (machines, desktops). */
     readonly targets?: (t: T) => TargetSummary;
@@ -68,6 +73,7 @@ export type PageCall<R, P> = (request: R, cursor: P, timeoutMs: number) => Promi
  */
 export interface SourceSpec<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable>
     extends Omit<SourceDefinition<A, T>, "read" | "cloud" | "connection"> {
+    /** Validates the query args and plans the requests (no I/O); throws a TaskgateValidationError naming the field. */
     readonly plan: (args: unknown) => Q;
     /** The cloud and how the source connects to it (./sources/clouds: tencentAccess, huaweiAccess). */
     readonly access: CloudAccess<A, C>;
@@ -77,6 +83,7 @@ export interface SourceSpec<A, Q extends PlannedQuery, C extends Connection, R, 
     readonly requests: (q: Q) => readonly R[];
     /** Reads the requests one after another instead of together. */
     readonly oneRequestAtATime?: boolean;
+    /** The API's paging style and page size (paging.ts: offsetPages, offsetPagesUntilShort, scrollPages). */
     readonly paging: Paging<P>;
     /** Names one request's read in logs and errors: `TAT DescribeInvocationTasks`. */
     readonly what: string | ((q: Q, request: R) => string);
@@ -96,6 +103,7 @@ export function defineSource<A, Q extends PlannedQuery, C extends Connection, R,
     return { ...entry, cloud: access.cloud, connection: access.connection, read: (args, sources, options) => readSource(spec, args, sources, options) };
 }
 
+/** One read: the args are judged before the connection settings, and both before anything is sent. */
 async function readSource<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable>(
     spec: SourceSpec<A, Q, C, R, P, T>,
     args: A,
