@@ -4,6 +4,7 @@ import type { OffsetCursor } from "../paging";
 import type { CloudAccess, PageCall } from "../pipeline";
 import {
     type HuaweiConnectionArgs,
+    type HuaweiService,
     huaweiRateScope,
     type ResolvedHuawei,
     type ResolvedTencent,
@@ -28,7 +29,7 @@ export function tencentAccess<A extends TencentConnectionArgs>(requireRegion: bo
 }
 
 /** Huawei Cloud's `service` (its endpoint's host name), for a source whose args are `A`. */
-export function huaweiAccess<A extends HuaweiConnectionArgs>(service: "cph" | "workspace"): CloudAccess<A, ResolvedHuawei> {
+export function huaweiAccess<A extends HuaweiConnectionArgs>(service: HuaweiService): CloudAccess<A, ResolvedHuawei> {
     return { cloud: "huaweicloud", connection: (args, sources) => resolveHuawei(args, sources, service), rateScope: huaweiRateScope };
 }
 
@@ -41,7 +42,7 @@ export function tencentApi3OffsetPages<R>(service: TencentService, action: strin
 }
 
 /** A Huawei Cloud `GET` of `path` on `service`, paged by the query-string values `offset` and `limit`. */
-export function huaweiOffsetPages<R>(service: "cph" | "workspace", operation: string, path: string, query: (request: R) => Record<string, string | string[]>) {
+export function huaweiOffsetPages<R>(service: HuaweiService, operation: string, path: string, query: (request: R) => Record<string, string | string[]>) {
     return (conn: ResolvedHuawei): PageCall<R, OffsetCursor> => {
         const transport = huawei(conn, service);
         return (request, page, timeoutMs) =>
