@@ -133,7 +133,7 @@ export const mpsTasks = defineSource({
     failedTask: mpsFailedTask,
     plan: planMpsQuery,
     access: tencentAccess<MpsTasksArgs>(false),
-    api: "mps",
+    api: WIRE.api,
     // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
     // both miss a task that leaves one list before its scroll gets there and enters another behind
     // that one's scroll. Read one after another in that order, a task that leaves a list enters one
@@ -143,7 +143,7 @@ export const mpsTasks = defineSource({
     paging: scrollPages(MPS_PAGE_SIZE),
     what: (_q, status) => `MPS ${WIRE.operation} ${status}`,
     connect: (conn) => {
-        const mps = tencentApi3(conn, "mps");
+        const mps = tencentApi3(conn, WIRE.api);
         return (status, page, timeoutMs) =>
             mps.call(WIRE.operation, { Status: status, Limit: page.limit, ...(page.token ? { ScrollToken: page.token } : {}) }, timeoutMs);
     },

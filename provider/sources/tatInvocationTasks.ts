@@ -311,11 +311,11 @@ export const tatInvocationTasks = defineSource({
     failedTask: tatFailedTask,
     plan: planTatQuery,
     access: tencentAccess<TatInvocationTasksArgs>(true),
-    api: "tat",
+    api: WIRE.api,
     requests: (q) => q.requests,
     paging: offsetPages(TAT_LIMITS.pageSize),
     what: `TAT ${WIRE.operation}`,
-    connect: tencentApi3OffsetPages("tat", WIRE.operation, (body: Record<string, unknown>) => body),
+    connect: tencentApi3OffsetPages(WIRE.api, WIRE.operation, (body: Record<string, unknown>) => body),
     parse: (body, requestId, q) => parseTatPage(body, q.hideOutput, requestId),
     query: (q) => ({ invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults }),
 });
