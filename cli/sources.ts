@@ -60,6 +60,56 @@ export interface CliSource<T> {
 /** A source with its record type erased, for code that handles any source. */
 export type AnyCliSource = CliSource<Record<string, unknown>>;
 
+/**
+ * The table and Markdown header of each column, by its key (the CSV header and the field path): a
+ * field keeps its header in every source that has it.
+ */
+const HEADERS = {
+    invocationTaskId: "TASK",
+    state: "STATE",
+    taskStatus: "STATUS",
+    instanceId: "INSTANCE",
+    invocationId: "INVOCATION",
+    commandId: "COMMAND",
+    startTime: "START",
+    endTime: "END",
+    "taskResult.exitCode": "EXIT",
+    errorInfo: "ERROR",
+    taskId: "TASK",
+    status: "STATUS",
+    taskType: "TYPE",
+    createTime: "CREATED",
+    beginProcessTime: "BEGIN",
+    finishTime: "FINISH",
+    subTaskTypes: "SUBTASKS",
+    alias: "SCRIPT",
+    instanceCount: "MACHINES",
+    successCount: "OK",
+    failureCount: "FAILED",
+    runBeginTime: "BEGIN",
+    runEndTime: "END",
+    jobId: "JOB",
+    phoneId: "PHONE",
+    serverId: "SERVER",
+    beginTime: "BEGIN",
+    errorCode: "ERROR",
+    errorMsg: "MESSAGE",
+    id: "TASK",
+    desktopPoolId: "POOL",
+    scripts: "SCRIPTS",
+    successNum: "OK",
+    failedNum: "FAILED",
+    skipNum: "SKIPPED",
+} as const;
+
+/** A column's key: a record field (or path) of some source. */
+type ColumnKey = keyof typeof HEADERS;
+
+/** A source's columns, in order; `values` computes the ones that are not a plain field. */
+function columnsOf<T>(keys: readonly ColumnKey[], values: Partial<Record<ColumnKey, (t: T) => unknown>> = {}): ReadonlyArray<Column<T>> {
+    return keys.map((key) => ({ key, header: HEADERS[key], value: values[key] }));
+}
+
 const MAX_RESULTS: FilterSpec = { arg: "maxResults", type: "number", help: "read at most this many (1 to 10000000); all of them when omitted" };
 
 function define<T>(s: CliSource<T>): AnyCliSource {
@@ -86,18 +136,18 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
             },
             MAX_RESULTS,
         ],
-        columns: [
-            { key: "invocationTaskId", header: "TASK" },
-            { key: "state", header: "STATE" },
-            { key: "taskStatus", header: "STATUS" },
-            { key: "instanceId", header: "INSTANCE" },
-            { key: "invocationId", header: "INVOCATION" },
-            { key: "commandId", header: "COMMAND" },
-            { key: "startTime", header: "START" },
-            { key: "endTime", header: "END" },
-            { key: "taskResult.exitCode", header: "EXIT" },
-            { key: "errorInfo", header: "ERROR" },
-        ],
+        columns: columnsOf([
+            "invocationTaskId",
+            "state",
+            "taskStatus",
+            "instanceId",
+            "invocationId",
+            "commandId",
+            "startTime",
+            "endTime",
+            "taskResult.exitCode",
+            "errorInfo",
+        ]),
         example: "--invocation-id inv-1vll7hda",
     }),
     define<MpsTask>({
@@ -105,16 +155,7 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
         kind: "mpsTasks",
         title: "Tencent Cloud MPS tasks of the last 7 days (DescribeTasks)",
         filters: [{ arg: "status", type: "stringOrList", values: MPS_STATUSES, help: "status(es) to list; all three when omitted" }, MAX_RESULTS],
-        columns: [
-            { key: "taskId", header: "TASK" },
-            { key: "state", header: "STATE" },
-            { key: "status", header: "STATUS" },
-            { key: "taskType", header: "TYPE" },
-            { key: "createTime", header: "CREATED" },
-            { key: "beginProcessTime", header: "BEGIN" },
-            { key: "finishTime", header: "FINISH" },
-            { key: "subTaskTypes", header: "SUBTASKS" },
-        ],
+        columns: columnsOf(["taskId", "state", "status", "taskType", "createTime", "beginProcessTime", "finishTime", "subTaskTypes"]),
         example: "--status PROCESSING,WAITING",
     }),
     define<BmCmdTask>({
@@ -133,17 +174,7 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
             { arg: "signatureMethod", type: "string", values: ["HmacSHA256", "HmacSHA1"], help: "legacy API only (default HmacSHA256)" },
             MAX_RESULTS,
         ],
-        columns: [
-            { key: "taskId", header: "TASK" },
-            { key: "state", header: "STATE" },
-            { key: "status", header: "STATUS" },
-            { key: "alias", header: "SCRIPT" },
-            { key: "instanceCount", header: "MACHINES" },
-            { key: "successCount", header: "OK" },
-            { key: "failureCount", header: "FAILED" },
-            { key: "runBeginTime", header: "BEGIN" },
-            { key: "runEndTime", header: "END" },
-        ],
+        columns: columnsOf(["taskId", "state", "status", "alias", "instanceCount", "successCount", "failureCount", "runBeginTime", "runEndTime"]),
         example: "--api legacy --order-by runBeginTime",
     }),
     define<CphJob>({
@@ -155,17 +186,7 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
             { arg: "requestIds", type: "list", help: "several request ids, any number" },
             MAX_RESULTS,
         ],
-        columns: [
-            { key: "jobId", header: "JOB" },
-            { key: "state", header: "STATE" },
-            { key: "status", header: "STATUS" },
-            { key: "phoneId", header: "PHONE" },
-            { key: "serverId", header: "SERVER" },
-            { key: "beginTime", header: "BEGIN" },
-            { key: "endTime", header: "END" },
-            { key: "errorCode", header: "ERROR" },
-            { key: "errorMsg", header: "MESSAGE" },
-        ],
+        columns: columnsOf(["jobId", "state", "status", "phoneId", "serverId", "beginTime", "endTime", "errorCode", "errorMsg"]),
         example: "--request-id 6837531fd3f54550927b930180a706bf",
     }),
     define<WorkspaceScriptTask>({
@@ -183,18 +204,9 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
             { arg: "taskIds", type: "list", help: "task ids, any number" },
             MAX_RESULTS,
         ],
-        columns: [
-            { key: "id", header: "TASK" },
-            { key: "state", header: "STATE" },
-            { key: "status", header: "STATUS" },
-            { key: "desktopPoolId", header: "POOL" },
-            { key: "scripts", header: "SCRIPTS", value: (t) => t.scripts.map((s) => s.name ?? s.id).join(";") },
-            { key: "successNum", header: "OK" },
-            { key: "failedNum", header: "FAILED" },
-            { key: "skipNum", header: "SKIPPED" },
-            { key: "startTime", header: "START" },
-            { key: "endTime", header: "END" },
-        ],
+        columns: columnsOf(["id", "state", "status", "desktopPoolId", "scripts", "successNum", "failedNum", "skipNum", "startTime", "endTime"], {
+            scripts: (t) => t.scripts.map((s) => s.name ?? s.id).join(";"),
+        }),
         example: "--desktop-pool-id pool-1 --status FAILED",
     }),
 ];

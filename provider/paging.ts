@@ -11,7 +11,7 @@ import {
     type RateLimitDirChoice,
     type SettingsSources,
 } from "./settings";
-import { DEFAULT_RETRY, type RetryContext, type RetryPolicy, withRetry, sleep } from "./retry";
+import { type Clock, DEFAULT_RETRY, REAL_CLOCK, type RetryContext, type RetryPolicy, withRetry } from "./retry";
 import { type ApiName, type Logger, silentLogger } from "./types";
 import { plural, seconds } from "./words";
 
@@ -31,6 +31,9 @@ export interface ReadOptions {
     log?: Logger;
     /** Source of jitter, for tests. */
     random?: () => number;
+    /** The time the read's deadline is measured in and its backoffs and re-read pauses wait on. Default
+     * real time; a test's clock can skip the pauses (request timeouts stay on real time). */
+    clock?: Clock;
     /** The largest answer one request may bring, in bytes (after decompression). A larger one is cut off
      * while it streams and fails the read, unretried. Default: the `taskgate:maxResponseBytes` stack
      * config, the `TASKGATE_MAX_RESPONSE_BYTES` environment variable, else 32 MiB. */
@@ -50,6 +53,7 @@ export interface ReadOptions {
 
 /** State of one read: its deadline, its rate limiter, the RequestIds it saw. */
 export interface ReadContext extends RetryContext {
+    readonly clock: Clock;
     readonly spacer: RequestSpacer;
     readonly concurrency: number;
     readonly requestTimeoutMs: number;
@@ -90,9 +94,11 @@ export function createReadContext(api: ApiName, scope: string, o: ReadOptions = 
         o.rateLimitDir !== undefined
             ? { dir: checkRateLimitDir("rateLimitDir", o.rateLimitDir), field: "rateLimitDir" }
             : sources && rateLimitDirSetting(sources);
+    const clock = o.clock ?? REAL_CLOCK;
     return {
         policy: { ...DEFAULT_RETRY, ...o.retry },
-        deadline: performance.now() + timeoutSeconds * 1000,
+        clock,
+        deadline: clock.now() + timeoutSeconds * 1000,
         log: safeLogger(o.log ?? silentLogger),
         random: o.random,
         spacer: spacerFor(api, scope, ledger),
@@ -162,9 +168,10 @@ async function sendOnce<B>(
     slot: RequestSlot,
     send: (timeoutMs: number) => Promise<CallResult<B>>,
 ): Promise<CallResult<B>> {
-    const left = ctx.deadline - performance.now();
+    const left = ctx.deadline - ctx.clock.now();
     if (left <= 0) throw new TaskgateReadError("deadline", `taskgate: ${what} was not sent: the read's deadline passed`);
     const watch: WireWatch = { maxResponseBytes: ctx.maxResponseBytes, onSent: (at) => slot.sent(at), onAnswered: (at) => slot.answered(at) };
+    // The notice times a real wait for an answer: real time, whatever clock the read runs on.
     const started = performance.now();
     const notice = setInterval(() => {
         const now = performance.now();
@@ -302,7 +309,7 @@ async function rereadOnChange<T>(ctx: ReadContext, what: string, readOnce: () =>
                 );
             }
             ctx.log.warn(`taskgate: ${what}: the list changed while it was read (${e.message}); reading it again`);
-            await sleep(Math.min(2000, 100 * 2 ** attempt));
+            await ctx.clock.sleep(Math.min(2000, 100 * 2 ** attempt));
         }
     }
 }
@@ -347,7 +354,7 @@ function assertReadable(ctx: ReadContext, what: string, records: number, pages: 
     if (requests <= 0) return;
     // The earliest the last page can start: the first `requests` go at once, then one window per `requests`.
     const earliestLastStartMs = Math.floor((pages - 1) / requests) * ctx.spacer.windowMs;
-    const leftMs = ctx.deadline - performance.now();
+    const leftMs = ctx.deadline - ctx.clock.now();
     if (earliestLastStartMs > leftMs) {
         throw new TaskgateReadError(
             "deadline",
@@ -489,4 +496,57 @@ export async function readQueries<Q, T>(
         }
     }
     return { items: maxResults === undefined ? items : items.slice(0, maxResults), total };
+}
+
+/** Where one page of an offset-paged list starts, and how many records it asks for. */
+export interface OffsetCursor {
+    readonly offset: number;
+    readonly limit: number;
+}
+
+/** The scroll token of one page (none for the first), and how many records it asks for. */
+export interface TokenCursor {
+    readonly token?: string;
+    readonly limit: number;
+}
+
+/**
+ * How an API pages: the pager that reads one query, how a page is named in logs and errors, and
+ * whether the API reports a total. A source names one of the styles below, with its page size.
+ */
+export interface Paging<C> {
+    read<T>(ctx: ReadContext, o: Omit<PagerOptions<T, (cursor: C) => Promise<Page<T>>>, "pageSize">): Promise<PagedList<T>>;
+    /** What follows the read's name to name one page: ` offset 200`, ` after <token>`. */
+    pageName(cursor: C): string;
+    /** False where the API reports no total (CPH): a result then counts what was read. */
+    readonly reportsTotal: boolean;
+}
+
+const offsetName = (c: OffsetCursor) => ` offset ${c.offset}`;
+
+/** Offset and limit, a total on every page (TAT, BM, Workspace): {@link readOffsetPaged}. */
+export function offsetPages(pageSize: number): Paging<OffsetCursor> {
+    return {
+        read: (ctx, o) => readOffsetPaged(ctx, { ...o, pageSize, fetch: (offset, limit) => o.fetch({ offset, limit }) }),
+        pageName: offsetName,
+        reportsTotal: true,
+    };
+}
+
+/** Offset and limit, no total (CPH): {@link readUntilShortPage}. */
+export function offsetPagesUntilShort(pageSize: number): Paging<OffsetCursor> {
+    return {
+        read: (ctx, o) => readUntilShortPage(ctx, { ...o, pageSize, fetch: (offset, limit) => o.fetch({ offset, limit }) }),
+        pageName: offsetName,
+        reportsTotal: false,
+    };
+}
+
+/** A scroll token (MPS): {@link readScrollPaged}. */
+export function scrollPages(pageSize: number): Paging<TokenCursor> {
+    return {
+        read: (ctx, o) => readScrollPaged(ctx, { ...o, pageSize, fetch: (token, limit) => o.fetch({ token, limit }) }),
+        pageName: (c) => (c.token ? ` after ${c.token}` : ""),
+        reportsTotal: true,
+    };
 }

@@ -34,18 +34,37 @@ export function backoffMs(policy: RetryPolicy, attempt: number, err: TaskgateClo
     return Math.round(Math.max(jittered, floor));
 }
 
-/** What {@link withRetry} needs. */
-export interface RetryContext {
-    readonly policy: RetryPolicy;
-    /** `performance.now()` value after which no new attempt starts. */
-    readonly deadline: number;
-    readonly log: Logger;
-    readonly random?: () => number;
+/**
+ * The time a read (or a waiting gate) runs on: where deadlines are measured and what its pauses
+ * (retry backoffs, re-reads, a gate's next look) wait on. Real time by default; a test's clock can
+ * skip the pauses, so a case that backs off for seconds takes milliseconds. Timers that bound real
+ * I/O (a request's timeout, the notice of a silent endpoint) stay on real time: only an answer
+ * ends those waits, never a clock.
+ */
+export interface Clock {
+    /** Milliseconds on a monotonic scale. */
+    now(): number;
+    /** Resolves after `ms` of this clock's time. */
+    sleep(ms: number): Promise<void>;
 }
 
 /** Resolves after `ms`. */
 export function sleep(ms: number): Promise<void> {
     return new Promise((r) => setTimeout(r, ms));
+}
+
+/** Real time: `performance.now()` and timers. */
+export const REAL_CLOCK: Clock = { now: () => performance.now(), sleep };
+
+/** What {@link withRetry} needs. */
+export interface RetryContext {
+    readonly policy: RetryPolicy;
+    /** The {@link clock}'s time after which no new attempt starts. */
+    readonly deadline: number;
+    readonly log: Logger;
+    readonly random?: () => number;
+    /** Default {@link REAL_CLOCK}. */
+    readonly clock?: Clock;
 }
 
 /**
@@ -54,6 +73,7 @@ export function sleep(ms: number): Promise<void> {
  * Each retry is logged with the cloud's code and RequestId, never with a credential.
  */
 export async function withRetry<T>(what: string, ctx: RetryContext, attempt: (n: number) => Promise<T>): Promise<T> {
+    const clock = ctx.clock ?? REAL_CLOCK;
     for (let n = 1; ; n++) {
         try {
             return await attempt(n);
@@ -62,7 +82,7 @@ export async function withRetry<T>(what: string, ctx: RetryContext, attempt: (n:
             const e = caught.withAttempts(n);
             if (n >= ctx.policy.maxAttempts) throw e;
             const delay = backoffMs(ctx.policy, n, e, ctx.random);
-            if (performance.now() + delay >= ctx.deadline) {
+            if (clock.now() + delay >= ctx.deadline) {
                 throw new TaskgateReadError(
                     "deadline",
                     `taskgate: ${what} did not succeed before the read's deadline (${plural(n, "attempt")}); last error: ${e.message}`,
@@ -72,7 +92,7 @@ export async function withRetry<T>(what: string, ctx: RetryContext, attempt: (n:
             ctx.log.info(
                 `taskgate: ${what}: ${e.cloudCode}${e.requestId ? ` (RequestId ${e.requestId})` : ""}; retry ${n}/${ctx.policy.maxAttempts - 1} in ${delay} ms`,
             );
-            await sleep(delay);
+            await clock.sleep(delay);
         }
     }
 }

@@ -219,11 +219,14 @@ export function resolveTencent(args: TencentConnectionArgs, src: SettingsSources
     return { secretId, secretKey, securityToken, region, endpoint };
 }
 
+/** A Huawei Cloud service the sources read: its API name, and the prefix of its public endpoint (`cph.cn-north-4.myhuaweicloud.com`). */
+export type HuaweiService = "cph" | "workspace";
+
 /**
  * Resolves Huawei Cloud settings: args, then stack config, then environment.
  * @param service the endpoint prefix (`cph`, `workspace`) used to build the public endpoint.
  */
-export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, service: "cph" | "workspace"): ResolvedHuawei {
+export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, service: HuaweiService): ResolvedHuawei {
     const a = args as Record<string, unknown>;
     const accessKey = pick(a, HUAWEI.accessKey, src, false);
     const secretKey = pick(a, HUAWEI.secretKey, src, true);
@@ -329,4 +332,9 @@ export function rateLimitDirSetting(src: SettingsSources): RateLimitDirChoice | 
  */
 export function tencentRateScope(conn: ResolvedTencent): string {
     return `${conn.secretId}|${conn.region ?? ""}${conn.endpoint ? `|${endpointOrigin(conn.endpoint)}` : ""}`;
+}
+
+/** What a Huawei API's rate limit is counted against here: the project and the endpoint (its base URL, with the region in it). */
+export function huaweiRateScope(conn: ResolvedHuawei): string {
+    return `${conn.projectId}|${conn.baseUrl}`;
 }

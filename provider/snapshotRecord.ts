@@ -53,7 +53,8 @@ export interface SnapshotTask {
 
 /** How a snapshot reads and records one source's records (`targets` come from the source's registry entry). */
 interface Compactor<T> {
-    readonly task: (t: T) => Omit<SnapshotTask, "targets">;
+    /** The record's fields, but for its state and targets (the same for every source) and its raw status as the API sent it. */
+    readonly task: (t: T) => Omit<SnapshotTask, "state" | "status" | "targets"> & { readonly status?: string | number };
     /** Command output, for sources that report one (TAT output, CPH execute_msg). */
     readonly output?: (t: T) => string | undefined;
     /** The source arg that must take this value for the output to be read (TAT `hideOutput: false`). */
@@ -66,7 +67,6 @@ type RecordOf<K extends SourceKind> = Parameters<(typeof SOURCES)[K]["failedTask
 const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
     tatInvocationTasks: {
         task: (t) => ({
-            state: t.state,
             status: t.taskStatus,
             target: t.instanceId,
             command: t.commandId,
@@ -83,7 +83,6 @@ const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
     },
     mpsTasks: {
         task: (t) => ({
-            state: t.state,
             status: t.status,
             command: t.taskType,
             createdTime: t.createTime,
@@ -93,8 +92,7 @@ const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
     },
     bmCmdTasks: {
         task: (t) => ({
-            state: t.state,
-            status: t.status === undefined ? undefined : String(t.status),
+            status: t.status,
             command: t.cmdId,
             commandName: t.alias,
             startTime: t.runBeginTime,
@@ -103,8 +101,7 @@ const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
     },
     cphJobs: {
         task: (t) => ({
-            state: t.state,
-            status: t.status === undefined ? undefined : String(t.status),
+            status: t.status,
             target: t.phoneId ?? t.serverId ?? t.encodeServerId,
             startTime: t.beginTime,
             endTime: t.endTime,
@@ -115,7 +112,6 @@ const COMPACT: { readonly [K in SourceKind]: Compactor<RecordOf<K>> } = {
     },
     workspaceScriptTasks: {
         task: (t) => ({
-            state: t.state,
             status: t.status,
             target: t.desktopPoolId ?? t.desktopPoolName,
             command: joined(t.scripts.map((s) => s.id)),
@@ -141,8 +137,14 @@ function joined(values: ReadonlyArray<string | undefined>, sep = ","): string | 
 
 /** One record as a snapshot records it (and a report lists it): status, target, command, times, outcome. */
 export function taskRecord(kind: SourceKind, t: { state: TaskState }): SnapshotTask {
-    const task = compactor(kind).task(t);
-    return withoutUndefined({ ...task, targets: sourceDefinition(kind).targets?.(t), errorMessage: cut(task.errorMessage, SNAPSHOT_LIMITS.errorMessageChars) });
+    const { status, ...task } = compactor(kind).task(t);
+    return withoutUndefined({
+        state: t.state,
+        status: status === undefined ? undefined : String(status),
+        ...task,
+        targets: sourceDefinition(kind).targets?.(t),
+        errorMessage: cut(task.errorMessage, SNAPSHOT_LIMITS.errorMessageChars),
+    });
 }
 
 /** Default and bounds of `maxTasks` and `maxOutputChars`. */

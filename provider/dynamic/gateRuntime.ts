@@ -14,7 +14,7 @@ import {
     validateGateSettings,
     type Verdict,
 } from "../gateRules";
-import { sleep } from "../retry";
+import { type Clock, REAL_CLOCK } from "../retry";
 import type { SettingsSources } from "../settings";
 import { judgeResult, type SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
@@ -80,17 +80,10 @@ let logSink: (gateUrn: string | undefined) => Logger = progressLogger;
 let progressIntervalMs = 5000;
 
 /** What a waiting gate reads the time from and pauses with: real time, or a test's. */
-export interface GateClock {
-    /** Milliseconds, monotonic. */
-    now(): number;
-    sleep(ms: number): Promise<void>;
-}
-
-const REAL_CLOCK: GateClock = { now: () => performance.now(), sleep };
-let clock: GateClock = REAL_CLOCK;
+let clock: Clock = REAL_CLOCK;
 
 /** For tests: a clock that moves when the gate sleeps, so a 30 s wait takes no real time. `undefined` restores real time. */
-export function setClock(c: GateClock | undefined): void {
+export function setClock(c: Clock | undefined): void {
     clock = c ?? REAL_CLOCK;
 }
 

@@ -1,12 +1,12 @@
 import type { FailedTask } from "../gateRules";
-import { tencentApi3 } from "../clouds/tencentApi3";
 import { type LegacySignatureMethod, tencentLegacy } from "../clouds/tencentLegacy";
-import { malformedResponse, TaskgateValidationError } from "../errors";
-import { type CallResult, createReadContext, fetchPage, type Page, readOffsetPaged, type ReadOptions } from "../paging";
-import { taskListResult } from "../result";
+import { TaskgateValidationError } from "../errors";
+import { type OffsetCursor, offsetPages, type Page } from "../paging";
+import { defineSource, type PageCall } from "../pipeline";
+import { tencentAccess, tencentApi3OffsetPages } from "./clouds";
+import { malformedAnswer, pageRecords, type RecordList, withId } from "./records";
 import { plural } from "../words";
-import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
-import { summarize } from "../summary";
+import type { ResolvedTencent, TencentConnectionArgs } from "../settings";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { BEIJING_OFFSET_MINUTES, count as countOf, isoTime, num, obj, str } from "../values";
 import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -127,25 +127,22 @@ export function planBmQuery(rawArgs: unknown): BmQuery {
 }
 
 /** Where each record field lives in the two APIs' payloads. */
-interface BmShape {
-    api: "bm" | "bmLegacy";
-    operation: string;
+interface BmShape extends RecordList {
+    readonly api: "bm" | "bmLegacy";
     /** The list and total inside the response body. */
-    list: (body: Record<string, unknown> | undefined) => { list: unknown; total: unknown };
-    listName: string;
-    fields: Readonly<
-        Record<"taskId" | "status" | "alias" | "cmdId" | "instanceCount" | "successCount" | "failureCount" | "runBeginTime" | "runEndTime", string>
-    >;
+    readonly list: (body: Record<string, unknown> | undefined) => { list: unknown; total: unknown };
+    readonly fields: Readonly<Record<"status" | "alias" | "cmdId" | "instanceCount" | "successCount" | "failureCount" | "runBeginTime" | "runEndTime", string>>;
 }
 
 const SHAPES: Readonly<Record<BmApi, BmShape>> = {
     "2018-04-23": {
+        cloud: "tencentcloud",
         api: "bm",
         operation: "DescribeUserCmdTasks",
         listName: "UserCmdTasks",
+        idField: "TaskId",
         list: (b) => ({ list: b?.UserCmdTasks, total: b?.TotalCount }),
         fields: {
-            taskId: "TaskId",
             status: "Status",
             alias: "Alias",
             cmdId: "CmdId",
@@ -158,12 +155,13 @@ const SHAPES: Readonly<Record<BmApi, BmShape>> = {
     },
     // The legacy envelope is {code, message, data: {totalNum, list}}; counts arrive as strings.
     legacy: {
+        cloud: "tencentcloud",
         api: "bmLegacy",
         operation: "GetUserCmdTaskList",
         listName: "data.list",
+        idField: "taskId",
         list: (b) => ({ list: obj(b?.data)?.list, total: obj(b?.data)?.totalNum }),
         fields: {
-            taskId: "taskId",
             status: "status",
             alias: "cmdAlias",
             cmdId: "cmdId",
@@ -176,10 +174,11 @@ const SHAPES: Readonly<Record<BmApi, BmShape>> = {
     },
 };
 
-function mapRecord(raw: unknown, f: BmShape["fields"]): BmCmdTask | undefined {
-    const r = obj(raw);
-    const taskId = str(r?.[f.taskId]);
-    if (!r || !taskId) return undefined;
+function mapRecord(raw: unknown, shape: BmShape): BmCmdTask | undefined {
+    return withId(raw, shape.idField, (r, taskId) => bmTask(r, taskId, shape.fields));
+}
+
+function bmTask(r: Record<string, unknown>, taskId: string, f: BmShape["fields"]): BmCmdTask {
     const status = num(r[f.status]);
     const failureCount = num(r[f.failureCount]);
     return {
@@ -198,32 +197,22 @@ function mapRecord(raw: unknown, f: BmShape["fields"]): BmCmdTask | undefined {
 
 /** Maps one API 3.0 `UserCmdTask`. */
 export function mapBmTask(raw: unknown): BmCmdTask | undefined {
-    return mapRecord(raw, SHAPES["2018-04-23"].fields);
+    return mapRecord(raw, SHAPES["2018-04-23"]);
 }
 
 /** Maps one legacy list item: counts arrive as strings (`"1"`), times in Beijing time. */
 export function mapBmLegacyTask(raw: unknown): BmCmdTask | undefined {
-    return mapRecord(raw, SHAPES.legacy.fields);
+    return mapRecord(raw, SHAPES.legacy);
 }
 
 /** Parses a response body of either API into a page. */
 export function parseBmPage(api: BmApi, body: unknown, requestId?: string): Page<BmCmdTask> {
     const shape = SHAPES[api];
+    const malformed = malformedAnswer(shape, requestId);
     const { list, total } = shape.list(obj(body));
     const count = countOf(total);
-    if (!Array.isArray(list) || count === undefined) {
-        throw malformedResponse("tencentcloud", shape.api, shape.operation, `the response lacks ${shape.listName}, or its total is not a count`, requestId);
-    }
-    return {
-        total: count,
-        items: list.map(
-            (raw, i) =>
-                mapRecord(raw, shape.fields) ??
-                (() => {
-                    throw malformedResponse("tencentcloud", shape.api, shape.operation, `${shape.listName}[${i}] has no ${shape.fields.taskId}`, requestId);
-                })(),
-        ),
-    };
+    if (!Array.isArray(list) || count === undefined) throw malformed(`the response lacks ${shape.listName}, or its total is not a count`);
+    return { total: count, items: pageRecords(list, shape, (raw) => mapRecord(raw, shape), malformed) };
 }
 
 const API3_ORDER_FIELD: Readonly<Record<string, string>> = {
@@ -237,44 +226,6 @@ const API3_ORDER_FIELD: Readonly<Record<string, string>> = {
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const bmTaskId = (t: BmCmdTask): string => t.taskId;
 
-/** Reads every Bare Metal script task (or the first `maxResults`). */
-export async function readBmCmdTasks(args: BmCmdTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<BmCmdTasksResult> {
-    const q = planBmQuery(args);
-    const conn = resolveTencent(args, sources, true);
-    const { api: apiName, operation } = SHAPES[q.api];
-    const ctx = createReadContext(apiName, tencentRateScope(conn), options, sources);
-    let call: (offset: number, limit: number, timeoutMs: number) => Promise<CallResult<unknown>>;
-    if (q.api === "legacy") {
-        const transport = tencentLegacy(conn, "bm", "bmLegacy", q.signatureMethod);
-        const params: Record<string, string> = { orderType: q.order === "asc" ? "0" : "1", ...(q.orderBy ? { orderBy: q.orderBy } : {}) };
-        call = (offset, limit, timeoutMs) => transport.call(operation, { ...params, offset: String(offset), limit: String(limit) }, timeoutMs);
-    } else {
-        const transport = tencentApi3(conn, "bm");
-        const params: Record<string, unknown> = { Order: q.order === "asc" ? 0 : 1, ...(q.orderBy ? { OrderField: API3_ORDER_FIELD[q.orderBy] } : {}) };
-        call = (offset, limit, timeoutMs) => transport.call(operation, { ...params, Offset: offset, Limit: limit }, timeoutMs);
-    }
-    const list = await readOffsetPaged(ctx, {
-        what: `BM ${operation}`,
-        pageSize: BM_PAGE_SIZE,
-        maxResults: q.maxResults,
-        idOf: bmTaskId,
-        fetch: (offset, limit) =>
-            fetchPage(
-                ctx,
-                `BM ${operation} offset ${offset}`,
-                (timeoutMs) => call(offset, limit, timeoutMs),
-                (body, requestId) => parseBmPage(q.api, body, requestId),
-            ),
-    });
-    return taskListResult(
-        { cloud: "tencentcloud", api: apiName, region: conn.region, query: { orderBy: q.orderBy, order: q.order, maxResults: q.maxResults } },
-        list.items,
-        list.total,
-        summarize(list.items, bmTargets),
-        ctx.requestIds,
-    );
-}
-
 /** A task as a gate reports it when it fails. */
 export function bmFailedTask(t: BmCmdTask): FailedTask {
     return {
@@ -285,3 +236,38 @@ export function bmFailedTask(t: BmCmdTask): FailedTask {
         errorMessage: t.alias,
     };
 }
+
+/** Opens the transport of the API the query names and says how it asks for one page. */
+function bmPageCall(conn: ResolvedTencent, q: BmQuery): PageCall<BmQuery, OffsetCursor> {
+    const { operation } = SHAPES[q.api];
+    if (q.api === "legacy") {
+        const legacy = tencentLegacy(conn, "bm", "bmLegacy", q.signatureMethod);
+        const params: Record<string, string> = { orderType: q.order === "asc" ? "0" : "1", ...(q.orderBy ? { orderBy: q.orderBy } : {}) };
+        return (_request, page, timeoutMs) => legacy.call(operation, { ...params, offset: String(page.offset), limit: String(page.limit) }, timeoutMs);
+    }
+    const params: Record<string, unknown> = { Order: q.order === "asc" ? 0 : 1, ...(q.orderBy ? { OrderField: API3_ORDER_FIELD[q.orderBy] } : {}) };
+    return tencentApi3OffsetPages("bm", operation, () => params)(conn);
+}
+
+/** The Bare Metal data source (either API): its registry entry, and what its read configures of the read pipeline. */
+export const bmCmdTasks = defineSource({
+    labelOne: "Bare Metal script task",
+    traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
+    args: BM_ARGS,
+    idPrefixes: ["bm", "bmLegacy"],
+    idOf: bmTaskId,
+    failedTask: bmFailedTask,
+    targets: bmTargets,
+    plan: planBmQuery,
+    access: tencentAccess<BmCmdTasksArgs>(true),
+    api: (q) => SHAPES[q.api].api,
+    requests: (q) => [q],
+    paging: offsetPages(BM_PAGE_SIZE),
+    what: (q) => `BM ${SHAPES[q.api].operation}`,
+    connect: bmPageCall,
+    parse: (body, requestId, q) => parseBmPage(q.api, body, requestId),
+    query: (q) => ({ orderBy: q.orderBy, order: q.order, maxResults: q.maxResults }),
+});
+
+/** Reads every Bare Metal script task (or the first `maxResults`). */
+export const readBmCmdTasks = bmCmdTasks.read;

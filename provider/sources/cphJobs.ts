@@ -1,11 +1,11 @@
 import type { FailedTask } from "../gateRules";
-import { huawei } from "../clouds/huawei";
-import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, type Page, readQueries, type ReadOptions, readUntilShortPage } from "../paging";
-import { taskListResult } from "../result";
+import { TaskgateValidationError } from "../errors";
+import { offsetPagesUntilShort, type Page } from "../paging";
+import { defineSource } from "../pipeline";
+import { malformedAnswer, pageRecords, type RecordList, withId } from "./records";
+import { huaweiAccess, huaweiOffsetPages } from "./clouds";
 import { plural } from "../words";
-import { type HuaweiConnectionArgs, resolveHuawei, type SettingsSources } from "../settings";
-import { summarize } from "../summary";
+import type { HuaweiConnectionArgs } from "../settings";
 import type { TaskListResult, TaskState } from "../types";
 import { isoTime, num, obj, rawStr, str } from "../values";
 import { chunk, HUAWEI_CONNECTION_ARGS, idList, maxResults, rejectUnknownArgs } from "../validate";
@@ -108,10 +108,7 @@ export function planCphQuery(rawArgs: unknown): CphQuery {
 
 /** Maps one raw job. */
 export function mapCphJob(raw: unknown): CphJob | undefined {
-    const r = obj(raw);
-    const jobId = str(r?.job_id);
-    if (!r || !jobId) return undefined;
-    return {
+    return withId(raw, WIRE.idField, (r, jobId) => ({
         jobId,
         phoneId: str(r.phone_id),
         serverId: str(r.server_id),
@@ -124,70 +121,22 @@ export function mapCphJob(raw: unknown): CphJob | undefined {
         errorCode: str(r.error_code),
         errorMsg: str(r.error_msg),
         executeMsg: rawStr(r.execute_msg),
-    };
+    }));
 }
 
-const OPERATION = "ListJobs";
+/** Where the records stand in the API's answers. */
+const WIRE = { cloud: "huaweicloud", api: "cph", operation: "ListJobs", listName: "jobs", idField: "job_id" } as const satisfies RecordList;
 
 /** Parses one response body into a page. */
 export function parseCphPage(body: unknown, requestId?: string): Page<CphJob> {
+    const malformed = malformedAnswer(WIRE, requestId);
     const jobs = obj(body)?.jobs;
-    if (!Array.isArray(jobs)) throw malformedResponse("huaweicloud", "cph", OPERATION, "the response lacks the jobs array", requestId);
-    return {
-        items: jobs.map(
-            (raw, i) =>
-                mapCphJob(raw) ??
-                (() => {
-                    throw malformedResponse("huaweicloud", "cph", OPERATION, `jobs[${i}] has no job_id`, requestId);
-                })(),
-        ),
-    };
+    if (!Array.isArray(jobs)) throw malformed("the response lacks the jobs array");
+    return { items: pageRecords(jobs, WIRE, mapCphJob, malformed) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const cphJobId = (j: CphJob): string => j.jobId;
-
-/** Reads every job of the given request ids (or the first `maxResults`). */
-export async function readCphJobs(args: CphJobsArgs, sources: SettingsSources, options?: ReadOptions): Promise<CphJobsResult> {
-    const q = planCphQuery(args);
-    const conn = resolveHuawei(args, sources, "cph");
-    const transport = huawei(conn, "cph");
-    const ctx = createReadContext("cph", `${conn.projectId}|${conn.baseUrl}`, options, sources);
-    const idOf = cphJobId;
-    const batches = chunk(q.requestIds, CPH_LIMITS.requestIdsPerCall);
-    const list = await readQueries(ctx, batches, idOf, q.maxResults, (batch) =>
-        readUntilShortPage(ctx, {
-            what: `CPH ${OPERATION}`,
-            pageSize: CPH_LIMITS.pageSize,
-            maxResults: q.maxResults,
-            idOf,
-            fetch: (offset, limit) =>
-                fetchPage(
-                    ctx,
-                    `CPH ${OPERATION} offset ${offset}`,
-                    (timeoutMs) =>
-                        transport.get(
-                            OPERATION,
-                            "/v1/{project_id}/cloud-phone/jobs",
-                            {
-                                ...(batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") }),
-                                offset: String(offset),
-                                limit: String(limit),
-                            },
-                            timeoutMs,
-                        ),
-                    parseCphPage,
-                ),
-        }),
-    );
-    return taskListResult(
-        { cloud: "huaweicloud", api: "cph", region: conn.region, query: { projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults } },
-        list.items,
-        list.items.length,
-        summarize(list.items),
-        ctx.requestIds,
-    );
-}
 
 /** A job as a gate reports it when it fails. */
 export function cphFailedTask(j: CphJob): FailedTask {
@@ -199,3 +148,30 @@ export function cphFailedTask(j: CphJob): FailedTask {
         errorMessage: j.errorMsg ?? j.executeMsg,
     };
 }
+
+/** The CPH data source: its registry entry, and what its read configures of the read pipeline. */
+export const cphJobs = defineSource({
+    labelOne: "CPH job",
+    traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
+    args: CPH_ARGS,
+    idPrefixes: ["cph"],
+    idOf: cphJobId,
+    failedTask: cphFailedTask,
+    plan: planCphQuery,
+    access: huaweiAccess<CphJobsArgs>(WIRE.api),
+    api: WIRE.api,
+    requests: (q) => chunk(q.requestIds, CPH_LIMITS.requestIdsPerCall),
+    paging: offsetPagesUntilShort(CPH_LIMITS.pageSize),
+    what: `CPH ${WIRE.operation}`,
+    connect: huaweiOffsetPages(
+        WIRE.api,
+        WIRE.operation,
+        "/v1/{project_id}/cloud-phone/jobs",
+        (batch: string[]): Record<string, string> => (batch.length === 1 ? { request_id: batch[0] } : { request_ids: batch.join(",") }),
+    ),
+    parse: parseCphPage,
+    query: (q, conn) => ({ projectId: conn.projectId, requestIds: q.requestIds, maxResults: q.maxResults }),
+});
+
+/** Reads every job of the given request ids (or the first `maxResults`). */
+export const readCphJobs = cphJobs.read;

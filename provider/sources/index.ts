@@ -6,67 +6,22 @@ import {
     validateGateSettings,
     type FailedTask,
     type GateRequirements,
-    type GateSourceTraits,
     type ResolvedRequirements,
     type TargetGaps,
     type Verdict,
 } from "../gateRules";
-import type { ReadOptions } from "../paging";
-import { resolveHuawei, resolveTencent, type SettingsSources } from "../settings";
-import type { CloudName, TargetSummary, TaskListResult, TaskQuery, TaskState } from "../types";
+import type { SourceDefinition } from "../pipeline";
+import type { SettingsSources } from "../settings";
+import type { TaskListResult, TaskQuery, TaskState } from "../types";
 import { PROGRAM_WORDS, type Wording } from "../wording";
 import { plural, type Noun } from "../words";
-import { BM_ARGS, bmTaskId, bmFailedTask, type BmCmdTask, bmTargets, type BmCmdTasksArgs, planBmQuery, readBmCmdTasks } from "./bmCmdTasks";
-import { CPH_ARGS, cphJobId, cphFailedTask, type CphJob, type CphJobsArgs, planCphQuery, readCphJobs } from "./cphJobs";
-import { MPS_ARGS, mpsTaskId, type MpsTask, mpsFailedTask, type MpsTasksArgs, planMpsQuery, readMpsTasks } from "./mpsTasks";
-import {
-    planTatQuery,
-    TAT_ARGS,
-    tatTaskId,
-    readTatInvocationTasks,
-    type TatInvocationTask,
-    type TatInvocationTasksArgs,
-    tatFailedTask,
-} from "./tatInvocationTasks";
-import {
-    planWorkspaceQuery,
-    WORKSPACE_ARGS,
-    workspaceTaskId,
-    readWorkspaceScriptTasks,
-    workspaceFailedTask,
-    type WorkspaceScriptTask,
-    type WorkspaceScriptTasksArgs,
-    workspaceTargets,
-} from "./workspaceScriptTasks";
+import { type BmCmdTasksArgs, bmCmdTasks } from "./bmCmdTasks";
+import { type CphJobsArgs, cphJobs } from "./cphJobs";
+import { type MpsTasksArgs, mpsTasks } from "./mpsTasks";
+import { type TatInvocationTasksArgs, tatInvocationTasks } from "./tatInvocationTasks";
+import { type WorkspaceScriptTasksArgs, workspaceScriptTasks } from "./workspaceScriptTasks";
 
-/**
- * The five sources as data: what gates, `check()` and the CLI need to read any of them and judge
- * the result, without a switch over source kinds in each place.
- */
-export interface SourceDefinition<A, T> {
-    readonly cloud: CloudName;
-    readonly traits: GateSourceTraits;
-    /** One record, for counts of one: `TAT invocation task` beside the label `TAT invocation tasks`. */
-    readonly labelOne: string;
-    /** The id of a record. */
-    readonly idOf: (t: T) => string;
-    /** Every arg the source accepts, connection settings included. */
-    readonly args: readonly string[];
-    /** Validates the query args (no I/O); throws a TaskgateValidationError. */
-    readonly plan: (args: unknown) => unknown;
-    /** Resolves and validates the connection settings (no I/O); throws a TaskgateValidationError. */
-    readonly connection: (args: A, sources: SettingsSources) => unknown;
-    readonly read: (args: A, sources: SettingsSources, options?: ReadOptions) => Promise<TaskListResult<T>>;
-    readonly failedTask: (t: T) => FailedTask;
-    /** The task's per-target counts, where the API reports targets (machines, desktops). */
-    readonly targets?: (t: T) => TargetSummary;
-    /** The API names a result's id starts with (`tat-...`). */
-    readonly idPrefixes: readonly string[];
-}
-
-function define<A, T>(d: SourceDefinition<A, T>): SourceDefinition<A, T> {
-    return d;
-}
+export type { SourceDefinition };
 
 /** The arguments of each source, by kind: what a gate's `source` holds under that kind. */
 export interface SourceArgsByKind {
@@ -85,71 +40,14 @@ export interface SourceArgsByKind {
 /** The name of a source, as a gate's `source` names it: `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`. */
 export type SourceKind = keyof SourceArgsByKind;
 
-/** Every source's definition, by kind. */
-export const SOURCES = {
-    tatInvocationTasks: define<TatInvocationTasksArgs, TatInvocationTask>({
-        cloud: "tencentcloud",
-        labelOne: "TAT invocation task",
-        traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
-        args: TAT_ARGS,
-        idOf: tatTaskId,
-        plan: planTatQuery,
-        connection: (a, s) => resolveTencent(a, s, true),
-        read: readTatInvocationTasks,
-        failedTask: tatFailedTask,
-        idPrefixes: ["tat"],
-    }),
-    mpsTasks: define<MpsTasksArgs, MpsTask>({
-        cloud: "tencentcloud",
-        labelOne: "MPS task",
-        traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
-        args: MPS_ARGS,
-        idOf: mpsTaskId,
-        plan: planMpsQuery,
-        connection: (a, s) => resolveTencent(a, s, false),
-        read: readMpsTasks,
-        failedTask: mpsFailedTask,
-        idPrefixes: ["mps"],
-    }),
-    bmCmdTasks: define<BmCmdTasksArgs, BmCmdTask>({
-        cloud: "tencentcloud",
-        labelOne: "Bare Metal script task",
-        traits: { label: "Bare Metal script tasks", hasTargets: true, targetName: "machines", targetOne: "machine", reportsOutcome: true },
-        args: BM_ARGS,
-        idOf: bmTaskId,
-        plan: planBmQuery,
-        connection: (a, s) => resolveTencent(a, s, true),
-        read: readBmCmdTasks,
-        failedTask: bmFailedTask,
-        targets: bmTargets,
-        idPrefixes: ["bm", "bmLegacy"],
-    }),
-    cphJobs: define<CphJobsArgs, CphJob>({
-        cloud: "huaweicloud",
-        labelOne: "CPH job",
-        traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
-        args: CPH_ARGS,
-        idOf: cphJobId,
-        plan: planCphQuery,
-        connection: (a, s) => resolveHuawei(a, s, "cph"),
-        read: readCphJobs,
-        failedTask: cphFailedTask,
-        idPrefixes: ["cph"],
-    }),
-    workspaceScriptTasks: define<WorkspaceScriptTasksArgs, WorkspaceScriptTask>({
-        cloud: "huaweicloud",
-        labelOne: "Workspace script execution task",
-        traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
-        args: WORKSPACE_ARGS,
-        idOf: workspaceTaskId,
-        plan: planWorkspaceQuery,
-        connection: (a, s) => resolveHuawei(a, s, "workspace"),
-        read: readWorkspaceScriptTasks,
-        failedTask: workspaceFailedTask,
-        targets: workspaceTargets,
-        idPrefixes: ["workspace"],
-    }),
-} satisfies Record<SourceKind, unknown>;
+/**
+ * The five sources as data, by kind: what gates, `check()` and the CLI need to read any of them and
+ * judge the result. Each is defined, read included, in its own file (see ../pipeline); the check
+ * ties each to its args above.
+ */
+export const SOURCES = { tatInvocationTasks, mpsTasks, bmCmdTasks, cphJobs, workspaceScriptTasks } satisfies {
+    readonly [K in SourceKind]: { readonly read: (args: SourceArgsByKind[K], sources: SettingsSources) => Promise<unknown> };
+};
 
 export const SOURCE_KINDS = Object.keys(SOURCES) as SourceKind[];
 

@@ -1,10 +1,11 @@
 import type { FailedTask } from "../gateRules";
 import { tencentApi3 } from "../clouds/tencentApi3";
-import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, type Page, readQueries, type ReadOptions, readScrollPaged } from "../paging";
-import { taskListResult } from "../result";
-import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
-import { summarize } from "../summary";
+import { TaskgateValidationError } from "../errors";
+import { type Page, scrollPages } from "../paging";
+import { defineSource } from "../pipeline";
+import { malformedAnswer, pageRecords, type RecordList, stateMapping, withId } from "./records";
+import type { TencentConnectionArgs } from "../settings";
+import { tencentAccess } from "./clouds";
 import type { TaskListResult, TaskState } from "../types";
 import { count, isoTime, obj, str, strList } from "../values";
 import { maxResults, oneOf, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -57,12 +58,8 @@ export interface MpsTask {
 /** What `tencentcloud.getMpsTasks` returns: the tasks read, their summary and the read's RequestIds. */
 export type MpsTasksResult = TaskListResult<MpsTask>;
 
-const STATE: Readonly<Record<MpsStatus, TaskState>> = { WAITING: "PENDING", PROCESSING: "RUNNING", FINISH: "FINISHED" };
-
 /** Maps a listing status to the normalized state. */
-export function mpsTaskState(status: unknown): TaskState {
-    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status as MpsStatus] : "UNKNOWN";
-}
+export const mpsTaskState = stateMapping({ PENDING: ["WAITING"], RUNNING: ["PROCESSING"], FINISHED: ["FINISH"] } satisfies Record<string, MpsStatus[]>);
 
 /** Every arg this source accepts, connection settings included. */
 export const MPS_ARGS: readonly string[] = ["status", "maxResults", ...TENCENT_CONNECTION_ARGS];
@@ -87,10 +84,7 @@ export function planMpsQuery(rawArgs: unknown): MpsQuery {
 
 /** Maps one raw `TaskSimpleInfo` listed under `status`. */
 export function mapMpsTask(raw: unknown, status: MpsStatus): MpsTask | undefined {
-    const r = obj(raw);
-    const taskId = str(r?.TaskId);
-    if (!r || !taskId) return undefined;
-    return {
+    return withId(raw, WIRE.idField, (r, taskId) => ({
         taskId,
         taskType: str(r.TaskType),
         status,
@@ -99,13 +93,15 @@ export function mapMpsTask(raw: unknown, status: MpsStatus): MpsTask | undefined
         beginProcessTime: isoTime(r.BeginProcessTime),
         finishTime: isoTime(r.FinishTime),
         subTaskTypes: strList(r.SubTaskTypes) ?? [],
-    };
+    }));
 }
 
-const OPERATION = "DescribeTasks";
+/** Where the records stand in the API's answers. */
+const WIRE = { cloud: "tencentcloud", api: "mps", operation: "DescribeTasks", listName: "TaskSet", idField: "TaskId" } as const satisfies RecordList;
 
 /** Parses one response body into a page. */
 export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: string): Page<MpsTask> {
+    const malformed = malformedAnswer(WIRE, requestId);
     const b = obj(body);
     const set = b?.TaskSet;
     const total = b?.TotalCount === undefined || b?.TotalCount === null ? undefined : count(b.TotalCount);
@@ -114,62 +110,46 @@ export function parseMpsPage(body: unknown, status: MpsStatus, requestId?: strin
         (b?.ScrollToken !== undefined && b?.ScrollToken !== null && typeof b.ScrollToken !== "string") ||
         (total === undefined && b?.TotalCount !== undefined && b?.TotalCount !== null)
     ) {
-        throw malformedResponse(
-            "tencentcloud",
-            "mps",
-            OPERATION,
-            "the response lacks TaskSet, or has a ScrollToken that is not a string or a TotalCount that is not a count",
-            requestId,
-        );
+        throw malformed("the response lacks TaskSet, or has a ScrollToken that is not a string or a TotalCount that is not a count");
     }
-    const items = set.map((raw, i) => {
-        const t = mapMpsTask(raw, status);
-        if (!t) throw malformedResponse("tencentcloud", "mps", OPERATION, `TaskSet[${i}] has no TaskId`, requestId);
-        return t;
-    });
-    return { items, total, nextToken: str(b?.ScrollToken) };
+    return { items: pageRecords(set, WIRE, (raw) => mapMpsTask(raw, status), malformed), total, nextToken: str(b?.ScrollToken) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const mpsTaskId = (t: MpsTask): string => t.taskId;
 
-/** Reads every MPS task of the given statuses (or the first `maxResults`). */
-export async function readMpsTasks(args: MpsTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<MpsTasksResult> {
-    const q = planMpsQuery(args);
-    const conn = resolveTencent(args, sources, false);
-    const transport = tencentApi3(conn, "mps");
-    const ctx = createReadContext("mps", tencentRateScope(conn), options, sources);
-    const idOf = mpsTaskId;
-    // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
-    // both miss a task that leaves one list before its scroll gets there and enters another behind
-    // that one's scroll. Read one after another in that order, a task that leaves a list enters one
-    // not read yet, so it is always seen; seen twice, it keeps its earlier (not yet done) status.
-    const inOrder = MPS_STATUSES.filter((s) => q.statuses.includes(s));
-    const list = await readQueries({ ...ctx, concurrency: 1 }, inOrder, idOf, q.maxResults, (status) =>
-        readScrollPaged(ctx, {
-            what: `MPS ${OPERATION} ${status}`,
-            pageSize: MPS_PAGE_SIZE,
-            maxResults: q.maxResults,
-            idOf,
-            fetch: (token, limit) =>
-                fetchPage(
-                    ctx,
-                    `MPS ${OPERATION} ${status}${token ? ` after ${token}` : ""}`,
-                    (timeoutMs) => transport.call(OPERATION, { Status: status, Limit: limit, ...(token ? { ScrollToken: token } : {}) }, timeoutMs),
-                    (body, requestId) => parseMpsPage(body, status, requestId),
-                ),
-        }),
-    );
-    return taskListResult(
-        { cloud: "tencentcloud", api: "mps", region: conn.region, query: { statuses: q.statuses, maxResults: q.maxResults } },
-        list.items,
-        list.total,
-        summarize(list.items),
-        ctx.requestIds,
-    );
-}
-
 /** A task as a gate reports it (MPS tasks fail a gate only in an unknown state). */
 export function mpsFailedTask(t: MpsTask): FailedTask {
     return { id: t.taskId, target: t.taskType, state: t.state, errorCode: t.status };
 }
+
+/** The MPS data source: its registry entry, and what its read configures of the read pipeline. */
+export const mpsTasks = defineSource({
+    labelOne: "MPS task",
+    traits: { label: "MPS tasks", hasTargets: false, reportsOutcome: false },
+    args: MPS_ARGS,
+    idPrefixes: ["mps"],
+    idOf: mpsTaskId,
+    failedTask: mpsFailedTask,
+    plan: planMpsQuery,
+    access: tencentAccess<MpsTasksArgs>(false),
+    api: WIRE.api,
+    // A task only moves forward, WAITING -> PROCESSING -> FINISH. Scrolls read at the same time can
+    // both miss a task that leaves one list before its scroll gets there and enters another behind
+    // that one's scroll. Read one after another in that order, a task that leaves a list enters one
+    // not read yet, so it is always seen; seen twice, it keeps its earlier (not yet done) status.
+    requests: (q) => MPS_STATUSES.filter((s) => q.statuses.includes(s)),
+    oneRequestAtATime: true,
+    paging: scrollPages(MPS_PAGE_SIZE),
+    what: (_q, status) => `MPS ${WIRE.operation} ${status}`,
+    connect: (conn) => {
+        const mps = tencentApi3(conn, WIRE.api);
+        return (status, page, timeoutMs) =>
+            mps.call(WIRE.operation, { Status: status, Limit: page.limit, ...(page.token ? { ScrollToken: page.token } : {}) }, timeoutMs);
+    },
+    parse: (body, requestId, _q, status) => parseMpsPage(body, status, requestId),
+    query: (q) => ({ statuses: q.statuses, maxResults: q.maxResults }),
+});
+
+/** Reads every MPS task of the given statuses (or the first `maxResults`). */
+export const readMpsTasks = mpsTasks.read;

@@ -1,10 +1,10 @@
 import type { FailedTask } from "../gateRules";
-import { tencentApi3 } from "../clouds/tencentApi3";
-import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, type Page, readOffsetPaged, readQueries, type ReadOptions } from "../paging";
-import { taskListResult } from "../result";
-import { resolveTencent, type SettingsSources, type TencentConnectionArgs, tencentRateScope } from "../settings";
-import { summarize } from "../summary";
+import { TaskgateValidationError } from "../errors";
+import { offsetPages, type Page } from "../paging";
+import { defineSource } from "../pipeline";
+import { malformedAnswer, pageRecords, type RecordList, stateMapping, withId } from "./records";
+import { tencentAccess, tencentApi3OffsetPages } from "./clouds";
+import type { TencentConnectionArgs } from "../settings";
 import type { TaskListResult, TaskState } from "../types";
 import { count, decodeBase64, isoTime, num, obj, rawStr, str } from "../values";
 import { chunk, idList, maxResults, optionalBool, rejectUnknownArgs, TENCENT_CONNECTION_ARGS } from "../validate";
@@ -129,26 +129,15 @@ export interface TatInvocationTask {
 /** What `tencentcloud.getTatInvocationTasks` returns: the tasks read, their summary and the read's RequestIds. */
 export type TatInvocationTasksResult = TaskListResult<TatInvocationTask>;
 
-const STATE: Readonly<Record<string, TaskState>> = {
-    PENDING: "PENDING",
-    DELIVERING: "PENDING",
-    DELIVER_DELAYED: "PENDING",
-    RUNNING: "RUNNING",
-    CANCELLING: "RUNNING",
-    SUCCESS: "SUCCEEDED",
-    FAILED: "FAILED",
-    DELIVER_FAILED: "FAILED",
-    START_FAILED: "FAILED",
-    TIMEOUT: "TIMED_OUT",
-    TASK_TIMEOUT: "TIMED_OUT",
-    CANCELLED: "CANCELLED",
-    TERMINATED: "CANCELLED",
-};
-
 /** Maps a raw TAT status to the normalized state; anything unknown is `UNKNOWN`. */
-export function tatTaskState(status: unknown): TaskState {
-    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status] : "UNKNOWN";
-}
+export const tatTaskState = stateMapping({
+    PENDING: ["PENDING", "DELIVERING", "DELIVER_DELAYED"],
+    RUNNING: ["RUNNING", "CANCELLING"],
+    SUCCEEDED: ["SUCCESS"],
+    FAILED: ["FAILED", "DELIVER_FAILED", "START_FAILED"],
+    TIMED_OUT: ["TIMEOUT", "TASK_TIMEOUT"],
+    CANCELLED: ["CANCELLED", "TERMINATED"],
+});
 
 const FILTERS = {
     invocationId: { name: "invocation-id", pattern: { re: /^inv-[a-z0-9]+$/, hint: "an invocation id such as inv-1vll7hda" } },
@@ -233,9 +222,10 @@ export function planTatQuery(rawArgs: unknown): TatQuery {
 
 /** Maps one raw `InvocationTask` to a record; an unknown status maps to `UNKNOWN`. */
 export function mapTatTask(raw: unknown, hideOutput: boolean): TatInvocationTask | undefined {
-    const r = obj(raw);
-    const invocationTaskId = str(r?.InvocationTaskId);
-    if (!r || !invocationTaskId) return undefined;
+    return withId(raw, WIRE.idField, (r, invocationTaskId) => tatTask(r, invocationTaskId, hideOutput));
+}
+
+function tatTask(r: Record<string, unknown>, invocationTaskId: string, hideOutput: boolean): TatInvocationTask {
     const result = obj(r.TaskResult);
     const doc = obj(r.CommandDocument);
     const outputBase64 = hideOutput ? undefined : rawStr(result?.Output);
@@ -277,65 +267,27 @@ export function mapTatTask(raw: unknown, hideOutput: boolean): TatInvocationTask
     };
 }
 
-const OPERATION = "DescribeInvocationTasks";
+/** Where the records stand in the API's answers. */
+const WIRE = {
+    cloud: "tencentcloud",
+    api: "tat",
+    operation: "DescribeInvocationTasks",
+    listName: "InvocationTaskSet",
+    idField: "InvocationTaskId",
+} as const satisfies RecordList;
 
 /** Parses one response body into a page; a body of the wrong shape is a malformed response. */
 export function parseTatPage(body: unknown, hideOutput: boolean, requestId?: string): Page<TatInvocationTask> {
+    const malformed = malformedAnswer(WIRE, requestId);
     const b = obj(body);
     const set = b?.InvocationTaskSet;
     const total = count(b?.TotalCount);
-    if (!Array.isArray(set) || total === undefined) {
-        throw malformedResponse("tencentcloud", "tat", OPERATION, "the response lacks InvocationTaskSet, or its TotalCount is not a count", requestId);
-    }
-    const items = set.map((raw, i) => {
-        const t = mapTatTask(raw, hideOutput);
-        if (!t) throw malformedResponse("tencentcloud", "tat", OPERATION, `InvocationTaskSet[${i}] has no InvocationTaskId`, requestId);
-        return t;
-    });
-    return { items, total };
+    if (!Array.isArray(set) || total === undefined) throw malformed("the response lacks InvocationTaskSet, or its TotalCount is not a count");
+    return { items: pageRecords(set, WIRE, (raw) => mapTatTask(raw, hideOutput), malformed), total };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const tatTaskId = (t: TatInvocationTask): string => t.invocationTaskId;
-
-/**
- * Reads every TAT invocation task matching the args (or the first `maxResults`).
- * @param sources where settings come from besides the args (stack config, environment)
- */
-export async function readTatInvocationTasks(args: TatInvocationTasksArgs, sources: SettingsSources, options?: ReadOptions): Promise<TatInvocationTasksResult> {
-    const q = planTatQuery(args);
-    const conn = resolveTencent(args, sources, true);
-    const transport = tencentApi3(conn, "tat");
-    const ctx = createReadContext("tat", tencentRateScope(conn), options, sources);
-    const idOf = tatTaskId;
-    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (req) =>
-        readOffsetPaged(ctx, {
-            what: `TAT ${OPERATION}`,
-            pageSize: TAT_LIMITS.pageSize,
-            maxResults: q.maxResults,
-            idOf,
-            fetch: (offset, limit) =>
-                fetchPage(
-                    ctx,
-                    `TAT ${OPERATION} offset ${offset}`,
-                    (timeoutMs) => transport.call(OPERATION, { ...req, Offset: offset, Limit: limit }, timeoutMs),
-                    (body, requestId) => parseTatPage(body, q.hideOutput, requestId),
-                ),
-        }),
-    );
-    return taskListResult(
-        {
-            cloud: "tencentcloud",
-            api: "tat",
-            region: conn.region,
-            query: { invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults },
-        },
-        list.items,
-        list.total,
-        summarize(list.items),
-        ctx.requestIds,
-    );
-}
 
 /** A task as a gate reports it when it fails. */
 export function tatFailedTask(t: TatInvocationTask): FailedTask {
@@ -348,3 +300,28 @@ export function tatFailedTask(t: TatInvocationTask): FailedTask {
         exitCode: t.taskResult?.exitCode,
     };
 }
+
+/** The TAT data source: its registry entry, and what its read configures of the read pipeline. */
+export const tatInvocationTasks = defineSource({
+    labelOne: "TAT invocation task",
+    traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
+    args: TAT_ARGS,
+    idPrefixes: ["tat"],
+    idOf: tatTaskId,
+    failedTask: tatFailedTask,
+    plan: planTatQuery,
+    access: tencentAccess<TatInvocationTasksArgs>(true),
+    api: WIRE.api,
+    requests: (q) => q.requests,
+    paging: offsetPages(TAT_LIMITS.pageSize),
+    what: `TAT ${WIRE.operation}`,
+    connect: tencentApi3OffsetPages(WIRE.api, WIRE.operation, (body: Record<string, unknown>) => body),
+    parse: (body, requestId, q) => parseTatPage(body, q.hideOutput, requestId),
+    query: (q) => ({ invocationTaskIds: q.invocationTaskIds, filters: q.filters, hideOutput: q.hideOutput, maxResults: q.maxResults }),
+});
+
+/**
+ * Reads every TAT invocation task matching the args (or the first `maxResults`).
+ * @param sources where settings come from besides the args (stack config, environment)
+ */
+export const readTatInvocationTasks = tatInvocationTasks.read;

@@ -1,11 +1,11 @@
 import type { FailedTask } from "../gateRules";
-import { huawei } from "../clouds/huawei";
-import { malformedResponse, TaskgateValidationError } from "../errors";
-import { createReadContext, fetchPage, type Page, readOffsetPaged, readQueries, type ReadOptions } from "../paging";
-import { taskListResult } from "../result";
+import { TaskgateValidationError } from "../errors";
+import { offsetPages, type Page } from "../paging";
+import { defineSource } from "../pipeline";
+import { malformedAnswer, pageRecords, type RecordList, stateMapping, withId } from "./records";
+import { huaweiAccess, huaweiOffsetPages } from "./clouds";
 import { plural } from "../words";
-import { type HuaweiConnectionArgs, resolveHuawei, type SettingsSources } from "../settings";
-import { summarize } from "../summary";
+import type { HuaweiConnectionArgs } from "../settings";
 import type { TargetSummary, TaskListResult, TaskState } from "../types";
 import { count, huaweiQueryTime, isoTime, num, obj, str } from "../values";
 import { chunk, HUAWEI_CONNECTION_ARGS, id, idList, instant, maxResults, oneOf, rejectUnknownArgs, text } from "../validate";
@@ -95,19 +95,13 @@ export interface WorkspaceScriptTask {
 /** What `huaweicloud.getWorkspaceScriptTasks` returns: the tasks read, their summary (with desktops counted) and the read's RequestIds. */
 export type WorkspaceScriptTasksResult = TaskListResult<WorkspaceScriptTask>;
 
-const STATE: Readonly<Record<string, TaskState>> = {
-    WAITING: "PENDING",
-    INIT: "PENDING",
-    RUNNING: "RUNNING",
-    SUCCESS: "SUCCEEDED",
-    FINISH: "SUCCEEDED",
-    FAILED: "FAILED",
-};
-
 /** Maps a raw Workspace status (either vocabulary) to the normalized state. */
-export function workspaceTaskState(status: unknown): TaskState {
-    return typeof status === "string" && Object.hasOwn(STATE, status) ? STATE[status] : "UNKNOWN";
-}
+export const workspaceTaskState = stateMapping({
+    PENDING: ["WAITING", "INIT"],
+    RUNNING: ["RUNNING"],
+    SUCCEEDED: ["SUCCESS", "FINISH"],
+    FAILED: ["FAILED"],
+});
 
 /** Per-desktop counts of a task. */
 export function workspaceTargets(t: WorkspaceScriptTask): TargetSummary {
@@ -171,9 +165,10 @@ export function planWorkspaceQuery(rawArgs: unknown): WorkspaceQuery {
 
 /** Maps one raw `ScriptExecutionTask`. */
 export function mapWorkspaceTask(raw: unknown): WorkspaceScriptTask | undefined {
-    const r = obj(raw);
-    const taskId = str(r?.id);
-    if (!r || !taskId) return undefined;
+    return withId(raw, WIRE.idField, workspaceTask);
+}
+
+function workspaceTask(r: Record<string, unknown>, taskId: string): WorkspaceScriptTask {
     const scripts = Array.isArray(r.scripts)
         ? r.scripts
               .map(obj)
@@ -197,85 +192,58 @@ export function mapWorkspaceTask(raw: unknown): WorkspaceScriptTask | undefined 
     };
 }
 
-const OPERATION = "ShowDesktopPoolsScriptExecTasks";
+/** Where the records stand in the API's answers. */
+const WIRE = {
+    cloud: "huaweicloud",
+    api: "workspace",
+    operation: "ShowDesktopPoolsScriptExecTasks",
+    listName: "script_execution_tasks",
+    idField: "id",
+} as const satisfies RecordList;
 
 /** Parses one response body into a page. */
 export function parseWorkspacePage(body: unknown, requestId?: string): Page<WorkspaceScriptTask> {
+    const malformed = malformedAnswer(WIRE, requestId);
     const b = obj(body);
     const tasks = b?.script_execution_tasks;
     const total = count(b?.total_count);
-    if (!Array.isArray(tasks) || total === undefined) {
-        throw malformedResponse(
-            "huaweicloud",
-            "workspace",
-            OPERATION,
-            "the response lacks script_execution_tasks, or its total_count is not a count",
-            requestId,
-        );
-    }
-    return {
-        total,
-        items: tasks.map(
-            (raw, i) =>
-                mapWorkspaceTask(raw) ??
-                (() => {
-                    throw malformedResponse("huaweicloud", "workspace", OPERATION, `script_execution_tasks[${i}] has no id`, requestId);
-                })(),
-        ),
-    };
+    if (!Array.isArray(tasks) || total === undefined) throw malformed("the response lacks script_execution_tasks, or its total_count is not a count");
+    return { total, items: pageRecords(tasks, WIRE, mapWorkspaceTask, malformed) };
 }
 
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const workspaceTaskId = (t: WorkspaceScriptTask): string => t.id;
-
-/** Reads every script execution task matching the filters (or the first `maxResults`). */
-export async function readWorkspaceScriptTasks(
-    args: WorkspaceScriptTasksArgs,
-    sources: SettingsSources,
-    options?: ReadOptions,
-): Promise<WorkspaceScriptTasksResult> {
-    const q = planWorkspaceQuery(args);
-    const conn = resolveHuawei(args, sources, "workspace");
-    const transport = huawei(conn, "workspace");
-    const ctx = createReadContext("workspace", `${conn.projectId}|${conn.baseUrl}`, options, sources);
-    const idOf = workspaceTaskId;
-    const list = await readQueries(ctx, q.requests, idOf, q.maxResults, (query) =>
-        readOffsetPaged(ctx, {
-            what: `Workspace ${OPERATION}`,
-            pageSize: WORKSPACE_LIMITS.pageSize,
-            maxResults: q.maxResults,
-            idOf,
-            fetch: (offset, limit) =>
-                fetchPage(
-                    ctx,
-                    `Workspace ${OPERATION} offset ${offset}`,
-                    (timeoutMs) =>
-                        transport.get(
-                            OPERATION,
-                            "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
-                            { ...query, offset: String(offset), limit: String(limit) },
-                            timeoutMs,
-                        ),
-                    parseWorkspacePage,
-                ),
-        }),
-    );
-    return taskListResult(
-        {
-            cloud: "huaweicloud",
-            api: "workspace",
-            region: conn.region,
-            query: { projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults },
-        },
-        list.items,
-        list.total,
-        summarize(list.items, workspaceTargets),
-        ctx.requestIds,
-    );
-}
 
 /** A task as a gate reports it when it fails. */
 export function workspaceFailedTask(t: WorkspaceScriptTask): FailedTask {
     const counts = `${plural(t.failedNum ?? 0, "desktop")} failed, ${t.skipNum ?? 0} skipped, ${t.successNum ?? 0} succeeded`;
     return { id: t.id, target: t.desktopPoolName ?? t.desktopPoolId, state: t.state, errorCode: t.status, errorMessage: counts };
 }
+
+/** The Workspace data source: its registry entry, and what its read configures of the read pipeline. */
+export const workspaceScriptTasks = defineSource({
+    labelOne: "Workspace script execution task",
+    traits: { label: "Workspace script execution tasks", hasTargets: true, targetName: "desktops", targetOne: "desktop", reportsOutcome: true },
+    args: WORKSPACE_ARGS,
+    idPrefixes: ["workspace"],
+    idOf: workspaceTaskId,
+    failedTask: workspaceFailedTask,
+    targets: workspaceTargets,
+    plan: planWorkspaceQuery,
+    access: huaweiAccess<WorkspaceScriptTasksArgs>(WIRE.api),
+    api: WIRE.api,
+    requests: (q) => q.requests,
+    paging: offsetPages(WORKSPACE_LIMITS.pageSize),
+    what: `Workspace ${WIRE.operation}`,
+    connect: huaweiOffsetPages(
+        WIRE.api,
+        WIRE.operation,
+        "/v2/{project_id}/desktop-pools/script-execution-tasks/detail",
+        (query: Record<string, string | string[]>) => query,
+    ),
+    parse: parseWorkspacePage,
+    query: (q, conn) => ({ projectId: conn.projectId, filters: q.filters, taskIds: q.taskIds, maxResults: q.maxResults }),
+});
+
+/** Reads every script execution task matching the filters (or the first `maxResults`). */
+export const readWorkspaceScriptTasks = workspaceScriptTasks.read;

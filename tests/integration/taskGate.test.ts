@@ -3,6 +3,7 @@ import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import * as gate from "../../provider/dynamic/gateRuntime";
 import { GateFailedError } from "../../provider/gateRules";
 import type { Logger } from "../../provider/types";
+import { sleepClock } from "../unit/fakeClock";
 import { emulatorStackConfig, huaweiArgs, SECRETS, useEmulator } from "./helpers";
 
 const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -186,23 +187,6 @@ describe("TaskGate provider against the emulator", function () {
     describe("an empty list", () => {
         const NO_TASKS =
             "no tasks matched the query (TAT invocation tasks with invocationId inv-typo0001 in ap-guangzhou): check the filters, or set allowEmpty to accept an empty list";
-        /** A clock that moves only when the gate sleeps; `at` runs a step once fake time reaches it. */
-        function fakeClock(at: Array<[number, () => void]> = []) {
-            const c = {
-                t: 0,
-                sleeps: [] as number[],
-                now: () => c.t,
-                sleep: async (ms: number) => {
-                    c.sleeps.push(ms);
-                    c.t += ms;
-                    for (const step of at.filter(([when]) => when <= c.t)) {
-                        at.splice(at.indexOf(step), 1);
-                        step[1]();
-                    }
-                },
-            };
-            return c;
-        }
         afterEach(() => gate.setClock(undefined));
 
         it("fails the default rules at once when the gate does not wait, naming the query", async () => {
@@ -218,7 +202,7 @@ describe("TaskGate provider against the emulator", function () {
         });
 
         it("with failFast, a waiting gate gives tasks 30 s to appear, then stops instead of waiting the whole timeout", async () => {
-            const clock = fakeClock();
+            const clock = sleepClock();
             gate.setClock(clock);
             const e = await failure(gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: {} }));
             assert.equal(clock.t, 30_000, "stopped at the end of the grace, not at the 600 s timeout");
@@ -233,7 +217,7 @@ describe("TaskGate provider against the emulator", function () {
 
         it("passes when the tasks appear within the grace", async () => {
             const seed = () => ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-late0001", InvocationId: "inv-late0001", TaskStatus: "SUCCESS" }] });
-            const clock = fakeClock([[10_000, seed]]);
+            const clock = sleepClock([[10_000, seed]]);
             gate.setClock(clock);
             const r = await gate.create({ source: { tatInvocationTasks: { invocationId: "inv-late0001" } }, wait: { pollIntervalSeconds: 1 } });
             assert.equal(r.outs.passed, true);
@@ -242,7 +226,7 @@ describe("TaskGate provider against the emulator", function () {
         });
 
         it("without failFast, waits the whole timeout; a timeout shorter than 30 s is the grace", async () => {
-            const clock = fakeClock();
+            const clock = sleepClock();
             gate.setClock(clock);
             const patient = await failure(
                 gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, wait: { timeoutSeconds: 120, failFast: false } }),
@@ -256,7 +240,7 @@ describe("TaskGate provider against the emulator", function () {
         });
 
         it("passes with allowEmpty, at once", async () => {
-            const clock = fakeClock();
+            const clock = sleepClock();
             gate.setClock(clock);
             const r = await gate.create({ source: { tatInvocationTasks: { invocationId: "inv-typo0001" } }, require: { allowEmpty: true }, wait: {} });
             assert.deepEqual([r.outs.passed, r.outs.summary.total, clock.t], [true, 0, 0]);

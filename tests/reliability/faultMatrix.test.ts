@@ -4,12 +4,19 @@
  * skews its clock, or changes the list between two pages. For each case the read either returns
  * the exact list (the same records, every field, as a clean read) or fails with a clear taskgate
  * error, and never runs past its deadline. The counts are printed at the end of `npm test`.
+ *
+ * Each read runs on a {@link SkippingClock}: its backoffs and re-read pauses take no real time, and
+ * its deadline is kept in that clock's time. What no clock can skip stays real and short: an
+ * answer the emulator holds ends at the request's timeout (100 ms in those cases), and the
+ * emulator's own rate limit counts real seconds.
  */
 import { strict as assert } from "node:assert";
 import { startEmulator, type Emulator } from "../../emulator/server";
 import type { FaultRule, Mutation } from "../../emulator/types";
 import { TaskgateCloudError } from "../../provider/errors";
 import type { ReadOptions } from "../../provider/paging";
+import { REAL_CLOCK } from "../../provider/retry";
+import { SkippingClock } from "./skippingClock";
 import {
     type AnyResult,
     assertClearError,
@@ -34,6 +41,12 @@ after(() => {
 /** Slack allowed past a read's deadline: the last attempt's own end, socket teardown, a busy CI box. */
 const DEADLINE_SLACK_MS = 1500;
 
+/**
+ * For faults the emulator answers late or never: the read waits out real request timeouts (only an
+ * answer or the timer ends a request), so they are short. A page that is merely slow is retried.
+ */
+const HELD_ANSWER: ReadOptions = { requestTimeoutMs: 100 };
+
 /** A fault that clears after a few shots: the read must return the exact list. */
 interface TransientCase {
     kind: string;
@@ -55,9 +68,15 @@ const TRANSIENT: TransientCase[] = [
         (status): TransientCase => ({ kind: "5xx", label: `HTTP ${status} twice`, rule: { kind: "http5xx", status, times: 2 }, logs: RETRY }),
     ),
     { kind: "5xx", label: "the cloud's internal error twice", rule: { kind: "internalError", times: 2 }, logs: RETRY },
-    { kind: "timeout", label: "an answer that never comes", rule: { kind: "timeout", times: 1 }, logs: RETRY },
-    { kind: "timeout", label: "an answer later than the request timeout", rule: { kind: "timeout", delayMs: 1500, times: 1 }, logs: RETRY },
-    { kind: "timeout", label: "a body trickling in for 30 s", rule: { kind: "slowBody", delayMs: 30_000, times: 1 }, logs: RETRY },
+    { kind: "timeout", label: "an answer that never comes", rule: { kind: "timeout", times: 1 }, logs: RETRY, options: HELD_ANSWER },
+    {
+        kind: "timeout",
+        label: "an answer later than the request timeout",
+        rule: { kind: "timeout", delayMs: 1500, times: 1 },
+        logs: RETRY,
+        options: HELD_ANSWER,
+    },
+    { kind: "timeout", label: "a body trickling in for 30 s", rule: { kind: "slowBody", delayMs: 30_000, times: 1 }, logs: RETRY, options: HELD_ANSWER },
     { kind: "reset", label: "the connection reset twice", rule: { kind: "reset", times: 2 }, logs: RETRY },
     { kind: "malformed body", label: "invalid JSON twice", rule: { kind: "malformed", times: 2 }, logs: RETRY },
     { kind: "malformed body", label: "an empty body twice", rule: { kind: "empty", times: 2 }, logs: RETRY },
@@ -100,7 +119,8 @@ const THROTTLE_CODE: Record<string, string> = {
     cph: "APIGW.0308",
     workspace: "APIGW.0308",
 };
-const SHORT_DEADLINE = quick({ timeoutSeconds: 2 });
+/** A deadline that a read of answers that never come reaches after five request timeouts. */
+const SHORT_DEADLINE = quick({ ...HELD_ANSWER, timeoutSeconds: 0.5 });
 
 const PERSISTENT: PersistentCase[] = [
     {
@@ -206,9 +226,10 @@ describe("reliability: fault matrix (every API, through the real SDKs, against t
 
     const fired = () => emu.faults().reduce((n, f) => n + f.fired, 0);
 
-    /** Reads, and checks the deadline was kept whatever the outcome. */
+    /** Reads on a skipping clock (unless the options name one), and checks the deadline was kept, in that clock's time, whatever the outcome. */
     async function readWithin(s: Subject, options: ReadOptions) {
-        const r = await timed(() => s.read(emu, options));
+        const clock = options.clock ?? new SkippingClock();
+        const r = await timed(() => s.read(emu, { ...options, clock }), clock);
         const limit = (options.timeoutSeconds ?? 300) * 1000 + DEADLINE_SLACK_MS;
         assert.ok(r.ms < limit, `${s.name}: the read took ${Math.round(r.ms)} ms, past its deadline of ${options.timeoutSeconds} s`);
         return r;
@@ -392,7 +413,11 @@ describe("reliability: fault matrix (every API, through the real SDKs, against t
             it("a real throttling burst: the emulator allows fewer requests than the client sends", async () => {
                 const clean = await setUp(s);
                 emu.configure({ rateLimits: { [s.api]: 2 } });
-                const r = await readWithin(s, quick({ retry: { throttleBaseDelayMs: 200, maxDelayMs: 1000, maxAttempts: 12 }, timeoutSeconds: 30 }));
+                // Real time: the emulator's limiter counts real seconds, so skipped backoffs would only meet it again.
+                const r = await readWithin(
+                    s,
+                    quick({ retry: { throttleBaseDelayMs: 200, maxDelayMs: 1000, maxAttempts: 12 }, timeoutSeconds: 30, clock: REAL_CLOCK }),
+                );
                 const throttled = emu.stats().apis[s.api].throttled;
                 recordCase(s.name, "throttle", r.value ? "exact" : "error", throttled);
                 assert.ok(throttled >= 1, "the burst was throttled");

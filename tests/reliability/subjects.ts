@@ -10,6 +10,7 @@ import type { ApiId, FaultRule, StoreId } from "../../emulator/types";
 import { TaskgateCloudError, TaskgateReadError } from "../../provider/errors";
 import type { ReadOptions } from "../../provider/paging";
 import { configureRateLimits, DEFAULT_RATE_LIMITS } from "../../provider/rateLimit";
+import { type Clock, REAL_CLOCK } from "../../provider/retry";
 import { argsOnly, resolveTencent, tencentRateScope } from "../../provider/settings";
 import { readBmCmdTasks } from "../../provider/sources/bmCmdTasks";
 import { readCphJobs } from "../../provider/sources/cphJobs";
@@ -243,13 +244,13 @@ export function assertClearError(s: Subject, err: unknown): TaskgateCloudError |
     return err;
 }
 
-/** Runs `fn`, returning its result or error and how long it took. */
-export async function timed<T>(fn: () => Promise<T>): Promise<{ value?: T; error?: unknown; ms: number }> {
-    const t0 = performance.now();
+/** Runs `fn`, returning its result or error and how long it took on `clock`. */
+export async function timed<T>(fn: () => Promise<T>, clock: Clock = REAL_CLOCK): Promise<{ value?: T; error?: unknown; ms: number }> {
+    const t0 = clock.now();
     try {
         const value = await fn();
-        return { value, ms: performance.now() - t0 };
+        return { value, ms: clock.now() - t0 };
     } catch (error) {
-        return { error, ms: performance.now() - t0 };
+        return { error, ms: clock.now() - t0 };
     }
 }

@@ -1,4 +1,5 @@
 import type { RequestSlot, RequestSpacer, SpacerClock } from "../../provider/rateLimit";
+import type { Clock } from "../../provider/retry";
 
 /**
  * A clock driven by hand: timers fire only when the test advances time, so what the spacer does is
@@ -43,4 +44,25 @@ export function ask(spacer: RequestSpacer, clock: FakeClock, n: number): Array<{
         void spacer.acquire().then((slot) => Object.assign(got, { slot, at: clock.now() }));
         return got;
     });
+}
+
+/**
+ * A clock that moves only when the code under test sleeps (or the test sets `t`): a read's or a
+ * gate's waits take no real time, and `sleeps` lists them. `at` runs a step once the clock reaches its time.
+ */
+export function sleepClock(at: Array<[number, () => void]> = []): Clock & { t: number; sleeps: number[] } {
+    const c = {
+        t: 0,
+        sleeps: [] as number[],
+        now: () => c.t,
+        sleep: async (ms: number) => {
+            c.sleeps.push(ms);
+            c.t += ms;
+            for (const step of at.filter(([when]) => when <= c.t)) {
+                at.splice(at.indexOf(step), 1);
+                step[1]();
+            }
+        },
+    };
+    return c;
 }

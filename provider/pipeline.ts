@@ -1,0 +1,142 @@
+/**
+ * The read every data source runs, once: plan the query (validate, send nothing), resolve the
+ * connection, open the read's context (deadline, retries, the rate limit of the API and account),
+ * page through each request of the query in the API's paging style, merge, and assemble the result.
+ * A source file configures it with what differs ({@link SourceSpec}: its args and plan, its cloud
+ * access, its requests, paging style, wire request and response mapping, and record type) and
+ * {@link defineSource} makes its registry entry, `read` included. What the sources share to map
+ * the wire is in ./sources/records.ts and ./sources/clouds.ts.
+ */
+import type { FailedTask, GateSourceTraits } from "./gateRules";
+import { type CallResult, createReadContext, fetchPage, type Page, type Paging, readQueries, type ReadOptions } from "./paging";
+import { taskListResult } from "./result";
+import type { SettingsSources } from "./settings";
+import { type Summarizable, summarize } from "./summary";
+import type { ApiName, CloudName, TargetSummary, TaskListResult } from "./types";
+
+/**
+ * A data source as the registry (./sources) holds it: what gates, `check()` and the CLI need to
+ * read any source and judge the result, without a switch over source kinds in each place.
+ */
+export interface SourceDefinition<A, T> {
+    /** The cloud the source reads. */
+    readonly cloud: CloudName;
+    /** What a gate needs to know of the source: its label, whether it reports targets and outcomes. */
+    readonly traits: GateSourceTraits;
+    /** One record, for counts of one: `TAT invocation task` beside the label `TAT invocation tasks`. */
+    readonly labelOne: string;
+    /** The id of a record. */
+    readonly idOf: (t: T) => string;
+    /** Every arg the source accepts, connection settings included. */
+    readonly args: readonly string[];
+    /** Validates the query args (no I/O); throws a TaskgateValidationError. */
+    readonly plan: (args: unknown) => unknown;
+    /** Resolves and validates the connection settings (no I/O); throws a TaskgateValidationError. */
+    readonly connection: (args: A, sources: SettingsSources) => unknown;
+    /** Reads every record the args select (or the first `maxResults`). */
+    readonly read: (args: A, sources: SettingsSources, options?: ReadOptions) => Promise<TaskListResult<T>>;
+    /** A record as a gate reports it when it fails (or has not finished). */
+    readonly failedTask: (t: T) => FailedTask;
+    /** The task's per-target counts, where the API reports targets (machines, desktops). */
+    readonly targets?: (t: T) => TargetSummary;
+    /** The API names a result's id starts with (`tat-...`). */
+    readonly idPrefixes: readonly string[];
+}
+
+/** What every planned query holds besides its own fields. */
+export interface PlannedQuery {
+    readonly maxResults?: number;
+}
+
+/** What every resolved connection holds besides its credentials. */
+export interface Connection {
+    readonly region?: string;
+}
+
+/** How a source reaches its cloud: which cloud, how its connection settings resolve, and what its rate limit is counted against. */
+export interface CloudAccess<A, C extends Connection> {
+    readonly cloud: CloudName;
+    /** Resolves and validates the connection settings (no I/O); throws a TaskgateValidationError. */
+    readonly connection: (args: A, sources: SettingsSources) => C;
+    /** What the cloud counts an API's rate limit against (account, region, endpoint), never a secret. */
+    readonly rateScope: (conn: C) => string;
+}
+
+/** Asks the cloud for one page: the request it belongs to, the page's cursor, the attempt's timeout. */
+export type PageCall<R, P> = (request: R, cursor: P, timeoutMs: number) => Promise<CallResult<unknown>>;
+
+/**
+ * What a data source configures: its registry entry less `read`, and the steps of its read that
+ * differ from one API to the next.
+ * @typeParam A the args. `Q` the planned query. `C` the resolved connection. `R` one API request of
+ *   the query (an id batch, a filter combination, a status). `P` a page's cursor. `T` the record.
+ */
+export interface SourceSpec<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable>
+    extends Omit<SourceDefinition<A, T>, "read" | "cloud" | "connection"> {
+    /** Validates the query args and plans the requests (no I/O); throws a TaskgateValidationError naming the field. */
+    readonly plan: (args: unknown) => Q;
+    /** The cloud and how the source connects to it (./sources/clouds: tencentAccess, huaweiAccess). */
+    readonly access: CloudAccess<A, C>;
+    /** The API read: whose rate limit applies, and the prefix of the result's id. */
+    readonly api: ApiName | ((q: Q) => ApiName);
+    /** The API requests the query takes (id batches, filter combinations), each paged through; their records are merged in this order, each once. */
+    readonly requests: (q: Q) => readonly R[];
+    /** Reads the requests one after another instead of together. */
+    readonly oneRequestAtATime?: boolean;
+    /** The API's paging style and page size (paging.ts: offsetPages, offsetPagesUntilShort, scrollPages). */
+    readonly paging: Paging<P>;
+    /** Names one request's read in logs and errors: `TAT DescribeInvocationTasks`. */
+    readonly what: string | ((q: Q, request: R) => string);
+    /** Opens the transport and says how one page is asked for. */
+    readonly connect: (conn: C, q: Q) => PageCall<R, P>;
+    /** Parses one page's body into records; a body of the wrong shape throws a malformed-response error (and is retried). */
+    readonly parse: (body: unknown, requestId: string | undefined, q: Q, request: R) => Page<T>;
+    /** The query the result carries and its id hashes: the normalized args, never a credential or an endpoint. */
+    readonly query: (q: Q, conn: C) => Record<string, unknown>;
+}
+
+/** Makes a source's registry entry from its configuration: the read is the pipeline's. */
+export function defineSource<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable>(
+    spec: SourceSpec<A, Q, C, R, P, T>,
+): SourceDefinition<A, T> {
+    const { access, ...entry } = spec;
+    return { ...entry, cloud: access.cloud, connection: access.connection, read: (args, sources, options) => readSource(spec, args, sources, options) };
+}
+
+/** One read: the args are judged before the connection settings, and both before anything is sent. */
+async function readSource<A, Q extends PlannedQuery, C extends Connection, R, P, T extends Summarizable>(
+    spec: SourceSpec<A, Q, C, R, P, T>,
+    args: A,
+    sources: SettingsSources,
+    options?: ReadOptions,
+): Promise<TaskListResult<T>> {
+    const q = spec.plan(args);
+    const conn = spec.access.connection(args, sources);
+    const api = typeof spec.api === "function" ? spec.api(q) : spec.api;
+    const ctx = createReadContext(api, spec.access.rateScope(conn), options, sources);
+    const call = spec.connect(conn, q);
+    const { paging, idOf } = spec;
+    const readRequest = (request: R) => {
+        const what = typeof spec.what === "function" ? spec.what(q, request) : spec.what;
+        return paging.read(ctx, {
+            what,
+            maxResults: q.maxResults,
+            idOf,
+            fetch: (cursor) =>
+                fetchPage(
+                    ctx,
+                    `${what}${paging.pageName(cursor)}`,
+                    (timeoutMs) => call(request, cursor, timeoutMs),
+                    (body, requestId) => spec.parse(body, requestId, q, request),
+                ),
+        });
+    };
+    const list = await readQueries(spec.oneRequestAtATime ? { ...ctx, concurrency: 1 } : ctx, spec.requests(q), idOf, q.maxResults, readRequest);
+    return taskListResult(
+        { cloud: spec.access.cloud, api, region: conn.region, query: spec.query(q, conn) },
+        list.items,
+        paging.reportsTotal ? list.total : list.items.length,
+        summarize(list.items, spec.targets),
+        ctx.requestIds,
+    );
+}
