@@ -51,7 +51,10 @@ export function gateFailureMessage(pulumiOutput: string, gate: string): string[]
     const diagnostics = Math.max(0, lines.indexOf("Diagnostics:"));
     const start = lines.findIndex((l, i) => i >= diagnostics && l.includes(head));
     if (start < 0) return undefined;
-    const end = lines.findIndex((l, i) => i > start && l.trim() === "");
+    // The entry ends at a blank line, or at the resource's next diagnostic (a progress line logged after the
+    // error, as the engine may order them), which is indented no deeper than the error's first line.
+    const indent = (l: string) => l.length - l.trimStart().length;
+    const end = lines.findIndex((l, i) => i > start && (l.trim() === "" || indent(l) <= indent(lines[start])));
     const entry = lines.slice(start, end < 0 ? undefined : end);
     const first = entry[0].slice(entry[0].indexOf(head));
     // The engine indents the continuation lines by the depth of the first line's text less the `* `.

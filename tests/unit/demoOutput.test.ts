@@ -52,6 +52,26 @@ describe("npm run demo: the failed gate's message", () => {
         ]);
     });
 
+    it("ends where the resource's next diagnostic begins: a progress line the engine printed after the error is not part of it", () => {
+        const after = [
+            "Diagnostics:",
+            "  pulumi-nodejs:dynamic/taskgate:TaskGate (payments-gate):",
+            "    error: 1 error occurred:",
+            '    \t* taskgate: gate "payments-gate" failed on TAT invocation tasks (stopped early: the requirements can no longer be met)',
+            "      found:    50 tasks, 1 succeeded (2.0%), 1 failed, 48 pending or running",
+            "      first failing task (1 of 1):",
+            "        invt-esjxiut1  on ins-cd808san  FAILED  exit 1",
+            '    taskgate: gate "payments-gate": 2/50 tasks done, 1 succeeded, 1 failed, 0.1 s of 60 s: failed',
+            "",
+        ].join("\n");
+        assert.deepEqual(gateFailureMessage(after, "payments-gate"), [
+            'taskgate: gate "payments-gate" failed on TAT invocation tasks (stopped early: the requirements can no longer be met)',
+            "  found:    50 tasks, 1 succeeded (2.0%), 1 failed, 48 pending or running",
+            "  first failing task (1 of 1):",
+            "    invt-esjxiut1  on ins-cd808san  FAILED  exit 1",
+        ]);
+    });
+
     it("is absent when the engine's text holds no failure of that gate", () => {
         assert.equal(gateFailureMessage(ENGINE_OUTPUT, "migration-gate"), undefined);
         assert.equal(gateFailureMessage("error: could not connect", "payments-gate"), undefined);
