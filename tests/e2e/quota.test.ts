@@ -3,14 +3,15 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { openOfflineStack, type OfflineStack } from "../../scripts/offlineStack";
-import { busiestWindow } from "../reliability/emulatorHandle";
+import { assertRarelyThrottled, busiestWindow } from "../reliability/emulatorHandle";
 
 /*
  * One rate limit across the processes of one `pulumi up`: a stack (tests/e2e/programs/quota) with
  * three TAT data sources, read in the program's process, and three TaskGates, judged in the dynamic
  * provider's process, on one account, under the real engine. The emulator, in this test's process
- * (idle while the engine runs), logs when each request arrives: never more than TAT's 20 in any
- * second, and none throttled. The stack config points both processes at a ledger directory of this
+ * (idle while the engine runs), logs each request and its answer: every list whole, and throttled
+ * answers at most 1% (each retried), as rare as for one process; without one shared budget the six
+ * readers would be throttled on a large share. The stack config points both processes at a ledger directory of this
  * test's own.
  */
 describe("end to end: data sources and gates of one stack share one rate limit", function () {
@@ -31,7 +32,7 @@ describe("end to end: data sources and gates of one stack share one rate limit",
         if (ledger) fs.rmSync(ledger, { recursive: true, force: true });
     });
 
-    it("up with 3 data sources and 3 gates on one account: every list read whole, never more than 20 TAT requests in any second, none throttled", async () => {
+    it("up with 3 data sources and 3 gates on one account: every list read whole, at most 1% of TAT requests throttled", async () => {
         const invocations = (kind: string) => [0, 1, 2].map((i) => `inv-q${kind}${i}`.padEnd(12, "0"));
         const sources = invocations("src");
         const gated = invocations("gat");
@@ -61,7 +62,6 @@ describe("end to end: data sources and gates of one stack share one rate limit",
         const throttled = log.filter((e) => e.throttled).length;
         const busiest = busiestWindow(log);
         console.log(`      ${log.length} TAT requests, busiest second at the emulator ${busiest}/20, ${throttled} throttled`);
-        assert.ok(busiest <= 20, `the emulator saw ${busiest} requests arrive within one second (limit 20); ${throttled} of ${log.length} throttled`);
-        assert.equal(throttled, 0, "throttled requests");
+        assertRarelyThrottled(throttled, log.length, "tat");
     });
 });

@@ -18,7 +18,7 @@ import { readMpsTasks } from "../../provider/sources/mpsTasks";
 import { readTatInvocationTasks } from "../../provider/sources/tatInvocationTasks";
 import { readWorkspaceScriptTasks } from "../../provider/sources/workspaceScriptTasks";
 import type { ApiName } from "../../provider/types";
-import { inProcess, ownProcess, type EmulatorHandle } from "./emulatorHandle";
+import { inProcess, ownProcess, type EmulatorHandle, assertRarelyThrottled } from "./emulatorHandle";
 import { huaweiConn, rateScope, tencentConn } from "./subjects";
 import { recordNote } from "./tally";
 
@@ -43,15 +43,6 @@ function assertThrottledRetried(entries: RequestLogEntry[], api: string): number
     const left = [...pending].filter(([, n]) => n > 0);
     assert.deepEqual(left, [], `${api}: throttled requests never answered afterwards`);
     return throttled;
-}
-
-/**
- * Throttled answers at most 1% of an API's requests, rounded up: the limiter keeps headroom and
- * halves its rate after a throttled answer, so a busy machine may cost a throttle now and then,
- * never a run of them.
- */
-function assertRarelyThrottled(throttled: number, requests: number, api: string): void {
-    assert.ok(throttled <= Math.ceil(requests / 100), `${api}: ${throttled} of ${requests} requests throttled, more than 1%`);
 }
 
 /**

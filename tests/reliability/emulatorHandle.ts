@@ -85,3 +85,13 @@ export function busiestWindow(entries: readonly RequestLogEntry[], perMs = 1000)
     }
     return most;
 }
+
+/**
+ * Throttled answers at most 1% of an API's requests, rounded up: the limiter keeps headroom and
+ * halves its rate after a throttled answer, so a busy machine may cost a throttle now and then (a
+ * starved process can take in requests late and all at once), never a run of them. A limiter that
+ * did not share its budget, or forgot a place, would be throttled far more often than that.
+ */
+export function assertRarelyThrottled(throttled: number, requests: number, api: string): void {
+    assert.ok(throttled <= Math.ceil(requests / 100), `${api}: ${throttled} of ${requests} requests throttled, more than 1%`);
+}
