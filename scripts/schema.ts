@@ -96,15 +96,15 @@ const STANDS_FOR: Readonly<Record<string, string>> = { GateSource: "SourceArgsBy
 /** Wrappers that say how a value arrives, not what it is: the schema types the value. */
 const WRAPPERS: ReadonlySet<string> = new Set(["Input", "Output", "InputArgs", "Readonly", "Promise"]);
 
-/** The schema module of a declaration, by the file it is in: each cloud's sources, the rest `index`. */
-function moduleOf(decl: ts.Node): string {
-    const file = path.relative(ROOT, decl.getSourceFile().fileName);
-    if (/^provider\/(sources\/(tat|mps|bm)|clouds\/tencent)/.test(file)) return "tencentcloud";
-    if (/^provider\/(sources\/(cph|workspace)|clouds\/huawei)/.test(file)) return "huaweicloud";
-    return "index";
-}
+/**
+ * Every type is in the `index` module, the functions in their cloud's (`tencentcloud`, `huaweicloud`):
+ * a gate's source names the sources' args types, and the sources' results name the summary, so types
+ * split by cloud would make the Go SDK's packages import each other, which Go refuses.
+ */
+const TYPES_MODULE = "index";
 
 const token = (module: string, name: string) => `${PACKAGE}:${module}:${name}`;
+const typeToken = (name: string) => token(TYPES_MODULE, name);
 const capitalized = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 /** A type's schema name: an args interface `XArgs` is the object type `XQuery` (Python's SDK adds `Args` to every input type's name). */
@@ -113,7 +113,6 @@ const typeName = (name: string) => name.replace(/Args$/, "Query");
 /** Where a type is converted: which declaration owns it (names inline types) and what its type parameters stand for. */
 interface Scope {
     readonly owner: string;
-    readonly module: string;
     readonly params: ReadonlyMap<string, ts.TypeNode>;
 }
 
@@ -128,7 +127,11 @@ export class SchemaBuilder {
 
     /** The TSDoc of a symbol or declaration, as Markdown: `{@link X}` becomes `X`. Fails on a public symbol without one. */
     doc(symbol: ts.Symbol, what: string): string {
-        const text = ts.displayPartsToString(symbol.getDocumentationComment(this.checker)).trim();
+        // `{@link getXOutput}` is TypeScript's: the other languages' docs name it in code quotes.
+        const text = ts
+            .displayPartsToString(symbol.getDocumentationComment(this.checker))
+            .replace(/\{@link(?:code|plain)?\s+([^}|\s]+)[^}]*\}/g, "`$1`")
+            .trim();
         if (!text) throw new Error(`${what} has no TSDoc: the schema's description is taken from it`);
         return text;
     }
@@ -200,7 +203,7 @@ export class SchemaBuilder {
         if (members.length === 1) return this.typeOf(members[0], scope, where);
         if (members.every(ts.isLiteralTypeNode)) {
             const name = capitalized(where.replace(/\./g, "_").replace(/_(\w)/g, (_, c: string) => c.toUpperCase())).replace(/Args(?=[A-Z])/, "");
-            return this.enumRef(token(scope.module, name), this.checker.getTypeFromTypeNode(node), `The values of \`${where.split(".").pop()}\`.`, where, node);
+            return this.enumRef(typeToken(name), this.checker.getTypeFromTypeNode(node), `The values of \`${where.split(".").pop()}\`.`, where, node);
         }
         return { oneOf: members.map((m) => this.typeOf(m, scope, where)) };
     }
@@ -208,7 +211,7 @@ export class SchemaBuilder {
     /** An object type written inline (`scripts: Array<{ id?: string }>`): a named type `OwnerProperty`. */
     private inlineObject(node: ts.TypeLiteralNode, scope: Scope, where: string): TypeSpec {
         const [owner, prop] = where.split(".").slice(-2);
-        const tok = token(scope.module, `${typeName(owner)}${capitalized(prop)}`);
+        const tok = typeToken(`${typeName(owner)}${capitalized(prop)}`);
         if (!this.types[tok]) {
             this.types[tok] = { type: "object", description: `An entry of \`${owner}.${prop}\`.`, properties: {} };
             this.types[tok] = {
@@ -235,18 +238,18 @@ export class SchemaBuilder {
         const decl = symbol.declarations?.[0];
         if (decl && ts.isTypeAliasDeclaration(decl)) {
             const type = this.checker.getDeclaredTypeOfSymbol(symbol);
-            if (isLiteralUnion(type)) return this.enumRef(token(moduleOf(decl), decl.name.text), type, this.enumDoc(symbol, type), decl.name.text, decl.type);
+            if (isLiteralUnion(type)) return this.enumRef(typeToken(decl.name.text), type, this.enumDoc(symbol, type), decl.name.text, decl.type);
             return this.typeOf(decl.type, { ...scope, params: bind(decl, args, scope) }, where);
         }
         if (decl && ts.isInterfaceDeclaration(decl)) {
-            const tok = token(moduleOf(decl), typeName(decl.name.text));
+            const tok = typeToken(typeName(decl.name.text));
             if (!this.types[tok]) {
                 // Claimed before its properties are converted, so that a type that names itself ends.
                 this.types[tok] = { type: "object", description: "", properties: {} };
                 this.types[tok] = {
                     type: "object",
                     description: this.doc(symbol, decl.name.text),
-                    ...this.objectOf(decl, { owner: decl.name.text, module: moduleOf(decl), params: bind(decl, args, scope) }),
+                    ...this.objectOf(decl, { owner: decl.name.text, params: bind(decl, args, scope) }),
                 };
             }
             return { $ref: `#/types/${tok}` };
@@ -258,10 +261,10 @@ export class SchemaBuilder {
     private standIn(symbol: ts.Symbol, members: ts.Identifier): TypeSpec {
         const decl = this.symbolOf(members).declarations?.find(ts.isInterfaceDeclaration);
         if (!decl) throw new Error(`${symbol.name} stands for ${members.text}, which is not an interface`);
-        const tok = token("index", symbol.name);
+        const tok = typeToken(symbol.name);
         if (!this.types[tok]) {
             this.types[tok] = { type: "object", description: "", properties: {} };
-            const { properties } = this.objectOf(decl, { owner: decl.name.text, module: "index", params: new Map() });
+            const { properties } = this.objectOf(decl, { owner: decl.name.text, params: new Map() });
             this.types[tok] = { type: "object", description: this.doc(symbol, symbol.name), properties };
         }
         return { $ref: `#/types/${tok}` };
@@ -388,7 +391,7 @@ function functionsOf(b: SchemaBuilder, exported: Array<{ name: string; symbol: t
         const [, module, fn] = m;
         const [param] = decl.parameters;
         if (!param?.type || !decl.type) throw new Error(`${name}: its args and result must be typed`);
-        const scope: Scope = { owner: fn, module, params: new Map() };
+        const scope: Scope = { owner: fn, params: new Map() };
         functions[token(module, fn)] = {
             description: b.doc(symbol, name),
             inputs: inlineObject(b, param.type, scope, `${name} args`),
@@ -423,7 +426,7 @@ function resourcesOf(b: SchemaBuilder, exported: Array<{ name: string; symbol: t
         const ctor = decl.members.find(ts.isConstructorDeclaration);
         const argsType = ctor?.parameters[1]?.type;
         if (!argsType) throw new Error(`${name}: its constructor must take (name, args, opts)`);
-        const scope: Scope = { owner: name, module: "index", params: new Map() };
+        const scope: Scope = { owner: name, params: new Map() };
         const inputs = inlineObject(b, argsType, scope, `${name} args`);
         const properties: Record<string, PropertySpec> = {};
         const secret = secretOutputs(decl);
@@ -473,11 +476,11 @@ function configOf(b: SchemaBuilder, program: ts.Program): Record<string, Propert
     for (const [cloud, iface, label] of clouds) {
         const decl = settings.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === iface);
         if (!decl) throw new Error(`provider/settings.ts has no ${iface}`);
-        const scope: Scope = { owner: iface, module: "index", params: new Map() };
+        const scope: Scope = { owner: iface, params: new Map() };
         const { properties } = b.objectOf(decl, scope);
         const { endpoint, ...rest } = properties;
         variables.endpoint ??= { ...endpoint, defaultInfo: { environment: ["TASKGATE_ENDPOINT"] } };
-        const tok = token("index", `${capitalized(cloud)}Settings`);
+        const tok = typeToken(`${capitalized(cloud)}Settings`);
         b.types[tok] = { type: "object", description: `${label} connection settings: ${b.doc(b.symbolOf(decl.name), iface)}`, properties: rest };
         variables[cloud] = { $ref: `#/types/${tok}`, description: `${label} connection settings, for every ${label} data source and gate.` };
     }

@@ -108,12 +108,12 @@ describe("the plugin's schema", function () {
         };
         assert.deepEqual(valuesOf("index:TaskState"), sorted(TASK_STATES));
         assert.deepEqual(valuesOf("index:SourceKind"), sorted(SOURCE_KINDS));
-        assert.deepEqual(valuesOf("tencentcloud:MpsStatus"), sorted(MPS_STATUSES));
-        assert.deepEqual(valuesOf("tencentcloud:BmOrderBy"), sorted(new Set(Object.values(BM_ORDER_BY).flat())));
-        assert.deepEqual(valuesOf("huaweicloud:WorkspaceStatusFilter"), sorted(WORKSPACE_STATUS_FILTERS));
-        assert.deepEqual(valuesOf("huaweicloud:WorkspaceTaskType"), sorted(WORKSPACE_TASK_TYPES));
+        assert.deepEqual(valuesOf("index:MpsStatus"), sorted(MPS_STATUSES));
+        assert.deepEqual(valuesOf("index:BmOrderBy"), sorted(new Set(Object.values(BM_ORDER_BY).flat())));
+        assert.deepEqual(valuesOf("index:WorkspaceStatusFilter"), sorted(WORKSPACE_STATUS_FILTERS));
+        assert.deepEqual(valuesOf("index:WorkspaceTaskType"), sorted(WORKSPACE_TASK_TYPES));
         // Numbers are named for Python and Go by what their TSDoc says they mean.
-        assert.deepEqual((CHECKED_IN.types["taskgate:huaweicloud:CphJobStatus"] as EnumSpec).enum, [
+        assert.deepEqual((CHECKED_IN.types["taskgate:index:CphJobStatus"] as EnumSpec).enum, [
             { value: 1, name: "Running" },
             { value: 2, name: "Succeeded" },
             { value: -1, name: "Failed" },
