@@ -482,9 +482,58 @@ function configOf(b: SchemaBuilder, program: ts.Program): Record<string, Propert
         variables.endpoint ??= { ...endpoint, defaultInfo: { environment: ["TASKGATE_ENDPOINT"] } };
         const tok = typeToken(`${capitalized(cloud)}Settings`);
         b.types[tok] = { type: "object", description: `${label} connection settings: ${b.doc(b.symbolOf(decl.name), iface)}`, properties: rest };
-        variables[cloud] = { $ref: `#/types/${tok}`, description: `${label} connection settings, for every ${label} data source and gate.` };
+        // Secret as a whole: Pulumi's SDKs send an explicit provider's object config as one JSON string,
+        // so a secret member alone would reach the state in plain text.
+        variables[cloud] = { $ref: `#/types/${tok}`, description: `${label} connection settings, for every ${label} data source and gate.`, secret: true };
     }
     return variables;
+}
+
+/**
+ * The programs whose `example:` regions are the schema's Python and Go examples: tests/sdkgen runs
+ * the Python one under Pulumi's mocks and compiles the Go one, so an example in the SDKs' docs is
+ * code that works against the SDK as generated.
+ */
+const EXAMPLE_PROGRAMS = [
+    { language: "python", file: "tests/sdkgen/pyprogram/program.py" },
+    { language: "go", file: "tests/sdkgen/goprogram/main.go" },
+] as const;
+
+/** Each token's example in each language, from the example programs' `example: <token>` ... `end example` regions. */
+export function examplesOf(): Map<string, Array<{ language: string; code: string }>> {
+    const out = new Map<string, Array<{ language: string; code: string }>>();
+    for (const { language, file } of EXAMPLE_PROGRAMS) {
+        const lines = fs.readFileSync(path.join(ROOT, file), "utf8").split("\n");
+        for (let i = 0; i < lines.length; i++) {
+            const start = /^\s*(?:#|\/\/) example: (\S+)$/.exec(lines[i]);
+            if (!start) continue;
+            const end = lines.findIndex((l, j) => j > i && /^\s*(?:#|\/\/) end example$/.test(l));
+            if (end < 0) throw new Error(`${file}:${i + 1}: the example of ${start[1]} has no end example`);
+            const body = lines.slice(i + 1, end);
+            const indent = Math.min(...body.filter((l) => l.trim()).map((l) => /^\s*/.exec(l)![0].length));
+            const code = body.map((l) => l.slice(indent)).join("\n");
+            out.set(start[1], [...(out.get(start[1]) ?? []), { language, code }]);
+            i = end;
+        }
+    }
+    return out;
+}
+
+/**
+ * A description with its examples in Pulumi's docs form: the TSDoc's own (TypeScript) example and
+ * the example programs' Python and Go ones in one `{{% example %}}`, of which each SDK keeps its
+ * language's. Every function and resource has one in each language.
+ */
+function withExamples(description: string, tok: string, examples: ReturnType<typeof examplesOf>): string {
+    const [text, typescript = ""] = description.split(/^## Example Usage\s*$/m);
+    const snippets = examples.get(tok) ?? [];
+    for (const { language } of EXAMPLE_PROGRAMS) {
+        if (!snippets.some((s) => s.language === language)) throw new Error(`${tok} has no ${language} example: add an "example: ${tok}" region`);
+    }
+    const fences = snippets.map(({ language, code }) => `\`\`\`${language}\n${code}\n\`\`\``);
+    return [text.trim(), "{{% examples %}}\n## Example Usage\n\n{{% example %}}", typescript.trim(), ...fences, "{{% /example %}}\n{{% /examples %}}"]
+        .filter(Boolean)
+        .join("\n\n");
 }
 
 /** The whole schema, built from the declarations. */
@@ -492,8 +541,10 @@ export function buildSchema(program = packageProgram()): PackageSchema {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8"));
     const b = new SchemaBuilder(program);
     const exported = exportsOf(b, program);
+    const examples = examplesOf();
     const functions = functionsOf(b, exported);
     const resources = resourcesOf(b, exported);
+    for (const [tok, f] of [...Object.entries(functions), ...Object.entries(resources)]) f.description = withExamples(f.description, tok, examples);
     const variables = configOf(b, program);
     return {
         name: PACKAGE,

@@ -13,9 +13,11 @@ import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
+import * as pulumi from "@pulumi/pulumi";
 
 const ROOT = path.resolve(__dirname, "../..");
 const CACHE = process.env.TASKGATE_CACHE ?? path.join(os.homedir(), ".cache/taskgate");
+const VENV = path.join(CACHE, "sdk-python-venv");
 
 /** Runs a command; on failure the error carries what it printed. */
 function run(cmd: string, args: readonly string[], cwd = ROOT, env: NodeJS.ProcessEnv = process.env): string {
@@ -51,9 +53,24 @@ describe("the generated SDKs (sdk/python, sdk/go)", function () {
     // Builds and installs: a cold first run downloads and compiles; none of this is a speed goal.
     this.timeout(30 * 60_000);
     let work: string;
+    let python: string | undefined;
     before(() => {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-sdkgen-"));
     });
+
+    /** The venv's python, with pulumi from PyPI and the SDK as checked in installed (once per run; the venv is kept in the cache). */
+    function pythonWithSdk(): string {
+        if (python) return python;
+        const bin = path.join(VENV, "bin/python");
+        if (!fs.existsSync(bin)) run("python3", ["-m", "venv", VENV]);
+        run(bin, ["-m", "pip", "install", "--quiet", "pulumi>=3,<4"]);
+        // A copy: building the package writes build/ and *.egg-info beside its sources.
+        const copy = path.join(work, "python");
+        fs.cpSync(path.join(ROOT, "sdk/python"), copy, { recursive: true });
+        run(bin, ["-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", copy]);
+        python = bin;
+        return bin;
+    }
     after(() => {
         fs.rmSync(work, { recursive: true, force: true });
     });
@@ -77,14 +94,7 @@ describe("the generated SDKs (sdk/python, sdk/go)", function () {
     });
 
     it("the Python SDK installs in a venv beside pulumi from PyPI, and imports with its functions, resources and enums", () => {
-        const venv = path.join(CACHE, "sdk-python-venv");
-        const python = path.join(venv, "bin/python");
-        if (!fs.existsSync(python)) run("python3", ["-m", "venv", venv]);
-        run(python, ["-m", "pip", "install", "--quiet", "pulumi>=3,<4"]);
-        // A copy: building the package writes build/ and *.egg-info beside its sources.
-        const copy = path.join(work, "python");
-        fs.cpSync(path.join(ROOT, "sdk/python"), copy, { recursive: true });
-        run(python, ["-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", copy]);
+        const python = pythonWithSdk();
         const script = [
             "import inspect, json, pulumi, pulumi_taskgate as t",
             "from pulumi_taskgate import tencentcloud, huaweicloud",
@@ -99,7 +109,7 @@ describe("the generated SDKs (sdk/python, sdk/go)", function () {
             "}))",
         ].join("\n");
         const seen = JSON.parse(run(python, ["-c", script], work));
-        assert.ok(seen.file.startsWith(venv), `imported from ${seen.file}, not the venv`);
+        assert.ok(seen.file.startsWith(VENV), `imported from ${seen.file}, not the venv`);
         assert.deepEqual(seen.resources, ["TaskGate", "TaskSnapshot", "Provider"]);
         assert.deepEqual(seen.functions, [
             "get_tat_invocation_tasks",
@@ -111,5 +121,29 @@ describe("the generated SDKs (sdk/python, sdk/go)", function () {
         assert.deepEqual(seen.states, ["PENDING", "RUNNING", "SUCCEEDED", "FAILED", "CANCELLED", "TIMED_OUT", "FINISHED", "UNKNOWN"]);
         assert.deepEqual(seen.cph, { RUNNING: 1, SUCCEEDED: 2, FAILED: -1 });
         assert.deepEqual(seen.gateArgs, ["require", "source", "triggers", "wait"]);
+    });
+
+    it("a Python program over the SDK (the schema's Python examples) runs under Pulumi's mocks: each function invoked by its token with camelCase args, each resource registered", () => {
+        const python = pythonWithSdk();
+        const program = path.join(ROOT, "tests/sdkgen/pyprogram");
+        const sent = JSON.parse(run(python, [path.join(program, "run_with_mocks.py"), program], work));
+        const calls = new Map<string, unknown>(sent.calls.map((c: { token: string; args: unknown }) => [c.token, c.args]));
+        assert.deepEqual(
+            [...calls.keys()].sort(),
+            Object.keys(JSON.parse(fs.readFileSync(path.join(ROOT, "provider/plugin/schema.json"), "utf8")).functions).sort(),
+        );
+        assert.deepEqual(calls.get("taskgate:tencentcloud:getTatInvocationTasks"), { invocationId: "inv-1vll7hda", hideOutput: false });
+        const byType = new Map<string, { name: string; inputs: Record<string, unknown> }>(sent.resources.map((r: { type: string }) => [r.type, r]));
+        assert.deepEqual([...byType.keys()].sort(), ["pulumi:providers:taskgate", "taskgate:index:TaskGate", "taskgate:index:TaskSnapshot"]);
+        assert.deepEqual(byType.get("taskgate:index:TaskGate")?.inputs, {
+            source: { tatInvocationTasks: { invocationId: "inv-1vll7hda" } },
+            require: { minSuccessRatio: 0.95, maxFailed: 5 },
+            wait: { timeoutSeconds: 900 },
+        });
+        // An explicit provider's cloud settings travel as one JSON string, camelCase, and secret (Pulumi's secret signature).
+        const provider = byType.get("pulumi:providers:taskgate")?.inputs ?? {};
+        const settings = provider.tencentcloud as Record<string, string>;
+        assert.equal(settings[pulumi.runtime.specialSigKey], pulumi.runtime.specialSecretSig, "the provider's tencentcloud settings are not secret");
+        assert.deepEqual(JSON.parse(settings.value), { secretId: "AKIDEXAMPLE", secretKey: "example-secret-key", region: "ap-guangzhou" });
     });
 });

@@ -129,7 +129,9 @@ describe("the plugin's schema", function () {
         let credentials = 0;
         for (const [owner, properties] of objects) {
             for (const [name, p] of Object.entries(properties)) {
-                assert.equal(p.secret === true, SECRET_ARG_NAMES.includes(name), `${owner}.${name} secret: ${p.secret}`);
+                // The config's cloud objects are secret whole: an explicit provider's object config travels as one JSON string.
+                const secret = SECRET_ARG_NAMES.includes(name) || (owner === "config" && (name === "tencentcloud" || name === "huaweicloud"));
+                assert.equal(p.secret === true, secret, `${owner}.${name} secret: ${p.secret}`);
                 if (CREDENTIAL_ARG_NAMES.includes(name)) credentials++;
             }
         }
@@ -158,6 +160,13 @@ describe("the plugin's schema", function () {
             if (!isEnum(t)) for (const [n, p] of Object.entries(t.properties)) check(`${tok}.${n}`, p.description);
         }
         assert.deepEqual(missing, []);
+    });
+
+    it("gives every function and resource an example in TypeScript (its TSDoc's), Python and Go (the programs tests/sdkgen runs and compiles)", () => {
+        for (const [tok, { description }] of [...Object.entries(CHECKED_IN.functions), ...Object.entries(CHECKED_IN.resources)]) {
+            const example = /\{\{% example %\}\}([\s\S]*)\{\{% \/example %\}\}/.exec(description)?.[1] ?? "";
+            for (const language of ["typescript", "python", "go"]) assert.match(example, new RegExp(`\`\`\`${language}\n`), `${tok}: no ${language} example`);
+        }
     });
 });
 

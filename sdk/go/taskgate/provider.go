@@ -28,6 +28,12 @@ func NewProvider(ctx *pulumi.Context,
 			args.Endpoint = pulumi.StringPtr(d.(string))
 		}
 	}
+	if args.Huaweicloud != nil {
+		args.Huaweicloud = pulumi.ToSecret(args.Huaweicloud).(HuaweicloudSettingsPtrInput)
+	}
+	if args.Tencentcloud != nil {
+		args.Tencentcloud = pulumi.ToSecret(args.Tencentcloud).(TencentcloudSettingsPtrInput)
+	}
 	opts = internal.PkgResourceDefaultOpts(opts)
 	var resource Provider
 	err := ctx.RegisterResource("pulumi:providers:taskgate", name, args, &resource, opts...)

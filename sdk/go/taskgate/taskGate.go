@@ -21,6 +21,25 @@ import (
 // the environment, so none is stored in state; explicit credential args are stored as secrets.
 //
 // ## Example Usage
+//
+// ```go
+//
+//	gate, err := taskgate.NewTaskGate(ctx, "migration-gate", &taskgate.TaskGateArgs{
+//		Source: &taskgate.GateSourceArgs{
+//			TatInvocationTasks: &taskgate.TatInvocationTasksQueryArgs{InvocationId: pulumi.String("inv-1vll7hda")},
+//		},
+//		Require: &taskgate.GateRequirementsArgs{MinSuccessRatio: pulumi.Float64(0.95), MaxFailed: pulumi.Int(5)},
+//		Wait:    &taskgate.GateWaitArgs{TimeoutSeconds: pulumi.Float64(900)},
+//	})
+//
+//	if err != nil {
+//		return err
+//	}
+//
+// // Anything created with pulumi.DependsOn([]pulumi.Resource{gate}) waits for the gate, and is not
+// // created when it fails.
+// ctx.Export("gateReasons", gate.Reasons)
+// ```
 type TaskGate struct {
 	pulumi.CustomResourceState
 

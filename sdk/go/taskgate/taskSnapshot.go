@@ -23,6 +23,22 @@ import (
 // Command output is recorded only with `includeOutput`, and then as a secret.
 //
 // ## Example Usage
+//
+// ```go
+//
+//	nightly, err := taskgate.NewTaskSnapshot(ctx, "nightly-audit", &taskgate.TaskSnapshotArgs{
+//		Source: &taskgate.GateSourceArgs{
+//			TatInvocationTasks: &taskgate.TatInvocationTasksQueryArgs{CommandId: pulumi.String("cmd-nightly1")},
+//		},
+//		IncludeOutput: pulumi.Bool(true), // stored as a secret
+//	}, pulumi.DependsOn([]pulumi.Resource{gate}))
+//
+//	if err != nil {
+//		return err
+//	}
+//
+// ctx.Export("nightlySummary", nightly.Summary)
+// ```
 type TaskSnapshot struct {
 	pulumi.CustomResourceState
 

@@ -138,8 +138,8 @@ class Provider(pulumi.ProviderResource):
             if endpoint is None:
                 endpoint = _utilities.get_env('TASKGATE_ENDPOINT')
             __props__.__dict__["endpoint"] = endpoint
-            __props__.__dict__["huaweicloud"] = pulumi.Output.from_input(huaweicloud).apply(pulumi.runtime.to_json) if huaweicloud is not None else None
-            __props__.__dict__["tencentcloud"] = pulumi.Output.from_input(tencentcloud).apply(pulumi.runtime.to_json) if tencentcloud is not None else None
+            __props__.__dict__["huaweicloud"] = pulumi.Output.secret(huaweicloud).apply(pulumi.runtime.to_json) if huaweicloud is not None else None
+            __props__.__dict__["tencentcloud"] = pulumi.Output.secret(tencentcloud).apply(pulumi.runtime.to_json) if tencentcloud is not None else None
         super(Provider, __self__).__init__(
             'taskgate',
             resource_name,

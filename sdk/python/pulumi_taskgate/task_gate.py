@@ -127,6 +127,18 @@ class TaskGate(pulumi.CustomResource):
 
         ## Example Usage
 
+        ```python
+        gate = taskgate.TaskGate(
+            "migration-gate",
+            source={"tat_invocation_tasks": {"invocation_id": "inv-1vll7hda"}},
+            require={"min_success_ratio": 0.95, "max_failed": 5},
+            wait={"timeout_seconds": 900},
+        )
+        # Anything created with opts=pulumi.ResourceOptions(depends_on=[gate]) waits for the gate, and is
+        # not created when it fails.
+        pulumi.export("gateReasons", gate.reasons)
+        ```
+
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[Union['GateRequirementsArgs', 'GateRequirementsArgsDict']] require: What must hold. `minSucceeded` and `minSuccessRatio` (0..1) count machines or desktops where
@@ -157,6 +169,18 @@ class TaskGate(pulumi.CustomResource):
         the environment, so none is stored in state; explicit credential args are stored as secrets.
 
         ## Example Usage
+
+        ```python
+        gate = taskgate.TaskGate(
+            "migration-gate",
+            source={"tat_invocation_tasks": {"invocation_id": "inv-1vll7hda"}},
+            require={"min_success_ratio": 0.95, "max_failed": 5},
+            wait={"timeout_seconds": 900},
+        )
+        # Anything created with opts=pulumi.ResourceOptions(depends_on=[gate]) waits for the gate, and is
+        # not created when it fails.
+        pulumi.export("gateReasons", gate.reasons)
+        ```
 
         :param str resource_name: The name of the resource.
         :param TaskGateArgs args: The arguments to use to populate this resource's properties.

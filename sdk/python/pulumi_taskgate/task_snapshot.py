@@ -142,6 +142,16 @@ class TaskSnapshot(pulumi.CustomResource):
 
         ## Example Usage
 
+        ```python
+        nightly = taskgate.TaskSnapshot(
+            "nightly-audit",
+            source={"tat_invocation_tasks": {"command_id": "cmd-nightly1"}},
+            include_output=True,  # stored as a secret
+            opts=pulumi.ResourceOptions(depends_on=[gate]),
+        )
+        pulumi.export("nightlySummary", nightly.summary)
+        ```
+
         :param str resource_name: The name of the resource.
         :param pulumi.ResourceOptions opts: Options for the resource.
         :param pulumi.Input[_builtins.bool] include_output: Record each task's command output too (TAT output, CPH `execute_msg`; the other sources
@@ -173,6 +183,16 @@ class TaskSnapshot(pulumi.CustomResource):
         Command output is recorded only with `includeOutput`, and then as a secret.
 
         ## Example Usage
+
+        ```python
+        nightly = taskgate.TaskSnapshot(
+            "nightly-audit",
+            source={"tat_invocation_tasks": {"command_id": "cmd-nightly1"}},
+            include_output=True,  # stored as a secret
+            opts=pulumi.ResourceOptions(depends_on=[gate]),
+        )
+        pulumi.export("nightlySummary", nightly.summary)
+        ```
 
         :param str resource_name: The name of the resource.
         :param TaskSnapshotArgs args: The arguments to use to populate this resource's properties.

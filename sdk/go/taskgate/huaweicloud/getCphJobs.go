@@ -20,6 +20,15 @@ import (
 // (see the README). Use `getCphJobsOutput` when an argument is a `pulumi.Output`.
 //
 // ## Example Usage
+//
+// ```go
+//
+//	jobs := huaweicloud.GetCphJobsOutput(ctx, huaweicloud.GetCphJobsOutputArgs{
+//		RequestIds: pulumi.StringArray{pulumi.String("6837531fd3f54550927b930180a706bf")},
+//	})
+//
+// ctx.Export("cphJobsDone", jobs.Summary().Done())
+// ```
 func GetCphJobs(ctx *pulumi.Context, args *GetCphJobsArgs, opts ...pulumi.InvokeOption) (*GetCphJobsResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetCphJobsResult

@@ -20,6 +20,20 @@ import (
 // (see the README). Use `getWorkspaceScriptTasksOutput` when an argument is a `pulumi.Output`.
 //
 // ## Example Usage
+//
+// ```go
+//
+//	scripts, err := huaweicloud.GetWorkspaceScriptTasks(ctx, &huaweicloud.GetWorkspaceScriptTasksArgs{
+//		DesktopPoolId:    pulumi.StringRef("pool-1"),
+//		ExecuteTimeStart: pulumi.StringRef("2026-11-16T00:00:00Z"),
+//	})
+//
+//	if err != nil {
+//		return err
+//	}
+//
+// ctx.Export("desktopsFailed", pulumi.Int(scripts.Summary.Targets.Failed))
+// ```
 func GetWorkspaceScriptTasks(ctx *pulumi.Context, args *GetWorkspaceScriptTasksArgs, opts ...pulumi.InvokeOption) (*GetWorkspaceScriptTasksResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetWorkspaceScriptTasksResult

@@ -20,6 +20,21 @@ import (
 // (see the README). Use `getBmCmdTasksOutput` when an argument is a `pulumi.Output`.
 //
 // ## Example Usage
+//
+// ```go
+// orderBy := taskgate.BmOrderBy_RUN_BEGIN_TIME
+//
+//	bm, err := tencentcloud.GetBmCmdTasks(ctx, &tencentcloud.GetBmCmdTasksArgs{
+//		OrderBy:    &orderBy,
+//		MaxResults: pulumi.IntRef(50),
+//	}, pulumi.Provider(emulator))
+//
+//	if err != nil {
+//		return err
+//	}
+//
+// ctx.Export("failedMachines", pulumi.Int(bm.Summary.Targets.Failed))
+// ```
 func GetBmCmdTasks(ctx *pulumi.Context, args *GetBmCmdTasksArgs, opts ...pulumi.InvokeOption) (*GetBmCmdTasksResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetBmCmdTasksResult

@@ -20,6 +20,11 @@ import (
 // (see the README). Use `getMpsTasksOutput` when an argument is a `pulumi.Output`.
 //
 // ## Example Usage
+//
+// ```go
+// processing := tencentcloud.GetMpsTasksOutput(ctx, tencentcloud.GetMpsTasksOutputArgs{Status: pulumi.String("PROCESSING")})
+// ctx.Export("stillProcessing", processing.TotalCount())
+// ```
 func GetMpsTasks(ctx *pulumi.Context, args *GetMpsTasksArgs, opts ...pulumi.InvokeOption) (*GetMpsTasksResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetMpsTasksResult

@@ -20,6 +20,27 @@ import (
 // (see the README). Use `getTatInvocationTasksOutput` when an argument is a `pulumi.Output`.
 //
 // ## Example Usage
+//
+// ```go
+//
+//	tasks, err := tencentcloud.GetTatInvocationTasks(ctx, &tencentcloud.GetTatInvocationTasksArgs{
+//		InvocationId: "inv-1vll7hda",
+//		HideOutput:   pulumi.BoolRef(false),
+//	})
+//
+//	if err != nil {
+//		return err
+//	}
+//
+// ctx.Export("succeeded", pulumi.Int(tasks.Summary.Succeeded))
+//
+//	for _, t := range tasks.Tasks {
+//		if t.State == taskgate.TaskStateFAILED {
+//			ctx.Export("firstFailed", pulumi.String(t.InvocationTaskId))
+//		}
+//	}
+//
+// ```
 func GetTatInvocationTasks(ctx *pulumi.Context, args *GetTatInvocationTasksArgs, opts ...pulumi.InvokeOption) (*GetTatInvocationTasksResult, error) {
 	opts = internal.PkgInvokeDefaultOpts(opts)
 	var rv GetTatInvocationTasksResult

@@ -132,6 +132,11 @@ def get_cph_jobs(access_key: Optional[_builtins.str] = None,
 
     ## Example Usage
 
+    ```python
+    jobs = taskgate.huaweicloud.get_cph_jobs_output(request_ids=["6837531fd3f54550927b930180a706bf"])
+    pulumi.export("cphJobsDone", jobs.summary.done)
+    ```
+
     :param _builtins.str access_key: AK. Config `huaweicloud:accessKey`, env `HW_ACCESS_KEY`.
     :param _builtins.str auth_token: IAM user token sent as `X-Auth-Token`, instead of AK/SK. Config `huaweicloud:authToken`, env `HW_AUTH_TOKEN`.
     :param _builtins.str endpoint: Base URL that replaces the public endpoints. Config `taskgate:endpoint`, env `TASKGATE_ENDPOINT`.
@@ -184,6 +189,11 @@ def get_cph_jobs_output(access_key: pulumi.Input[Optional[Optional[_builtins.str
     (see the README). Use `getCphJobsOutput` when an argument is a `pulumi.Output`.
 
     ## Example Usage
+
+    ```python
+    jobs = taskgate.huaweicloud.get_cph_jobs_output(request_ids=["6837531fd3f54550927b930180a706bf"])
+    pulumi.export("cphJobsDone", jobs.summary.done)
+    ```
 
     :param _builtins.str access_key: AK. Config `huaweicloud:accessKey`, env `HW_ACCESS_KEY`.
     :param _builtins.str auth_token: IAM user token sent as `X-Auth-Token`, instead of AK/SK. Config `huaweicloud:authToken`, env `HW_AUTH_TOKEN`.

@@ -138,6 +138,11 @@ def get_workspace_script_tasks(access_key: Optional[_builtins.str] = None,
 
     ## Example Usage
 
+    ```python
+    scripts = taskgate.huaweicloud.get_workspace_script_tasks(desktop_pool_id="pool-1", execute_time_start="2026-11-16T00:00:00Z")
+    pulumi.export("workspaceTasks", scripts.total_count)
+    ```
+
     :param _builtins.str access_key: AK. Config `huaweicloud:accessKey`, env `HW_ACCESS_KEY`.
     :param _builtins.str auth_token: IAM user token sent as `X-Auth-Token`, instead of AK/SK. Config `huaweicloud:authToken`, env `HW_AUTH_TOKEN`.
     :param _builtins.str desktop_pool_id: Filter: the desktop pool the tasks ran over.
@@ -208,6 +213,11 @@ def get_workspace_script_tasks_output(access_key: pulumi.Input[Optional[Optional
     (see the README). Use `getWorkspaceScriptTasksOutput` when an argument is a `pulumi.Output`.
 
     ## Example Usage
+
+    ```python
+    scripts = taskgate.huaweicloud.get_workspace_script_tasks(desktop_pool_id="pool-1", execute_time_start="2026-11-16T00:00:00Z")
+    pulumi.export("workspaceTasks", scripts.total_count)
+    ```
 
     :param _builtins.str access_key: AK. Config `huaweicloud:accessKey`, env `HW_ACCESS_KEY`.
     :param _builtins.str auth_token: IAM user token sent as `X-Auth-Token`, instead of AK/SK. Config `huaweicloud:authToken`, env `HW_AUTH_TOKEN`.

@@ -132,6 +132,15 @@ def get_bm_cmd_tasks(api: Optional['_root_enums.BmApi'] = None,
 
     ## Example Usage
 
+    ```python
+    bm = taskgate.tencentcloud.get_bm_cmd_tasks(
+        order_by=taskgate.BmOrderBy.RUN_BEGIN_TIME,
+        max_results=50,
+        opts=pulumi.InvokeOptions(provider=emulator),
+    )
+    pulumi.export("bmTasks", bm.total_count)
+    ```
+
     :param '_root_enums.BmApi' api: `"2018-04-23"` (API 3.0 `DescribeUserCmdTasks`, default) or `"legacy"` (v2 `GetUserCmdTaskList`).
     :param _builtins.str endpoint: Base URL that replaces the public endpoints (e.g. the emulator `http://127.0.0.1:4566`).
            Config `taskgate:endpoint`, env `TASKGATE_ENDPOINT`.
@@ -186,6 +195,15 @@ def get_bm_cmd_tasks_output(api: pulumi.Input[Optional[Optional['_root_enums.BmA
     (see the README). Use `getBmCmdTasksOutput` when an argument is a `pulumi.Output`.
 
     ## Example Usage
+
+    ```python
+    bm = taskgate.tencentcloud.get_bm_cmd_tasks(
+        order_by=taskgate.BmOrderBy.RUN_BEGIN_TIME,
+        max_results=50,
+        opts=pulumi.InvokeOptions(provider=emulator),
+    )
+    pulumi.export("bmTasks", bm.total_count)
+    ```
 
     :param '_root_enums.BmApi' api: `"2018-04-23"` (API 3.0 `DescribeUserCmdTasks`, default) or `"legacy"` (v2 `GetUserCmdTaskList`).
     :param _builtins.str endpoint: Base URL that replaces the public endpoints (e.g. the emulator `http://127.0.0.1:4566`).

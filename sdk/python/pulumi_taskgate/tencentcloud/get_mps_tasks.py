@@ -129,6 +129,11 @@ def get_mps_tasks(endpoint: Optional[_builtins.str] = None,
 
     ## Example Usage
 
+    ```python
+    processing = taskgate.tencentcloud.get_mps_tasks_output(status="PROCESSING")
+    pulumi.export("stillProcessing", processing.total_count)
+    ```
+
     :param _builtins.str endpoint: Base URL that replaces the public endpoints (e.g. the emulator `http://127.0.0.1:4566`).
            Config `taskgate:endpoint`, env `TASKGATE_ENDPOINT`.
     :param _builtins.int max_results: Read at most this many tasks; all of them when omitted.
@@ -173,6 +178,11 @@ def get_mps_tasks_output(endpoint: pulumi.Input[Optional[Optional[_builtins.str]
     (see the README). Use `getMpsTasksOutput` when an argument is a `pulumi.Output`.
 
     ## Example Usage
+
+    ```python
+    processing = taskgate.tencentcloud.get_mps_tasks_output(status="PROCESSING")
+    pulumi.export("stillProcessing", processing.total_count)
+    ```
 
     :param _builtins.str endpoint: Base URL that replaces the public endpoints (e.g. the emulator `http://127.0.0.1:4566`).
            Config `taskgate:endpoint`, env `TASKGATE_ENDPOINT`.

@@ -134,6 +134,12 @@ def get_tat_invocation_tasks(command_id: Optional[Union[_builtins.str, Sequence[
 
     ## Example Usage
 
+    ```python
+    tasks = taskgate.tencentcloud.get_tat_invocation_tasks(invocation_id="inv-1vll7hda", hide_output=False)
+    pulumi.export("succeeded", tasks.summary.succeeded)
+    pulumi.export("failed", [t.invocation_task_id for t in tasks.tasks if t.state == taskgate.TaskState.FAILED])
+    ```
+
     :param Union[_builtins.str, Sequence[_builtins.str]] command_id: Filter: command (`cmd-...`).
     :param _builtins.str endpoint: Base URL that replaces the public endpoints (e.g. the emulator `http://127.0.0.1:4566`).
            Config `taskgate:endpoint`, env `TASKGATE_ENDPOINT`.
@@ -193,6 +199,12 @@ def get_tat_invocation_tasks_output(command_id: pulumi.Input[Optional[Optional[U
     (see the README). Use `getTatInvocationTasksOutput` when an argument is a `pulumi.Output`.
 
     ## Example Usage
+
+    ```python
+    tasks = taskgate.tencentcloud.get_tat_invocation_tasks(invocation_id="inv-1vll7hda", hide_output=False)
+    pulumi.export("succeeded", tasks.summary.succeeded)
+    pulumi.export("failed", [t.invocation_task_id for t in tasks.tasks if t.state == taskgate.TaskState.FAILED])
+    ```
 
     :param Union[_builtins.str, Sequence[_builtins.str]] command_id: Filter: command (`cmd-...`).
     :param _builtins.str endpoint: Base URL that replaces the public endpoints (e.g. the emulator `http://127.0.0.1:4566`).
