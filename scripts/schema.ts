@@ -563,7 +563,7 @@ export function buildSchema(program = packageProgram()): PackageSchema {
         functions,
         language: {
             nodejs: { packageName: pkg.name },
-            python: { packageName: "pulumi_taskgate", pyproject: { enabled: true }, respectSchemaVersion: true, requires: { pulumi: ">=3.0.0,<4.0.0" } },
+            python: { packageName: "pulumi_taskgate", pyproject: { enabled: true }, respectSchemaVersion: true },
             go: { importBasePath: GO_IMPORT_BASE_PATH, respectSchemaVersion: true, generateResourceContainerTypes: false },
         },
     };

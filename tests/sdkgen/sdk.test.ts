@@ -58,16 +58,20 @@ describe("the generated SDKs (sdk/python, sdk/go)", function () {
         work = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-sdkgen-"));
     });
 
-    /** The venv's python, with pulumi from PyPI and the SDK as checked in installed (once per run; the venv is kept in the cache). */
+    /**
+     * The venv's python with the SDK as checked in installed, and with it what its pyproject.toml
+     * requires (pulumi, from PyPI). Once per run; the venv is kept in the cache, so pulumi's wheels
+     * are downloaded once.
+     */
     function pythonWithSdk(): string {
         if (python) return python;
         const bin = path.join(VENV, "bin/python");
         if (!fs.existsSync(bin)) run("python3", ["-m", "venv", VENV]);
-        run(bin, ["-m", "pip", "install", "--quiet", "pulumi>=3,<4"]);
         // A copy: building the package writes build/ and *.egg-info beside its sources.
         const copy = path.join(work, "python");
         fs.cpSync(path.join(ROOT, "sdk/python"), copy, { recursive: true });
-        run(bin, ["-m", "pip", "install", "--quiet", "--no-deps", "--force-reinstall", copy]);
+        run(bin, ["-m", "pip", "uninstall", "--quiet", "--yes", "pulumi_taskgate"]);
+        run(bin, ["-m", "pip", "install", "--quiet", copy]);
         python = bin;
         return bin;
     }
@@ -96,10 +100,12 @@ describe("the generated SDKs (sdk/python, sdk/go)", function () {
     it("the Python SDK installs in a venv beside pulumi from PyPI, and imports with its functions, resources and enums", () => {
         const python = pythonWithSdk();
         const script = [
-            "import inspect, json, pulumi, pulumi_taskgate as t",
+            "import importlib.metadata, inspect, json, pulumi, pulumi_taskgate as t",
             "from pulumi_taskgate import tencentcloud, huaweicloud",
             "print(json.dumps({",
             "  'file': t.__file__,",
+            "  'requires': importlib.metadata.requires('pulumi_taskgate'),",
+            "  'pulumi': importlib.metadata.version('pulumi'),",
             "  'resources': [c.__name__ for c in (t.TaskGate, t.TaskSnapshot, t.Provider)],",
             "  'functions': [f.__name__ for f in (tencentcloud.get_tat_invocation_tasks, tencentcloud.get_mps_tasks_output,",
             "      tencentcloud.get_bm_cmd_tasks, huaweicloud.get_cph_jobs, huaweicloud.get_workspace_script_tasks_output)],",
@@ -110,6 +116,11 @@ describe("the generated SDKs (sdk/python, sdk/go)", function () {
         ].join("\n");
         const seen = JSON.parse(run(python, ["-c", script], work));
         assert.ok(seen.file.startsWith(VENV), `imported from ${seen.file}, not the venv`);
+        assert.ok(
+            seen.requires.some((r: string) => /^pulumi(<|>|=)/.test(r.replace(/\s/g, ""))),
+            `requires ${seen.requires}`,
+        );
+        assert.match(seen.pulumi, /^3\./);
         assert.deepEqual(seen.resources, ["TaskGate", "TaskSnapshot", "Provider"]);
         assert.deepEqual(seen.functions, [
             "get_tat_invocation_tasks",
