@@ -155,12 +155,11 @@ export class SchemaBuilder {
         return { properties, ...(required.length > 0 ? { required } : {}) };
     }
 
-    /** One property: its type, its description, and `secret` for a credential. */
+    /** One property, its scope's owner being `Owner.property`: its type, its description, and `secret` for a credential. */
     property(prop: ts.Symbol, decl: ts.Node, typeNode: ts.TypeNode, scope: Scope): PropertySpec {
-        const [owner, name] = [scope.owner.slice(0, scope.owner.lastIndexOf(".")), prop.name];
-        const spec: PropertySpec = { ...this.typeOf(typeNode, scope, `${owner}.${name}`), description: this.doc(prop, scope.owner) };
+        const spec: PropertySpec = { ...this.typeOf(typeNode, scope, scope.owner), description: this.doc(prop, scope.owner) };
         // A credential of the connection settings, wherever an args type takes them in.
-        if (SECRET_ARG_NAMES.includes(name) && decl.getSourceFile().fileName === SETTINGS) spec.secret = true;
+        if (SECRET_ARG_NAMES.includes(prop.name) && decl.getSourceFile().fileName === SETTINGS) spec.secret = true;
         return spec;
     }
 
@@ -213,7 +212,6 @@ export class SchemaBuilder {
         const [owner, prop] = where.split(".").slice(-2);
         const tok = typeToken(`${typeName(owner)}${capitalized(prop)}`);
         if (!this.types[tok]) {
-            this.types[tok] = { type: "object", description: `An entry of \`${owner}.${prop}\`.`, properties: {} };
             this.types[tok] = {
                 type: "object",
                 description: `An entry of \`${owner}.${prop}\`.`,
@@ -330,7 +328,7 @@ function isOpenUnion(type: ts.Type): boolean {
 }
 
 /** The literal members of a union type: the enum's values (in the checker's order; see {@link literalNodes} for the written one). */
-export function literalsOf(type: ts.Type): Array<string | number> {
+function literalsOf(type: ts.Type): Array<string | number> {
     return (type.isUnion() ? type.types : [type]).filter((t) => t.isLiteral()).map((t) => (t as ts.LiteralType).value as string | number);
 }
 
@@ -394,15 +392,15 @@ function functionsOf(b: SchemaBuilder, exported: Array<{ name: string; symbol: t
         const scope: Scope = { owner: fn, params: new Map() };
         functions[token(module, fn)] = {
             description: b.doc(symbol, name),
-            inputs: inlineObject(b, param.type, scope, `${name} args`),
-            outputs: inlineObject(b, decl.type, scope, `${name} result`),
+            inputs: objectAt(b, param.type, scope, `${name} args`),
+            outputs: objectAt(b, decl.type, scope, `${name} result`),
         };
     }
     return functions;
 }
 
 /** The object a function's args or result type names, inline (the schema's function inputs and outputs are not named types). */
-function inlineObject(b: SchemaBuilder, node: ts.TypeNode, scope: Scope, where: string): ObjectSpec {
+function objectAt(b: SchemaBuilder, node: ts.TypeNode, scope: Scope, where: string): ObjectSpec {
     const before = new Set(Object.keys(b.types));
     const tok = b.typeOf(node, scope, where).$ref?.replace("#/types/", "");
     const spec = tok ? b.types[tok] : undefined;
@@ -427,7 +425,7 @@ function resourcesOf(b: SchemaBuilder, exported: Array<{ name: string; symbol: t
         const argsType = ctor?.parameters[1]?.type;
         if (!argsType) throw new Error(`${name}: its constructor must take (name, args, opts)`);
         const scope: Scope = { owner: name, params: new Map() };
-        const inputs = inlineObject(b, argsType, scope, `${name} args`);
+        const inputs = objectAt(b, argsType, scope, `${name} args`);
         const properties: Record<string, PropertySpec> = {};
         const secret = secretOutputs(decl);
         for (const member of decl.members) {
