@@ -12,11 +12,13 @@
 package main
 
 import (
+	_ "embed"
 	"encoding/json"
 	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -30,6 +32,12 @@ import (
 const tool = "taskgate-gen-sdk"
 
 const sdkModule = "github.com/pulumi/pulumi/sdk/v3"
+
+// ownGoMod is this program's go.mod, whose go line (set by go mod tidy to what the Pulumi modules
+// need) the Go SDK's go.mod repeats: a program using the SDK needs that Go anyway.
+//
+//go:embed go.mod
+var ownGoMod string
 
 func main() {
 	schemaPath := flag.String("schema", "provider/plugin/schema.json", "the package schema")
@@ -89,7 +97,7 @@ func load(path string) (*schema.Package, error) {
 
 // goModFile is the Go SDK's go.mod: its module is the schema's importBasePath less the package's
 // own folder, and it requires the Pulumi Go SDK this generator was built with (the version the
-// generated code is written for).
+// generated code is written for) and the Go that SDK needs.
 func goModFile(pkg *schema.Package) ([]byte, error) {
 	info, ok := pkg.Language["go"].(gogen.GoPackageInfo)
 	if !ok || info.ImportBasePath == "" {
@@ -107,7 +115,11 @@ func goModFile(pkg *schema.Package) ([]byte, error) {
 	if version == "" {
 		return nil, fmt.Errorf("the generator was built without %s", sdkModule)
 	}
-	return []byte(fmt.Sprintf("module %s\n\ngo 1.24\n\nrequire %s %s\n", module, sdkModule, version)), nil
+	goLine := regexp.MustCompile(`(?m)^go \S+$`).FindString(ownGoMod)
+	if goLine == "" {
+		return nil, fmt.Errorf("engine/gen-sdk/go.mod has no go line")
+	}
+	return []byte(fmt.Sprintf("module %s\n\n%s\n\nrequire %s %s\n", module, goLine, sdkModule, version)), nil
 }
 
 // replaceDir empties dir and writes files (paths relative to it) in a stable order.
