@@ -14,6 +14,7 @@ import { agentFor, virtualHost } from "./agents";
  * parse its `{code, message, data}` envelope, and no maintained package does both, so the ~20 lines
  * of signing live here, checked against the documented vectors in the tests.
  */
+/** How a legacy API request is signed: HmacSHA1 or HmacSHA256 (the default). */
 export type LegacySignatureMethod = "HmacSHA1" | "HmacSHA256";
 
 /**

@@ -12,8 +12,11 @@ import * as path from "node:path";
 const ROOT = path.resolve(__dirname, "../..");
 const SCRIPTS: Record<string, string> = JSON.parse(fs.readFileSync(path.join(ROOT, "package.json"), "utf8")).scripts;
 
-/** The tests that need Chromium or the Pulumi CLI: the only ones `test:fast` leaves out. */
-const NEEDS_BROWSER_OR_ENGINE = ["tests/report/browser.test.ts", "tests/cli/stack.test.ts"];
+/**
+ * The tests that need Chromium, the Pulumi CLI, or Go and Python to build and install the generated
+ * SDKs: the only ones `test:fast` leaves out.
+ */
+const NEEDS_BROWSER_OR_ENGINE = ["tests/report/browser.test.ts", "tests/cli/stack.test.ts", "tests/sdkgen/sdk.test.ts"];
 
 /** Every `*.test.ts` under a folder, as paths relative to the root with `/`. */
 function testFilesUnder(dir: string): string[] {
