@@ -91,8 +91,10 @@ describe("cli: --stack reads a Pulumi stack's config", function () {
         const r = await runCli(["list", "tat", "--invocation-id", "inv-stack001", "--stack", "dev", "--cwd", project, "-q"], { env: withEnv });
         assert.equal(r.code, 0, r.stderr);
         assert.equal(ctx.emu.requests({ api: "tat" })[0].credential, stackOnlyKey.secretId);
-        // --endpoint beats taskgate:endpoint: this one refuses connections, and the error names it.
-        const o = await runCli(["list", "tat", "--stack", "dev", "--cwd", project, "--endpoint", "http://127.0.0.1:9", "--timeout", "1", "-q"], { env });
+        // --endpoint beats taskgate:endpoint: this one refuses connections, and the error names it. The
+        // deadline leaves room for every attempt, however busy the machine: with `--timeout 1` a starved
+        // process passed its deadline before the first attempt, and the error had no endpoint to name.
+        const o = await runCli(["list", "tat", "--stack", "dev", "--cwd", project, "--endpoint", "http://127.0.0.1:9", "--timeout", "120", "-q"], { env });
         assert.equal(o.code, 2);
         assert.match(o.stderr, /request to http:\/\/tat\.tencentcloudapi\.com:9\/ failed/);
     });
