@@ -14,8 +14,8 @@
 #   PULUMI_CONFIG_PASSPHRASE (kept if it or PULUMI_CONFIG_PASSPHRASE_FILE is already set; default "taskgate-test")
 #   PULUMI_SKIP_UPDATE_CHECK, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION, PULUMI_DISABLE_REGISTRY_RESOLVE = true
 #
-# The default root must match install-pulumi.sh (PULUMI_VERSION there).
-TASKGATE_PULUMI_ROOT=${TASKGATE_PULUMI_ROOT:-$HOME/.cache/taskgate/pulumi-3.259.0}
+# The default root must match install-pulumi.sh's (the @pulumi/pulumi pin in package.json).
+TASKGATE_PULUMI_ROOT=${TASKGATE_PULUMI_ROOT:-$HOME/.cache/taskgate/pulumi-3.276.0}
 TASKGATE_PULUMI_BIN=$TASKGATE_PULUMI_ROOT/bin
 export TASKGATE_PULUMI_ROOT TASKGATE_PULUMI_BIN
 
