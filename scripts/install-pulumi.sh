@@ -36,8 +36,9 @@
 # proxy refuses at every pseudo-version (403), so engine/language-host is a small language host of our own
 # (see its main.go for what it implements).
 #
-# Measured on the 2-core machine (v3.276.0): the CLI ~5 min of compile with an empty Go build cache, the
-# language host ~30 s; a new ROOT with warm Go caches a few seconds; a complete ROOT ~0.3 s.
+# Measured on the 2-core machine (v3.276.0), with an empty Go build cache: the CLI 540-551 CPU-seconds
+# (about 5 min on two free cores, 8 min beside other work), the language host 89 (about 1 min); a new ROOT
+# with warm Go caches about 2 min (linking); a complete ROOT under a second. Builds are reproducible.
 #
 # Node. @pulumi/pulumi declares engines.node >= 22, but everything taskgate does with it (preview, up,
 # refresh, destroy of a TypeScript program with dynamic providers, secrets, the Automation API) passes on
