@@ -13,7 +13,7 @@ import type { ConfigLookup } from "../provider/settings";
  */
 
 /** The Pulumi version scripts/install-pulumi.sh builds into the cache (PULUMI_VERSION there). */
-const CACHED_PULUMI_VERSION = "3.259.0";
+const CACHED_PULUMI_VERSION = "3.276.0";
 
 /** A problem reading the stack's config: printed as is, exit 2. */
 export class StackConfigError extends TaskgateError {

@@ -8,7 +8,7 @@ import { gateFailureMessage, openDemoStack } from "./demoStack";
 const say = (line = "") => console.log(line);
 
 async function main(): Promise<void> {
-    say("taskgate demo: preparing the Pulumi engine (the first run builds it from Go modules, a few minutes)");
+    say("taskgate demo: preparing the Pulumi engine (a `pulumi` 3.276+ on PATH, else built from Go modules on the first run: about 5 min)");
     const demo = await openDemoStack("demo", say);
     let failed = false;
     try {

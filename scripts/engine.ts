@@ -1,7 +1,7 @@
 /**
- * The Pulumi engine taskgate's demo and end-to-end tests run: the CLI and language host that
- * scripts/install-pulumi.sh builds from Go modules (cached; a second call takes under a second),
- * used fully offline against a local file backend.
+ * The Pulumi engine taskgate's demo and end-to-end tests run: a compatible `pulumi` on PATH, or the
+ * CLI and language host that scripts/install-pulumi.sh builds from the Go modules under engine/
+ * (cached; a second call takes under a second), used fully offline against a local file backend.
  */
 import { execFileSync } from "node:child_process";
 import * as path from "node:path";
@@ -16,14 +16,21 @@ function findRepo(from: string): string {
     return own.dir;
 }
 
-/** Builds the engine if needed and returns its root (the folder holding `bin/pulumi`). */
+let chosenRoot: string | undefined;
+
+/**
+ * Finds or builds the engine (once per process) and returns its root, the folder holding `bin/pulumi`
+ * (what `PulumiCommand.get({ root })` takes). install-pulumi.sh says on stderr which engine it chose.
+ */
 export function ensureEngine(log: (line: string) => void = () => undefined): string {
+    if (chosenRoot !== undefined) return chosenRoot;
     const started = Date.now();
     const out = execFileSync("bash", [path.join(REPO, "scripts/install-pulumi.sh")], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
     const bin = out.trim().split("\n").pop()!;
     const seconds = (Date.now() - started) / 1000;
     if (seconds > 5) log(`built the Pulumi engine in ${seconds.toFixed(0)} s`);
-    return path.dirname(bin);
+    chosenRoot = path.dirname(bin);
+    return chosenRoot;
 }
 
 /** Environment for an offline engine run: local state, a passphrase, no update checks, no downloads. */

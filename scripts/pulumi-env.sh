@@ -1,27 +1,44 @@
 # shellcheck shell=bash
-# Source me (bash or sh) to run the Pulumi engine built by scripts/install-pulumi.sh fully offline:
+# Source me (bash, or sh from the repository root) to run the Pulumi engine fully offline:
 #
-#   bash scripts/install-pulumi.sh            # once; prints the bin folder
 #   TASKGATE_PULUMI_STATE=/some/dir . scripts/pulumi-env.sh   # state dir; default: a new temp dir
 #   pulumi stack init dev && pulumi up --yes
 #
+# It runs scripts/install-pulumi.sh, which picks the engine (a compatible `pulumi` on PATH, else the one built
+# from Go modules into ~/.cache/taskgate; under a second once built, about 5 minutes the first time).
+#
 # Exports:
-#   PATH                 <root>/bin first (pulumi, pulumi-language-nodejs, pulumi-resource-pulumi-nodejs), and
-#                        <root>/node/bin before it when TASKGATE_PULUMI_NODE22=1 and Node 22 was installed
-#   TASKGATE_PULUMI_ROOT the install root; PulumiCommand.get({ root: $TASKGATE_PULUMI_ROOT }) accepts it
-#   TASKGATE_PULUMI_BIN  <root>/bin
+#   PATH                 the engine's bin folder first (pulumi, pulumi-language-nodejs, pulumi-resource-pulumi-nodejs),
+#                        and <cache folder>/node/bin before it when TASKGATE_PULUMI_NODE22=1 and Node 22 was installed
+#   TASKGATE_PULUMI_BIN  the engine's bin folder
+#   TASKGATE_PULUMI_ROOT the cache folder, when the engine is the one built there (PulumiCommand.get({ root }) accepts it);
+#                        left as it was when a `pulumi` on PATH is used, so a later install-pulumi.sh still finds it
 #   TASKGATE_PULUMI_STATE, PULUMI_HOME=<state>/home, PULUMI_BACKEND_URL=file://<state>/state
 #   PULUMI_CONFIG_PASSPHRASE (kept if it or PULUMI_CONFIG_PASSPHRASE_FILE is already set; default "taskgate-test")
 #   PULUMI_SKIP_UPDATE_CHECK, PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION, PULUMI_DISABLE_REGISTRY_RESOLVE = true
 #
-# The default root must match install-pulumi.sh (PULUMI_VERSION there).
-TASKGATE_PULUMI_ROOT=${TASKGATE_PULUMI_ROOT:-$HOME/.cache/taskgate/pulumi-3.259.0}
-TASKGATE_PULUMI_BIN=$TASKGATE_PULUMI_ROOT/bin
-export TASKGATE_PULUMI_ROOT TASKGATE_PULUMI_BIN
+# The default cache folder must match install-pulumi.sh's (the @pulumi/pulumi pin in package.json).
+_taskgate_cache_root=${TASKGATE_PULUMI_ROOT:-$HOME/.cache/taskgate/pulumi-3.276.0}
+# bash knows where this file is; other shells are asked to source it from the repository root.
+_taskgate_scripts=scripts
+if [ -n "${BASH_SOURCE:-}" ]; then
+  _taskgate_scripts=$(dirname "$BASH_SOURCE")
+fi
 
-if [ ! -x "$TASKGATE_PULUMI_BIN/pulumi" ]; then
-  echo "pulumi-env.sh: $TASKGATE_PULUMI_BIN/pulumi not found; run scripts/install-pulumi.sh first" >&2
+if [ ! -f "$_taskgate_scripts/install-pulumi.sh" ]; then
+  echo "pulumi-env.sh: $_taskgate_scripts/install-pulumi.sh not found (in sh, source this file from the repository root)" >&2
+  unset _taskgate_cache_root _taskgate_scripts
   return 1 2>/dev/null || exit 1
+fi
+if ! TASKGATE_PULUMI_BIN=$(bash "$_taskgate_scripts/install-pulumi.sh" | tail -n1) || [ ! -x "$TASKGATE_PULUMI_BIN/pulumi" ]; then
+  echo "pulumi-env.sh: no Pulumi engine (scripts/install-pulumi.sh failed, see above)" >&2
+  unset _taskgate_cache_root _taskgate_scripts
+  return 1 2>/dev/null || exit 1
+fi
+export TASKGATE_PULUMI_BIN
+if [ "$TASKGATE_PULUMI_BIN" = "$_taskgate_cache_root/bin" ]; then
+  TASKGATE_PULUMI_ROOT=$_taskgate_cache_root
+  export TASKGATE_PULUMI_ROOT
 fi
 
 # (No positional argument on purpose: `. file arg` is not POSIX, and a sourced file sees its caller's "$1".)
@@ -36,13 +53,14 @@ case ":$PATH:" in
   *":$TASKGATE_PULUMI_BIN:"*) ;;
   *) PATH=$TASKGATE_PULUMI_BIN:$PATH ;;
 esac
-if [ "${TASKGATE_PULUMI_NODE22:-0}" = 1 ] && [ -x "$TASKGATE_PULUMI_ROOT/node/bin/node" ]; then
+if [ "${TASKGATE_PULUMI_NODE22:-0}" = 1 ] && [ -x "$_taskgate_cache_root/node/bin/node" ]; then
   case ":$PATH:" in
-    *":$TASKGATE_PULUMI_ROOT/node/bin:"*) ;;
-    *) PATH=$TASKGATE_PULUMI_ROOT/node/bin:$PATH ;;
+    *":$_taskgate_cache_root/node/bin:"*) ;;
+    *) PATH=$_taskgate_cache_root/node/bin:$PATH ;;
   esac
 fi
 export PATH
+unset _taskgate_cache_root _taskgate_scripts
 
 export PULUMI_HOME=$TASKGATE_PULUMI_STATE/home
 export PULUMI_BACKEND_URL=file://$TASKGATE_PULUMI_STATE/state

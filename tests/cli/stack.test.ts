@@ -123,7 +123,7 @@ describe("cli: --stack reads a Pulumi stack's config", function () {
         assert.equal(
             r.stderr.trimEnd(),
             "taskgate: --stack needs the Pulumi CLI, which was not found (looked on PATH, in TASKGATE_PULUMI_BIN and in " +
-                `${path.join(nowhere, ".cache/taskgate/pulumi-3.259.0/bin/pulumi")}); install Pulumi, or run \`bash scripts/install-pulumi.sh\` in a taskgate checkout`,
+                `${path.join(nowhere, ".cache/taskgate/pulumi-3.276.0/bin/pulumi")}); install Pulumi, or run \`bash scripts/install-pulumi.sh\` in a taskgate checkout`,
         );
     });
 });
