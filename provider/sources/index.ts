@@ -13,7 +13,7 @@ import {
 import type { SourceDefinition } from "../pipeline";
 import type { SettingsSources } from "../settings";
 import type { TaskListResult, TaskQuery, TaskState } from "../types";
-import { PROGRAM_WORDS, type Wording } from "../wording";
+import { orList, PROGRAM_WORDS, type Wording } from "../wording";
 import { plural, type Noun } from "../words";
 import { type BmCmdTasksArgs, bmCmdTasks } from "./bmCmdTasks";
 import { type CphJobsArgs, cphJobs } from "./cphJobs";
@@ -152,9 +152,8 @@ function argName(key: string): string {
 
 function valuesInWords(value: unknown): string {
     const list = (Array.isArray(value) ? value : [value]).map(valueInWords);
-    if (list.length <= 1) return list[0] ?? "(none)";
-    if (list.length <= VALUES_NAMED) return `${list.slice(0, -1).join(", ")} or ${list[list.length - 1]}`;
-    return `${list.slice(0, VALUES_NAMED).join(", ")} or ${plural(list.length - VALUES_NAMED, "other")}`;
+    if (list.length === 0) return "(none)";
+    return orList(list.length <= VALUES_NAMED ? list : [...list.slice(0, VALUES_NAMED), plural(list.length - VALUES_NAMED, "other")]);
 }
 
 function valueInWords(v: unknown): string {
