@@ -83,10 +83,9 @@ function previewOutputs(r: ResourceRuntime): Struct {
     return toStruct(Object.fromEntries(r.outputs.map((o) => [o, UNKNOWN])));
 }
 
-/** Marks the outputs of an init failure as the engine records them. */
-function recordedFailure(r: ResourceRuntime, e: unknown): never {
-    if (isInitFailure(e)) throw Object.assign(e, { properties: withSecrets(e.properties, r.secretOutputs) });
-    throw e;
+/** Marks the outputs an initialization failure carries where secret, as {@link recorded} does for a success. */
+function markFailureSecrets(r: ResourceRuntime, e: unknown): void {
+    if (isInitFailure(e)) (e as { properties: Record<string, unknown> }).properties = withSecrets(e.properties, r.secretOutputs);
 }
 
 /** The provider server of one plugin process. */
@@ -147,14 +146,20 @@ export class TaskgateProvider {
             const r = resourceOf(req.getType(), req.getUrn());
             if (req.getPreview()) return new CreateResponse().setProperties(previewOutputs(r));
             const news = r.named(fromStruct(req.getProperties()).value, req.getName() || nameOfUrn(req.getUrn()), req.getUrn());
-            const { id, outs } = await r.create(news, this.cancel.signal).catch((e) => recordedFailure(r, e));
+            const { id, outs } = await r.create(news, this.cancel.signal).catch((e: unknown) => {
+                markFailureSecrets(r, e);
+                throw e;
+            });
             return new CreateResponse().setId(id).setProperties(recorded(r, outs));
         }),
         update: unary(async (req) => {
             const r = resourceOf(req.getType(), req.getUrn());
             if (req.getPreview()) return new UpdateResponse().setProperties(previewOutputs(r));
             const news = r.named(fromStruct(req.getNews()).value, req.getName() || nameOfUrn(req.getUrn()), req.getUrn());
-            const { outs } = await r.update(req.getId(), fromStruct(req.getOlds()).value, news, this.cancel.signal).catch((e) => recordedFailure(r, e));
+            const { outs } = await r.update(req.getId(), fromStruct(req.getOlds()).value, news, this.cancel.signal).catch((e: unknown) => {
+                markFailureSecrets(r, e);
+                throw e;
+            });
             return new UpdateResponse().setProperties(recorded(r, outs));
         }),
         read: unary(async (req) => {
