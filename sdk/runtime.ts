@@ -3,7 +3,7 @@ import { TaskgateError, TaskgateValidationError } from "../provider/errors";
 import type { ReadOptions } from "../provider/paging";
 import { safeRender, type SettingsSources } from "../provider/settings";
 import { rejectUnknownArgs } from "../provider/validate";
-import { type SourceKind, sourceDefinition } from "../provider/sources";
+import { dataSourceFunction, type SourceKind, sourceDefinition } from "../provider/sources";
 import type { Logger } from "../provider/types";
 
 /**
@@ -96,7 +96,8 @@ export function programRead<A, R>(kind: SourceKind, read: (args: A, sources: Set
 
 /** The SDK's name of a data source, as a program calls it: `tencentcloud.getTatInvocationTasks`. */
 function dataSourceName(kind: SourceKind): string {
-    return `${sourceDefinition(kind).cloud}.get${kind[0].toUpperCase()}${kind.slice(1)}`;
+    const f = dataSourceFunction(kind);
+    return `${f.module}.${f.name}`;
 }
 
 /**

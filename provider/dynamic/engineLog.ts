@@ -12,8 +12,22 @@ type LogFn = (severity: number, message: string, urn: string | undefined) => voi
 
 let engineLog: LogFn | null | undefined;
 
-/** The engine's address when this is Pulumi's dynamic-provider process (its first argument), else undefined. */
+/** The engine's address as taskgate's own plugin was told it (see {@link useEngine}). */
+let pluginEngine: string | undefined;
+
+/**
+ * Called by taskgate's provider plugin (provider/plugin/main.ts) with the engine address it was
+ * started with: progress lines then reach that engine, and waiting gates watch it (engineWatch.ts),
+ * as they do in Pulumi's dynamic-provider process. One process serves one engine.
+ */
+export function useEngine(address: string): void {
+    pluginEngine = address;
+    engineLog = undefined;
+}
+
+/** The engine's address in taskgate's plugin, or when this is Pulumi's dynamic-provider process (its first argument); else undefined. */
 export function engineAddress(): string | undefined {
+    if (pluginEngine) return pluginEngine;
     const arg = process.argv[2];
     return arg && /^[\w.-]+:\d+$/.test(arg) && process.argv[1]?.includes("dynamic-provider") ? arg : undefined;
 }

@@ -307,16 +307,19 @@ function trimFailedTask(t: FailedTask): FailedTask {
  * Runs the gate for create or update. A gate that fails throws with its id and outputs attached,
  * which Pulumi records as a resource with initialization errors: `pulumi up` fails, nothing that
  * depends on the gate is created, and the next `up` runs the gate again. A gate that waits stops
- * waiting when the engine that started it is gone (see engineWatch.ts).
+ * waiting when the engine that started it is gone (see engineWatch.ts), or when `signal` aborts
+ * (the plugin's Cancel).
  */
-export async function applyGate(id: string, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+export async function applyGate(id: string, news: GateInputs, signal?: AbortSignal): Promise<{ id: string; outs: GateOutputs }> {
     rejectInvalid(checkInputs(news));
     const src = sourceOf(news.source) as { kind: SourceKind; args: Record<string, unknown> };
     const req = resolveRequirements(news.require);
     const wait = resolveWait(news.wait);
     const label = gateLabel(news.gateName);
     const watch = wait ? watchEngine() : undefined;
-    const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label, watch?.signal).finally(() => watch?.stop());
+    const stops = [watch?.signal, signal].filter((x) => x !== undefined);
+    const stop = stops.length > 1 ? AbortSignal.any(stops) : stops[0];
+    const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label, stop).finally(() => watch?.stop());
     const outs = outputsOf(news, src.kind, src.args, judged);
     if (!judged.verdict.passed) {
         const note = stopNote(judged.stopped, wait, judged.waitedMs);
@@ -336,7 +339,7 @@ export async function applyGate(id: string, news: GateInputs): Promise<{ id: str
  * that passed and was only renamed (`aliases`) is not run again: its verdict does not depend on
  * its name. Its outputs take the new name and URN, which its log lines and messages use from then on.
  */
-export async function update(id: string, olds: Partial<GateOutputs>, news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
+export async function update(id: string, olds: Partial<GateOutputs>, news: GateInputs, signal?: AbortSignal): Promise<{ id: string; outs: GateOutputs }> {
     if (olds.passed === true && !containsUnknown(news) && olds.inputsHash === inputsHash(news) && renamed(olds, news)) {
         const { __provider: _serialized, gateName: _oldName, gateUrn: _oldUrn, ...kept } = olds as GateOutputs & { __provider?: string };
         const outs: GateOutputs = { ...kept, ...namesOf(news) };
@@ -345,7 +348,7 @@ export async function update(id: string, olds: Partial<GateOutputs>, news: GateI
         );
         return { id, outs };
     }
-    return applyGate(id, news);
+    return applyGate(id, news, signal);
 }
 
 /** `gate "name"`, or `gate` for a gate without a name. */
@@ -354,8 +357,8 @@ function gateLabel(name: string | undefined): string {
 }
 
 /** `create`: a new id, then {@link applyGate}. */
-export function create(news: GateInputs): Promise<{ id: string; outs: GateOutputs }> {
-    return applyGate(`taskgate-${randomUUID()}`, news);
+export function create(news: GateInputs, signal?: AbortSignal): Promise<{ id: string; outs: GateOutputs }> {
+    return applyGate(`taskgate-${randomUUID()}`, news, signal);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
 } from "../gateRules";
 import type { SourceDefinition } from "../pipeline";
 import type { SettingsSources } from "../settings";
-import type { TaskListResult, TaskQuery, TaskState } from "../types";
+import type { CloudName, TaskListResult, TaskQuery, TaskState } from "../types";
 import { orList, PROGRAM_WORDS, type Wording } from "../wording";
 import { plural, type Noun } from "../words";
 import { type BmCmdTasksArgs, bmCmdTasks } from "./bmCmdTasks";
@@ -54,6 +54,15 @@ export const SOURCE_KINDS = Object.keys(SOURCES) as SourceKind[];
 /** A source definition, with its record type erased for callers that handle any source. */
 export function sourceDefinition(kind: SourceKind): SourceDefinition<unknown, { state: TaskState }> {
     return SOURCES[kind] as unknown as SourceDefinition<unknown, { state: TaskState }>;
+}
+
+/**
+ * A source's data-source function, as its cloud's module names it: `tencentcloud` and
+ * `getTatInvocationTasks`. What a program calls (`tencentcloud.getTatInvocationTasks`) and the
+ * plugin's function token (`taskgate:tencentcloud:getTatInvocationTasks`) are both made of it.
+ */
+export function dataSourceFunction(kind: SourceKind): { module: CloudName; name: string } {
+    return { module: SOURCES[kind].cloud, name: `get${kind[0].toUpperCase()}${kind.slice(1)}` };
 }
 
 /** A source's records as a noun: `["TAT invocation task", "TAT invocation tasks"]`, for counts in words. */

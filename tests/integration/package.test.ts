@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
+import * as os from "node:os";
 import * as path from "node:path";
 
 /*
@@ -54,7 +55,7 @@ describe("the npm package's files", function () {
 
     it("holds the built code, the declarations a program's types need, package.json, the README, the licence and the changelog: no tests, bench, scripts or examples", () => {
         const shipped = new RegExp(
-            `^(package\\.json|README\\.md|LICENSE|CHANGELOG\\.md|dist/(sdk|provider|report|cli|emulator)/.+\\.js|dist/(${PROGRAM_DIRS.join("|")})/.+\\.d\\.ts)$`,
+            `^(package\\.json|README\\.md|LICENSE|CHANGELOG\\.md|bin/pulumi-resource-taskgate|dist/provider/plugin/schema\\.json|dist/(sdk|provider|report|cli|emulator)/.+\\.js|dist/(${PROGRAM_DIRS.join("|")})/.+\\.d\\.ts)$`,
         );
         assert.deepEqual(
             files.filter((f) => !shipped.test(f)),
@@ -113,8 +114,8 @@ describe("the npm package's files", function () {
     });
 
     it("each command is packed and runs by its own name (a node shebang, executable): taskgate and taskgate-emulator print their usage", () => {
-        assert.deepEqual(Object.keys(PKG.bin).sort(), ["taskgate", "taskgate-emulator"]);
-        for (const [name, file] of Object.entries(PKG.bin)) {
+        assert.deepEqual(Object.keys(PKG.bin).sort(), ["pulumi-resource-taskgate", "taskgate", "taskgate-emulator"]);
+        for (const [name, file] of Object.entries(PKG.bin).filter(([n]) => n !== "pulumi-resource-taskgate")) {
             assert.ok(files.includes(file), `${name}: ${file} is not packed`);
             assert.match(fs.readFileSync(path.join(ROOT, file), "utf8"), /^#!\/usr\/bin\/env node\n/, `${file} starts with a node shebang`);
             // Run as the shell runs a command: the file itself, found through its shebang.
@@ -125,6 +126,29 @@ describe("the npm package's files", function () {
                 name === "taskgate" ? /^taskgate \d+\.\d+\.\d+: .*\nUsage:/s : /^taskgate cloud emulator: .*\nUsage: taskgate-emulator .*--port N.*--generate/s,
                 `${name} --help`,
             );
+        }
+    });
+
+    it("the provider plugin is packed with its schema, and runs by its name from node_modules/.bin and from PATH, through symbolic links", () => {
+        const file = PKG.bin["pulumi-resource-taskgate"];
+        assert.ok(files.includes(file) && files.includes("dist/provider/plugin/main.js") && files.includes("dist/provider/plugin/schema.json"), file);
+        assert.match(fs.readFileSync(path.join(ROOT, file), "utf8"), /^#!\/bin\/sh\n/);
+        const links = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-bin-"));
+        try {
+            // node_modules/.bin links to the package's file; a link on PATH may link to that link.
+            fs.symlinkSync(path.join(ROOT, file), path.join(links, "first"));
+            fs.symlinkSync("first", path.join(links, "pulumi-resource-taskgate"));
+            const r = spawnSync("pulumi-resource-taskgate", [], {
+                encoding: "utf8",
+                timeout: 30_000,
+                env: { ...process.env, PATH: `${links}${path.delimiter}${process.env.PATH}` },
+            });
+            assert.equal(r.error, undefined, `${r.error}`);
+            assert.equal(r.stdout, "", "nothing on stdout, where the engine reads the port");
+            assert.match(r.stderr, /^pulumi-resource-taskgate: the Pulumi engine starts this plugin with its address/);
+            assert.equal(r.status, 2);
+        } finally {
+            fs.rmSync(links, { recursive: true, force: true });
         }
     });
 
