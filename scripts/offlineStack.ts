@@ -10,7 +10,7 @@ import * as path from "node:path";
 import { promisify } from "node:util";
 import { type ConfigMap, LocalWorkspace, PulumiCommand, type Stack } from "@pulumi/pulumi/automation";
 import { EMULATOR_CREDENTIALS, startEmulator, type Emulator } from "../emulator/server";
-import { ensureEngine, offlineEnv } from "./engine";
+import { type EngineNeeds, ensureEngine, offlineEnv } from "./engine";
 
 /** What {@link openOfflineStack} opens. */
 export interface OfflineStackOptions {
@@ -21,6 +21,8 @@ export interface OfflineStackOptions {
     seed?: (emu: Emulator) => void;
     /** Stack config besides the clouds' credentials and the emulator's address, which every stack gets. */
     config?: ConfigMap;
+    /** What the engine must run besides Node.js programs (a Pulumi YAML project: `{ yaml: true }`). */
+    engine?: EngineNeeds;
     log?: (line: string) => void;
 }
 
@@ -57,7 +59,7 @@ export interface OfflineStack {
  */
 export async function openOfflineStack(options: OfflineStackOptions): Promise<OfflineStack> {
     const { workDir, stackName } = options;
-    const engineRoot = ensureEngine(options.log);
+    const engineRoot = ensureEngine(options.log, options.engine);
     const emu = await startEmulator({ port: 0 });
     options.seed?.(emu);
     const stateDir = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-stack-state-"));

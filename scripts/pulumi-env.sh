@@ -4,6 +4,8 @@
 #   TASKGATE_PULUMI_STATE=/some/dir . scripts/pulumi-env.sh   # state dir; default: a new temp dir
 #   pulumi stack init dev && pulumi up --yes
 #
+# With TASKGATE_PULUMI_YAML=1 set, the engine also runs Pulumi YAML programs (see install-pulumi.sh).
+#
 # It runs scripts/install-pulumi.sh, which picks the engine (a compatible `pulumi` on PATH, else the one built
 # from Go modules into ~/.cache/taskgate; under a second once built, about 5 minutes the first time).
 #
