@@ -23,6 +23,11 @@ export interface OfflineStackOptions {
     config?: ConfigMap;
     /** What the engine must run besides Node.js programs (a Pulumi YAML project: `{ yaml: true }`). */
     engine?: EngineNeeds;
+    /**
+     * Plugins installed into the stack's own PULUMI_HOME before the stack is created, as a user installs
+     * one: `pulumi plugin install <kind> <name> <version> --file <tarball>`.
+     */
+    plugins?: Array<{ kind: "resource"; name: string; version: string; file: string }>;
     log?: (line: string) => void;
 }
 
@@ -67,6 +72,13 @@ export async function openOfflineStack(options: OfflineStackOptions): Promise<Of
     const pulumiCommand = await PulumiCommand.get({ root: engineRoot });
     const env = offlineEnv(engineRoot, path.join(stateDir, "state"));
     const pulumiHome = path.join(stateDir, "home");
+    for (const p of options.plugins ?? []) {
+        execFileSync(path.join(engineRoot, "bin/pulumi"), ["plugin", "install", p.kind, p.name, p.version, "--file", p.file], {
+            cwd: workDir,
+            env: { ...process.env, ...env, PULUMI_HOME: pulumiHome },
+            stdio: ["ignore", "ignore", "pipe"],
+        });
+    }
     const stack = await LocalWorkspace.createOrSelectStack({ stackName, workDir }, { pulumiCommand, pulumiHome, envVars: env });
     const project = (await stack.workspace.projectSettings()).name;
     const c = EMULATOR_CREDENTIALS;

@@ -4,6 +4,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { ensureEngine, offlineEnv, REPO } from "../../scripts/engine";
+import { packedPlugin } from "./pluginTarball";
 
 /*
  * The provider plugin's install path for a user of the official Pulumi CLI, without a checkout:
@@ -25,8 +26,7 @@ describe("end to end: the provider plugin's tarball, installed by the Pulumi CLI
 
     before(() => {
         scratch = fs.mkdtempSync(path.join(os.tmpdir(), "taskgate-plugin-install-"));
-        const out = execFileSync("bash", [path.join(REPO, "scripts/plugin-pack.sh")], { cwd: REPO, encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-        tarball = out.trim().split("\n").pop()!;
+        tarball = packedPlugin().tarball;
     });
     after(() => {
         if (scratch) fs.rmSync(scratch, { recursive: true, force: true });
