@@ -3,12 +3,25 @@ import * as path from "node:path";
 import { findOwnPackage } from "../provider/packageInfo";
 import { terminalLines } from "../provider/safeText";
 import { type TaskgateCloudError, TaskgateError, type TaskgateErrorCode, type TaskgateReadError, type TaskgateValidationError } from "../provider/errors";
-import { GateFailedError, describeRequirements, type ResolvedRequirements, unitNoun } from "../provider/gateRules";
-import { judgeResult, requirementsFor, sourceDefinition, sourceNoun } from "../provider/sources";
+import {
+    GateFailedError,
+    describeRequirements,
+    rejectInvalid,
+    type ResolvedRequirements,
+    type ResolvedWait,
+    resolveWait,
+    unitNoun,
+    validateGateSettings,
+    type Verdict,
+} from "../provider/gateRules";
+import { gateFailure, runGate } from "../provider/dynamic/gateRuntime";
+import { describeQuery, judgeResult, requirementsFor, type SourceKind, sourceDefinition, sourceNoun } from "../provider/sources";
 import type { SettingsSources } from "../provider/settings";
 import type { TaskListResult, TaskState } from "../provider/types";
 import type { Wording } from "../provider/wording";
+import { seconds } from "../provider/words";
 import { renderHtmlReport } from "../report/htmlReport";
+import { renderJunit } from "../report/junit";
 import { formatList, formatSummary } from "./format";
 import { commandHelp, rootHelp, sourceHelp } from "./help";
 import { type Invocation, parseCommandLine, REQUIREMENT_KEYS, sourceOptions, UsageError } from "./options";
@@ -22,8 +35,12 @@ import { readStackConfig, type StackConfigError } from "./stackConfig";
  * judge by `--require` with the rules `check()` and `TaskGate` use.
  */
 
-/** Exit codes: the read passed (or nothing was required), a requirement failed, or an error. */
-export const EXIT = { ok: 0, gateFailed: 1, error: 2 } as const;
+/**
+ * Exit codes: the read passed (or nothing was required), a requirement failed, an error, `wait`
+ * ran out of time before the requirements held, or `wait` was interrupted (Ctrl-C: 128 + SIGINT,
+ * as a shell reports a command it stopped).
+ */
+export const EXIT = { ok: 0, gateFailed: 1, error: 2, timedOut: 3, interrupted: 130 } as const;
 
 /** Every error the command line expects, each told apart by its `code`. */
 type KnownError = TaskgateValidationError | TaskgateCloudError | TaskgateReadError | GateFailedError | UsageError | StackConfigError;
@@ -51,6 +68,11 @@ export interface CliIo {
     readonly stderr: ProgressStream;
     readonly env: Record<string, string | undefined>;
     readonly cwd: string;
+    /**
+     * Calls `stop` on Ctrl-C (SIGINT) while `wait` waits; returns what undoes that. Without it a
+     * wait runs to its end.
+     */
+    readonly onInterrupt?: (stop: () => void) => () => void;
 }
 
 /**
@@ -80,10 +102,12 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 async function execute(inv: Invocation, io: CliIo): Promise<number> {
-    const def = sourceDefinition(inv.source.kind);
+    const kind = inv.source.kind;
+    const def = sourceDefinition(kind);
     // Everything that can be wrong with the input is found before the stack is read or a request sent.
     def.plan(inv.args);
-    const require = inv.require && requirementsFor(inv.source.kind, inv.require);
+    const require = inv.require || inv.command === "wait" ? requirementsFor(kind, inv.require) : undefined;
+    const wait = inv.command === "wait" ? waitSettings(kind, inv) : undefined;
     if (inv.cwd !== undefined && inv.stack === undefined)
         throw new UsageError("--cwd is the Pulumi project folder for --stack; give --stack too", `${inv.command} ${inv.source.name}`);
     const sources: SettingsSources = {
@@ -91,8 +115,10 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
         env: io.env,
     };
     def.connection(inv.args, sources);
+    if (wait) return waitFor(inv, require!, wait, sources, io);
 
-    const progress = createProgress(io.stderr, sourceNoun(inv.source.kind), inv.quiet);
+    const progress = createProgress(io.stderr, sourceNoun(kind), inv.quiet);
+    const startedAt = new Date();
     let result: TaskListResult<{ state: TaskState }>;
     try {
         result = await def.read(inv.args, sources, { onPage: progress.onPage, log: progress.log, timeoutSeconds: inv.timeoutSeconds });
@@ -100,10 +126,11 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
         progress.clear();
     }
     progress.finish(result.tasks.length, result.totalCount);
+    const gate = require && judge(inv, require, result);
+    const elapsed = (Date.now() - startedAt.getTime()) / 1000;
 
-    const rows = result as unknown as TaskListResult<Record<string, unknown>>;
     if (inv.command === "report") {
-        const html = renderHtmlReport({ kind: inv.source.kind, result, require: inv.require, generatedAt: new Date(), query: inv.filters });
+        const html = renderHtmlReport({ kind, result, require: inv.require, generatedAt: new Date(), query: inv.filters });
         if (inv.html === "-") {
             io.stdout.write(html);
         } else {
@@ -112,23 +139,103 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
             if (!inv.quiet) io.stderr.write(`wrote ${file} (${Math.ceil(Buffer.byteLength(html) / 1024)} KB)\n`);
         }
     } else {
-        const format = inv.command === "list" ? formatList : formatSummary;
-        io.stdout.write(format(inv.output, inv.source, def.traits, rows));
+        io.stdout.write(output(inv, result, { gate, startedAt, seconds: elapsed }));
     }
-    return judge(inv, require, result, io);
+    if (gate?.failure) throw gate.failure;
+    return passed(inv, gate, io);
 }
 
 /**
- * Applies `--require` by the rules of `check()` and `TaskGate` (judgeResult), its reasons in the
- * command line's words (`--invocation-id inv-1`, `--require allow-empty`): throws the gate's
- * GateFailedError (exit 1, with the reasons and failing tasks) when not met.
+ * `taskgate wait`: TaskGate's own loop (runGate), with the settings of this command line and its
+ * words; progress on stderr; the last read on stdout. Exits 0 when the requirements hold, 1 when
+ * they do not (or can no longer), 3 when the time ran out first, 130 on Ctrl-C.
  */
-function judge(inv: Invocation, require: ResolvedRequirements | undefined, result: TaskListResult<{ state: TaskState }>, io: CliIo): number {
-    if (!require) return EXIT.ok;
-    const traits = sourceDefinition(inv.source.kind).traits;
+async function waitFor(inv: Invocation, require: ResolvedRequirements, wait: ResolvedWait, settings: SettingsSources, io: CliIo): Promise<number> {
+    const kind = inv.source.kind;
+    const progress = createProgress(io.stderr, sourceNoun(kind), inv.quiet);
+    const interrupt = new AbortController();
+    const undo = io.onInterrupt?.(() => interrupt.abort());
+    const startedAt = new Date();
+    let run: Awaited<ReturnType<typeof runGate>>;
+    try {
+        run = await runGate(kind, inv.args, require, wait, progress.log, "wait", interrupt.signal, { settings, words: cliWording(inv.source) });
+    } catch (e) {
+        if (!interrupt.signal.aborted) throw e;
+        io.stderr.write(`taskgate: interrupted after ${seconds((Date.now() - startedAt.getTime()) / 1000)}: stopped waiting; nothing was judged\n`);
+        return EXIT.interrupted;
+    } finally {
+        undo?.();
+    }
+    const gate: Judged = { require, verdict: run.verdict, failure: run.verdict.passed ? undefined : gateFailure(undefined, kind, require, wait, run) };
+    io.stdout.write(output(inv, run.result, { gate, startedAt, seconds: run.waitedMs / 1000 }));
+    if (!gate.failure) return passed(inv, gate, io);
+    io.stderr.write(`${describeError(gate.failure, inv.source, io.env)}\n`);
+    return run.stopped === "timedOut" ? EXIT.timedOut : EXIT.gateFailed;
+}
+
+/**
+ * `wait`'s settings, checked by the gate's validator (a poll interval longer than the timeout,
+ * values out of range), its messages naming the options (`--poll-interval`).
+ */
+function waitSettings(kind: SourceKind, inv: Invocation): ResolvedWait {
+    rejectInvalid(validateGateSettings(undefined, inv.wait, sourceDefinition(kind).traits));
+    return resolveWait(inv.wait)!;
+}
+
+/** What a command prints on stdout, in its `--output` format. */
+function output(inv: Invocation, result: TaskListResult<{ state: TaskState }>, run: { gate?: Judged; startedAt: Date; seconds: number }): string {
+    const rows = result as unknown as TaskListResult<Record<string, unknown>>;
+    const def = sourceDefinition(inv.source.kind);
+    if (inv.output === "junit") {
+        const [start, end] = inv.source.span;
+        const gate = run.gate && { requirements: requirementsInWords(inv, run.gate), failure: run.gate.failure };
+        return renderJunit({
+            kind: inv.source.kind,
+            result,
+            suite: `taskgate ${inv.command} ${inv.source.name}: ${describeQuery(inv.source.kind, result.query, cliWording(inv.source))}`,
+            classname: `taskgate.${inv.source.name}`,
+            gate,
+            startedAt: run.startedAt,
+            seconds: run.seconds,
+            taskSeconds: (t) => secondsBetween((t as Record<string, unknown>)[start], (t as Record<string, unknown>)[end]),
+        });
+    }
+    const format = inv.command === "summary" ? formatSummary : formatList;
+    return format(inv.output, inv.source, def.traits, rows);
+}
+
+/** Seconds from one ISO-8601 time to another; undefined unless both are times, in order. */
+function secondsBetween(start: unknown, end: unknown): number | undefined {
+    const ms = typeof start === "string" && typeof end === "string" ? Date.parse(end) - Date.parse(start) : Number.NaN;
+    return ms >= 0 ? ms / 1000 : undefined;
+}
+
+/** A read judged by `--require`: the requirements, the verdict, and the error when they do not hold. */
+interface Judged {
+    readonly require: ResolvedRequirements;
+    readonly verdict: Verdict;
+    readonly failure?: GateFailedError;
+}
+
+/**
+ * Judges a read by `--require`, with the rules of `check()` and `TaskGate` (judgeResult), its
+ * reasons in the command line's words (`--invocation-id inv-1`, `--require allow-empty`); the
+ * failure is the gate's GateFailedError (exit 1, with the reasons and failing tasks).
+ */
+function judge(inv: Invocation, require: ResolvedRequirements, result: TaskListResult<{ state: TaskState }>): Judged {
     const { verdict, failed } = judgeResult(inv.source.kind, result, require, cliWording(inv.source));
-    if (!verdict.passed) throw new GateFailedError(undefined, verdict, failed, require, traits);
-    if (!inv.quiet) io.stderr.write(`taskgate: passed: ${describeRequirements(require, unitNoun(verdict.tally, traits))}\n`);
+    const failure = verdict.passed ? undefined : new GateFailedError(undefined, verdict, failed, require, sourceDefinition(inv.source.kind).traits);
+    return { require, verdict, failure };
+}
+
+/** The requirements in words, in the unit the verdict counted (`at least 95.0% of machines succeeded, ...`). */
+function requirementsInWords(inv: Invocation, gate: Judged): string {
+    return describeRequirements(gate.require, unitNoun(gate.verdict.tally, sourceDefinition(inv.source.kind).traits));
+}
+
+/** Says on stderr that the requirements hold (unless quiet, or none were given); exit 0. */
+function passed(inv: Invocation, gate: Judged | undefined, io: CliIo): number {
+    if (gate && !inv.quiet) io.stderr.write(`taskgate: passed: ${requirementsInWords(inv, gate)}\n`);
     return EXIT.ok;
 }
 
@@ -155,6 +262,13 @@ function handlingOf(e: TaskgateError): { exit: number; text: (e: KnownError, wor
     return BY_CODE[e.code] as { exit: number; text: (e: KnownError, words: Wording) => string };
 }
 
+/** `wait`'s options, by the gate's wait setting each sets. */
+const WAIT_OPTIONS: Readonly<Record<string, string>> = {
+    "wait.timeoutSeconds": "--timeout",
+    "wait.pollIntervalSeconds": "--poll-interval",
+    "wait.failFast": "--no-fail-fast",
+};
+
 /**
  * The command line's words for a source: each arg as its option (`--invocation-id`), each
  * requirement as its `--require` key (`min-success-ratio`). Credentials have no option, so a
@@ -172,6 +286,8 @@ export function cliWording(source: AnyCliSource | undefined): Wording {
         field: (path) => {
             const require = /^require(?:\.(\w+))?$/.exec(path);
             if (require) return require[1] ? `--require ${requirement(require[1])}` : "--require";
+            const wait = WAIT_OPTIONS[path];
+            if (wait) return wait;
             // `instanceId[3]`: the value shown beside it tells which one.
             return options.get(path.replace(/\[\d+\]$/, "")) ?? path;
         },

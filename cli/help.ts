@@ -15,6 +15,10 @@ const WHAT: Readonly<Record<Command, { usage: string; does: string }>> = {
         usage: "taskgate report <source> [filters] --html FILE [options]",
         does: "Writes a self-contained HTML page: counts, failing tasks, every task.",
     },
+    wait: {
+        usage: "taskgate wait <source> [filters] [--require RULES] [--timeout S] [--poll-interval S] [--no-fail-fast] [options]",
+        does: "Reads again until the --require rules hold (default max-failed=0,all-done), they no longer can, or the timeout: TaskGate's wait.",
+    },
 };
 
 const EXIT_CODES = [
@@ -22,6 +26,8 @@ const EXIT_CODES = [
     "  0  read, and the --require rules hold (or none were given)",
     "  1  read, but the --require rules do not hold: the reasons and the failing tasks are printed on stderr",
     "  2  an error: bad input (named), missing credentials, a cloud error (code, message, RequestId), a network failure",
+    "  3  wait only: the timeout passed before the --require rules held (the tasks still running are named on stderr)",
+    "  130  wait only: interrupted (Ctrl-C); nothing was judged",
 ];
 
 const CREDENTIALS = [
@@ -43,7 +49,9 @@ function generalRows(command: Command): string[] {
 }
 
 function example(command: Command, s: AnyCliSource): string {
-    const tail = command === "report" ? " --html report.html" : command === "list" ? " --output csv > tasks.csv" : "";
+    const tail = { report: " --html report.html", list: " --output csv > tasks.csv", summary: "", wait: " --timeout 900 --output junit > taskgate.xml" }[
+        command
+    ];
     return `  taskgate ${command} ${s.name} ${s.example}${tail}`;
 }
 
@@ -73,6 +81,7 @@ export function rootHelp(version: string): string {
         "  taskgate list tat --invocation-id inv-1vll7hda --require min-success-ratio=0.95,max-failed=5 --output json | jq .summary",
         "  taskgate summary workspace --desktop-pool-id pool-1 --stack prod",
         "  taskgate report cph --request-id 6837531fd3f54550927b930180a706bf --html jobs.html",
+        "  taskgate wait tat --invocation-id inv-1vll7hda --require min-success-ratio=0.95,max-failed=2 --timeout 900 --output junit > taskgate.xml",
         "",
     ].join("\n");
 }

@@ -1,4 +1,4 @@
-import type { GateRequirements } from "../provider/gateRules";
+import type { GateRequirements, GateWait } from "../provider/gateRules";
 import { SOURCES } from "../provider/sources";
 import { type OptionSpec, parseCommandArgs, UsageError } from "./args";
 import { type AnyCliSource, CONNECTION_OPTIONS, findCliSource, type FilterSpec, kebab, CLI_SOURCES } from "./sources";
@@ -12,10 +12,10 @@ export { UsageError } from "./args";
  * data-source args and gate requirements for the library's validators to judge.
  */
 
-export const COMMANDS = ["list", "summary", "report"] as const;
+export const COMMANDS = ["list", "summary", "report", "wait"] as const;
 export type Command = (typeof COMMANDS)[number];
 
-export const FORMATS = ["table", "json", "csv", "markdown"] as const;
+export const FORMATS = ["table", "json", "csv", "markdown", "junit"] as const;
 export type Format = (typeof FORMATS)[number];
 
 /** The `--require` keys, in kebab case, and the requirement each sets. */
@@ -38,8 +38,8 @@ export const GENERAL_OPTIONS: readonly GeneralOption[] = [
         name: "output",
         short: "o",
         value: FORMATS.join("|"),
-        help: "output format (default table); json is the full result, for jq",
-        commands: ["list", "summary"],
+        help: "output format (default table); json is the full result, for jq; junit a test report, a case per task, for CI",
+        commands: ["list", "summary", "wait"],
     },
     { name: "html", value: "FILE", help: "where to write the self-contained HTML report (- for stdout); required", commands: ["report"] },
     {
@@ -47,18 +47,36 @@ export const GENERAL_OPTIONS: readonly GeneralOption[] = [
         value: "RULES",
         multiple: true,
         help: "gate the exit code: min-succeeded=N, min-success-ratio=R (0..1 or N%), max-failed=N (default 0), all-done[=true|false] (default true), allow-empty[=true|false] (default false: no matching task fails), comma-separated; exit 1 when not met",
-        commands: ["list", "summary", "report"],
+        commands: ["list", "summary", "report", "wait"],
     },
     {
         name: "stack",
         value: "NAME",
         help: "read credentials, region and endpoint from this Pulumi stack's config (runs `pulumi config`)",
-        commands: ["list", "summary", "report"],
+        commands: ["list", "summary", "report", "wait"],
     },
-    { name: "cwd", value: "DIR", help: "the Pulumi project folder for --stack (default: the current folder)", commands: ["list", "summary", "report"] },
+    {
+        name: "cwd",
+        value: "DIR",
+        help: "the Pulumi project folder for --stack (default: the current folder)",
+        commands: ["list", "summary", "report", "wait"],
+    },
     { name: "timeout", value: "SECONDS", help: "give up the read after this long, retries included (default 300)", commands: ["list", "summary", "report"] },
-    { name: "quiet", short: "q", help: "no progress or status lines on stderr (errors still)", commands: ["list", "summary", "report"] },
-    { name: "help", short: "h", help: "show this help", commands: ["list", "summary", "report"] },
+    // The gate's wait settings (TaskGate's `wait`), checked by the gate's own validator.
+    { name: "timeout", value: "SECONDS", help: "stop waiting after this long, 0 < s <= 86400 (default 600); exit 3 then", commands: ["wait"] },
+    {
+        name: "poll-interval",
+        value: "SECONDS",
+        help: "first pause between reads, 0.1 to 3600 (default 5); grows by half while nothing finishes",
+        commands: ["wait"],
+    },
+    {
+        name: "no-fail-fast",
+        help: "keep waiting when the rules can no longer hold (default: stop at once, exit 1)",
+        commands: ["wait"],
+    },
+    { name: "quiet", short: "q", help: "no progress or status lines on stderr (errors still)", commands: ["list", "summary", "report", "wait"] },
+    { name: "help", short: "h", help: "show this help", commands: ["list", "summary", "report", "wait"] },
 ];
 
 /** A parsed command line, ready to run. */
@@ -70,6 +88,8 @@ export interface Invocation {
     /** The filters alone, for reports. */
     readonly filters: Record<string, unknown>;
     readonly require?: GateRequirements;
+    /** `wait`: how to wait, as TaskGate's `wait` takes it (values shaped, not yet judged). */
+    readonly wait?: GateWait;
     readonly output: Format;
     readonly html?: string;
     readonly stack?: string;
@@ -172,7 +192,9 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
     if (command === "report" && !html) throw new UsageError("report needs --html FILE (or --html - for stdout)", helpAt);
     const requirements = parsed.flag("require") ? parseRequire(parsed.texts("require"), helpAt) : undefined;
     const timeout = parsed.text("timeout");
-    const timeoutSeconds = timeout === undefined ? undefined : Number(timeout);
+    // `wait` takes TaskGate's wait settings, judged by the gate's validator; the other commands a read's deadline.
+    const wait = command === "wait" ? waitOf(parsed, timeout) : undefined;
+    const timeoutSeconds = timeout === undefined || wait ? undefined : Number(timeout);
     if (timeoutSeconds !== undefined && !(/^\d+(\.\d+)?$/.test(timeout!) && timeoutSeconds > 0 && timeoutSeconds <= 86_400)) {
         throw new UsageError(`--timeout must be a number of seconds greater than 0 and at most 86400, got "${timeout}"`, helpAt);
     }
@@ -182,6 +204,7 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
         args,
         filters,
         require: requirements,
+        wait,
         output: output as Format,
         html,
         stack: parsed.text("stack"),
@@ -189,6 +212,16 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
         timeoutSeconds,
         quiet: parsed.flag("quiet"),
     };
+}
+
+/** `wait`'s `--timeout`, `--poll-interval` and `--no-fail-fast` as TaskGate's `wait` (numbers shaped; text left for the validator to refuse). */
+function waitOf(parsed: { text(name: string): string | undefined; flag(name: string): boolean }, timeout: string | undefined): GateWait {
+    const poll = parsed.text("poll-interval");
+    return {
+        timeoutSeconds: timeout === undefined ? undefined : numberOrText(timeout),
+        pollIntervalSeconds: poll === undefined ? undefined : numberOrText(poll),
+        failFast: !parsed.flag("no-fail-fast"),
+    } as GateWait;
 }
 
 const isList = (f: FilterSpec) => f.type === "list" || f.type === "stringOrList";
@@ -237,5 +270,10 @@ function requirementValue(text: string | undefined): unknown {
     if (text === undefined || text === "true") return true;
     if (text === "false") return false;
     if (/^-?\d+(\.\d+)?%$/.test(text)) return Number(text.slice(0, -1)) / 100;
+    return numberOrText(text);
+}
+
+/** A number when the text is one, else the text, for the validator to refuse with its own message. */
+function numberOrText(text: string): number | string {
     return /^-?\d+(\.\d+)?$/.test(text) ? Number(text) : text;
 }

@@ -55,6 +55,8 @@ export interface CliSource<T> {
     readonly columns: ReadonlyArray<Column<T>>;
     /** Filters of a typical call, for `--help` examples. */
     readonly example: string;
+    /** The fields that say when a task started and ended (ISO-8601), for the time of its JUnit case. */
+    readonly span: readonly [start: keyof T & string, end: keyof T & string];
 }
 
 /** A source with its record type erased, for code that handles any source. */
@@ -149,6 +151,7 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
             "errorInfo",
         ]),
         example: "--invocation-id inv-1vll7hda",
+        span: ["startTime", "endTime"],
     }),
     define<MpsTask>({
         name: "mps",
@@ -157,6 +160,7 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
         filters: [{ arg: "status", type: "stringOrList", values: MPS_STATUSES, help: "status(es) to list; all three when omitted" }, MAX_RESULTS],
         columns: columnsOf(["taskId", "state", "status", "taskType", "createTime", "beginProcessTime", "finishTime", "subTaskTypes"]),
         example: "--status PROCESSING,WAITING",
+        span: ["beginProcessTime", "finishTime"],
     }),
     define<BmCmdTask>({
         name: "bm",
@@ -176,6 +180,7 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
         ],
         columns: columnsOf(["taskId", "state", "status", "alias", "instanceCount", "successCount", "failureCount", "runBeginTime", "runEndTime"]),
         example: "--api legacy --order-by runBeginTime",
+        span: ["runBeginTime", "runEndTime"],
     }),
     define<CphJob>({
         name: "cph",
@@ -188,6 +193,7 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
         ],
         columns: columnsOf(["jobId", "state", "status", "phoneId", "serverId", "beginTime", "endTime", "errorCode", "errorMsg"]),
         example: "--request-id 6837531fd3f54550927b930180a706bf",
+        span: ["beginTime", "endTime"],
     }),
     define<WorkspaceScriptTask>({
         name: "workspace",
@@ -208,6 +214,7 @@ export const CLI_SOURCES: readonly AnyCliSource[] = [
             scripts: (t) => t.scripts.map((s) => s.name ?? s.id).join(";"),
         }),
         example: "--desktop-pool-id pool-1 --status FAILED",
+        span: ["startTime", "endTime"],
     }),
 ];
 

@@ -171,3 +171,24 @@ export function safeLogger(log: Logger): Logger {
         warn: (m) => log.warn(terminalText(m)),
     };
 }
+
+/** Noncharacters XML 1.0 forbids even as references; {@link visible} lets them through raw elsewhere. */
+const XML_NONCHARACTERS = /[\ufffe\uffff]/g;
+
+/**
+ * Text for an XML text node (the JUnit report): markup characters as entities, as {@link htmlText}
+ * writes them (its entities are XML's too), and every character XML 1.0 forbids, even as a
+ * reference (C0 controls but tab and newline, lone surrogates, U+FFFE, U+FFFF), made visible, so
+ * that the file stays well-formed whatever the cloud sent and a CI page shows what it was.
+ */
+export function xmlText(value: unknown): string {
+    return htmlText(value).replace(XML_NONCHARACTERS, escapeChar);
+}
+
+/**
+ * A double-quoted XML attribute value: {@link xmlText}, with newlines and tabs as character
+ * references, which a parser keeps (raw ones it would turn into spaces).
+ */
+export function xmlAttr(value: unknown): string {
+    return xmlText(value).replace(/\n/g, "&#10;").replace(/\t/g, "&#9;");
+}

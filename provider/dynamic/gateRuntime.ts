@@ -18,6 +18,7 @@ import { type Clock, REAL_CLOCK } from "../retry";
 import type { SettingsSources } from "../settings";
 import { judgeResult, type SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
+import type { Wording } from "../wording";
 import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";
 import { watchEngine } from "./engineWatch";
@@ -163,8 +164,8 @@ interface Judged {
     failed: FailedTask[];
 }
 
-function judge(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements): Judged {
-    return { result, ...judgeResult(kind, result, req) };
+function judge(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements, words?: Wording): Judged {
+    return { result, ...judgeResult(kind, result, req, words) };
 }
 
 /** Why a gate stopped reading. */
@@ -182,6 +183,9 @@ export type GateStop =
     /** The deadline passed. */
     | "timedOut";
 
+/** How a gate's run ended: the last read judged, how long it waited, and why it stopped. */
+export type GateRun = Judged & { waitedMs: number; stopped: GateStop };
+
 /**
  * Reads the source and judges it, polling while `wait` allows: until the requirements are met,
  * the tasks are done, the requirements become impossible or the query still matches nothing after
@@ -196,7 +200,9 @@ export async function runGate(
     log: Logger,
     gateLabel: string,
     signal?: AbortSignal,
-): Promise<Judged & { waitedMs: number; stopped: GateStop }> {
+    /** The `taskgate wait` command's: its settings (`--stack`, the environment) and its words for the reasons. */
+    context: { settings?: SettingsSources; words?: Wording } = {},
+): Promise<GateRun> {
     const def = sourceDefinition(kind);
     const start = clock.now();
     const deadline = start + (wait?.timeoutSeconds ?? 0) * 1000;
@@ -207,10 +213,10 @@ export async function runGate(
     for (;;) {
         const remaining = wait ? Math.max(1, (deadline - clock.now()) / 1000) : undefined;
         const result = await untilAborted(
-            def.read(args, settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) }),
+            def.read(args, context.settings ?? settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) }),
             signal,
         );
-        const j = judge(kind, result, req);
+        const j = judge(kind, result, req, context.words);
         const t = j.verdict.tally;
         const finished = t.total - t.pending;
         const now = clock.now();
@@ -322,9 +328,7 @@ export async function applyGate(id: string, news: GateInputs, signal?: AbortSign
     const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label, stop).finally(() => watch?.stop());
     const outs = outputsOf(news, src.kind, src.args, judged);
     if (!judged.verdict.passed) {
-        const note = stopNote(judged.stopped, wait, judged.waitedMs);
-        const pending = judged.stopped === "timedOut" ? unfinishedTasks(src.kind, judged.result.tasks) : [];
-        const err = new GateFailedError(news.gateName, judged.verdict, judged.failed, req, sourceDefinition(src.kind).traits, note, pending);
+        const err = gateFailure(news.gateName, src.kind, req, wait, judged);
         // The engine records these properties as the resource's state. Pulumi's dynamic host adds the
         // serialized provider to successful results only; without it here, the failed gate could
         // never be updated, refreshed or deleted ("code must be a string, not undefined").
@@ -332,6 +336,22 @@ export async function applyGate(id: string, news: GateInputs, signal?: AbortSign
         throw Object.assign(err, { id, properties, reasons: [err.message] });
     }
     return { id, outs };
+}
+
+/**
+ * The error of a run that did not pass: why it stopped (timed out, stopped early) and, when it
+ * timed out, the tasks still pending or running. TaskGate and `taskgate wait` both raise it.
+ */
+export function gateFailure(
+    gate: string | undefined,
+    kind: SourceKind,
+    req: ResolvedRequirements,
+    wait: ResolvedWait | undefined,
+    run: GateRun,
+): GateFailedError {
+    const note = stopNote(run.stopped, wait, run.waitedMs);
+    const pending = run.stopped === "timedOut" ? unfinishedTasks(kind, run.result.tasks) : [];
+    return new GateFailedError(gate, run.verdict, run.failed, req, sourceDefinition(kind).traits, note, pending);
 }
 
 /**

@@ -79,14 +79,14 @@ describe("cli: errors", function () {
     it("refuses unknown commands, sources, stray arguments and bad general options", async () => {
         const env = emulatorEnv(ctx.emu);
         const cases: Array<[string[], RegExp]> = [
-            [["lsit", "tat"], /^taskgate: unknown command "lsit"; commands: list, summary, report\nRun 'taskgate --help' for usage\.$/],
+            [["lsit", "tat"], /^taskgate: unknown command "lsit"; commands: list, summary, report, wait\nRun 'taskgate --help' for usage\.$/],
             [["list", "ecs"], /^taskgate: unknown source "ecs"; sources: tat, mps, bm, cph, workspace\nRun 'taskgate list --help' for usage\.$/],
             [["list"], /^taskgate: "list" needs a source: tat, mps, bm, cph, workspace/],
             [
                 ["list", "tat", "inv-1vll7hda"],
                 /^taskgate: unexpected argument "inv-1vll7hda": filters are options, e\.g\. taskgate list tat --invocation-id inv-1vll7hda/,
             ],
-            [["list", "tat", "--output", "yaml"], /^taskgate: --output must be one of table, json, csv, markdown, got "yaml"/],
+            [["list", "tat", "--output", "yaml"], /^taskgate: --output must be one of table, json, csv, markdown, junit, got "yaml"/],
             [["list", "tat", "--output", "json", "--output", "csv"], /^taskgate: --output was given 2 times; give it once/],
             [["list", "tat", "--timeout", "0"], /^taskgate: --timeout must be a number of seconds greater than 0 and at most 86400, got "0"/],
             [["list", "tat", "--timeout", "86401"], /^taskgate: --timeout must be a number of seconds greater than 0 and at most 86400, got "86401"/],

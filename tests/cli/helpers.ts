@@ -51,12 +51,68 @@ export function requireBuild(): void {
  * no JavaScript stack trace does (every error is a one-message report).
  */
 export async function runCli(args: readonly string[], opts: { env: Record<string, string | undefined>; cwd?: string }): Promise<CliRun> {
-    const run = await runNode([CLI, ...args], opts);
+    return checkedRun(args, await runNode([CLI, ...args], opts));
+}
+
+/** Asserts that a run's output holds no secret and no stack trace; returns it. */
+function checkedRun(args: readonly string[], run: CliRun): CliRun {
     for (const s of SECRETS) {
         assert.ok(!run.stdout.includes(s) && !run.stderr.includes(s), `a secret leaked into the output of taskgate ${args.join(" ")}`);
     }
     assert.doesNotMatch(run.stderr, /\n\s+at .+\(.+:\d+:\d+\)/, `a stack trace in the output of taskgate ${args.join(" ")}:\n${run.stderr}`);
     return run;
+}
+
+/** A `taskgate` process still running: what it has written to stderr so far, and its end. */
+export interface RunningCli {
+    /** Resolves once stderr has a line matching `pattern` (rejects if the process ends first). */
+    stderrLine(pattern: RegExp): Promise<string>;
+    /** Sends the process a signal, as a terminal's Ctrl-C does (SIGINT). */
+    signal(name: NodeJS.Signals): void;
+    /** The whole run, checked as {@link runCli} checks it. */
+    readonly done: Promise<CliRun>;
+}
+
+/**
+ * Starts `taskgate ...args` and returns at once, so that a test can act while it runs (finish its
+ * tasks in the emulator once it has read them, press Ctrl-C): every step waits for what the
+ * process printed, never for time to pass.
+ */
+export function startCli(args: readonly string[], opts: { env: Record<string, string | undefined> }): RunningCli {
+    const child = spawn(process.execPath, [CLI, ...args], { env: opts.env as NodeJS.ProcessEnv, cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    const waiting: Array<{ pattern: RegExp; resolve: (line: string) => void }> = [];
+    const settle = () => {
+        for (const w of [...waiting]) {
+            const line = stderr.split("\n").find((l) => w.pattern.test(l));
+            if (line !== undefined) {
+                waiting.splice(waiting.indexOf(w), 1);
+                w.resolve(line);
+            }
+        }
+    };
+    child.stdout.setEncoding("utf8").on("data", (d: string) => {
+        stdout += d;
+    });
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+        stderr += d;
+        settle();
+    });
+    const done = new Promise<CliRun>((resolve, reject) => {
+        child.on("error", reject);
+        child.on("close", (code) => resolve(checkedRun(args, { code, stdout, stderr })));
+    });
+    return {
+        stderrLine: (pattern) =>
+            new Promise<string>((resolve, reject) => {
+                waiting.push({ pattern, resolve });
+                settle();
+                void done.then(() => reject(new Error(`taskgate ${args.join(" ")} ended before printing ${pattern}:\n${stderr}`)), reject);
+            }),
+        signal: (name) => child.kill(name),
+        done,
+    };
 }
 
 /** Parses RFC 4180 CSV (quoted fields, doubled quotes, CRLF), as a spreadsheet would. */
@@ -112,8 +168,13 @@ export function runEmulatorCommand(args: readonly string[]): Promise<CliRun> {
 
 /** Runs `node ...args` (in the repository, with a clean environment unless given others) to its end. */
 export function runNode(args: readonly string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
+    return runProcess(process.execPath, args, opts);
+}
+
+/** Runs any program (in the repository, with a clean environment unless given others) to its end. */
+export function runProcess(file: string, args: readonly string[], opts: { env?: Record<string, string | undefined>; cwd?: string } = {}): Promise<CliRun> {
     return new Promise((resolve, reject) => {
-        const child = spawn(process.execPath, args, {
+        const child = spawn(file, args, {
             env: (opts.env ?? cleanEnv()) as NodeJS.ProcessEnv,
             cwd: opts.cwd ?? ROOT,
             stdio: ["ignore", "pipe", "pipe"],
