@@ -49,6 +49,12 @@ export type ConfigLookup = (key: string) => string | undefined;
 export interface SettingsSources {
     config: ConfigLookup;
     env: Record<string, string | undefined>;
+    /**
+     * How a message names where `config` reads a key from, for a reader who must set it: by default
+     * "the `tencentcloud:secretId` stack config"; the provider plugin's config is spelled otherwise.
+     * @param key the namespaced key `config` is asked for, e.g. `tencentcloud:secretId`.
+     */
+    configPlace?: (key: string) => string;
 }
 
 /** Settings read from nowhere but the args: for tests and for callers that pass everything. */
@@ -139,14 +145,15 @@ function checkToken(field: string, value: string, secret: boolean): string {
  * line takes no credential as an option, so it names the config and the environment only).
  * @param extra what else would do, after the setting's places (`, or an \`endpoint\``).
  */
-function missing(what: string, s: Setting, extra: Phrase = () => ""): TaskgateValidationError {
-    return new TaskgateValidationError(s.arg, (w) => `no ${what} was given: set ${settingPlaces(s, w)}${extra(w)}`);
+function missing(what: string, s: Setting, src: SettingsSources, extra: Phrase = () => ""): TaskgateValidationError {
+    return new TaskgateValidationError(s.arg, (w) => `no ${what} was given: set ${settingPlaces(s, src, w)}${extra(w)}`);
 }
 
 /** Where a setting is read from: "the `region` argument, the `tencentcloud:region` stack config or the TENCENTCLOUD_REGION environment variable". */
-function settingPlaces(s: Setting, w: Wording): string {
+function settingPlaces(s: Setting, src: SettingsSources, w: Wording): string {
     const arg = w.argSetting(s.arg);
-    return `${arg === undefined ? "" : `${arg}, `}the \`${s.config}\` stack config or the ${s.env} environment variable`;
+    const config = src.configPlace?.(s.config) ?? `the \`${s.config}\` stack config`;
+    return `${arg === undefined ? "" : `${arg}, `}${config} or the ${s.env} environment variable`;
 }
 
 /** Renders a non-secret value for an error message, cut short. */
@@ -213,9 +220,9 @@ export function resolveTencent(args: TencentConnectionArgs, src: SettingsSources
     const securityToken = pick(a, TENCENT.securityToken, src, true);
     const region = checkRegion("region", pick(a, TENCENT.region, src, false));
     const endpoint = resolveEndpoint(a, src);
-    if (!secretId) throw missing("Tencent Cloud SecretId", TENCENT.secretId);
-    if (!secretKey) throw missing("Tencent Cloud SecretKey", TENCENT.secretKey);
-    if (requireRegion && !region) throw missing("Tencent Cloud region (e.g. ap-guangzhou)", TENCENT.region);
+    if (!secretId) throw missing("Tencent Cloud SecretId", TENCENT.secretId, src);
+    if (!secretKey) throw missing("Tencent Cloud SecretKey", TENCENT.secretKey, src);
+    if (requireRegion && !region) throw missing("Tencent Cloud region (e.g. ap-guangzhou)", TENCENT.region, src);
     return { secretId, secretKey, securityToken, region, endpoint };
 }
 
@@ -238,8 +245,8 @@ export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, 
 
     let auth: HuaweiAuth;
     if (accessKey || secretKey) {
-        if (!accessKey) throw missing("Huawei Cloud AK to go with the SK", HUAWEI.accessKey);
-        if (!secretKey) throw missing("Huawei Cloud SK to go with the AK", HUAWEI.secretKey);
+        if (!accessKey) throw missing("Huawei Cloud AK to go with the SK", HUAWEI.accessKey, src);
+        if (!secretKey) throw missing("Huawei Cloud SK to go with the AK", HUAWEI.secretKey, src);
         auth = { kind: "aksk", accessKey, secretKey, securityToken };
     } else if (authToken) {
         auth = { kind: "token", authToken };
@@ -247,10 +254,11 @@ export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, 
         throw missing(
             "Huawei Cloud credential",
             HUAWEI.accessKey,
-            (w) => ` (with its secret key: ${settingPlaces(HUAWEI.secretKey, w)}), or an IAM token: ${settingPlaces(HUAWEI.authToken, w)}`,
+            src,
+            (w) => ` (with its secret key: ${settingPlaces(HUAWEI.secretKey, src, w)}), or an IAM token: ${settingPlaces(HUAWEI.authToken, src, w)}`,
         );
     }
-    if (!projectId) throw missing("Huawei Cloud project id", HUAWEI.projectId);
+    if (!projectId) throw missing("Huawei Cloud project id", HUAWEI.projectId, src);
     if (!/^[A-Za-z0-9_-]{1,64}$/.test(projectId)) {
         throw new TaskgateValidationError(
             "projectId",
@@ -262,7 +270,7 @@ export function resolveHuawei(args: HuaweiConnectionArgs, src: SettingsSources, 
     if (endpoint) {
         baseUrl = endpointOrigin(endpoint);
     } else {
-        if (!region) throw missing("Huawei Cloud region (e.g. cn-north-4)", HUAWEI.region, (w) => `, or ${w.argSetting("endpoint") ?? "an endpoint"}`);
+        if (!region) throw missing("Huawei Cloud region (e.g. cn-north-4)", HUAWEI.region, src, (w) => `, or ${w.argSetting("endpoint") ?? "an endpoint"}`);
         baseUrl = `https://${service}.${region}.myhuaweicloud.com`;
     }
     return { auth, projectId, region, baseUrl };

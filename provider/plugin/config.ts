@@ -129,5 +129,17 @@ export function configSettings(config: ProviderConfig, env: Record<string, strin
             return config.clouds[namespace]?.[name];
         },
         env,
+        configPlace: providerConfigPlace,
     };
+}
+
+/**
+ * Where a plugin user sets what the core asks for as `tencentcloud:secretId`: the provider's
+ * `tencentcloud.secretId`, on the default provider the stack config `taskgate:tencentcloud.secretId`
+ * (the stack config `tencentcloud:secretId` of TypeScript stacks never reaches the plugin).
+ */
+export function providerConfigPlace(key: string): string {
+    const [namespace, name] = key.split(":");
+    const member = namespace === "taskgate" ? name : `${namespace}.${name}`;
+    return `the provider's \`${member}\` config (stack config \`taskgate:${member}\`)`;
 }

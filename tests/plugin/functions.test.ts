@@ -159,7 +159,7 @@ describe("plugin: functions (Invoke) against the emulator", function () {
         assert.deepEqual(ctx.emu.requests(), [], "no request reached the emulator");
     });
 
-    it("a missing credential fails naming the setting, before any request", async () => {
+    it("a missing credential fails naming the setting as a plugin user sets it (the provider's config, not a TypeScript stack's), before any request", async () => {
         plugin = await startPlugin(engine.address);
         await plugin.call("configure", new ConfigureRequest().setArgs(struct({ endpoint: ctx.emu.url })));
         const res = await invoke(plugin, "taskgate:huaweicloud:getWorkspaceScriptTasks", {});
@@ -167,6 +167,12 @@ describe("plugin: functions (Invoke) against the emulator", function () {
             res.getFailuresList().map((f) => f.getProperty()),
             ["accessKey"],
         );
+        const reason = res.getFailuresList()[0].getReason();
+        assert.match(
+            reason,
+            /set the `accessKey` argument, the provider's `huaweicloud\.accessKey` config \(stack config `taskgate:huaweicloud\.accessKey`\) or the HW_ACCESS_KEY environment variable/,
+        );
+        assert.doesNotMatch(reason, /`huaweicloud:accessKey`/);
         assert.deepEqual(ctx.emu.requests(), []);
     });
 
