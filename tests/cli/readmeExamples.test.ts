@@ -168,6 +168,16 @@ describe("cli: the README's examples work as written against npm run emulator", 
         for (const command of runnable) await check({ file: "taskgate --help", command: command.replace(/ > \S+$/, ""), shown: [] });
     });
 
+    it("the CI snippets of README.md are the files tests/cli/ciSnippets.test.ts runs, verbatim", () => {
+        const blocks = codeBlocks("README.md").map((b) => b.join("\n").trim());
+        const files = fs.readdirSync(path.join(ROOT, "tests/cli/fixtures/ci")).filter((f) => f.endsWith(".yml"));
+        assert.deepEqual(files.sort(), ["github-actions.yml", "gitlab-ci.yml"]);
+        for (const f of files) {
+            const text = fs.readFileSync(path.join(ROOT, "tests/cli/fixtures/ci", f), "utf8").trim();
+            assert.ok(blocks.includes(text), `README.md has no code block equal to tests/cli/fixtures/ci/${f}`);
+        }
+    });
+
     it("every data source call of README.md written out in full reads tasks", async () => {
         const calls = codeBlocks("README.md")
             .flat()

@@ -57,7 +57,7 @@ describe("end to end: the provider plugin's tarball, installed by the Pulumi CLI
         }
     });
 
-    it("`pulumi plugin install --file` puts it in PULUMI_HOME; `plugin ls` lists it at the package's version; its shim runs node on the installed entry point", () => {
+    it("`pulumi plugin install --file` puts it in PULUMI_HOME; `plugin ls` lists it at the package's version; its shim runs node on the installed entry point; `pulumi package get-schema taskgate` starts it and prints its schema", () => {
         const root = ensureEngine();
         const home = path.join(scratch, "pulumi-home");
         const env = { ...process.env, ...offlineEnv(root, path.join(scratch, "state")), PULUMI_HOME: home };
@@ -82,6 +82,11 @@ describe("end to end: the provider plugin's tarball, installed by the Pulumi CLI
         assert.equal(run.status, 0, run.stderr);
         assert.equal(run.stdout, `${installed}/${ENTRY}\n127.0.0.1:12345\n`);
         assert.ok(fs.statSync(path.join(installed, ENTRY)).isFile(), "the entry point the shim runs is installed");
+
+        // The installed plugin runs: the engine starts it and asks for its schema, which is the package's.
+        const schema = JSON.parse(pulumi(["package", "get-schema", "taskgate"]));
+        assert.deepEqual(schema, JSON.parse(fs.readFileSync(path.join(REPO, "provider/plugin/schema.json"), "utf8")));
+        assert.equal(schema.version, VERSION);
     });
 
     it("the shim says so when there is no node on PATH", () => {
