@@ -13,6 +13,7 @@ import * as path from "node:path";
 import { type OptionSpec, optionRows, parseCommandArgs, UsageError } from "../cli/args";
 import { emulatorRecordsPerSecond, type BenchSource, type BenchTarget } from "./baselines";
 import { renderChart } from "./chart";
+import { type GatePollsResult, gatePollsGoals, gatePollsReport, measureGatePolls } from "./gatePolls";
 import { type InstallResult, installGoals, installReport, measureInstall } from "./install";
 import type { WorkerResult, WorkerSpec } from "./worker";
 
@@ -33,7 +34,11 @@ const OPTIONS: readonly OptionSpec[] = [
     { name: "rtts", value: "MS,MS,...", help: "injected round-trip times in ms (default 20,150)" },
     { name: "no-baselines", help: "skip the official-SDK baselines" },
     { name: "no-state", help: "skip measuring the state a TaskGate adds" },
-    { name: "only", value: "install", help: "run one section alone: install (the install size and import time, bench/install.ts)" },
+    {
+        name: "only",
+        value: "SECTION",
+        help: "run one section alone: install (the install size and import time, bench/install.ts) or gatePolls (a waiting gate's requests, bench/gatePolls.ts)",
+    },
     { name: "help", short: "h", help: "show this help" },
 ];
 
@@ -45,7 +50,7 @@ export interface BenchOptions {
     baselines: boolean;
     state: boolean;
     /** Run one section alone. */
-    only?: "install";
+    only?: BenchSection;
 }
 
 /** `npm run bench -- --help`. */
@@ -69,9 +74,14 @@ export function parseBenchOptions(argv: readonly string[]): BenchOptions | undef
     };
 }
 
-function onlySection(text: string): "install" {
-    if (text !== "install") throw new UsageError(`--only: unknown section "${text}"; allowed: install`);
-    return text;
+/** The sections `--only` runs alone. */
+const SECTIONS = ["install", "gatePolls"] as const;
+type BenchSection = (typeof SECTIONS)[number];
+
+function onlySection(text: string): BenchSection {
+    const section = SECTIONS.find((x) => x === text);
+    if (!section) throw new UsageError(`--only: unknown section "${text}"; allowed: ${SECTIONS.join(", ")}`);
+    return section;
 }
 
 /** An emulator in its own process, so its work and garbage collection never count against the client. */
@@ -312,14 +322,14 @@ async function main(argv: readonly string[]): Promise<void> {
         installAlone();
         return;
     }
+    if (o.only === "gatePolls") {
+        await gatePollsAlone();
+        return;
+    }
     const started = Date.now();
     const emus = new Map<BenchSource, EmulatorProcess>();
     for (const s of o.sources) emus.set(s, await EmulatorProcess.start());
-    const creds = await emus.get(o.sources[0])!.admin("GET", "credentials");
-    const c = {
-        tencent: creds.tencent[0],
-        huawei: { ...creds.huawei[0], projectId: creds.huaweiTokens?.[0]?.projectId ?? "0123456789abcdef0123456789abcdef" },
-    };
+    const c = await credentialsOf(emus.get(o.sources[0])!);
     const rows: Row[] = [];
     const log = (r: Row) =>
         console.log(
@@ -349,6 +359,8 @@ async function main(argv: readonly string[]): Promise<void> {
                 }),
             );
         }
+        console.log("a waiting gate's polls:");
+        const gatePolls = await measureGatePolls(emus.get(o.sources[0])!, c);
         // Cold start reads 5 tasks, with no latency, from a fresh data set.
         const coldEmu = emus.get(o.sources[0])!;
         await coldEmu.admin("POST", "reset", { scopes: ["data", "stats", "limits", "config"] });
@@ -369,6 +381,7 @@ async function main(argv: readonly string[]): Promise<void> {
             emulator,
             state,
             install,
+            gatePolls,
         };
         const results = { ...base, goals: checkGoals(base), minutes: 0 };
         results.minutes = (Date.now() - started) / 60_000;
@@ -391,7 +404,30 @@ type Results = {
     emulator: Record<string, number>;
     state: any;
     install: InstallResult;
+    gatePolls: GatePollsResult;
 };
+
+/** The emulator's first Tencent and Huawei credentials, as the workers and the gate take them. */
+async function credentialsOf(emu: EmulatorProcess) {
+    const creds = await emu.admin("GET", "credentials");
+    return {
+        tencent: creds.tencent[0],
+        huawei: { ...creds.huawei[0], projectId: creds.huaweiTokens?.[0]?.projectId ?? "0123456789abcdef0123456789abcdef" },
+    };
+}
+
+/** `--only gatePolls`: a waiting gate's requests, full re-reads against incremental polls, and its goals, printed. */
+async function gatePollsAlone(): Promise<void> {
+    const emu = await EmulatorProcess.start();
+    try {
+        console.log("a waiting gate's polls:");
+        const r = await measureGatePolls(emu, await credentialsOf(emu));
+        const goals = gatePollsGoals(r);
+        console.log(`\n${gatePollsReport(r)}\n${goals.map((g) => `- ${g.goal}: ${g.measured} (${g.met ? "met" : "**not met**"})`).join("\n")}`);
+    } finally {
+        emu.stop();
+    }
+}
 
 /** `--only install`: the install measurement and its goals, printed. */
 function installAlone(): void {
@@ -466,6 +502,7 @@ function checkGoals(r: Results): Array<{ goal: string; measured: string; met: bo
         met: "bytesAdded" in r.state ? r.state.bytesAdded < 16_384 : "not measured",
     });
     goals.push(...installGoals(r.install));
+    goals.push(...gatePollsGoals(r.gatePolls));
     return goals;
 }
 
@@ -492,6 +529,7 @@ function report(r: Results & { goals: ReturnType<typeof checkGoals>; minutes?: n
         ...r.coldStart.map((x) => `| ${x.what} | ${x.importMs.toFixed(0)} | ${x.processMs.toFixed(0)} | ${x.peakRssMB.toFixed(0)} |`),
         "",
         installReport(r.install),
+        gatePollsReport(r.gatePolls),
         "### Goals",
         "",
         "| goal | measured | met |",

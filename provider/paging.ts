@@ -520,6 +520,8 @@ export interface Paging<C> {
     pageName(cursor: C): string;
     /** False where the API reports no total (CPH): a result then counts what was read. */
     readonly reportsTotal: boolean;
+    /** The cursor of a query's first page of `limit` records: what counting a query asks for (see pipeline.ts, SelectByIds). */
+    firstPage(limit: number): C;
 }
 
 const offsetName = (c: OffsetCursor) => ` offset ${c.offset}`;
@@ -530,6 +532,7 @@ export function offsetPages(pageSize: number): Paging<OffsetCursor> {
         read: (ctx, o) => readOffsetPaged(ctx, { ...o, pageSize, fetch: (offset, limit) => o.fetch({ offset, limit }) }),
         pageName: offsetName,
         reportsTotal: true,
+        firstPage: (limit) => ({ offset: 0, limit }),
     };
 }
 
@@ -539,6 +542,7 @@ export function offsetPagesUntilShort(pageSize: number): Paging<OffsetCursor> {
         read: (ctx, o) => readUntilShortPage(ctx, { ...o, pageSize, fetch: (offset, limit) => o.fetch({ offset, limit }) }),
         pageName: offsetName,
         reportsTotal: false,
+        firstPage: (limit) => ({ offset: 0, limit }),
     };
 }
 
@@ -548,5 +552,6 @@ export function scrollPages(pageSize: number): Paging<TokenCursor> {
         read: (ctx, o) => readScrollPaged(ctx, { ...o, pageSize, fetch: (token, limit) => o.fetch({ token, limit }) }),
         pageName: (c) => (c.token ? ` after ${c.token}` : ""),
         reportsTotal: true,
+        firstPage: (limit) => ({ limit }),
     };
 }

@@ -14,6 +14,7 @@ import {
     validateGateSettings,
     type Verdict,
 } from "../gateRules";
+import { gatePolls, type PollHow } from "../polls";
 import { type Clock, REAL_CLOCK } from "../retry";
 import type { SettingsSources } from "../settings";
 import { judgeResult, type SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
@@ -82,6 +83,14 @@ let progressIntervalMs = 5000;
 
 /** What a waiting gate reads the time from and pauses with: real time, or a test's. */
 let clock: Clock = REAL_CLOCK;
+
+/** Whether polls after the first re-read only the unfinished tasks where the source can (../polls.ts); off only for comparisons. */
+let incrementalPolls = true;
+
+/** For tests and the benchmark: `false` makes every poll read the whole list, as gates did before incremental polls. */
+export function setIncrementalPolls(on: boolean): void {
+    incrementalPolls = on;
+}
 
 /** For tests: a clock that moves when the gate sleeps, so a 30 s wait takes no real time. `undefined` restores real time. */
 export function setClock(c: Clock | undefined): void {
@@ -183,8 +192,8 @@ export type GateStop =
     /** The deadline passed. */
     | "timedOut";
 
-/** How a gate's run ended: the last read judged, how long it waited, and why it stopped. */
-export type GateRun = Judged & { waitedMs: number; stopped: GateStop };
+/** How a gate's run ended: the last read judged, how long it waited, why it stopped, and how each poll read the list. */
+export type GateRun = Judged & { waitedMs: number; stopped: GateStop; polls: PollHow[] };
 
 /**
  * Reads the source and judges it, polling while `wait` allows: until the requirements are met,
@@ -210,12 +219,12 @@ export async function runGate(
     let interval = (wait?.pollIntervalSeconds ?? 0) * 1000;
     let lastFinished = -1;
     let lastProgressAt = -Infinity;
+    const poll = gatePolls(def, args, context.settings ?? settings, incrementalPolls);
+    const polls: PollHow[] = [];
     for (;;) {
         const remaining = wait ? Math.max(1, (deadline - clock.now()) / 1000) : undefined;
-        const result = await untilAborted(
-            def.read(args, context.settings ?? settings, { log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) }),
-            signal,
-        );
+        const { result, how } = await untilAborted(poll({ log, timeoutSeconds: remaining === undefined ? undefined : Math.max(remaining, 30) }), signal);
+        polls.push(how);
         const j = judge(kind, result, req, context.words);
         const t = j.verdict.tally;
         const finished = t.total - t.pending;
@@ -230,7 +239,7 @@ export async function runGate(
                     `${wait ? `, ${seconds(waitedMs / 1000)} of ${seconds(wait.timeoutSeconds)}` : ""}${j.verdict.passed ? ": passed" : stopped ? ": failed" : ""}`,
             );
         }
-        if (stopped) return { ...j, waitedMs, stopped };
+        if (stopped) return { ...j, waitedMs, stopped, polls };
         // Poll at the base interval while tasks finish; back off while nothing changes.
         interval =
             lastFinished < 0 || finished > lastFinished ? wait!.pollIntervalSeconds * 1000 : Math.min(interval * 1.5, wait!.maxPollIntervalSeconds * 1000);

@@ -314,6 +314,10 @@ export const tatInvocationTasks = defineSource({
     api: WIRE.api,
     requests: (q) => q.requests,
     paging: offsetPages(TAT_LIMITS.pageSize),
+    // A waiting gate re-reads its unfinished tasks by InvocationTaskIds (100 a request) and counts the
+    // query with Limit 1. The API takes ids or Filters, not both; the filters select by invocation,
+    // instance, command and task, which a task never changes, so its id alone selects it as well.
+    selectByIds: { arg: "invocationTaskIds", perRequest: TAT_LIMITS.idsPerRequest, exclusiveOf: Object.keys(FILTERS), countPageSize: 1 },
     what: `TAT ${WIRE.operation}`,
     connect: tencentApi3OffsetPages(WIRE.api, WIRE.operation, (body: Record<string, unknown>) => body),
     parse: (body, requestId, q) => parseTatPage(body, q.hideOutput, requestId),

@@ -234,6 +234,9 @@ export const workspaceScriptTasks = defineSource({
     api: WIRE.api,
     requests: (q) => q.requests,
     paging: offsetPages(WORKSPACE_LIMITS.pageSize),
+    // A waiting gate re-reads its unfinished tasks by task_id (100 a request), with the query's other
+    // filters kept (the API combines them), and counts the query with limit 1.
+    selectByIds: { arg: "taskIds", perRequest: WORKSPACE_LIMITS.taskIdsPerRequest, countPageSize: 1 },
     what: `Workspace ${WIRE.operation}`,
     connect: huaweiOffsetPages(
         WIRE.api,

@@ -130,6 +130,7 @@ describe("the benchmark's command line", () => {
         });
         assert.equal(parseBenchOptions(["--help"]), undefined);
         assert.equal(parseBenchOptions(["--only", "install"])?.only, "install");
+        assert.equal(parseBenchOptions(["--only", "gatePolls"])?.only, "gatePolls");
     });
 
     it("refuses --sizes with no value with a usage error, not a TypeError", () => {
@@ -137,6 +138,6 @@ describe("the benchmark's command line", () => {
         assertUsage(() => parseBenchOptions(["--sizes", "1000,ten"]), '--sizes must be a list of integers, each from 1 to 1000000, got "ten"');
         assertUsage(() => parseBenchOptions(["--sources", "tat,ecs"]), '--sources: unknown value "ecs"; allowed: tat, mps, bm, cph, workspace');
         assertUsage(() => parseBenchOptions(["--quick", "--sizes", "10"]), "--quick and --sizes exclude each other: --quick is --sizes 1000,10000");
-        assertUsage(() => parseBenchOptions(["--only", "tat"]), '--only: unknown section "tat"; allowed: install');
+        assertUsage(() => parseBenchOptions(["--only", "tat"]), '--only: unknown section "tat"; allowed: install, gatePolls');
     });
 });
