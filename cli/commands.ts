@@ -10,12 +10,13 @@ import {
     type ResolvedRequirements,
     type ResolvedWait,
     resolveWait,
+    toleratedInWords,
     unitNoun,
     validateGateSettings,
     type Verdict,
 } from "../provider/gateRules";
 import { gateFailure, runGate } from "../provider/dynamic/gateRuntime";
-import { describeQuery, judgeResult, requirementsFor, type SourceKind, sourceDefinition, sourceNoun } from "../provider/sources";
+import { describeQuery, judgeResult, readArgs, requirementsFor, type SourceKind, sourceDefinition, sourceNoun } from "../provider/sources";
 import type { SettingsSources } from "../provider/settings";
 import type { TaskListResult, TaskState } from "../provider/types";
 import type { Wording } from "../provider/wording";
@@ -24,7 +25,7 @@ import { renderHtmlReport } from "../report/htmlReport";
 import { renderJunit } from "../report/junit";
 import { formatList, formatSummary } from "./format";
 import { commandHelp, rootHelp, sourceHelp } from "./help";
-import { type Invocation, parseCommandLine, REQUIREMENT_KEYS, sourceOptions, UsageError } from "./options";
+import { type Invocation, parseCommandLine, REQUIREMENT_KEYS, sourceOptions, TARGET_LIST_OPTIONS, UsageError } from "./options";
 import { createProgress, type ProgressStream } from "./progress";
 import { type AnyCliSource, kebab } from "./sources";
 import { readStackConfig, type StackConfigError } from "./stackConfig";
@@ -121,7 +122,8 @@ async function execute(inv: Invocation, io: CliIo): Promise<number> {
     const startedAt = new Date();
     let result: TaskListResult<{ state: TaskState }>;
     try {
-        result = await def.read(inv.args, sources, { onPage: progress.onPage, log: progress.log, timeoutSeconds: inv.timeoutSeconds });
+        const args = require ? readArgs(kind, inv.args, require) : inv.args;
+        result = await def.read(args, sources, { onPage: progress.onPage, log: progress.log, timeoutSeconds: inv.timeoutSeconds });
     } finally {
         progress.clear();
     }
@@ -158,7 +160,10 @@ async function waitFor(inv: Invocation, require: ResolvedRequirements, wait: Res
     const startedAt = new Date();
     let run: Awaited<ReturnType<typeof runGate>>;
     try {
-        run = await runGate(kind, inv.args, require, wait, progress.log, "wait", interrupt.signal, { settings, words: cliWording(inv.source) });
+        run = await runGate(kind, readArgs(kind, inv.args, require), require, wait, progress.log, "wait", interrupt.signal, {
+            settings,
+            words: cliWording(inv.source),
+        });
     } catch (e) {
         if (!interrupt.signal.aborted) throw e;
         io.stderr.write(`taskgate: interrupted after ${seconds((Date.now() - startedAt.getTime()) / 1000)}: stopped waiting; nothing was judged\n`);
@@ -235,7 +240,12 @@ function requirementsInWords(inv: Invocation, gate: Judged): string {
 
 /** Says on stderr that the requirements hold (unless quiet, or none were given); exit 0. */
 function passed(inv: Invocation, gate: Judged | undefined, io: CliIo): number {
-    if (gate && !inv.quiet) io.stderr.write(`taskgate: passed: ${requirementsInWords(inv, gate)}\n`);
+    if (gate && !inv.quiet) {
+        const tolerated = gate.verdict.tally.tolerated;
+        io.stderr.write(
+            `taskgate: passed: ${requirementsInWords(inv, gate)}\n${tolerated?.length ? `taskgate: tolerated: ${toleratedInWords(tolerated)}\n` : ""}`,
+        );
+    }
     return EXIT.ok;
 }
 
@@ -277,15 +287,17 @@ const WAIT_OPTIONS: Readonly<Record<string, string>> = {
 export function cliWording(source: AnyCliSource | undefined): Wording {
     const options = new Map((source ? sourceOptions(source) : []).map((f) => [f.arg, `--${kebab(f.arg)}`]));
     const keys = new Map(Object.entries(REQUIREMENT_KEYS).map(([key, name]) => [name as string, key]));
-    const requirement = (name: string) => keys.get(name) ?? name;
+    const lists = new Map(Object.entries(TARGET_LIST_OPTIONS).map(([option, name]) => [name as string, `--${option}`]));
+    const requirement = (name: string) => lists.get(name) ?? keys.get(name) ?? name;
     return {
         arg: (name) => options.get(name) ?? name,
         argSetting: (name) => options.get(name),
         requirement,
         enable: (name) => `add --require ${requirement(name)}`,
         field: (path) => {
-            const require = /^require(?:\.(\w+))?$/.exec(path);
-            if (require) return require[1] ? `--require ${requirement(require[1])}` : "--require";
+            // `require.expectTargets[3]`: the value shown beside it tells which one.
+            const require = /^require(?:\.(\w+))?(?:\[\d+\])?$/.exec(path);
+            if (require) return require[1] ? (lists.get(require[1]) ?? `--require ${requirement(require[1])}`) : "--require";
             const wait = WAIT_OPTIONS[path];
             if (wait) return wait;
             // `instanceId[3]`: the value shown beside it tells which one.

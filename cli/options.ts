@@ -25,6 +25,18 @@ export const REQUIREMENT_KEYS: Readonly<Record<string, keyof GateRequirements>> 
     "max-failed": "maxFailed",
     "all-done": "allDone",
     "allow-empty": "allowEmpty",
+    "created-after": "createdAfter",
+};
+
+/**
+ * The requirements that take a list of target ids, as options of their own (`--expect-targets a,b`):
+ * a list inside `--require`'s comma-separated rules would need a second separator, which either
+ * needs quoting in a shell (`;`, a space) or may be part of an id (`+`, `:`). As options they read
+ * `a,b` and repeat like every list filter here, and `paste -sd, hosts.txt` makes one.
+ */
+export const TARGET_LIST_OPTIONS: Readonly<Record<string, "expectTargets" | "tolerateFailuresOn">> = {
+    "expect-targets": "expectTargets",
+    "tolerate-failures-on": "tolerateFailuresOn",
 };
 
 /** A general option (not a data-source arg), and the commands that take it. */
@@ -46,7 +58,21 @@ export const GENERAL_OPTIONS: readonly GeneralOption[] = [
         name: "require",
         value: "RULES",
         multiple: true,
-        help: "gate the exit code: min-succeeded=N, min-success-ratio=R (0..1 or N%), max-failed=N (default 0), all-done[=true|false] (default true), allow-empty[=true|false] (default false: no matching task fails), comma-separated; exit 1 when not met",
+        help: "gate the exit code: min-succeeded=N, min-success-ratio=R (0..1 or N%), max-failed=N (default 0), all-done[=true|false] (default true), allow-empty[=true|false] (default false: no matching task fails), created-after=TIME (ignore older tasks; ISO-8601 with a zone), comma-separated; exit 1 when not met",
+        commands: ["list", "summary", "report", "wait"],
+    },
+    {
+        name: "expect-targets",
+        value: "A,B,...",
+        multiple: true,
+        help: "gate on these targets (TAT instances, CPH phones or servers): each must have a task, and the rules count them; one without a task fails, named",
+        commands: ["list", "summary", "report", "wait"],
+    },
+    {
+        name: "tolerate-failures-on",
+        value: "A,B,...",
+        multiple: true,
+        help: "targets whose failure does not count (TAT instances, CPH phones or servers); still listed, as tolerated",
         commands: ["list", "summary", "report", "wait"],
     },
     {
@@ -190,7 +216,7 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
     if (!FORMATS.includes(output as Format)) throw new UsageError(`--output must be one of ${FORMATS.join(", ")}, got "${output}"`, helpAt);
     const html = takes("html") ? parsed.text("html") : undefined;
     if (command === "report" && !html) throw new UsageError("report needs --html FILE (or --html - for stdout)", helpAt);
-    const requirements = parsed.flag("require") ? parseRequire(parsed.texts("require"), helpAt) : undefined;
+    const requirements = requirementsOf(parsed, helpAt);
     const timeout = parsed.text("timeout");
     // `wait` takes TaskGate's wait settings, judged by the gate's validator; the other commands a read's deadline.
     const wait = command === "wait" ? waitOf(parsed, timeout) : undefined;
@@ -212,6 +238,17 @@ function parseOptions(command: Command, source: AnyCliSource, rest: string[]): I
         timeoutSeconds,
         quiet: parsed.flag("quiet"),
     };
+}
+
+/** `--require` and the target lists, as one set of requirements; undefined when none was given. */
+function requirementsOf(parsed: { flag(name: string): boolean; texts(name: string): string[] }, helpAt: string): GateRequirements | undefined {
+    const out: Record<string, unknown> = parsed.flag("require") ? { ...parseRequire(parsed.texts("require"), helpAt) } : {};
+    for (const [option, name] of Object.entries(TARGET_LIST_OPTIONS)) {
+        const given = parsed.texts(option);
+        // Empty items are kept, for the validator to refuse: `--expect-targets ""` must not mean "no expectation".
+        if (given.length > 0) out[name] = given.flatMap((g) => g.split(",")).map((x) => x.trim());
+    }
+    return Object.keys(out).length > 0 ? (out as GateRequirements) : undefined;
 }
 
 /** `wait`'s `--timeout`, `--poll-interval` and `--no-fail-fast` as TaskGate's `wait` (numbers shaped; text left for the validator to refuse). */

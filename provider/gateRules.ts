@@ -1,6 +1,7 @@
 import { TaskgateError, TaskgateValidationError } from "./errors";
 import { terminalText } from "./safeText";
 import type { TaskState, TaskSummary } from "./types";
+import { INSTANT_TEXT, isIdText, parseInstant } from "./validate";
 import { PROGRAM_WORDS, type Wording } from "./wording";
 import { nounFor, plural, type Noun } from "./words";
 
@@ -27,12 +28,54 @@ export interface GateRequirements {
      * with `minSucceeded` above 0, which no empty list meets.
      */
     allowEmpty?: boolean;
+    /**
+     * The targets that must each have a task: instance ids (TAT) or phone and server ids (CPH), the
+     * sources whose tasks name the target they ran on. `minSucceeded`, `minSuccessRatio` and
+     * `maxFailed` then count these targets, each judged by its newest task; a target with no task
+     * counts as failed and is named in the message; tasks on other targets are not judged.
+     * Duplicates count once; an empty list is refused (a fleet that came out empty is no rollout).
+     */
+    expectTargets?: string[];
+    /**
+     * Ignore tasks created before this time: an ISO-8601 time with a zone, or `"gateCreation"` (a
+     * TaskGate only) for the time the gate was first created, which stays the same when it checks
+     * again. Compared to the second, inclusive; a task that reports no time is kept. Sent to the API
+     * where it filters by time (Workspace `execute_time_start`), else applied to what was read
+     * (TAT and MPS creation time, CPH and Bare Metal start time).
+     */
+    createdAfter?: string;
+    /**
+     * Targets whose failure does not count (TAT instances, CPH phones or servers): a task on one of
+     * them that did not succeed (failed, still running, unknown, or, with `expectTargets`, missing)
+     * is set aside, neither failing the gate nor counted, and listed as tolerated; one that
+     * succeeded counts as usual. With `expectTargets`, each must be one of them.
+     */
+    tolerateFailuresOn?: string[];
 }
 
 /** The requirement names, in the order messages list them. */
-export const REQUIREMENT_NAMES = ["minSucceeded", "minSuccessRatio", "maxFailed", "allDone", "allowEmpty"] as const satisfies ReadonlyArray<
-    keyof GateRequirements
->;
+export const REQUIREMENT_NAMES = [
+    "minSucceeded",
+    "minSuccessRatio",
+    "maxFailed",
+    "allDone",
+    "allowEmpty",
+    "expectTargets",
+    "createdAfter",
+    "tolerateFailuresOn",
+] as const satisfies ReadonlyArray<keyof GateRequirements>;
+
+/** `createdAfter: "gateCreation"`: the time the TaskGate was first created, kept in its state. */
+export const GATE_CREATION = "gateCreation";
+
+/** The requirements that name targets, which only sources whose tasks name their target can take. */
+const TARGET_REQUIREMENTS = ["expectTargets", "tolerateFailuresOn"] as const;
+
+/**
+ * The sources whose tasks name the target they ran on, for the message that refuses target
+ * requirements elsewhere (tests/unit/expectations.test.ts holds it to the registry).
+ */
+export const TARGETED_SOURCES = "TAT invocation tasks (instances) and CPH jobs (phones or servers)";
 
 /** The wait setting names, in the order messages list them. */
 export const WAIT_NAMES = ["timeoutSeconds", "pollIntervalSeconds", "failFast"] as const satisfies ReadonlyArray<keyof GateWait>;
@@ -66,6 +109,12 @@ export interface ResolvedRequirements {
     readonly allDone: boolean;
     /** Whether an empty list is accepted (default false). */
     readonly allowEmpty: boolean;
+    /** The targets that must each have a task, each once; undefined when not required. */
+    readonly expectTargets?: readonly string[];
+    /** Tasks created before this time (ISO-8601 UTC, `"gateCreation"` resolved) are ignored; undefined when not required. */
+    readonly createdAfter?: string;
+    /** Targets whose failure does not count, each once; undefined when none. */
+    readonly tolerateFailuresOn?: readonly string[];
 }
 
 /** Wait settings with defaults applied; `undefined` when the gate checks once. */
@@ -94,6 +143,11 @@ export interface GateSourceTraits {
     readonly targetOne?: string;
     /** Whether the API reports outcomes at all (MPS reports only "finished"). */
     readonly reportsOutcome: boolean;
+    /**
+     * What each task names as the target it ran on, where it names one (TAT instances, CPH phones
+     * or servers): what `expectTargets` and `tolerateFailuresOn` match, and their noun in messages.
+     */
+    readonly targetIds?: readonly [one: string, many: string];
 }
 
 /** One problem with a gate's settings: the property and why. */
@@ -148,8 +202,55 @@ export function validateGateSettings(
     for (const k of ["allDone", "allowEmpty"]) {
         if (known(k) && typeof r[k] !== "boolean") f.push({ property: `require.${k}`, reason: `must be true or false, got ${JSON.stringify(r[k])}` });
     }
+    f.push(...expectationFailures(r, known, traits, words));
     if (f.length === 0) f.push(...contradictions(r, known, traits, isUnknown, words));
     f.push(...validateWait(wait, isUnknown));
+    return f;
+}
+
+/** How many ids a target list may hold: more than any fleet a gate reads (the id lists of the sources take as many). */
+const MAX_TARGETS = 100_000;
+
+/**
+ * The expectations' own rules: target lists of ids, never empty, and only for a source whose tasks
+ * name their target; `createdAfter` an ISO-8601 time with a zone or `"gateCreation"`.
+ */
+function expectationFailures(r: Record<string, unknown>, known: (k: string) => boolean, traits: GateSourceTraits, words: Wording): RuleFailure[] {
+    const f: RuleFailure[] = [];
+    for (const k of TARGET_REQUIREMENTS) {
+        if (r[k] === undefined || r[k] === null) continue;
+        if (!traits.targetIds) {
+            const counts = traits.hasTargets ? ` (they count ${traits.targetName ?? "targets"}, without naming them)` : "";
+            f.push({
+                property: `require.${k}`,
+                reason: `cannot be checked on ${traits.label}: their tasks do not name the target they ran on${counts}; ${words.requirement(k)} works with ${TARGETED_SOURCES}`,
+            });
+            continue;
+        }
+        if (!known(k)) continue;
+        const list = r[k];
+        if (!Array.isArray(list)) {
+            f.push({ property: `require.${k}`, reason: `must be a list of target ids, got ${JSON.stringify(list)}` });
+        } else if (list.length === 0) {
+            f.push({
+                property: `require.${k}`,
+                reason: `must list at least one target; omit it to ${k === "expectTargets" ? "judge the tasks found" : "tolerate none"}`,
+            });
+        } else if (list.length > MAX_TARGETS) {
+            f.push({ property: `require.${k}`, reason: `must hold at most ${MAX_TARGETS} ids, got ${list.length}` });
+        } else {
+            const bad = list.findIndex((x) => !isIdText(x));
+            if (bad >= 0) {
+                f.push({
+                    property: `require.${k}[${bad}]`,
+                    reason: `must be a target id of 1 to 128 printable ASCII characters without spaces, got ${JSON.stringify(list[bad]) ?? String(list[bad])}`,
+                });
+            }
+        }
+    }
+    if (known("createdAfter") && r.createdAfter !== GATE_CREATION && (typeof r.createdAfter !== "string" || !parseInstant(r.createdAfter))) {
+        f.push({ property: "require.createdAfter", reason: `must be ${INSTANT_TEXT}, or "${GATE_CREATION}", got ${JSON.stringify(r.createdAfter)}` });
+    }
     return f;
 }
 
@@ -178,6 +279,7 @@ function contradictions(
             reason: `contradicts ${name("minSucceeded")} ${r.minSucceeded as number}, which no empty list meets; drop one of them`,
         });
     }
+    f.push(...targetContradictions(r, known, words));
     if (r.allDone === false && !known("minSucceeded") && !known("minSuccessRatio") && !known("maxFailed") && !Object.keys(r).some((k) => isUnknown(r[k]))) {
         f.push({
             property: "require",
@@ -185,6 +287,52 @@ function contradictions(
         });
     }
     return f;
+}
+
+/** Target lists that cannot mean what they say: a contradiction, or a likely typo that would tolerate nothing. */
+function targetContradictions(r: Record<string, unknown>, known: (k: string) => boolean, words: Wording): RuleFailure[] {
+    const f: RuleFailure[] = [];
+    const name = words.requirement;
+    if (!known("expectTargets")) return f;
+    const expected = new Set(r.expectTargets as string[]);
+    if (r.allowEmpty === true) {
+        f.push({
+            property: "require.allowEmpty",
+            reason: `contradicts ${name("expectTargets")}: an expected target with no task counts as failed, so an empty list never passes; drop ${name("allowEmpty")}`,
+        });
+    }
+    if (known("minSucceeded") && (r.minSucceeded as number) > expected.size) {
+        f.push({
+            property: "require.minSucceeded",
+            reason: `asks for ${r.minSucceeded as number} successes of ${plural(expected.size, "expected target")}, which no run meets`,
+        });
+    }
+    if (known("tolerateFailuresOn")) {
+        const tolerated = new Set(r.tolerateFailuresOn as string[]);
+        const strangers = [...tolerated].filter((t) => !expected.has(t));
+        if (strangers.length > 0) {
+            f.push({
+                property: "require.tolerateFailuresOn",
+                reason: `names ${namesInWords(strangers)}, which ${name("expectTargets")} does not list: tasks on other targets are not judged, so there is nothing to tolerate; add ${nounFor(strangers.length, ["it", "them"])} to ${name("expectTargets")} or drop ${nounFor(strangers.length, ["it", "them"])}`,
+            });
+        } else if ([...expected].every((t) => tolerated.has(t))) {
+            f.push({
+                property: "require.tolerateFailuresOn",
+                reason: `tolerates every target of ${name("expectTargets")}, so no failure could fail the gate; drop the targets that must succeed from it`,
+            });
+        }
+    }
+    return f;
+}
+
+/** How many target ids a message names before "and N others". */
+const TARGETS_NAMED = 10;
+
+/** Target ids in a message: `ins-a, ins-b and ins-c`, the first ten and how many others. */
+export function namesInWords(ids: readonly string[]): string {
+    const shown = ids.slice(0, TARGETS_NAMED).map(terminalText);
+    const items = ids.length > shown.length ? [...shown, plural(ids.length - shown.length, "other")] : shown;
+    return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
 }
 
 function validateWait(wait: unknown, isUnknown: (v: unknown) => boolean): RuleFailure[] {
@@ -218,15 +366,34 @@ function validateWait(wait: unknown, isUnknown: (v: unknown) => boolean): RuleFa
     return f;
 }
 
-/** Applies the requirement defaults (after validation). */
-export function resolveRequirements(require: GateRequirements | undefined): ResolvedRequirements {
+/**
+ * Applies the requirement defaults (after validation): target lists once each, `createdAfter` as an
+ * ISO-8601 UTC time.
+ * @param gateCreatedAt when the TaskGate was first created, what `createdAfter: "gateCreation"` means;
+ *   without it (check(), the command line) that spelling is refused.
+ */
+export function resolveRequirements(require: GateRequirements | undefined, gateCreatedAt?: string): ResolvedRequirements {
     const r = require ?? {};
+    const once = (list: readonly string[] | undefined) => (list ? [...new Set(list)] : undefined);
+    const createdAfter = r.createdAfter === GATE_CREATION ? gateCreatedAt : r.createdAfter;
+    if (r.createdAfter === GATE_CREATION && !createdAfter) {
+        throw new TaskgateValidationError(
+            "require.createdAfter",
+            (w) => `"${GATE_CREATION}" is the time a TaskGate was created, and only a gate has one; give ${w.requirement("createdAfter")} ${INSTANT_TEXT}`,
+        );
+    }
+    const expectTargets = once(r.expectTargets);
+    const tolerateFailuresOn = once(r.tolerateFailuresOn);
     return {
         minSucceeded: r.minSucceeded ?? undefined,
         minSuccessRatio: r.minSuccessRatio ?? undefined,
         maxFailed: r.maxFailed ?? 0,
         allDone: r.allDone ?? true,
         allowEmpty: r.allowEmpty ?? false,
+        // Only when given, so that a gate without expectations resolves as it always did.
+        ...(expectTargets ? { expectTargets } : {}),
+        ...(createdAfter ? { createdAfter: new Date(createdAfter).toISOString() } : {}),
+        ...(tolerateFailuresOn ? { tolerateFailuresOn } : {}),
     };
 }
 
@@ -264,6 +431,129 @@ export interface GateTally {
     readonly unknownTasks: number;
     /** Tasks done without a reported outcome (MPS). */
     readonly noOutcome: number;
+    /** With `expectTargets`: the expected targets that had no task, counted as failed (a tolerated one is set aside instead). */
+    readonly missingTargets?: readonly string[];
+    /** With `tolerateFailuresOn`: the tolerated targets whose task did not succeed (or that had none), set aside. */
+    readonly tolerated?: readonly ToleratedTarget[];
+    /** Tasks read but not judged, when there were any (see {@link NotJudged}). */
+    readonly notJudged?: NotJudged;
+}
+
+/** A tolerated target whose failure was set aside. */
+export interface ToleratedTarget {
+    /** The target's id. */
+    readonly target: string;
+    /** The state of its task; undefined when it had none. */
+    readonly state?: TaskState;
+    /** The id of its task; undefined when it had none. */
+    readonly taskId?: string;
+}
+
+/** Tasks read but left out of a gate's counts, by why. */
+export interface NotJudged {
+    /** Created before `createdAfter`. */
+    readonly older: number;
+    /** On a target `expectTargets` does not list (or naming none). */
+    readonly otherTargets: number;
+    /** Earlier tasks of an expected target, which its newest task replaces. */
+    readonly earlier: number;
+}
+
+/** What the expectations need to know of a task: its id, the target it ran on, and when it was created. */
+export interface TaskFacts {
+    /** The task's id. */
+    readonly id: string;
+    /** The target it ran on (a TAT instance, a CPH phone or server); undefined where tasks name none. */
+    readonly target?: string;
+    /** When it was created (or, where the API reports no creation, started), ISO-8601 UTC; undefined when not reported. */
+    readonly createdAt?: string;
+}
+
+/** The tasks a gate judges under `createdAfter`, `expectTargets` and `tolerateFailuresOn`, and what it left out. */
+export interface Selection<T> {
+    /** The tasks counted: with `expectTargets`, the newest task of each expected target, less those set aside. */
+    readonly judged: T[];
+    /** Tasks read that were not older than `createdAfter` (all of them without it). */
+    readonly recent: number;
+    readonly notJudged: NotJudged;
+    /** Expected targets with no task, not tolerated. */
+    readonly missing: string[];
+    readonly tolerated: ToleratedTarget[];
+}
+
+/**
+ * Chooses the tasks a gate judges. `createdAfter` drops older tasks (to the second, inclusive: the
+ * APIs report whole seconds, and a task created in the gate's own second must not be lost; a task
+ * without a time is kept, since leaving it out could hide a failure). `expectTargets` keeps the
+ * newest task of each expected target (a retry replaces the run it retried; a task without a time
+ * is the newest, not having started) and names the targets with none. `tolerateFailuresOn` sets
+ * aside a tolerated target's task unless it succeeded. Pure.
+ */
+export function selectTasks<T extends { readonly state: TaskState }>(tasks: readonly T[], req: ResolvedRequirements, facts: (t: T) => TaskFacts): Selection<T> {
+    const since = req.createdAfter === undefined ? undefined : wholeSecond(req.createdAfter);
+    const recent = tasks.filter((t) => {
+        const at = facts(t).createdAt;
+        return since === undefined || at === undefined || Date.parse(at) >= since;
+    });
+    const tolerated: ToleratedTarget[] = [];
+    const toleratedIds = new Set(req.tolerateFailuresOn ?? []);
+    const setAside = (t: T) => {
+        const f = facts(t);
+        if (t.state === "SUCCEEDED" || f.target === undefined || !toleratedIds.has(f.target)) return false;
+        tolerated.push({ target: f.target, state: t.state, taskId: f.id });
+        return true;
+    };
+    const notJudged = { older: tasks.length - recent.length, otherTargets: 0, earlier: 0 };
+    if (!req.expectTargets) return { judged: recent.filter((t) => !setAside(t)), recent: recent.length, notJudged, missing: [], tolerated };
+    const expected = new Set(req.expectTargets);
+    const newest = new Map<string, T>();
+    for (const t of recent) {
+        const target = facts(t).target;
+        if (target === undefined || !expected.has(target)) {
+            notJudged.otherTargets++;
+            continue;
+        }
+        const held = newest.get(target);
+        if (held) notJudged.earlier++;
+        if (!held || !isOlder(facts(t).createdAt, facts(held).createdAt)) newest.set(target, t);
+    }
+    const judged: T[] = [];
+    const missing: string[] = [];
+    for (const target of req.expectTargets) {
+        const t = newest.get(target);
+        if (!t && toleratedIds.has(target)) tolerated.push({ target });
+        else if (!t) missing.push(target);
+        else if (!setAside(t)) judged.push(t);
+    }
+    return { judged, recent: recent.length, notJudged, missing, tolerated };
+}
+
+/** A time rounded down to its whole second, in ms. */
+const wholeSecond = (iso: string) => Math.floor(Date.parse(iso) / 1000) * 1000;
+
+/** Whether `a` is older than `b`; a missing time is the newest (the task has not started), and equal times keep the later task read. */
+function isOlder(a: string | undefined, b: string | undefined): boolean {
+    if (a === undefined) return false;
+    if (b === undefined) return true;
+    return Date.parse(a) < Date.parse(b);
+}
+
+/**
+ * A tally of the selected tasks with what the selection found: with `expectTargets` it counts the
+ * expected targets (one missing is one failed); `tasks` counts every task read that was recent
+ * enough, so that a list of tolerated failures is not taken for an empty one.
+ * @param judged the tally of `sel.judged`, as {@link tally} counts them.
+ */
+export function withSelection(judged: GateTally, sel: Selection<unknown>, req: ResolvedRequirements): GateTally {
+    const missing = sel.missing.length;
+    const n = sel.notJudged;
+    return {
+        ...judged,
+        ...(req.expectTargets ? { unit: "targets" as const, total: judged.total + missing, failed: judged.failed + missing, missingTargets: sel.missing } : {}),
+        tasks: sel.recent,
+        ...(req.tolerateFailuresOn ? { tolerated: sel.tolerated } : {}),
+        ...(n.older + n.otherTargets + n.earlier > 0 ? { notJudged: n } : {}),
+    };
 }
 
 /**
@@ -335,8 +625,10 @@ export const pct = (ratio: number): string => `${(Math.floor(ratio * 1000) / 10)
  * registry), and the way out for a list that may rightly be empty.
  * @param words how to name the requirement that allows it.
  */
-export function noTasksReason(query: string | undefined, words: Wording = PROGRAM_WORDS): string {
-    return `no tasks matched the query${query ? ` (${query})` : ""}: check the filters, or ${words.enable("allowEmpty")} to accept an empty list`;
+export function noTasksReason(query: string | undefined, words: Wording = PROGRAM_WORDS, createdAfter?: string, older = 0): string {
+    const since = createdAfter ? ` created at or after ${createdAfter}` : "";
+    const ignored = older > 0 ? `, and ${plural(older, "older task")} ${nounFor(older, ["was", "were"])} ignored` : "";
+    return `no tasks${since} matched the query${query ? ` (${query})` : ""}${ignored}: check the filters, or ${words.enable("allowEmpty")} to accept an empty list`;
 }
 
 /**
@@ -352,28 +644,54 @@ export function evaluate(t: GateTally, req: ResolvedRequirements, traits: GateSo
     let hopeless = false;
     const unit = unitNoun(t, traits);
     if (t.tasks === 0 && !req.allowEmpty) {
-        return { passed: false, hopeless: false, reasons: [noTasksReason(query, words)], tally: t };
+        return { passed: false, hopeless: false, reasons: [noTasksReason(query, words, req.createdAfter, t.notJudged?.older)], tally: t };
     }
+    if (t.total === 0 && (t.tolerated?.length ?? 0) > 0 && !req.allowEmpty) {
+        // Every task read was a tolerated failure: a gate that judged nothing must not pass quietly.
+        reasons.push(
+            `every task ran on a tolerated target and none succeeded (${toleratedInWords(t.tolerated!)}), so nothing was judged; ${words.enable("allowEmpty")} to accept that`,
+        );
+    }
+    // Expected targets without a task count as failed, but one may still get its task: never hopeless by themselves.
+    const missing = t.missingTargets ?? [];
+    const missingNote = missing.length > 0 ? `${missing.length} never got a task (${namesInWords(missing)})` : undefined;
+    let noted = false;
     if (t.unknownTasks > 0) {
         reasons.push(
             `${plural(t.unknownTasks, ["task is", "tasks are"])} in a state taskgate does not know, so it cannot tell whether ${nounFor(t.unknownTasks, ["it", "they"])} succeeded`,
         );
         hopeless = true;
     }
+    const ran = t.failed - missing.length;
     if (t.failed > req.maxFailed) {
-        reasons.push(`${plural(t.failed, unit)} failed, timed out or ${nounFor(t.failed, ["was", "were"])} cancelled; at most ${req.maxFailed} allowed`);
-        hopeless = true;
+        const failedRuns = `failed, timed out or ${nounFor(ran, ["was", "were"])} cancelled`;
+        const what =
+            missing.length === 0
+                ? `${plural(ran, unit)} ${failedRuns}`
+                : ran === 0
+                  ? `${plural(missing.length, [`expected ${unit[0]}`, `expected ${unit[1]}`])} never got a task (${namesInWords(missing)}), which counts as failed`
+                  : `${plural(ran, unit)} ${failedRuns} and ${missingNote}`;
+        reasons.push(`${what}; at most ${req.maxFailed} allowed`);
+        noted = missing.length > 0;
+        if (ran > req.maxFailed) hopeless = true;
     }
+    // A target that may still get its task may still succeed.
+    const open = t.pending + missing.length;
+    const withMissing = (reason: string) => {
+        if (noted || !missingNote) return reason;
+        noted = true;
+        return `${reason}; ${missingNote}`;
+    };
     if (req.minSucceeded !== undefined && t.succeeded < req.minSucceeded) {
-        reasons.push(`${plural(t.succeeded, unit)} succeeded; at least ${req.minSucceeded} required`);
-        if (t.succeeded + t.pending < req.minSucceeded) hopeless = true;
+        reasons.push(withMissing(`${plural(t.succeeded, unit)} succeeded; at least ${req.minSucceeded} required`));
+        if (t.succeeded + open < req.minSucceeded) hopeless = true;
     }
     if (req.minSuccessRatio !== undefined && t.total > 0) {
         // A tolerance of one part in a million keeps 19/20 >= 0.95 true despite floating point.
         const ok = (n: number) => n / t.total >= req.minSuccessRatio! - 1e-6;
         if (!ok(t.succeeded)) {
-            reasons.push(`${pct(t.succeeded / t.total)} of ${plural(t.total, unit)} succeeded; at least ${pct(req.minSuccessRatio)} required`);
-            if (!ok(t.succeeded + t.pending)) hopeless = true;
+            reasons.push(withMissing(`${pct(t.succeeded / t.total)} of ${plural(t.total, unit)} succeeded; at least ${pct(req.minSuccessRatio)} required`));
+            if (!ok(t.succeeded + open)) hopeless = true;
         }
     }
     if (req.allDone && t.pending > 0) reasons.push(`${plural(t.pending, unit)} ${nounFor(t.pending, ["is", "are"])} still pending or running`);
@@ -398,7 +716,8 @@ export interface FailedTask {
 
 /** The noun of a tally's unit, both forms: tasks, or the source's targets (machines, desktops). */
 export function unitNoun(t: GateTally, traits: GateSourceTraits): Noun {
-    return t.unit === "targets" ? [traits.targetOne ?? "target", traits.targetName ?? "targets"] : ["task", "tasks"];
+    if (t.unit === "tasks") return ["task", "tasks"];
+    return traits.targetIds ?? [traits.targetOne ?? "target", traits.targetName ?? "targets"];
 }
 
 /** Describes the requirements in words. */
@@ -409,7 +728,16 @@ export function describeRequirements(req: ResolvedRequirements, unit: Noun): str
     parts.push(`at most ${req.maxFailed} failed`);
     if (req.allDone) parts.push("all done");
     if (req.allowEmpty) parts.push("an empty list allowed");
+    if (req.expectTargets) parts.push(`a task on each of ${plural(req.expectTargets.length, [`expected ${unit[0]}`, `expected ${unit[1]}`])}`);
+    if (req.createdAfter) parts.push(`only tasks created at or after ${req.createdAfter}`);
+    if (req.tolerateFailuresOn) parts.push(`failures tolerated on ${namesInWords(req.tolerateFailuresOn)}`);
     return parts.join(", ");
+}
+
+/** Tolerated targets in words: `ins-a (FAILED, invt-1) and ins-b (no task)`, the first ten. */
+export function toleratedInWords(tolerated: readonly ToleratedTarget[]): string {
+    // The state and task id come from the cloud: shown, never obeyed.
+    return namesInWords(tolerated.map((x) => `${x.target} (${x.state ? `${x.state}, ${terminalText(x.taskId ?? "")}` : "no task"})`));
 }
 
 /** Describes what a read found, in words. */
@@ -419,6 +747,17 @@ export function describeTally(t: GateTally, unit: Noun): string {
     if (t.skipped) parts.push(`${t.skipped} skipped`);
     if (t.noOutcome) parts.push(`${t.noOutcome} finished (no outcome reported)`);
     if (t.unknownTasks) parts.push(`${plural(t.unknownTasks, "task")} in ${nounFor(t.unknownTasks, ["an unknown state", "unknown states"])}`);
+    if (t.missingTargets?.length) parts.push(`${t.missingTargets.length} never got a task`);
+    if (t.tolerated?.length) parts.push(`tolerated: ${toleratedInWords(t.tolerated)}`);
+    const n = t.notJudged;
+    if (n) {
+        const left = [
+            n.older ? `${plural(n.older, "older task")}` : undefined,
+            n.otherTargets ? `${plural(n.otherTargets, "task")} on other targets` : undefined,
+            n.earlier ? `${plural(n.earlier, "earlier task")} of the same ${unit[1]}` : undefined,
+        ].filter((x) => x !== undefined);
+        parts.push(`not judged: ${left.join(", ")}`);
+    }
     return parts.join(", ");
 }
 

@@ -39,6 +39,15 @@ export interface SourceDefinition<A, T> {
     readonly failedTask: (t: T) => FailedTask;
     /** The task's per-target counts, where the API reports targets (machines, desktops). */
     readonly targets?: (t: T) => TargetSummary;
+    /** The target a record ran on, where records name one (a TAT instance, a CPH phone or server): what `expectTargets` and `tolerateFailuresOn` match. */
+    readonly targetOf?: (t: T) => string | undefined;
+    /** When a record was created (or started, where the API reports no creation time): what `createdAfter` compares. */
+    readonly createdAt: (t: T) => string | undefined;
+    /**
+     * The args narrowed to tasks created at or after a time, where the API filters by time (Workspace
+     * `execute_time_start`); the gate still compares every task read, so a coarser filter loses nothing.
+     */
+    readonly since?: (args: A, createdAfter: Date) => A;
     /** The API names a result's id starts with (`tat-...`). */
     readonly idPrefixes: readonly string[];
     /**

@@ -61,9 +61,12 @@ export function optionalBool(field: string, v: unknown): boolean | undefined {
 
 const ID_TEXT = /^[\x21-\x7e]{1,128}$/;
 
+/** What {@link id} accepts before its pattern: 1-128 printable ASCII characters, no spaces. */
+export const isIdText = (v: unknown): v is string => typeof v === "string" && ID_TEXT.test(v);
+
 /** An identifier: 1-128 printable ASCII characters, no spaces; `pattern` narrows it further. */
 export function id(field: string, v: unknown, pattern?: { re: RegExp; hint: string }): string {
-    if (typeof v !== "string" || !ID_TEXT.test(v)) {
+    if (!isIdText(v)) {
         throw new TaskgateValidationError(
             field,
             `must be a non-empty identifier of up to 128 printable ASCII characters without spaces${pattern ? `, ${pattern.hint}` : ""}`,
@@ -113,17 +116,20 @@ export function idList(field: string, v: unknown, pattern?: { re: RegExp; hint: 
  */
 export function instant(field: string, v: unknown): Date | undefined {
     if (v === undefined || v === null) return undefined;
+    const d = parseInstant(v);
+    if (!d) throw new TaskgateValidationError(field, `must be a Date or ${INSTANT_TEXT}`, show(field, v instanceof Date ? "Invalid Date" : v));
+    return d;
+}
+
+/** What {@link parseInstant} accepts as text, for messages. */
+export const INSTANT_TEXT = "an ISO-8601 time with a zone between 1970 and 9999, e.g. 2021-10-01T12:00:00Z";
+
+/** The point in time {@link instant} accepts (a Date, or ISO-8601 text with a zone, 1970 to 9999); undefined for anything else. */
+export function parseInstant(v: unknown): Date | undefined {
     let d: Date | undefined;
     if (v instanceof Date) d = v;
     else if (typeof v === "string" && /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i.test(v) && isCalendarDate(v)) d = new Date(v);
-    if (!d || !Number.isFinite(d.getTime()) || d.getUTCFullYear() < 1970 || d.getUTCFullYear() > 9999) {
-        throw new TaskgateValidationError(
-            field,
-            "must be a Date or an ISO-8601 time with a zone between 1970 and 9999, e.g. 2021-10-01T12:00:00Z",
-            show(field, v instanceof Date ? "Invalid Date" : v),
-        );
-    }
-    return d;
+    return d && Number.isFinite(d.getTime()) && d.getUTCFullYear() >= 1970 && d.getUTCFullYear() <= 9999 ? d : undefined;
 }
 
 /**

@@ -32,4 +32,6 @@ export type {
     GateTally,
     GateSourceTraits,
     ResolvedRequirements,
+    ToleratedTarget,
+    NotJudged,
 } from "../provider/gateRules";

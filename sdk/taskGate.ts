@@ -1,6 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import { gateProvider } from "../provider/dynamic/gateProvider";
-import type { FailedTask, GateRequirements, GateWait } from "../provider/gateRules";
+import type { FailedTask, GateRequirements, GateWait, ToleratedTarget } from "../provider/gateRules";
 import { SECRET_ARG_NAMES } from "../provider/settings";
 import type { SourceArgsByKind, SourceKind } from "../provider/sources";
 import type { TaskSummary } from "../provider/types";
@@ -26,6 +26,9 @@ export interface TaskGateArgs {
      * the API reports them (BM, Workspace) and tasks elsewhere; `maxFailed` defaults to 0 and
      * `allDone` to true. A query that matches no task fails the gate ("no tasks matched the query",
      * with the query in words) unless `allowEmpty` is true: a mistyped id is no clean rollout.
+     * `expectTargets` names the instances (TAT) or phones and servers (CPH) that must each have a
+     * task, `createdAfter` (an ISO time, or `"gateCreation"`) ignores older tasks, and
+     * `tolerateFailuresOn` names targets whose failure does not count.
      */
     require?: pulumi.Input<InputArgs<GateRequirements>>;
     /**
@@ -81,6 +84,10 @@ export class TaskGate extends pulumi.dynamic.Resource {
     declare public readonly sourceKind: pulumi.Output<SourceKind>;
     /** The id of the query, as the data source reports it. */
     declare public readonly queryId: pulumi.Output<string>;
+    /** When the gate was first created (ISO-8601 UTC): what `createdAfter: "gateCreation"` means; it stays when the gate checks again. */
+    declare public readonly createdAt: pulumi.Output<string>;
+    /** With `tolerateFailuresOn`: the tolerated targets whose task did not succeed (or that had none), set aside: target, state, task id. */
+    declare public readonly tolerated: pulumi.Output<ToleratedTarget[] | undefined>;
 
     /**
      * @param name the gate's name: unique in the stack, and in its messages.
@@ -108,6 +115,8 @@ export class TaskGate extends pulumi.dynamic.Resource {
                 waitedSeconds: undefined,
                 sourceKind: undefined,
                 queryId: undefined,
+                createdAt: undefined,
+                tolerated: undefined,
             },
             opts,
             "taskgate",

@@ -10,6 +10,7 @@ import {
     type ResolvedWait,
     resolveWait,
     type RuleFailure,
+    type ToleratedTarget,
     unitNoun,
     validateGateSettings,
     type Verdict,
@@ -17,7 +18,7 @@ import {
 import { gatePolls, type PollHow } from "../polls";
 import { type Clock, REAL_CLOCK } from "../retry";
 import type { SettingsSources } from "../settings";
-import { judgeResult, type SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
+import { judgeResult, readArgs, type SourceKind, sourceDefinition, unfinishedTasks } from "../sources";
 import type { Logger, TaskListResult, TaskState, TaskSummary } from "../types";
 import type { Wording } from "../wording";
 import { plural, seconds } from "../words";
@@ -70,6 +71,10 @@ export interface GateOutputs {
     inputsHash: string;
     /** The requirements judged, so that refresh judges alike. */
     require: GateRequirements;
+    /** When the gate was first created, ISO-8601 UTC: what `createdAfter: "gateCreation"` means, kept across its checks. */
+    createdAt?: string;
+    /** The tolerated targets whose task did not succeed, set aside (with `tolerateFailuresOn`). */
+    tolerated?: ToleratedTarget[];
     gateName?: string;
     gateUrn?: string;
 }
@@ -290,7 +295,7 @@ function stopNote(stopped: GateStop, wait: ResolvedWait | undefined, waitedMs: n
     }
 }
 
-function outputsOf(news: GateInputs, kind: SourceKind, args: Record<string, unknown>, j: Judged & { waitedMs: number }): GateOutputs {
+function outputsOf(news: GateInputs, kind: SourceKind, args: Record<string, unknown>, j: Judged & { waitedMs: number }, createdAt: string): GateOutputs {
     return {
         passed: j.verdict.passed,
         summary: j.result.summary,
@@ -304,8 +309,15 @@ function outputsOf(news: GateInputs, kind: SourceKind, args: Record<string, unkn
         queryId: j.result.id,
         inputsHash: inputsHash(news),
         require: news.require ?? {},
+        createdAt,
+        ...toleratedOf(j.verdict),
         ...namesOf(news),
     };
+}
+
+/** The tolerated targets of a verdict, as outputs record them: only for a gate that tolerates some. */
+function toleratedOf(v: Verdict): Pick<GateOutputs, "tolerated"> {
+    return v.tally.tolerated ? { tolerated: [...v.tally.tolerated] } : {};
 }
 
 /** The gate's name and URN as outputs record them (for its messages and log lines). */
@@ -325,17 +337,24 @@ function trimFailedTask(t: FailedTask): FailedTask {
  * waiting when the engine that started it is gone (see engineWatch.ts), or when `signal` aborts
  * (the plugin's Cancel).
  */
-export async function applyGate(id: string, news: GateInputs, signal?: AbortSignal): Promise<{ id: string; outs: GateOutputs }> {
+export async function applyGate(
+    id: string,
+    news: GateInputs,
+    signal?: AbortSignal,
+    /** When the gate was first created (kept in its state); now for a new gate, or one whose state predates it. */
+    createdAt = new Date(clock.now()).toISOString(),
+): Promise<{ id: string; outs: GateOutputs }> {
     rejectInvalid(checkInputs(news));
     const src = sourceOf(news.source) as { kind: SourceKind; args: Record<string, unknown> };
-    const req = resolveRequirements(news.require);
+    const req = resolveRequirements(news.require, createdAt);
+    const args = readArgs(src.kind, src.args, req);
     const wait = resolveWait(news.wait);
     const label = gateLabel(news.gateName);
     const watch = wait ? watchEngine() : undefined;
     const stops = [watch?.signal, signal].filter((x) => x !== undefined);
     const stop = stops.length > 1 ? AbortSignal.any(stops) : stops[0];
-    const judged = await runGate(src.kind, src.args, req, wait, logSink(news.gateUrn), label, stop).finally(() => watch?.stop());
-    const outs = outputsOf(news, src.kind, src.args, judged);
+    const judged = await runGate(src.kind, args, req, wait, logSink(news.gateUrn), label, stop).finally(() => watch?.stop());
+    const outs = outputsOf(news, src.kind, args, judged, createdAt);
     if (!judged.verdict.passed) {
         const err = gateFailure(news.gateName, src.kind, req, wait, judged);
         // The engine records these properties as the resource's state. Pulumi's dynamic host adds the
@@ -377,7 +396,7 @@ export async function update(id: string, olds: Partial<GateOutputs>, news: GateI
         );
         return { id, outs };
     }
-    return applyGate(id, news, signal);
+    return applyGate(id, news, signal, olds.createdAt);
 }
 
 /** `gate "name"`, or `gate` for a gate without a name. */
@@ -401,7 +420,7 @@ export function read(id: string, props: GateOutputs): Promise<{ id: string; prop
 
 async function readAgain(id: string, props: GateOutputs): Promise<{ id: string; props: GateOutputs }> {
     if (!props.sourceKind || !props.query) return { id, props };
-    const req = resolveRequirements(props.require);
+    const req = resolveRequirements(props.require, props.createdAt ?? props.checkedAt);
     const log = logSink(props.gateUrn);
     const result = await sourceDefinition(props.sourceKind).read(props.query, settings, { log });
     const j = judge(props.sourceKind, result, req);
@@ -420,6 +439,7 @@ async function readAgain(id: string, props: GateOutputs): Promise<{ id: string; 
         reasons: j.verdict.reasons,
         checkedAt: new Date().toISOString(),
         queryId: result.id,
+        ...toleratedOf(j.verdict),
     };
     refreshed.noteRead(id, props, now);
     return { id, props: now };

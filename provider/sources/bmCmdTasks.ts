@@ -258,6 +258,8 @@ export const bmCmdTasks = defineSource({
     idOf: bmTaskId,
     failedTask: bmFailedTask,
     targets: bmTargets,
+    // Neither API reports a creation time or filters by time: tasks are compared by their start after the read.
+    createdAt: (t) => t.runBeginTime,
     plan: planBmQuery,
     access: tencentAccess<BmCmdTasksArgs>(true),
     api: (q) => SHAPES[q.api].api,

@@ -138,11 +138,14 @@ export function parseCphPage(body: unknown, requestId?: string): Page<CphJob> {
 /** The id that tells one record apart (paging de-duplicates by it). */
 export const cphJobId = (j: CphJob): string => j.jobId;
 
+/** The phone, server or encoding server a job ran on: a phone job names its server too, and the phone is what it ran on. */
+export const cphTarget = (j: CphJob): string | undefined => j.phoneId ?? j.serverId ?? j.encodeServerId;
+
 /** A job as a gate reports it when it fails. */
 export function cphFailedTask(j: CphJob): FailedTask {
     return {
         id: j.jobId,
-        target: j.phoneId ?? j.serverId ?? j.encodeServerId,
+        target: cphTarget(j),
         state: j.state,
         errorCode: j.errorCode,
         errorMessage: j.errorMsg ?? j.executeMsg,
@@ -152,11 +155,14 @@ export function cphFailedTask(j: CphJob): FailedTask {
 /** The CPH data source: its registry entry, and what its read configures of the read pipeline. */
 export const cphJobs = defineSource({
     labelOne: "CPH job",
-    traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true },
+    traits: { label: "CPH jobs", hasTargets: false, reportsOutcome: true, targetIds: ["phone or server", "phones or servers"] },
     args: CPH_ARGS,
     idPrefixes: ["cph"],
     idOf: cphJobId,
     failedTask: cphFailedTask,
+    targetOf: cphTarget,
+    // ListJobs takes request ids only: jobs are compared by their start after the read.
+    createdAt: (j) => j.beginTime,
     plan: planCphQuery,
     access: huaweiAccess<CphJobsArgs>(WIRE.api),
     api: WIRE.api,

@@ -2,8 +2,10 @@ import { TaskgateValidationError } from "../errors";
 import {
     evaluate,
     resolveRequirements,
+    selectTasks,
     tally,
     validateGateSettings,
+    withSelection,
     type FailedTask,
     type GateRequirements,
     type ResolvedRequirements,
@@ -12,6 +14,7 @@ import {
 } from "../gateRules";
 import type { SourceDefinition } from "../pipeline";
 import type { SettingsSources } from "../settings";
+import { summarize } from "../summary";
 import type { CloudName, TaskListResult, TaskQuery, TaskState } from "../types";
 import { orList, PROGRAM_WORDS, type Wording } from "../wording";
 import { plural, type Noun } from "../words";
@@ -116,9 +119,27 @@ export function judgeResult(
     req: ResolvedRequirements,
     words: Wording = PROGRAM_WORDS,
 ): { verdict: Verdict; failed: FailedTask[] } {
-    const traits = sourceDefinition(kind).traits;
-    const verdict = evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits, describeQuery(kind, result.query, words), words);
-    return { verdict, failed: failingTasks(kind, result.tasks) };
+    const def = sourceDefinition(kind);
+    const traits = def.traits;
+    const query = describeQuery(kind, result.query, words);
+    if (!req.expectTargets && !req.createdAfter && !req.tolerateFailuresOn) {
+        return {
+            verdict: evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits, query, words),
+            failed: failingTasks(kind, result.tasks),
+        };
+    }
+    const sel = selectTasks(result.tasks, req, (t) => ({ id: def.idOf(t), target: def.targetOf?.(t), createdAt: def.createdAt(t) }));
+    const counted = withSelection(tally(summarize(sel.judged, def.targets), traits, targetGaps(kind, sel.judged)), sel, req);
+    return { verdict: evaluate(counted, req, traits, query, words), failed: failingTasks(kind, sel.judged) };
+}
+
+/**
+ * The args a gate reads with: narrowed by `createdAfter` where the API filters by time (Workspace),
+ * so that old tasks are not even sent; as given elsewhere (the gate compares every task read).
+ */
+export function readArgs<A>(kind: SourceKind, args: A, req: ResolvedRequirements): A {
+    const since = (SOURCES[kind] as unknown as SourceDefinition<A, unknown>).since;
+    return req.createdAfter && since ? since(args, new Date(req.createdAfter)) : args;
 }
 
 /** Query keys that do not narrow which tasks match; the words of a query leave them out (the region is said apart). */

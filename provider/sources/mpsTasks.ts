@@ -131,6 +131,8 @@ export const mpsTasks = defineSource({
     idPrefixes: ["mps"],
     idOf: mpsTaskId,
     failedTask: mpsFailedTask,
+    // DescribeTasks filters by status only: tasks are compared after the read.
+    createdAt: (t) => t.createTime,
     plan: planMpsQuery,
     access: tencentAccess<MpsTasksArgs>(false),
     api: WIRE.api,

@@ -304,11 +304,14 @@ export function tatFailedTask(t: TatInvocationTask): FailedTask {
 /** The TAT data source: its registry entry, and what its read configures of the read pipeline. */
 export const tatInvocationTasks = defineSource({
     labelOne: "TAT invocation task",
-    traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true },
+    traits: { label: "TAT invocation tasks", hasTargets: false, reportsOutcome: true, targetIds: ["instance", "instances"] },
     args: TAT_ARGS,
     idPrefixes: ["tat"],
     idOf: tatTaskId,
     failedTask: tatFailedTask,
+    targetOf: (t) => t.instanceId,
+    // The API filters by no time: tasks are compared after the read.
+    createdAt: (t) => t.createdTime ?? t.startTime,
     plan: planTatQuery,
     access: tencentAccess<TatInvocationTasksArgs>(true),
     api: WIRE.api,

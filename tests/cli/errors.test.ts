@@ -64,7 +64,7 @@ describe("cli: errors", function () {
         assert.equal(r.code, 2);
         assert.match(
             r.stderr,
-            /^taskgate: unknown option --instance-ids \(did you mean --instance-id\?\); valid options for "list tat": --invocation-id, --instance-id, .*--max-results, --region, --endpoint, --output, --require, --stack, --cwd, --timeout, --quiet, --help$/m,
+            /^taskgate: unknown option --instance-ids \(did you mean --instance-id\?\); valid options for "list tat": --invocation-id, --instance-id, .*--max-results, --region, --endpoint, --output, --require, --expect-targets, --tolerate-failures-on, --stack, --cwd, --timeout, --quiet, --help$/m,
         );
         assert.match(r.stderr, /^Run 'taskgate list tat --help' for usage\.$/m);
         // Options of another source, or of another command, are unknown here too.

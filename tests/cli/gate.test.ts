@@ -181,7 +181,7 @@ describe("cli: taskgate summary and --require", function () {
             [["list", "mps", "--require", "min-succeeded=1"], /invalid --require min-succeeded: MPS tasks report no outcome .*; gate on all-done instead/],
             [
                 ["list", "tat", "--require", "min-sucess-ratio=0.9"],
-                /--require: unknown requirement "min-sucess-ratio"; allowed: min-succeeded, min-success-ratio, max-failed, all-done, allow-empty$/m,
+                /--require: unknown requirement "min-sucess-ratio"; allowed: min-succeeded, min-success-ratio, max-failed, all-done, allow-empty, created-after$/m,
             ],
             [["list", "tat", "--require", "max-failed=1,max-failed=2"], /--require: max-failed was given twice/],
         ];

@@ -186,10 +186,16 @@ describe("gate rules", () => {
             ]);
             assert.deepEqual(validateGateSettings({ allowEmpty: false }, undefined, TASKS), []);
             assert.deepEqual(validateGateSettings({ allowEmpt: true }, undefined, TASKS), [
-                { property: "require.allowEmpt", reason: "is not a requirement; allowed: minSucceeded, minSuccessRatio, maxFailed, allDone, allowEmpty" },
+                {
+                    property: "require.allowEmpt",
+                    reason: "is not a requirement; allowed: minSucceeded, minSuccessRatio, maxFailed, allDone, allowEmpty, expectTargets, createdAfter, tolerateFailuresOn",
+                },
             ]);
             assert.deepEqual(validateGateSettings([], undefined, TASKS), [
-                { property: "require", reason: "must be an object with minSucceeded, minSuccessRatio, maxFailed, allDone and/or allowEmpty" },
+                {
+                    property: "require",
+                    reason: "must be an object with minSucceeded, minSuccessRatio, maxFailed, allDone, allowEmpty, expectTargets, createdAfter and/or tolerateFailuresOn",
+                },
             ]);
         });
         it("lets unknown values (preview) through", () => {

@@ -114,6 +114,7 @@ function fakeSource<P extends OffsetCursor | TokenCursor>(
         idPrefixes: ["tat"],
         idOf: (j: FakeJob) => j.jobId,
         failedTask: (j: FakeJob) => ({ id: j.jobId, state: j.state, errorCode: j.status, exitCode: j.exitCode }),
+        createdAt: () => undefined,
         plan: planFakeQuery,
         access: tencentAccess<FakeArgs>(true),
         api: WIRE.api,

@@ -965,12 +965,29 @@ type GateRequirements struct {
 	// With it, an empty list passes `maxFailed`, `allDone` and `minSuccessRatio`; it cannot be combined
 	// with `minSucceeded` above 0, which no empty list meets.
 	AllowEmpty *bool `pulumi:"allowEmpty"`
+	// Ignore tasks created before this time: an ISO-8601 time with a zone, or `"gateCreation"` (a
+	// TaskGate only) for the time the gate was first created, which stays the same when it checks
+	// again. Compared to the second, inclusive; a task that reports no time is kept. Sent to the API
+	// where it filters by time (Workspace `execute_time_start`), else applied to what was read
+	// (TAT and MPS creation time, CPH and Bare Metal start time).
+	CreatedAfter *string `pulumi:"createdAfter"`
+	// The targets that must each have a task: instance ids (TAT) or phone and server ids (CPH), the
+	// sources whose tasks name the target they ran on. `minSucceeded`, `minSuccessRatio` and
+	// `maxFailed` then count these targets, each judged by its newest task; a target with no task
+	// counts as failed and is named in the message; tasks on other targets are not judged.
+	// Duplicates count once; an empty list is refused (a fleet that came out empty is no rollout).
+	ExpectTargets []string `pulumi:"expectTargets"`
 	// At most this many failed, timed out or cancelled. Default 0.
 	MaxFailed *int `pulumi:"maxFailed"`
 	// At least this many succeeded (targets where the API reports them, else tasks).
 	MinSucceeded *int `pulumi:"minSucceeded"`
 	// At least this share succeeded, 0..1 (of targets where the API reports them, else of tasks).
 	MinSuccessRatio *float64 `pulumi:"minSuccessRatio"`
+	// Targets whose failure does not count (TAT instances, CPH phones or servers): a task on one of
+	// them that did not succeed (failed, still running, unknown, or, with `expectTargets`, missing)
+	// is set aside, neither failing the gate nor counted, and listed as tolerated; one that
+	// succeeded counts as usual. With `expectTargets`, each must be one of them.
+	TolerateFailuresOn []string `pulumi:"tolerateFailuresOn"`
 }
 
 // GateRequirementsInput is an input type that accepts GateRequirementsArgs and GateRequirementsOutput values.
@@ -993,12 +1010,29 @@ type GateRequirementsArgs struct {
 	// With it, an empty list passes `maxFailed`, `allDone` and `minSuccessRatio`; it cannot be combined
 	// with `minSucceeded` above 0, which no empty list meets.
 	AllowEmpty pulumi.BoolPtrInput `pulumi:"allowEmpty"`
+	// Ignore tasks created before this time: an ISO-8601 time with a zone, or `"gateCreation"` (a
+	// TaskGate only) for the time the gate was first created, which stays the same when it checks
+	// again. Compared to the second, inclusive; a task that reports no time is kept. Sent to the API
+	// where it filters by time (Workspace `execute_time_start`), else applied to what was read
+	// (TAT and MPS creation time, CPH and Bare Metal start time).
+	CreatedAfter pulumi.StringPtrInput `pulumi:"createdAfter"`
+	// The targets that must each have a task: instance ids (TAT) or phone and server ids (CPH), the
+	// sources whose tasks name the target they ran on. `minSucceeded`, `minSuccessRatio` and
+	// `maxFailed` then count these targets, each judged by its newest task; a target with no task
+	// counts as failed and is named in the message; tasks on other targets are not judged.
+	// Duplicates count once; an empty list is refused (a fleet that came out empty is no rollout).
+	ExpectTargets pulumi.StringArrayInput `pulumi:"expectTargets"`
 	// At most this many failed, timed out or cancelled. Default 0.
 	MaxFailed pulumi.IntPtrInput `pulumi:"maxFailed"`
 	// At least this many succeeded (targets where the API reports them, else tasks).
 	MinSucceeded pulumi.IntPtrInput `pulumi:"minSucceeded"`
 	// At least this share succeeded, 0..1 (of targets where the API reports them, else of tasks).
 	MinSuccessRatio pulumi.Float64PtrInput `pulumi:"minSuccessRatio"`
+	// Targets whose failure does not count (TAT instances, CPH phones or servers): a task on one of
+	// them that did not succeed (failed, still running, unknown, or, with `expectTargets`, missing)
+	// is set aside, neither failing the gate nor counted, and listed as tolerated; one that
+	// succeeded counts as usual. With `expectTargets`, each must be one of them.
+	TolerateFailuresOn pulumi.StringArrayInput `pulumi:"tolerateFailuresOn"`
 }
 
 func (GateRequirementsArgs) ElementType() reflect.Type {
@@ -1092,6 +1126,24 @@ func (o GateRequirementsOutput) AllowEmpty() pulumi.BoolPtrOutput {
 	return o.ApplyT(func(v GateRequirements) *bool { return v.AllowEmpty }).(pulumi.BoolPtrOutput)
 }
 
+// Ignore tasks created before this time: an ISO-8601 time with a zone, or `"gateCreation"` (a
+// TaskGate only) for the time the gate was first created, which stays the same when it checks
+// again. Compared to the second, inclusive; a task that reports no time is kept. Sent to the API
+// where it filters by time (Workspace `execute_time_start`), else applied to what was read
+// (TAT and MPS creation time, CPH and Bare Metal start time).
+func (o GateRequirementsOutput) CreatedAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v GateRequirements) *string { return v.CreatedAfter }).(pulumi.StringPtrOutput)
+}
+
+// The targets that must each have a task: instance ids (TAT) or phone and server ids (CPH), the
+// sources whose tasks name the target they ran on. `minSucceeded`, `minSuccessRatio` and
+// `maxFailed` then count these targets, each judged by its newest task; a target with no task
+// counts as failed and is named in the message; tasks on other targets are not judged.
+// Duplicates count once; an empty list is refused (a fleet that came out empty is no rollout).
+func (o GateRequirementsOutput) ExpectTargets() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v GateRequirements) []string { return v.ExpectTargets }).(pulumi.StringArrayOutput)
+}
+
 // At most this many failed, timed out or cancelled. Default 0.
 func (o GateRequirementsOutput) MaxFailed() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v GateRequirements) *int { return v.MaxFailed }).(pulumi.IntPtrOutput)
@@ -1105,6 +1157,14 @@ func (o GateRequirementsOutput) MinSucceeded() pulumi.IntPtrOutput {
 // At least this share succeeded, 0..1 (of targets where the API reports them, else of tasks).
 func (o GateRequirementsOutput) MinSuccessRatio() pulumi.Float64PtrOutput {
 	return o.ApplyT(func(v GateRequirements) *float64 { return v.MinSuccessRatio }).(pulumi.Float64PtrOutput)
+}
+
+// Targets whose failure does not count (TAT instances, CPH phones or servers): a task on one of
+// them that did not succeed (failed, still running, unknown, or, with `expectTargets`, missing)
+// is set aside, neither failing the gate nor counted, and listed as tolerated; one that
+// succeeded counts as usual. With `expectTargets`, each must be one of them.
+func (o GateRequirementsOutput) TolerateFailuresOn() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v GateRequirements) []string { return v.TolerateFailuresOn }).(pulumi.StringArrayOutput)
 }
 
 type GateRequirementsPtrOutput struct{ *pulumi.OutputState }
@@ -1154,6 +1214,34 @@ func (o GateRequirementsPtrOutput) AllowEmpty() pulumi.BoolPtrOutput {
 	}).(pulumi.BoolPtrOutput)
 }
 
+// Ignore tasks created before this time: an ISO-8601 time with a zone, or `"gateCreation"` (a
+// TaskGate only) for the time the gate was first created, which stays the same when it checks
+// again. Compared to the second, inclusive; a task that reports no time is kept. Sent to the API
+// where it filters by time (Workspace `execute_time_start`), else applied to what was read
+// (TAT and MPS creation time, CPH and Bare Metal start time).
+func (o GateRequirementsPtrOutput) CreatedAfter() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v *GateRequirements) *string {
+		if v == nil {
+			return nil
+		}
+		return v.CreatedAfter
+	}).(pulumi.StringPtrOutput)
+}
+
+// The targets that must each have a task: instance ids (TAT) or phone and server ids (CPH), the
+// sources whose tasks name the target they ran on. `minSucceeded`, `minSuccessRatio` and
+// `maxFailed` then count these targets, each judged by its newest task; a target with no task
+// counts as failed and is named in the message; tasks on other targets are not judged.
+// Duplicates count once; an empty list is refused (a fleet that came out empty is no rollout).
+func (o GateRequirementsPtrOutput) ExpectTargets() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *GateRequirements) []string {
+		if v == nil {
+			return nil
+		}
+		return v.ExpectTargets
+	}).(pulumi.StringArrayOutput)
+}
+
 // At most this many failed, timed out or cancelled. Default 0.
 func (o GateRequirementsPtrOutput) MaxFailed() pulumi.IntPtrOutput {
 	return o.ApplyT(func(v *GateRequirements) *int {
@@ -1182,6 +1270,19 @@ func (o GateRequirementsPtrOutput) MinSuccessRatio() pulumi.Float64PtrOutput {
 		}
 		return v.MinSuccessRatio
 	}).(pulumi.Float64PtrOutput)
+}
+
+// Targets whose failure does not count (TAT instances, CPH phones or servers): a task on one of
+// them that did not succeed (failed, still running, unknown, or, with `expectTargets`, missing)
+// is set aside, neither failing the gate nor counted, and listed as tolerated; one that
+// succeeded counts as usual. With `expectTargets`, each must be one of them.
+func (o GateRequirementsPtrOutput) TolerateFailuresOn() pulumi.StringArrayOutput {
+	return o.ApplyT(func(v *GateRequirements) []string {
+		if v == nil {
+			return nil
+		}
+		return v.TolerateFailuresOn
+	}).(pulumi.StringArrayOutput)
 }
 
 // The task list a gate reads: exactly one source, with the same args as its data source
@@ -3469,6 +3570,66 @@ func (o TencentcloudSettingsPtrOutput) SecurityToken() pulumi.StringPtrOutput {
 	}).(pulumi.StringPtrOutput)
 }
 
+// A tolerated target whose failure was set aside.
+type ToleratedTarget struct {
+	// The state of its task; undefined when it had none.
+	State *TaskState `pulumi:"state"`
+	// The target's id.
+	Target string `pulumi:"target"`
+	// The id of its task; undefined when it had none.
+	TaskId *string `pulumi:"taskId"`
+}
+
+// A tolerated target whose failure was set aside.
+type ToleratedTargetOutput struct{ *pulumi.OutputState }
+
+func (ToleratedTargetOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*ToleratedTarget)(nil)).Elem()
+}
+
+func (o ToleratedTargetOutput) ToToleratedTargetOutput() ToleratedTargetOutput {
+	return o
+}
+
+func (o ToleratedTargetOutput) ToToleratedTargetOutputWithContext(ctx context.Context) ToleratedTargetOutput {
+	return o
+}
+
+// The state of its task; undefined when it had none.
+func (o ToleratedTargetOutput) State() TaskStatePtrOutput {
+	return o.ApplyT(func(v ToleratedTarget) *TaskState { return v.State }).(TaskStatePtrOutput)
+}
+
+// The target's id.
+func (o ToleratedTargetOutput) Target() pulumi.StringOutput {
+	return o.ApplyT(func(v ToleratedTarget) string { return v.Target }).(pulumi.StringOutput)
+}
+
+// The id of its task; undefined when it had none.
+func (o ToleratedTargetOutput) TaskId() pulumi.StringPtrOutput {
+	return o.ApplyT(func(v ToleratedTarget) *string { return v.TaskId }).(pulumi.StringPtrOutput)
+}
+
+type ToleratedTargetArrayOutput struct{ *pulumi.OutputState }
+
+func (ToleratedTargetArrayOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*[]ToleratedTarget)(nil)).Elem()
+}
+
+func (o ToleratedTargetArrayOutput) ToToleratedTargetArrayOutput() ToleratedTargetArrayOutput {
+	return o
+}
+
+func (o ToleratedTargetArrayOutput) ToToleratedTargetArrayOutputWithContext(ctx context.Context) ToleratedTargetArrayOutput {
+	return o
+}
+
+func (o ToleratedTargetArrayOutput) Index(i pulumi.IntInput) ToleratedTargetOutput {
+	return pulumi.All(o, i).ApplyT(func(vs []interface{}) ToleratedTarget {
+		return vs[0].([]ToleratedTarget)[vs[1].(int)]
+	}).(ToleratedTargetOutput)
+}
+
 // One script execution task over a desktop pool.
 type WorkspaceScriptTask struct {
 	// The command it ran, for a COMMAND task.
@@ -4133,6 +4294,8 @@ func init() {
 	pulumi.RegisterOutputType(TatTaskResultPtrOutput{})
 	pulumi.RegisterOutputType(TencentcloudSettingsOutput{})
 	pulumi.RegisterOutputType(TencentcloudSettingsPtrOutput{})
+	pulumi.RegisterOutputType(ToleratedTargetOutput{})
+	pulumi.RegisterOutputType(ToleratedTargetArrayOutput{})
 	pulumi.RegisterOutputType(WorkspaceScriptTaskOutput{})
 	pulumi.RegisterOutputType(WorkspaceScriptTaskArrayOutput{})
 	pulumi.RegisterOutputType(WorkspaceScriptTaskScriptsOutput{})

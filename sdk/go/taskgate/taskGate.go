@@ -45,6 +45,8 @@ type TaskGate struct {
 
 	// When the gate last read its source (ISO-8601 UTC).
 	CheckedAt pulumi.StringOutput `pulumi:"checkedAt"`
+	// When the gate was first created (ISO-8601 UTC): what `createdAfter: "gateCreation"` means; it stays when the gate checks again.
+	CreatedAt pulumi.StringOutput `pulumi:"createdAt"`
 	// How many tasks were failing.
 	FailedTaskCount pulumi.IntOutput `pulumi:"failedTaskCount"`
 	// The first failing tasks (20 at most): id, target, state, error code and message, exit code.
@@ -59,6 +61,8 @@ type TaskGate struct {
 	SourceKind SourceKindOutput `pulumi:"sourceKind"`
 	// Counts by state (and by target, where reported) at the last check.
 	Summary TaskSummaryOutput `pulumi:"summary"`
+	// With `tolerateFailuresOn`: the tolerated targets whose task did not succeed (or that had none), set aside: target, state, task id.
+	Tolerated ToleratedTargetArrayOutput `pulumi:"tolerated"`
 	// Seconds the gate waited for its tasks.
 	WaitedSeconds pulumi.Float64Output `pulumi:"waitedSeconds"`
 }
@@ -116,6 +120,9 @@ type taskGateArgs struct {
 	// the API reports them (BM, Workspace) and tasks elsewhere; `maxFailed` defaults to 0 and
 	// `allDone` to true. A query that matches no task fails the gate ("no tasks matched the query",
 	// with the query in words) unless `allowEmpty` is true: a mistyped id is no clean rollout.
+	// `expectTargets` names the instances (TAT) or phones and servers (CPH) that must each have a
+	// task, `createdAfter` (an ISO time, or `"gateCreation"`) ignores older tasks, and
+	// `tolerateFailuresOn` names targets whose failure does not count.
 	Require *GateRequirements `pulumi:"require"`
 	// The task list to judge: one of `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`.
 	Source GateSource `pulumi:"source"`
@@ -135,6 +142,9 @@ type TaskGateArgs struct {
 	// the API reports them (BM, Workspace) and tasks elsewhere; `maxFailed` defaults to 0 and
 	// `allDone` to true. A query that matches no task fails the gate ("no tasks matched the query",
 	// with the query in words) unless `allowEmpty` is true: a mistyped id is no clean rollout.
+	// `expectTargets` names the instances (TAT) or phones and servers (CPH) that must each have a
+	// task, `createdAfter` (an ISO time, or `"gateCreation"`) ignores older tasks, and
+	// `tolerateFailuresOn` names targets whose failure does not count.
 	Require GateRequirementsPtrInput
 	// The task list to judge: one of `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`.
 	Source GateSourceInput
@@ -190,6 +200,11 @@ func (o TaskGateOutput) CheckedAt() pulumi.StringOutput {
 	return o.ApplyT(func(v *TaskGate) pulumi.StringOutput { return v.CheckedAt }).(pulumi.StringOutput)
 }
 
+// When the gate was first created (ISO-8601 UTC): what `createdAfter: "gateCreation"` means; it stays when the gate checks again.
+func (o TaskGateOutput) CreatedAt() pulumi.StringOutput {
+	return o.ApplyT(func(v *TaskGate) pulumi.StringOutput { return v.CreatedAt }).(pulumi.StringOutput)
+}
+
 // How many tasks were failing.
 func (o TaskGateOutput) FailedTaskCount() pulumi.IntOutput {
 	return o.ApplyT(func(v *TaskGate) pulumi.IntOutput { return v.FailedTaskCount }).(pulumi.IntOutput)
@@ -223,6 +238,11 @@ func (o TaskGateOutput) SourceKind() SourceKindOutput {
 // Counts by state (and by target, where reported) at the last check.
 func (o TaskGateOutput) Summary() TaskSummaryOutput {
 	return o.ApplyT(func(v *TaskGate) TaskSummaryOutput { return v.Summary }).(TaskSummaryOutput)
+}
+
+// With `tolerateFailuresOn`: the tolerated targets whose task did not succeed (or that had none), set aside: target, state, task id.
+func (o TaskGateOutput) Tolerated() ToleratedTargetArrayOutput {
+	return o.ApplyT(func(v *TaskGate) ToleratedTargetArrayOutput { return v.Tolerated }).(ToleratedTargetArrayOutput)
 }
 
 // Seconds the gate waited for its tasks.

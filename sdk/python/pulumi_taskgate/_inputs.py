@@ -487,6 +487,22 @@ class GateRequirementsArgsDict(TypedDict):
     With it, an empty list passes `maxFailed`, `allDone` and `minSuccessRatio`; it cannot be combined
     with `minSucceeded` above 0, which no empty list meets.
     """
+    created_after: NotRequired[pulumi.Input[Optional[_builtins.str]]]
+    """
+    Ignore tasks created before this time: an ISO-8601 time with a zone, or `"gateCreation"` (a
+    TaskGate only) for the time the gate was first created, which stays the same when it checks
+    again. Compared to the second, inclusive; a task that reports no time is kept. Sent to the API
+    where it filters by time (Workspace `execute_time_start`), else applied to what was read
+    (TAT and MPS creation time, CPH and Bare Metal start time).
+    """
+    expect_targets: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    The targets that must each have a task: instance ids (TAT) or phone and server ids (CPH), the
+    sources whose tasks name the target they ran on. `minSucceeded`, `minSuccessRatio` and
+    `maxFailed` then count these targets, each judged by its newest task; a target with no task
+    counts as failed and is named in the message; tasks on other targets are not judged.
+    Duplicates count once; an empty list is refused (a fleet that came out empty is no rollout).
+    """
     max_failed: NotRequired[pulumi.Input[Optional[_builtins.int]]]
     """
     At most this many failed, timed out or cancelled. Default 0.
@@ -499,15 +515,25 @@ class GateRequirementsArgsDict(TypedDict):
     """
     At least this share succeeded, 0..1 (of targets where the API reports them, else of tasks).
     """
+    tolerate_failures_on: NotRequired[pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]]
+    """
+    Targets whose failure does not count (TAT instances, CPH phones or servers): a task on one of
+    them that did not succeed (failed, still running, unknown, or, with `expectTargets`, missing)
+    is set aside, neither failing the gate nor counted, and listed as tolerated; one that
+    succeeded counts as usual. With `expectTargets`, each must be one of them.
+    """
 
 @pulumi.input_type
 class GateRequirementsArgs:
     def __init__(__self__, *,
                  all_done: pulumi.Input[Optional[_builtins.bool]] = None,
                  allow_empty: pulumi.Input[Optional[_builtins.bool]] = None,
+                 created_after: pulumi.Input[Optional[_builtins.str]] = None,
+                 expect_targets: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None,
                  max_failed: pulumi.Input[Optional[_builtins.int]] = None,
                  min_succeeded: pulumi.Input[Optional[_builtins.int]] = None,
-                 min_success_ratio: pulumi.Input[Optional[_builtins.float]] = None):
+                 min_success_ratio: pulumi.Input[Optional[_builtins.float]] = None,
+                 tolerate_failures_on: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]] = None):
         """
         What a gate requires of a task list.
 
@@ -516,20 +542,40 @@ class GateRequirementsArgs:
                matched the query"), since a mistyped id or a wrong filter must not look like a clean rollout.
                With it, an empty list passes `maxFailed`, `allDone` and `minSuccessRatio`; it cannot be combined
                with `minSucceeded` above 0, which no empty list meets.
+        :param pulumi.Input[_builtins.str] created_after: Ignore tasks created before this time: an ISO-8601 time with a zone, or `"gateCreation"` (a
+               TaskGate only) for the time the gate was first created, which stays the same when it checks
+               again. Compared to the second, inclusive; a task that reports no time is kept. Sent to the API
+               where it filters by time (Workspace `execute_time_start`), else applied to what was read
+               (TAT and MPS creation time, CPH and Bare Metal start time).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] expect_targets: The targets that must each have a task: instance ids (TAT) or phone and server ids (CPH), the
+               sources whose tasks name the target they ran on. `minSucceeded`, `minSuccessRatio` and
+               `maxFailed` then count these targets, each judged by its newest task; a target with no task
+               counts as failed and is named in the message; tasks on other targets are not judged.
+               Duplicates count once; an empty list is refused (a fleet that came out empty is no rollout).
         :param pulumi.Input[_builtins.int] max_failed: At most this many failed, timed out or cancelled. Default 0.
         :param pulumi.Input[_builtins.int] min_succeeded: At least this many succeeded (targets where the API reports them, else tasks).
         :param pulumi.Input[_builtins.float] min_success_ratio: At least this share succeeded, 0..1 (of targets where the API reports them, else of tasks).
+        :param pulumi.Input[Sequence[pulumi.Input[_builtins.str]]] tolerate_failures_on: Targets whose failure does not count (TAT instances, CPH phones or servers): a task on one of
+               them that did not succeed (failed, still running, unknown, or, with `expectTargets`, missing)
+               is set aside, neither failing the gate nor counted, and listed as tolerated; one that
+               succeeded counts as usual. With `expectTargets`, each must be one of them.
         """
         if all_done is not None:
             pulumi.set(__self__, "all_done", all_done)
         if allow_empty is not None:
             pulumi.set(__self__, "allow_empty", allow_empty)
+        if created_after is not None:
+            pulumi.set(__self__, "created_after", created_after)
+        if expect_targets is not None:
+            pulumi.set(__self__, "expect_targets", expect_targets)
         if max_failed is not None:
             pulumi.set(__self__, "max_failed", max_failed)
         if min_succeeded is not None:
             pulumi.set(__self__, "min_succeeded", min_succeeded)
         if min_success_ratio is not None:
             pulumi.set(__self__, "min_success_ratio", min_success_ratio)
+        if tolerate_failures_on is not None:
+            pulumi.set(__self__, "tolerate_failures_on", tolerate_failures_on)
 
     @_builtins.property
     @pulumi.getter(name="allDone")
@@ -557,6 +603,38 @@ class GateRequirementsArgs:
     @allow_empty.setter
     def allow_empty(self, value: pulumi.Input[Optional[_builtins.bool]]):
         pulumi.set(self, "allow_empty", value)
+
+    @_builtins.property
+    @pulumi.getter(name="createdAfter")
+    def created_after(self) -> pulumi.Input[Optional[_builtins.str]]:
+        """
+        Ignore tasks created before this time: an ISO-8601 time with a zone, or `"gateCreation"` (a
+        TaskGate only) for the time the gate was first created, which stays the same when it checks
+        again. Compared to the second, inclusive; a task that reports no time is kept. Sent to the API
+        where it filters by time (Workspace `execute_time_start`), else applied to what was read
+        (TAT and MPS creation time, CPH and Bare Metal start time).
+        """
+        return pulumi.get(self, "created_after")
+
+    @created_after.setter
+    def created_after(self, value: pulumi.Input[Optional[_builtins.str]]):
+        pulumi.set(self, "created_after", value)
+
+    @_builtins.property
+    @pulumi.getter(name="expectTargets")
+    def expect_targets(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        The targets that must each have a task: instance ids (TAT) or phone and server ids (CPH), the
+        sources whose tasks name the target they ran on. `minSucceeded`, `minSuccessRatio` and
+        `maxFailed` then count these targets, each judged by its newest task; a target with no task
+        counts as failed and is named in the message; tasks on other targets are not judged.
+        Duplicates count once; an empty list is refused (a fleet that came out empty is no rollout).
+        """
+        return pulumi.get(self, "expect_targets")
+
+    @expect_targets.setter
+    def expect_targets(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "expect_targets", value)
 
     @_builtins.property
     @pulumi.getter(name="maxFailed")
@@ -593,6 +671,21 @@ class GateRequirementsArgs:
     @min_success_ratio.setter
     def min_success_ratio(self, value: pulumi.Input[Optional[_builtins.float]]):
         pulumi.set(self, "min_success_ratio", value)
+
+    @_builtins.property
+    @pulumi.getter(name="tolerateFailuresOn")
+    def tolerate_failures_on(self) -> pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]:
+        """
+        Targets whose failure does not count (TAT instances, CPH phones or servers): a task on one of
+        them that did not succeed (failed, still running, unknown, or, with `expectTargets`, missing)
+        is set aside, neither failing the gate nor counted, and listed as tolerated; one that
+        succeeded counts as usual. With `expectTargets`, each must be one of them.
+        """
+        return pulumi.get(self, "tolerate_failures_on")
+
+    @tolerate_failures_on.setter
+    def tolerate_failures_on(self, value: pulumi.Input[Optional[Sequence[pulumi.Input[_builtins.str]]]]):
+        pulumi.set(self, "tolerate_failures_on", value)
 
 
 class GateSourceArgsDict(TypedDict):

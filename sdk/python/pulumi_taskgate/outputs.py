@@ -29,6 +29,7 @@ __all__ = [
     'TatInvocationTask',
     'TatTaskResult',
     'TencentcloudSettings',
+    'ToleratedTarget',
     'WorkspaceScriptTask',
     'WorkspaceScriptTaskScripts',
 ]
@@ -1503,6 +1504,70 @@ class TencentcloudSettings(dict):
         Token of temporary credentials. Config `tencentcloud:securityToken`, env `TENCENTCLOUD_SECURITY_TOKEN`.
         """
         return pulumi.get(self, "security_token")
+
+
+@pulumi.output_type
+class ToleratedTarget(dict):
+    """
+    A tolerated target whose failure was set aside.
+    """
+    @staticmethod
+    def __key_warning(key: str):
+        suggest = None
+        if key == "taskId":
+            suggest = "task_id"
+
+        if suggest:
+            pulumi.log.warn(f"Key '{key}' not found in ToleratedTarget. Access the value via the '{suggest}' property getter instead.")
+
+    def __getitem__(self, key: str) -> Any:
+        ToleratedTarget.__key_warning(key)
+        return super().__getitem__(key)
+
+    def get(self, key: str, default = None) -> Any:
+        ToleratedTarget.__key_warning(key)
+        return super().get(key, default)
+
+    def __init__(__self__, *,
+                 target: _builtins.str,
+                 state: Optional['TaskState'] = None,
+                 task_id: Optional[_builtins.str] = None):
+        """
+        A tolerated target whose failure was set aside.
+
+        :param _builtins.str target: The target's id.
+        :param 'TaskState' state: The state of its task; undefined when it had none.
+        :param _builtins.str task_id: The id of its task; undefined when it had none.
+        """
+        pulumi.set(__self__, "target", target)
+        if state is not None:
+            pulumi.set(__self__, "state", state)
+        if task_id is not None:
+            pulumi.set(__self__, "task_id", task_id)
+
+    @_builtins.property
+    @pulumi.getter
+    def target(self) -> _builtins.str:
+        """
+        The target's id.
+        """
+        return pulumi.get(self, "target")
+
+    @_builtins.property
+    @pulumi.getter
+    def state(self) -> Optional['TaskState']:
+        """
+        The state of its task; undefined when it had none.
+        """
+        return pulumi.get(self, "state")
+
+    @_builtins.property
+    @pulumi.getter(name="taskId")
+    def task_id(self) -> Optional[_builtins.str]:
+        """
+        The id of its task; undefined when it had none.
+        """
+        return pulumi.get(self, "task_id")
 
 
 @pulumi.output_type

@@ -34,6 +34,9 @@ class TaskGateArgs:
                the API reports them (BM, Workspace) and tasks elsewhere; `maxFailed` defaults to 0 and
                `allDone` to true. A query that matches no task fails the gate ("no tasks matched the query",
                with the query in words) unless `allowEmpty` is true: a mistyped id is no clean rollout.
+               `expectTargets` names the instances (TAT) or phones and servers (CPH) that must each have a
+               task, `createdAfter` (an ISO time, or `"gateCreation"`) ignores older tasks, and
+               `tolerateFailuresOn` names targets whose failure does not count.
         :param pulumi.Input[Sequence[Any]] triggers: Any values; when they change the gate checks again (as in pulumi-command).
         :param pulumi.Input['GateWaitArgs'] wait: Wait for the tasks: poll every `pollIntervalSeconds` (default 5, growing while nothing
                finishes) until they are done, the requirements are met, or `timeoutSeconds` (default 600)
@@ -69,6 +72,9 @@ class TaskGateArgs:
         the API reports them (BM, Workspace) and tasks elsewhere; `maxFailed` defaults to 0 and
         `allDone` to true. A query that matches no task fails the gate ("no tasks matched the query",
         with the query in words) unless `allowEmpty` is true: a mistyped id is no clean rollout.
+        `expectTargets` names the instances (TAT) or phones and servers (CPH) that must each have a
+        task, `createdAfter` (an ISO time, or `"gateCreation"`) ignores older tasks, and
+        `tolerateFailuresOn` names targets whose failure does not count.
         """
         return pulumi.get(self, "require")
 
@@ -145,6 +151,9 @@ class TaskGate(pulumi.CustomResource):
                the API reports them (BM, Workspace) and tasks elsewhere; `maxFailed` defaults to 0 and
                `allDone` to true. A query that matches no task fails the gate ("no tasks matched the query",
                with the query in words) unless `allowEmpty` is true: a mistyped id is no clean rollout.
+               `expectTargets` names the instances (TAT) or phones and servers (CPH) that must each have a
+               task, `createdAfter` (an ISO time, or `"gateCreation"`) ignores older tasks, and
+               `tolerateFailuresOn` names targets whose failure does not count.
         :param pulumi.Input[Union['GateSourceArgs', 'GateSourceArgsDict']] source: The task list to judge: one of `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`.
         :param pulumi.Input[Sequence[Any]] triggers: Any values; when they change the gate checks again (as in pulumi-command).
         :param pulumi.Input[Union['GateWaitArgs', 'GateWaitArgsDict']] wait: Wait for the tasks: poll every `pollIntervalSeconds` (default 5, growing while nothing
@@ -217,6 +226,7 @@ class TaskGate(pulumi.CustomResource):
             __props__.__dict__["triggers"] = triggers
             __props__.__dict__["wait"] = wait
             __props__.__dict__["checked_at"] = None
+            __props__.__dict__["created_at"] = None
             __props__.__dict__["failed_task_count"] = None
             __props__.__dict__["failed_tasks"] = None
             __props__.__dict__["passed"] = None
@@ -224,6 +234,7 @@ class TaskGate(pulumi.CustomResource):
             __props__.__dict__["reasons"] = None
             __props__.__dict__["source_kind"] = None
             __props__.__dict__["summary"] = None
+            __props__.__dict__["tolerated"] = None
             __props__.__dict__["waited_seconds"] = None
         super(TaskGate, __self__).__init__(
             'taskgate:index:TaskGate',
@@ -248,6 +259,7 @@ class TaskGate(pulumi.CustomResource):
         __props__ = TaskGateArgs.__new__(TaskGateArgs)
 
         __props__.__dict__["checked_at"] = None
+        __props__.__dict__["created_at"] = None
         __props__.__dict__["failed_task_count"] = None
         __props__.__dict__["failed_tasks"] = None
         __props__.__dict__["passed"] = None
@@ -255,6 +267,7 @@ class TaskGate(pulumi.CustomResource):
         __props__.__dict__["reasons"] = None
         __props__.__dict__["source_kind"] = None
         __props__.__dict__["summary"] = None
+        __props__.__dict__["tolerated"] = None
         __props__.__dict__["waited_seconds"] = None
         return TaskGate(resource_name, opts=opts, __props__=__props__)
 
@@ -271,6 +284,14 @@ class TaskGate(pulumi.CustomResource):
         When the gate last read its source (ISO-8601 UTC).
         """
         return pulumi.get(self, "checked_at")
+
+    @_builtins.property
+    @pulumi.getter(name="createdAt")
+    def created_at(self) -> pulumi.Output[_builtins.str]:
+        """
+        When the gate was first created (ISO-8601 UTC): what `createdAfter: "gateCreation"` means; it stays when the gate checks again.
+        """
+        return pulumi.get(self, "created_at")
 
     @_builtins.property
     @pulumi.getter(name="failedTaskCount")
@@ -327,6 +348,14 @@ class TaskGate(pulumi.CustomResource):
         Counts by state (and by target, where reported) at the last check.
         """
         return pulumi.get(self, "summary")
+
+    @_builtins.property
+    @pulumi.getter
+    def tolerated(self) -> pulumi.Output[Sequence['outputs.ToleratedTarget']]:
+        """
+        With `tolerateFailuresOn`: the tolerated targets whose task did not succeed (or that had none), set aside: target, state, task id.
+        """
+        return pulumi.get(self, "tolerated")
 
     @_builtins.property
     @pulumi.getter(name="waitedSeconds")
