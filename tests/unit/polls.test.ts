@@ -90,6 +90,7 @@ describe("a waiting gate's polls", () => {
                 traits: { label: "fake jobs", hasTargets: false, reportsOutcome: true },
                 labelOne: "fake job",
                 idOf,
+                createdAt: () => undefined,
                 args: [],
                 plan: (a) => a,
                 connection: () => ({}),
