@@ -171,7 +171,12 @@ async function waitFor(inv: Invocation, require: ResolvedRequirements, wait: Res
     } finally {
         undo?.();
     }
-    const gate: Judged = { require, verdict: run.verdict, failure: run.verdict.passed ? undefined : gateFailure(undefined, kind, require, wait, run) };
+    const gate: Judged = {
+        require,
+        verdict: run.verdict,
+        judgedIds: run.judgedIds,
+        failure: run.verdict.passed ? undefined : gateFailure(undefined, kind, require, wait, run),
+    };
     io.stdout.write(output(inv, run.result, { gate, startedAt, seconds: run.waitedMs / 1000 }));
     if (!gate.failure) return passed(inv, gate, io);
     io.stderr.write(`${describeError(gate.failure, inv.source, io.env)}\n`);
@@ -193,7 +198,13 @@ function output(inv: Invocation, result: TaskListResult<{ state: TaskState }>, r
     const def = sourceDefinition(inv.source.kind);
     if (inv.output === "junit") {
         const [start, end] = inv.source.span;
-        const gate = run.gate && { requirements: requirementsInWords(inv, run.gate), failure: run.gate.failure };
+        const gate = run.gate && {
+            requirements: requirementsInWords(inv, run.gate),
+            failure: run.gate.failure,
+            missingTargets: run.gate.verdict.tally.missingTargets,
+            tolerated: run.gate.verdict.tally.tolerated,
+            judgedIds: run.gate.judgedIds,
+        };
         return renderJunit({
             kind: inv.source.kind,
             result,
@@ -219,6 +230,8 @@ function secondsBetween(start: unknown, end: unknown): number | undefined {
 interface Judged {
     readonly require: ResolvedRequirements;
     readonly verdict: Verdict;
+    /** With expectations: the ids of the tasks judged (the others were older, on other targets, earlier runs or tolerated). */
+    readonly judgedIds?: ReadonlySet<string>;
     readonly failure?: GateFailedError;
 }
 
@@ -228,9 +241,9 @@ interface Judged {
  * failure is the gate's GateFailedError (exit 1, with the reasons and failing tasks).
  */
 function judge(inv: Invocation, require: ResolvedRequirements, result: TaskListResult<{ state: TaskState }>): Judged {
-    const { verdict, failed } = judgeResult(inv.source.kind, result, require, cliWording(inv.source));
+    const { verdict, failed, judgedIds } = judgeResult(inv.source.kind, result, require, cliWording(inv.source));
     const failure = verdict.passed ? undefined : new GateFailedError(undefined, verdict, failed, require, sourceDefinition(inv.source.kind).traits);
-    return { require, verdict, failure };
+    return { require, verdict, judgedIds, failure };
 }
 
 /** The requirements in words, in the unit the verdict counted (`at least 95.0% of machines succeeded, ...`). */

@@ -1,4 +1,4 @@
-import type { FailedTask, GateFailedError } from "../provider/gateRules";
+import type { FailedTask, GateFailedError, ToleratedTarget } from "../provider/gateRules";
 import { truncate, xmlAttr, xmlText } from "../provider/safeText";
 import { failingTasks, sourceDefinition, type SourceKind } from "../provider/sources";
 import type { TaskListResult, TaskState } from "../provider/types";
@@ -25,7 +25,16 @@ export interface JunitInput {
     /** The class name of every case (`taskgate.tat`): what CI systems group cases by. */
     readonly classname: string;
     /** The gate's verdict, when requirements were given: them in words, and the error when they did not hold. */
-    readonly gate?: { readonly requirements: string; readonly failure?: GateFailedError };
+    readonly gate?: {
+        readonly requirements: string;
+        readonly failure?: GateFailedError;
+        /** With `expectTargets`: the expected targets that had no task, each a failing case of its own. */
+        readonly missingTargets?: readonly string[];
+        /** With `tolerateFailuresOn`: the targets whose failure was set aside; their cases are skipped, not failed. */
+        readonly tolerated?: readonly ToleratedTarget[];
+        /** With expectations: the ids of the tasks the gate judged; the others' cases are skipped, whatever their state. */
+        readonly judgedIds?: ReadonlySet<string>;
+    };
     /** When the read, or the wait, started. */
     readonly startedAt?: Date;
     /** How long the read, or the wait, took. */
@@ -70,14 +79,34 @@ function failureBody(t: FailedTask): string {
         .join("\n");
 }
 
-function taskCase(kind: SourceKind, task: { state: TaskState }, seconds: number | undefined): Case {
+/** Why a tolerated target's case is skipped rather than failed. */
+const TOLERATED = "failure tolerated (tolerateFailuresOn)";
+
+/** Why a task the gate left out is skipped. */
+const NOT_JUDGED = "not judged (older than createdAfter, on a target expectTargets does not list, or an earlier run of an expected target)";
+
+function taskCase(kind: SourceKind, task: { state: TaskState }, seconds: number | undefined, gate: JunitInput["gate"]): Case {
     const t = sourceDefinition(kind).failedTask(task);
     const name = `${t.id}${t.target ? ` on ${t.target}` : ""}`;
     const time = seconds !== undefined && Number.isFinite(seconds) && seconds >= 0 ? seconds : undefined;
+    if (gate?.tolerated?.some((x) => x.taskId === t.id)) return { name, time, skipped: `${failureLine(t)}: ${TOLERATED}` };
+    if (gate?.judgedIds && !gate.judgedIds.has(t.id)) return { name, time, skipped: `${failureLine(t)}: ${NOT_JUDGED}` };
     // The gate's own rule for a failing task: a failing state, or failed targets.
     if (failingTasks(kind, [task]).length > 0) return { name, time, failure: { type: t.state, message: failureLine(t), body: failureBody(t) } };
     if (UNFINISHED.has(task.state)) return { name, time, skipped: `${task.state}: not finished when last read` };
     return { name, time };
+}
+
+/** A case per expected target that had no task: failing, or skipped where its failure is tolerated. */
+function targetCases(gate: NonNullable<JunitInput["gate"]>): Case[] {
+    const name = (target: string) => `${target}: expected, no task`;
+    const missing = (gate.missingTargets ?? []).map(
+        (target): Case => ({ name: name(target), failure: { type: "MISSING", message: "an expected target never got a task", body: `target: ${target}` } }),
+    );
+    const tolerated = (gate.tolerated ?? [])
+        .filter((t) => t.taskId === undefined)
+        .map((t): Case => ({ name: name(t.target), skipped: `no task: ${TOLERATED}` }));
+    return [...missing, ...tolerated];
 }
 
 function gateCase(gate: NonNullable<JunitInput["gate"]>): Case {
@@ -103,12 +132,16 @@ function caseXml(c: Case, classname: string): string {
 /**
  * Renders the report: `<testsuites>` holding one `<testsuite>` named after the query, a case per
  * task (failing tasks with a `<failure>` whose message is their state, the cloud's code, exit code
- * and error, and whose body lists every field; unfinished tasks `<skipped>`), then the gate's case.
+ * and error, and whose body lists every field; unfinished tasks and tolerated failures `<skipped>`),
+ * a case per expected target that had no task, then the gate's case.
  * The suite's properties carry the source, the query's id and the counts the gate judged.
  */
 export function renderJunit(input: JunitInput): string {
     const { kind, result } = input;
-    const cases = [...result.tasks.map((t) => taskCase(kind, t, input.taskSeconds?.(t))), ...(input.gate ? [gateCase(input.gate)] : [])];
+    const cases = [
+        ...result.tasks.map((t) => taskCase(kind, t, input.taskSeconds?.(t), input.gate)),
+        ...(input.gate ? [...targetCases(input.gate), gateCase(input.gate)] : []),
+    ];
     const failures = cases.filter((c) => c.failure).length;
     const skipped = cases.filter((c) => c.skipped).length;
     const counts = `tests="${cases.length}" failures="${failures}" errors="0" skipped="${skipped}"${secondsAttr(input.seconds)}`;

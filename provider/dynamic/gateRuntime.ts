@@ -176,6 +176,8 @@ interface Judged {
     result: TaskListResult<{ state: TaskState }>;
     verdict: Verdict;
     failed: FailedTask[];
+    /** With expectations: the ids of the tasks judged. */
+    judgedIds?: ReadonlySet<string>;
 }
 
 function judge(kind: SourceKind, result: TaskListResult<{ state: TaskState }>, req: ResolvedRequirements, words?: Wording): Judged {

@@ -118,7 +118,7 @@ export function judgeResult(
     result: TaskListResult<{ state: TaskState }>,
     req: ResolvedRequirements,
     words: Wording = PROGRAM_WORDS,
-): { verdict: Verdict; failed: FailedTask[] } {
+): { verdict: Verdict; failed: FailedTask[]; judgedIds?: ReadonlySet<string> } {
     const def = sourceDefinition(kind);
     const traits = def.traits;
     const query = describeQuery(kind, result.query, words);
@@ -130,7 +130,7 @@ export function judgeResult(
     }
     const sel = selectTasks(result.tasks, req, (t) => ({ id: def.idOf(t), target: def.targetOf?.(t), createdAt: def.createdAt(t) }));
     const counted = withSelection(tally(summarize(sel.judged, def.targets), traits, targetGaps(kind, sel.judged)), sel, req);
-    return { verdict: evaluate(counted, req, traits, query, words), failed: failingTasks(kind, sel.judged) };
+    return { verdict: evaluate(counted, req, traits, query, words), failed: failingTasks(kind, sel.judged), judgedIds: new Set(sel.judged.map(def.idOf)) };
 }
 
 /**

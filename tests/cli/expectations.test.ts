@@ -1,6 +1,7 @@
 import { strict as assert } from "node:assert";
 import { parseCommandLine } from "../../cli/options";
 import { emulatorEnv, requireBuild, runCli, useEmulator } from "./helpers";
+import { elements, parseXml } from "./xml";
 
 /**
  * The expectations on the command line: `--expect-targets` and `--tolerate-failures-on` (lists, as
@@ -87,6 +88,39 @@ describe("cli: --expect-targets, --tolerate-failures-on, --require created-after
         const old = await runCli([...base, "--tolerate-failures-on", "ins-bad00001"], { env });
         assert.equal(old.code, 1, "without created-after last week's failure counts");
         assert.match(old.stderr, /invt-old00001 {2}on ins-a0000001 {2}FAILED/);
+    });
+
+    it("--output junit: an expected target without a task is a failing case of its own; a tolerated failure and last week's run are skipped, not failed", async () => {
+        const r = await runCli(
+            [
+                "summary",
+                "tat",
+                "--command-id",
+                "cmd-cli00001",
+                "-q",
+                "-o",
+                "junit",
+                "--expect-targets",
+                "ins-a0000001,ins-bad00001,ins-c0000001",
+                "--tolerate-failures-on",
+                "ins-bad00001",
+                "--require",
+                "created-after=2026-12-01T10:00:00Z",
+            ],
+            { env: emulatorEnv(ctx.emu) },
+        );
+        assert.equal(r.code, 1, r.stderr);
+        const suite = elements(parseXml(r.stdout), "testsuite")[0];
+        const cases = Object.fromEntries(elements(suite, "testcase").map((c) => [c.attrs.name, c]));
+        const [missing] = elements(cases["ins-c0000001: expected, no task"], "failure");
+        assert.equal(missing.attrs.type, "MISSING");
+        const [tolerated] = elements(cases["invt-bad00001 on ins-bad00001"], "skipped");
+        assert.match(tolerated.attrs.message, /^FAILED.*: failure tolerated \(tolerateFailuresOn\)$/);
+        assert.deepEqual(elements(cases["invt-bad00001 on ins-bad00001"], "failure"), [], "a tolerated failure does not fail the report");
+        assert.deepEqual(elements(cases["invt-new00001 on ins-a0000001"], "failure"), []);
+        const [old] = elements(cases["invt-old00001 on ins-a0000001"], "skipped");
+        assert.match(old.attrs.message, /^FAILED.*: not judged \(older than createdAfter/, "last week's failed run does not fail the report");
+        assert.equal(suite.attrs.failures, "2", "the missing target and the gate's case");
     });
 
     it("wait takes them too", async () => {
