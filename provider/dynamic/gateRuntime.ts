@@ -238,7 +238,10 @@ export async function runGate(
         const now = clock.now();
         const waitedMs = now - start;
         const empty = t.tasks === 0 && !req.allowEmpty;
-        const stopped = stopReason(j.verdict, wait, { done: result.summary.done && t.tasks > 0, empty, graceOver: now >= graceEnd, timedOut: now >= deadline });
+        // An expected target without a task may still get one: it has the empty list's grace (with failFast), or the whole wait.
+        const missing = (t.missingTargets?.length ?? 0) > 0;
+        const done = judgedDone(result, t, req) && t.tasks > 0 && (!missing || (wait?.failFast === true && now >= graceEnd));
+        const stopped = stopReason(j.verdict, wait, { done, empty, graceOver: now >= graceEnd, timedOut: now >= deadline });
         if (stopped || now - lastProgressAt >= progressIntervalMs) {
             lastProgressAt = now;
             log.info(
@@ -252,9 +255,19 @@ export async function runGate(
             lastFinished < 0 || finished > lastFinished ? wait!.pollIntervalSeconds * 1000 : Math.min(interval * 1.5, wait!.maxPollIntervalSeconds * 1000);
         lastFinished = finished;
         // The last look is taken at the deadline itself (and, for an empty list, at the end of its grace), not one interval before.
-        const nextLook = empty && wait!.failFast && now < graceEnd ? Math.min(deadline, graceEnd) : deadline;
+        const nextLook = (empty || missing) && wait!.failFast && now < graceEnd ? Math.min(deadline, graceEnd) : deadline;
         await untilAborted(clock.sleep(Math.min(interval, Math.max(0, nextLook - clock.now()))), signal);
     }
+}
+
+/**
+ * Whether nothing the gate judges can still change: every task read is done, or, with
+ * expectations, every task judged (an older task, one on another target or a tolerated one still
+ * running does not keep the gate waiting).
+ */
+function judgedDone(result: TaskListResult<{ state: TaskState }>, t: Verdict["tally"], req: ResolvedRequirements): boolean {
+    const selecting = req.expectTargets !== undefined || req.createdAfter !== undefined || req.tolerateFailuresOn !== undefined;
+    return selecting ? t.pending === 0 && t.unknownTasks === 0 : result.summary.done;
 }
 
 /** `p`, or its rejection with the signal's reason as soon as `signal` aborts (`p` then settles unobserved). */

@@ -65,9 +65,36 @@ describe("gate expectations against the emulator", function () {
         assert.equal(e.properties.passed, false);
     });
 
-    it("TAT: a waiting gate stops once the tasks there are done, naming the instance that never got one, rather than waiting out its timeout", async () => {
+    it("TAT: a waiting gate gives an expected instance without a task the empty list's grace: a task that appears in it is judged", async () => {
         ctx.emu.seed({ tat: [tatTask("invt-fleet0001", "ins-web00001", "SUCCESS", "2026-12-01T10:00:00+00:00")] } as never);
-        gate.setClock({ now: () => 0, sleep: async () => assert.fail("the gate polled again although every task read was done") });
+        let now = 0;
+        gate.setClock({
+            now: () => now,
+            sleep: async (ms) => {
+                now += ms;
+                // The second instance's task arrives during the first pause.
+                if (ctx.emu.requests({ api: "tat" }).length > 0)
+                    ctx.emu.mutate({
+                        api: "tat",
+                        op: "insert",
+                        records: [tatTask("invt-fleet0002", "ins-web00002", "SUCCESS", "2026-12-01T10:00:05+00:00")],
+                    } as never);
+            },
+        });
+        const r = await gate.create({
+            gateName: "fleet",
+            source: { tatInvocationTasks: { invocationId: "inv-fleet001" } },
+            require: { expectTargets: ["ins-web00001", "ins-web00002"] },
+            wait: { timeoutSeconds: 600, pollIntervalSeconds: 5 },
+        });
+        assert.equal(r.outs.passed, true);
+        assert.ok(now > 0 && now <= 30_000, `waited ${now} ms of the clock: within the grace`);
+    });
+
+    it("TAT: a waiting gate stops at the end of the grace, naming the instance that never got a task, rather than waiting out its timeout", async () => {
+        ctx.emu.seed({ tat: [tatTask("invt-fleet0001", "ins-web00001", "SUCCESS", "2026-12-01T10:00:00+00:00")] } as never);
+        let now = 0;
+        gate.setClock({ now: () => now, sleep: async (ms) => void (now += ms) });
         const e = await failure(
             gate.create({
                 gateName: "fleet",
@@ -78,6 +105,26 @@ describe("gate expectations against the emulator", function () {
         );
         assert.doesNotMatch(e.message, /timed out/);
         assert.match(e.message, /never got a task \(ins-web00002\)/);
+        assert.equal(now, 30_000, "it looked again until the grace ended, and no longer");
+    });
+
+    it("TAT: with createdAfter, last week's task still running does not keep a failed gate waiting", async () => {
+        ctx.emu.seed({
+            tat: [
+                tatTask("invt-old00001", "ins-web00001", "RUNNING", "2026-11-24T10:00:00+00:00"),
+                tatTask("invt-new00001", "ins-web00002", "FAILED", "2026-12-01T10:00:00+00:00"),
+            ],
+        } as never);
+        gate.setClock({ now: () => 0, sleep: async () => assert.fail("the gate polled again although every task it judges was done") });
+        const e = await failure(
+            gate.create({
+                gateName: "deploy",
+                source: { tatInvocationTasks: { invocationId: "inv-fleet001" } },
+                require: { createdAfter: "2026-12-01T00:00:00Z" },
+                wait: { timeoutSeconds: 600, pollIntervalSeconds: 5, failFast: false },
+            }),
+        );
+        assert.match(e.message, /1 task failed/);
     });
 
     it("TAT: a gate on a command ignores last week's failed run with createdAfter, and gateCreation stays the time the gate was created", async () => {
