@@ -94,7 +94,12 @@ describe("gate expectations against the emulator", function () {
     it("TAT: a waiting gate stops at the end of the grace, naming the instance that never got a task, rather than waiting out its timeout", async () => {
         ctx.emu.seed({ tat: [tatTask("invt-fleet0001", "ins-web00001", "SUCCESS", "2026-12-01T10:00:00+00:00")] } as never);
         let now = 0;
-        gate.setClock({ now: () => now, sleep: async (ms) => void (now += ms) });
+        gate.setClock({
+            now: () => now,
+            sleep: async (ms) => {
+                now += ms;
+            },
+        });
         const e = await failure(
             gate.create({
                 gateName: "fleet",
