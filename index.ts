@@ -79,8 +79,9 @@ if (demo.getBoolean("explicitCredentials")) {
     });
 }
 
-// 5. An audit record of the nightly job, kept in the state: which hosts it ran on, when, and how
-//    each task ended (output as a secret). `pulumi refresh --diff` shows what changed since.
+// 5. An audit record of the nightly job, kept in the state: counts of every task, and each failing
+//    one (which host, when, how it ended; output as a secret) by default, with a digest of the whole
+//    list (`recordTasks: "all"` keeps every task). `pulumi refresh --diff` shows what changed since.
 const nightlyAudit = new taskgate.TaskSnapshot("nightly-audit", {
     source: { tatInvocationTasks: { commandId: "cmd-nightly1" } },
     includeOutput: true,

@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import type { RuleFailure } from "./gateRules";
 import { failingTasks, type SourceKind, type SOURCES, sourceDefinition } from "./sources";
 import type { TargetSummary, TaskState } from "./types";
@@ -147,6 +148,16 @@ export function taskRecord(kind: SourceKind, t: { state: TaskState }): SnapshotT
     });
 }
 
+/**
+ * Which tasks a snapshot keeps in `tasks`: `failing` (failed, timed out, cancelled, in an unknown
+ * state, or with failed targets) or `all`. Either way `summary` counts every task read and `digest`
+ * hashes every one.
+ */
+export type RecordTasks = "failing" | "all";
+
+/** The values of {@link RecordTasks}, the default first. */
+export const RECORD_TASKS: readonly RecordTasks[] = ["failing", "all"];
+
 /** Default and bounds of `maxTasks` and `maxOutputChars`. */
 export const SNAPSHOT_LIMITS = {
     maxTasks: { default: 1000, max: 10_000 },
@@ -156,6 +167,7 @@ export const SNAPSHOT_LIMITS = {
 
 /** What decides how a snapshot records a list, with defaults applied. */
 export interface SnapshotSettings {
+    readonly recordTasks: RecordTasks;
     readonly maxTasks: number;
     readonly includeOutput: boolean;
     readonly maxOutputChars: number;
@@ -169,7 +181,7 @@ export const OUTPUT_SOURCES: readonly SourceKind[] = (Object.keys(COMPACT) as So
  * data source's rules). `isUnknown` tells values still unknown during preview: they are skipped.
  */
 export function validateSnapshotSettings(
-    s: { includeOutput?: unknown; maxTasks?: unknown; maxOutputChars?: unknown },
+    s: { recordTasks?: unknown; includeOutput?: unknown; maxTasks?: unknown; maxOutputChars?: unknown },
     kind: SourceKind | undefined,
     args: Record<string, unknown> | undefined,
     isUnknown: (v: unknown) => boolean,
@@ -177,6 +189,12 @@ export function validateSnapshotSettings(
     const f: RuleFailure[] = [];
     const known = (v: unknown) => v !== undefined && v !== null && !isUnknown(v);
     const whole = (v: unknown, max: number) => typeof v === "number" && Number.isInteger(v) && v >= 1 && v <= max;
+    if (known(s.recordTasks) && !RECORD_TASKS.includes(s.recordTasks as RecordTasks)) {
+        f.push({
+            property: "recordTasks",
+            reason: `must be ${RECORD_TASKS.map((v) => JSON.stringify(v)).join(" or ")} (default "${RECORD_TASKS[0]}"), got ${JSON.stringify(s.recordTasks)}`,
+        });
+    }
     for (const key of ["maxTasks", "maxOutputChars"] as const) {
         const v = s[key];
         if (known(v) && !whole(v, SNAPSHOT_LIMITS[key].max)) {
@@ -209,8 +227,14 @@ export function validateSnapshotSettings(
 }
 
 /** Applies the defaults (after validation). */
-export function resolveSnapshotSettings(s: { includeOutput?: boolean; maxTasks?: number; maxOutputChars?: number }): SnapshotSettings {
+export function resolveSnapshotSettings(s: {
+    recordTasks?: RecordTasks;
+    includeOutput?: boolean;
+    maxTasks?: number;
+    maxOutputChars?: number;
+}): SnapshotSettings {
     return {
+        recordTasks: s.recordTasks ?? RECORD_TASKS[0],
         maxTasks: s.maxTasks ?? SNAPSHOT_LIMITS.maxTasks.default,
         includeOutput: s.includeOutput ?? false,
         maxOutputChars: s.maxOutputChars ?? SNAPSHOT_LIMITS.maxOutputChars.default,
@@ -225,30 +249,32 @@ export function readArgs(kind: SourceKind, args: Record<string, unknown>, settin
 
 /** The record of one read. */
 export interface SnapshotRecord {
-    /** The recorded tasks by id; at most `maxTasks`. */
+    /** The recorded tasks by id (the failing ones, or all, as `recordTasks` says); at most `maxTasks`. */
     readonly tasks: Record<string, SnapshotTask>;
+    /** A hash of every task read (see {@link listDigest}). */
+    readonly digest: string;
     /** Command output by task id (tasks with output only), present when `includeOutput` is set. */
     readonly commandOutputs?: Record<string, string>;
     /** How many tasks were read. */
     readonly taskCount: number;
-    /** True when more tasks were read than `maxTasks`: the record keeps `maxTasks` of them. */
+    /** True when `recordTasks` selected more tasks than `maxTasks`: the record keeps `maxTasks` of them. */
     readonly truncated: boolean;
 }
 
 /**
- * Records a task list compactly. Over `maxTasks`, the failing tasks (failed, timed out,
- * cancelled, unknown, or with failed targets) are kept first, then the others in the order the
- * API listed them; `truncated` says so, and the summary still counts every task read.
+ * Records a task list compactly: the failing tasks (failed, timed out, cancelled, unknown, or with
+ * failed targets), or with `recordTasks: "all"` every task, the failing ones first, then the others
+ * in the order the API listed them. Over `maxTasks` the rest is left out and `truncated` says so;
+ * the summary still counts every task read and the digest hashes every one, so the state's size
+ * follows the failing tasks, not the list, and a refresh still notices any change.
  */
 export function snapshotRecord(kind: SourceKind, list: ReadonlyArray<{ state: TaskState }>, settings: SnapshotSettings): SnapshotRecord {
     const c = compactor(kind);
     const idOf = sourceDefinition(kind).idOf;
-    let kept = list;
-    if (list.length > settings.maxTasks) {
-        const failing = new Set(failingTasks(kind, list).map((t) => t.id));
-        const isFailing = (t: { state: TaskState }) => failing.has(idOf(t));
-        kept = [...list.filter(isFailing), ...list.filter((t) => !isFailing(t))].slice(0, settings.maxTasks);
-    }
+    const failing = new Set(failingTasks(kind, list).map((t) => t.id));
+    const isFailing = (t: { state: TaskState }) => failing.has(idOf(t));
+    const selected = settings.recordTasks === "all" ? [...list.filter(isFailing), ...list.filter((t) => !isFailing(t))] : list.filter(isFailing);
+    const kept = selected.slice(0, settings.maxTasks);
     const tasks: Record<string, SnapshotTask> = {};
     const outputs: Record<string, string> = {};
     for (const t of kept) {
@@ -257,7 +283,28 @@ export function snapshotRecord(kind: SourceKind, list: ReadonlyArray<{ state: Ta
         const output = settings.includeOutput ? c.output?.(t) : undefined;
         if (output) outputs[id] = tail(output, settings.maxOutputChars);
     }
-    return { tasks, ...(settings.includeOutput ? { commandOutputs: outputs } : {}), taskCount: list.length, truncated: kept.length < list.length };
+    return {
+        tasks,
+        digest: listDigest(kind, list),
+        ...(settings.includeOutput ? { commandOutputs: outputs } : {}),
+        taskCount: list.length,
+        truncated: kept.length < selected.length,
+    };
+}
+
+/**
+ * A hash of every task of a list: its id and all a snapshot would record of it (state, raw
+ * status, targets, times, exit code, error), in id order so that the API's order does not count.
+ * Any task that changes, appears or vanishes changes it, recorded or not, so a refresh notices
+ * what the default record leaves out. Command output is left out: it is a secret, and a short
+ * one could be guessed from its hash.
+ */
+export function listDigest(kind: SourceKind, list: ReadonlyArray<{ state: TaskState }>): string {
+    const idOf = sourceDefinition(kind).idOf;
+    const lines = list.map((t) => JSON.stringify([idOf(t), taskRecord(kind, t)])).sort();
+    const hash = createHash("sha256");
+    for (const line of lines) hash.update(line).update("\n");
+    return hash.digest("hex").slice(0, 32);
 }
 
 function withoutUndefined<T extends object>(o: T): T {

@@ -20,7 +20,7 @@ export type { RateLimit } from "../provider/rateLimit";
 export type { GetOutputOptions, InputArgs, InputOf } from "./runtime";
 export { TaskGate } from "./taskGate";
 export type { TaskGateArgs, GateSource } from "./taskGate";
-export { TaskSnapshot, type TaskSnapshotArgs, type SnapshotSource, type SnapshotTask } from "./taskSnapshot";
+export { TaskSnapshot, type TaskSnapshotArgs, type SnapshotSource, type SnapshotTask, type RecordTasks } from "./taskSnapshot";
 export { check } from "./check";
 export { GateFailedError } from "../provider/gateRules";
 export type {

@@ -1,7 +1,15 @@
 import { randomUUID } from "node:crypto";
 import { rejectInvalid, type RuleFailure } from "../gateRules";
 import type { SettingsSources } from "../settings";
-import { readArgs, resolveSnapshotSettings, type SnapshotSettings, type SnapshotTask, snapshotRecord, validateSnapshotSettings } from "../snapshotRecord";
+import {
+    type RecordTasks,
+    readArgs,
+    resolveSnapshotSettings,
+    type SnapshotSettings,
+    type SnapshotTask,
+    snapshotRecord,
+    validateSnapshotSettings,
+} from "../snapshotRecord";
 import { type SourceKind, sourceDefinition, sourceNoun } from "../sources";
 import type { Logger, TaskSummary } from "../types";
 import { plural } from "../words";
@@ -21,6 +29,8 @@ import { checkSource, containsUnknown, credentialArgs, hashOf, publicQuery, publ
 export interface SnapshotInputs {
     /** Exactly one key: the source kind, holding that source's args. */
     source: Partial<Record<SourceKind, Record<string, unknown>>>;
+    /** Which tasks `tasks` keeps: the failing ones (default) or all. */
+    recordTasks?: RecordTasks;
     /** Record command output (TAT, CPH), as a secret. */
     includeOutput?: boolean;
     /** Record at most this many tasks. */
@@ -48,13 +58,17 @@ export interface SnapshotOutputs {
     totalCount: number;
     /** How many tasks were read. */
     taskCount: number;
-    /** True when more tasks were read than `maxTasks`. */
+    /** A hash of every task read, recorded or not: a refresh that finds any task changed changes it. */
+    digest: string;
+    /** Which tasks `tasks` keeps (the input, or its default). Absent from a state written before it existed. */
+    recordTasks: RecordTasks;
+    /** True when `recordTasks` selected more tasks than `maxTasks`. */
     truncated: boolean;
     /** The cap applied (the input, or its default). */
     maxTasks: number;
     /** Whether command output is recorded. */
     includeOutput: boolean;
-    /** The recorded tasks, by id. */
+    /** The recorded tasks, by id: the failing ones, or all (`recordTasks`), at most `maxTasks`. */
     tasks: Record<string, SnapshotTask>;
     /** Command output by task id, only with `includeOutput` (stored as a secret). */
     commandOutputs?: Record<string, string>;
@@ -99,10 +113,15 @@ export function checkInputs(news: SnapshotInputs): RuleFailure[] {
     return [...source.failures, ...validateSnapshotSettings(news, source.kind, args, containsUnknown)];
 }
 
-/** Hash of the inputs that decide the record. Credentials are left out: rotating a key reads nothing again. */
+/**
+ * Hash of the inputs that decide the record. Credentials are left out: rotating a key reads nothing
+ * again. A state written before `recordTasks` existed was hashed without it, so its first `up`
+ * reads the list again and records it in the current (small) shape.
+ */
 export function inputsHash(news: SnapshotInputs): string {
     return hashOf({
         source: publicSource(news.source),
+        recordTasks: news.recordTasks ?? null,
         includeOutput: news.includeOutput ?? null,
         maxTasks: news.maxTasks ?? null,
         maxOutputChars: news.maxOutputChars ?? null,
@@ -142,6 +161,8 @@ async function takeSnapshot(kind: SourceKind, args: Record<string, unknown>, s: 
         summary: sum,
         totalCount: result.totalCount,
         taskCount: record.taskCount,
+        digest: record.digest,
+        recordTasks: s.recordTasks,
         truncated: record.truncated,
         maxTasks: s.maxTasks,
         includeOutput: s.includeOutput,

@@ -110,7 +110,11 @@ describe("end to end: the taskgate plugin from a Pulumi YAML program", function 
         assert.equal(payments.outputs!.passed, false);
         assert.equal(named(s, "paymentsRelease"), undefined, "nothing behind a failed gate is created");
         const audit = named(s, "audit")!.outputs!;
-        assert.deepEqual([audit.taskCount, audit.truncated, Object.keys(audit.tasks).length], [20, true, 10], "20 tasks read, 10 recorded (maxTasks)");
+        assert.deepEqual(
+            [audit.taskCount, audit.recordTasks, audit.truncated, Object.keys(audit.tasks).length],
+            [20, "all", true, 10],
+            "20 tasks read, 10 recorded (recordTasks: all, maxTasks)",
+        );
     });
 
     it("the credentials set as secrets (stack config and the explicit provider's inputs) appear nowhere in plain text in the state", () => {

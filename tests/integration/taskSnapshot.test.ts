@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { EMULATOR_CREDENTIALS } from "../../emulator/server";
 import { TaskgateCloudError, TaskgateValidationError } from "../../provider/errors";
 import * as snap from "../../provider/dynamic/snapshotRuntime";
-import { UNKNOWN } from "../../provider/dynamic/sourceInputs";
+import { hashOf, UNKNOWN } from "../../provider/dynamic/sourceInputs";
 import type { SettingsSources } from "../../provider/settings";
 import * as taskgate from "../../sdk";
 import { useRegistrationMocks } from "../fixtures/pulumiMocks";
@@ -91,7 +91,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
         it("TAT: per task its state, raw status, host, command, invocation, times, exit code and error; no output unless asked", async () => {
             ctx.emu.seed({ tat: NIGHTLY as never });
             const before = Date.now();
-            const { id, outs } = await snap.create(tat());
+            const { id, outs } = await snap.create(tat({ recordTasks: "all" }));
             const after = Date.now();
             assert.match(id, /^tasksnapshot-[0-9a-f-]{36}$/);
             assert.deepEqual(outs.tasks["invt-night002"], {
@@ -112,8 +112,8 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.deepEqual(Object.keys(outs.tasks).sort(), ["invt-night001", "invt-night002", "invt-night003"]);
             assert.deepEqual([outs.summary.total, outs.summary.succeeded, outs.summary.failed, outs.summary.running, outs.summary.done], [3, 1, 1, 1, false]);
             assert.deepEqual(
-                [outs.sourceKind, outs.taskCount, outs.totalCount, outs.truncated, outs.maxTasks, outs.includeOutput],
-                ["tatInvocationTasks", 3, 3, false, 1000, false],
+                [outs.sourceKind, outs.taskCount, outs.totalCount, outs.recordTasks, outs.truncated, outs.maxTasks, outs.includeOutput],
+                ["tatInvocationTasks", 3, 3, "all", false, 1000, false],
             );
             assert.match(outs.queryId, /^tat-[0-9a-f]{24}$/);
             assert.ok(
@@ -126,6 +126,17 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.match(log.lines.join("\n"), /taskgate: snapshot "nightly-audit": 3 TAT invocation tasks read: 1 succeeded, 1 failed, 1 pending or running/);
         });
 
+        it("by default: the failing tasks only, every task counted in the summary and hashed in the digest", async () => {
+            ctx.emu.seed({ tat: NIGHTLY as never });
+            const { outs } = await snap.create(tat());
+            const all = await snap.create(tat({ recordTasks: "all" }));
+            assert.deepEqual(Object.keys(outs.tasks), ["invt-night002"]);
+            assert.deepEqual(outs.tasks["invt-night002"], all.outs.tasks["invt-night002"], "a failing task is recorded alike");
+            assert.deepEqual([outs.recordTasks, outs.truncated, outs.taskCount, outs.summary.total], ["failing", false, 3, 3]);
+            assert.match(outs.digest, /^[0-9a-f]{32}$/);
+            assert.equal(outs.digest, all.outs.digest, "the digest is of the list, whatever is recorded");
+        });
+
         it("logs a count of one as one task", async () => {
             ctx.emu.seed({ tat: NIGHTLY.slice(0, 1) as never });
             await snap.create(tat());
@@ -134,7 +145,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
 
         it("records command output only with includeOutput, keeping the end of long output", async () => {
             ctx.emu.seed({ tat: NIGHTLY as never });
-            const { outs } = await snap.create(tat({ includeOutput: true, maxOutputChars: 10 }));
+            const { outs } = await snap.create(tat({ recordTasks: "all", includeOutput: true, maxOutputChars: 10 }));
             assert.equal(ctx.emu.requests({ api: "tat" })[0].params.HideOutput, false);
             assert.deepEqual(
                 outs.commandOutputs,
@@ -146,8 +157,10 @@ describe("TaskSnapshot runtime against the emulator", function () {
             );
             assert.equal(outs.maxOutputChars, 10);
             assert.ok(!JSON.stringify(outs.tasks).includes("files"), "output never leaves commandOutputs (the secret output)");
-            const full = await snap.create(tat({ includeOutput: true }));
+            const full = await snap.create(tat({ recordTasks: "all", includeOutput: true }));
             assert.equal(full.outs.commandOutputs!["invt-night001"], "rotated 12 files\n");
+            const failing = await snap.create(tat({ includeOutput: true }));
+            assert.deepEqual(Object.keys(failing.outs.commandOutputs!), ["invt-night002"], "by default, the output of the failing tasks");
         });
 
         it("CPH: phone, error code and message; execute_msg is the output", async () => {
@@ -174,7 +187,11 @@ describe("TaskSnapshot runtime against the emulator", function () {
                     },
                 ] as never,
             });
-            const { outs } = await snap.create({ source: { cphJobs: { requestId: "req00000000000000000000000000001" } }, includeOutput: true });
+            const { outs } = await snap.create({
+                source: { cphJobs: { requestId: "req00000000000000000000000000001" } },
+                includeOutput: true,
+                recordTasks: "all",
+            });
             assert.deepEqual(outs.tasks["job-bad"], {
                 state: "FAILED",
                 status: "-1",
@@ -257,7 +274,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
             });
             assert.deepEqual(ws.outs.summary.targets, { total: 10, succeeded: 7, failed: 2, skipped: 1 });
             ctx.emu.seed({ mps: [{ TaskId: "task-1", TaskType: "WorkflowTask", Status: "PROCESSING" } as never] });
-            const mps = await snap.create({ source: { mpsTasks: {} } });
+            const mps = await snap.create({ source: { mpsTasks: {} }, recordTasks: "all" });
             assert.equal(mps.outs.tasks["task-1"].command, "WorkflowTask");
             assert.equal(mps.outs.tasks["task-1"].state, "RUNNING");
         });
@@ -266,7 +283,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
     describe("a cap instead of silent drops", () => {
         it("over maxTasks keeps the failing tasks first, says truncated, and still counts every task", async () => {
             const [g] = ctx.emu.generate({ api: "tat", count: 1500, commandId: "cmd-nightly1", statusMix: { SUCCESS: 1470, FAILED: 20, TIMEOUT: 10 } });
-            const { outs } = await snap.create(tat({ maxTasks: 100 }));
+            const { outs } = await snap.create(tat({ recordTasks: "all", maxTasks: 100 }));
             assert.equal(outs.truncated, true);
             assert.equal(outs.taskCount, 1500);
             assert.equal(outs.totalCount, 1500);
@@ -279,22 +296,26 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.match(log.lines.join("\n"), /1500 TAT invocation tasks read, 100 recorded \(maxTasks\)/);
         });
 
-        it("records 1000 tasks by default, compactly (figures printed)", async () => {
-            ctx.emu.generate({ api: "tat", count: 1200, commandId: "cmd-nightly1", statusMix: { SUCCESS: 1190, FAILED: 10 } });
-            const t0 = performance.now();
-            const { outs } = await snap.create(tat());
-            const ms = performance.now() - t0;
-            assert.equal(Object.keys(outs.tasks).length, 1000);
-            assert.equal(outs.truncated, true);
-            const bytes = Buffer.byteLength(JSON.stringify(outs));
-            const pretty = Buffer.byteLength(JSON.stringify(outs, null, 4));
-            const withOutput = await snap.create(tat({ includeOutput: true }));
-            const outputBytes = Buffer.byteLength(JSON.stringify(withOutput.outs.commandOutputs));
+        it("10 000 tasks, 100 failing: the default records 100, in tens of KB; all, at about 300 bytes a task (figures printed)", async () => {
+            ctx.emu.generate({ api: "tat", count: 10_000, seed: 42, commandId: "cmd-nightly1", statusMix: { SUCCESS: 9900, FAILED: 70, TIMEOUT: 30 } });
+            const sizes = new Map<string, number>();
+            for (const [label, inputs] of [
+                ["default", {}],
+                ["all, maxTasks 10 000", { recordTasks: "all", maxTasks: 10_000 }],
+            ] as const) {
+                const { outs } = await snap.create(tat(inputs));
+                sizes.set(label, Buffer.byteLength(JSON.stringify(outs)));
+                assert.equal(outs.taskCount, 10_000);
+                assert.equal(Object.keys(outs.tasks).length, label === "default" ? 100 : 10_000);
+                if (label === "default") assert.equal(outs.truncated, false);
+            }
+            const full = sizes.get("all, maxTasks 10 000")!;
             console.log(
-                `      1000 TAT tasks recorded: ${bytes} bytes of outputs as JSON (${Math.round(bytes / 1000)} per task; ${pretty} indented as in a state file), ` +
-                    `+${outputBytes} with includeOutput; read and recorded 1200 in ${Math.round(ms)} ms`,
+                `      10 000 TAT tasks, 100 failing, outputs as JSON: ${[...sizes].map(([l, b]) => `${l} ${b} bytes`).join("; ")} ` +
+                    `(${Math.round(full / 10_000)} per task)`,
             );
-            assert.ok(bytes / 1000 < 400, `${bytes / 1000} bytes per task`);
+            assert.ok(sizes.get("default")! < 50_000, `${sizes.get("default")} bytes by default`);
+            assert.ok(full / 10_000 < 400, `${full / 10_000} bytes per task`);
         });
     });
 
@@ -401,6 +422,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.deepEqual(diff({ source: { tatInvocationTasks: { commandId: "cmd-nightly1", secretKey: "rotated" } } }), { changes: false, replaces: [] });
             for (const changed of [
                 tat({ maxTasks: 10 }),
+                tat({ recordTasks: "all" }),
                 tat({ includeOutput: true }),
                 tat({ triggers: ["v2"] }),
                 { source: { tatInvocationTasks: { commandId: "cmd-other001" } } },
@@ -413,8 +435,8 @@ describe("TaskSnapshot runtime against the emulator", function () {
 
         it("update reads again under the same id; refresh returns the new record and reports it changed once", async () => {
             ctx.emu.seed({ tat: NIGHTLY as never });
-            const created = await snap.create(tat());
-            const updated = await snap.update(created.id, created.outs, tat({ triggers: ["again"] }));
+            const created = await snap.create(tat({ recordTasks: "all" }));
+            const updated = await snap.update(created.id, created.outs, tat({ recordTasks: "all", triggers: ["again"] }));
             assert.equal(updated.outs.taskCount, 3);
             assert.equal(updated.outs.recordHash, created.outs.recordHash, "the same list: the same record");
             assert.notEqual(updated.outs.inputsHash, created.outs.inputsHash);
@@ -424,7 +446,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.equal(same.id, created.id);
             assert.equal(same.props.recordHash, updated.outs.recordHash);
             assert.ok(same.props.readAt >= updated.outs.readAt);
-            assert.equal(snap.diff(created.id, same.props, tat({ triggers: ["again"] })).changes, false);
+            assert.equal(snap.diff(created.id, same.props, tat({ recordTasks: "all", triggers: ["again"] })).changes, false);
 
             // A task finishes, another fails, a new one appears.
             ctx.emu.mutate([
@@ -468,26 +490,66 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.equal(p.inputsHash, same.props.inputsHash, "refresh does not make the inputs look changed");
             assert.notEqual(p.recordHash, same.props.recordHash);
             // The engine then diffs the refreshed outputs against the old inputs: a change, reported once.
-            assert.deepEqual(snap.diff(created.id, p, tat({ triggers: ["again"] })), { changes: true, replaces: [] });
+            assert.deepEqual(snap.diff(created.id, p, tat({ recordTasks: "all", triggers: ["again"] })), { changes: true, replaces: [] });
             assert.deepEqual(
-                snap.diff(created.id, p, tat({ triggers: ["again"] })),
+                snap.diff(created.id, p, tat({ recordTasks: "all", triggers: ["again"] })),
                 { changes: false, replaces: [] },
                 "a later up does not re-read what refresh recorded",
             );
         });
 
-        it("refresh shows tasks the API no longer lists as gone", async () => {
+        it("a refresh that finds a task changed which the default does not record: the digest changes, reported once", async () => {
             ctx.emu.seed({ tat: NIGHTLY as never });
             const created = await snap.create(tat());
+            ctx.emu.mutate({ api: "tat", op: "update", ids: ["invt-night003"], patch: { TaskStatus: "SUCCESS", EndTime: "2026-11-16T02:00:30Z" } });
+            const { props } = await snap.read(created.id, created.outs);
+            assert.deepEqual(props.tasks, created.outs.tasks, "the failing tasks did not change");
+            assert.notEqual(props.digest, created.outs.digest);
+            assert.deepEqual([props.summary.running, props.summary.succeeded], [0, 2]);
+            assert.deepEqual(snap.diff(created.id, props, tat()), { changes: true, replaces: [] });
+            assert.deepEqual(snap.diff(created.id, props, tat()), { changes: false, replaces: [] });
+            const again = await snap.read(created.id, props);
+            assert.equal(again.props.recordHash, props.recordHash, "read again unchanged: the same record (no RequestId nor read time in it)");
+            assert.equal(snap.diff(created.id, again.props, tat()).changes, false);
+        });
+
+        it("a state written before recordTasks (every task, no digest) refreshes and updates into the current shape", async () => {
+            ctx.emu.seed({ tat: NIGHTLY as never });
+            const { id, outs } = await snap.create(tat({ recordTasks: "all" }));
+            const { digest: _d, recordTasks: _r, ...written } = outs;
+            // What the previous version wrote: every task, and the inputs hashed without recordTasks.
+            const old = {
+                ...written,
+                inputsHash: hashOf({
+                    source: { tatInvocationTasks: { commandId: "cmd-nightly1" } },
+                    includeOutput: null,
+                    maxTasks: null,
+                    maxOutputChars: null,
+                    triggers: null,
+                }),
+            } as unknown as snap.SnapshotOutputs;
+            assert.deepEqual(snap.diff(id, old, tat()), { changes: true, replaces: [] }, "the next up reads the list again");
+            const updated = await snap.update(id, old, tat());
+            assert.deepEqual([Object.keys(updated.outs.tasks), updated.outs.recordTasks], [["invt-night002"], "failing"]);
+            assert.equal(snap.diff(id, updated.outs, tat()).changes, false);
+            const refreshed = await snap.read(id, old);
+            assert.deepEqual(Object.keys(refreshed.props.tasks), ["invt-night002"]);
+            assert.deepEqual([refreshed.props.recordTasks, refreshed.props.digest], ["failing", outs.digest]);
+            assert.equal(snap.diff(id, refreshed.props, tat()).changes, true, "the refresh shows the record's new shape");
+        });
+
+        it("refresh shows tasks the API no longer lists as gone", async () => {
+            ctx.emu.seed({ tat: NIGHTLY as never });
+            const created = await snap.create(tat({ recordTasks: "all" }));
             ctx.emu.mutate({ api: "tat", op: "remove", ids: ["invt-night001"] });
             const refreshed = await snap.read(created.id, created.outs);
             assert.deepEqual(Object.keys(refreshed.props.tasks).sort(), ["invt-night002", "invt-night003"]);
-            assert.equal(snap.diff(created.id, refreshed.props, tat()).changes, true);
+            assert.equal(snap.diff(created.id, refreshed.props, tat({ recordTasks: "all" })).changes, true);
         });
 
         it("refresh keeps command output under includeOutput, and drops none of the settings", async () => {
             ctx.emu.seed({ tat: NIGHTLY as never });
-            const created = await snap.create(tat({ includeOutput: true, maxTasks: 2 }));
+            const created = await snap.create(tat({ recordTasks: "all", includeOutput: true, maxTasks: 2 }));
             assert.equal(Object.keys(created.outs.tasks).length, 2);
             ctx.emu.mutate({ api: "tat", op: "update", ids: ["invt-night001"], patch: { TaskResult: { Output: b64("rotated 13 files\n") } } });
             const { props } = await snap.read(created.id, created.outs);

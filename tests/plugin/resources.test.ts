@@ -221,7 +221,8 @@ describe("plugin: TaskGate and TaskSnapshot against the emulator", function () {
         const created = await create(SNAPSHOT, "snap", news);
         assert.match(created.getId(), /^tasksnapshot-/);
         const outs = plain(created.getProperties());
-        assert.deepEqual([outs.taskCount, outs.snapshotName], [4, "snap"]);
+        assert.deepEqual([outs.taskCount, outs.snapshotName, outs.recordTasks, Object.keys(outs.tasks as object).length], [4, "snap", "failing", 0]);
+        assert.match(outs.digest as string, /^[0-9a-f]{32}$/, "the whole list stands in the digest");
         assert.ok(isSecret(outs.commandOutputs) && isSecret(outs.credentials), JSON.stringify(Object.keys(outs)));
         const { commandOutputs: _o, credentials, ...open } = outs;
         assert.deepEqual((credentials as { value: unknown }).value, { secretKey: c.tencent.secretKey });
@@ -230,6 +231,8 @@ describe("plugin: TaskGate and TaskSnapshot against the emulator", function () {
         const res = await read(SNAPSHOT, "snap", created.getId(), outs, news);
         const after = plain(res.getProperties());
         assert.equal(after.taskCount, 6, "the refresh read with the recorded (secret) credentials");
+        assert.equal(Object.keys(after.tasks as object).length, 2, "the two failed tasks");
+        assert.notEqual(after.digest, outs.digest);
         assert.ok(isSecret(after.credentials) && isSecret(after.commandOutputs));
         const d = await diff(SNAPSHOT, "snap", created.getId(), after, news);
         assert.equal(d.getChanges(), DiffResponse.DiffChanges.DIFF_SOME, "the refresh's new record shows");

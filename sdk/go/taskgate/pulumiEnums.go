@@ -1176,6 +1176,174 @@ func (o MpsTaskTypePtrOutput) ToStringPtrOutputWithContext(ctx context.Context) 
 	}).(pulumi.StringPtrOutput)
 }
 
+// Which tasks a snapshot keeps in `tasks`: `failing` (failed, timed out, cancelled, in an unknown
+// state, or with failed targets) or `all`. Either way `summary` counts every task read and `digest`
+// hashes every one.
+type RecordTasks string
+
+const (
+	RecordTasksFAILING = RecordTasks("failing")
+	RecordTasksALL     = RecordTasks("all")
+)
+
+func (RecordTasks) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordTasks)(nil)).Elem()
+}
+
+func (e RecordTasks) ToRecordTasksOutput() RecordTasksOutput {
+	return pulumi.ToOutput(e).(RecordTasksOutput)
+}
+
+func (e RecordTasks) ToRecordTasksOutputWithContext(ctx context.Context) RecordTasksOutput {
+	return pulumi.ToOutputWithContext(ctx, e).(RecordTasksOutput)
+}
+
+func (e RecordTasks) ToRecordTasksPtrOutput() RecordTasksPtrOutput {
+	return e.ToRecordTasksPtrOutputWithContext(context.Background())
+}
+
+func (e RecordTasks) ToRecordTasksPtrOutputWithContext(ctx context.Context) RecordTasksPtrOutput {
+	return RecordTasks(e).ToRecordTasksOutputWithContext(ctx).ToRecordTasksPtrOutputWithContext(ctx)
+}
+
+func (e RecordTasks) ToStringOutput() pulumi.StringOutput {
+	return pulumi.ToOutput(pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e RecordTasks) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return pulumi.ToOutputWithContext(ctx, pulumi.String(e)).(pulumi.StringOutput)
+}
+
+func (e RecordTasks) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringPtrOutputWithContext(context.Background())
+}
+
+func (e RecordTasks) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return pulumi.String(e).ToStringOutputWithContext(ctx).ToStringPtrOutputWithContext(ctx)
+}
+
+type RecordTasksOutput struct{ *pulumi.OutputState }
+
+func (RecordTasksOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((*RecordTasks)(nil)).Elem()
+}
+
+func (o RecordTasksOutput) ToRecordTasksOutput() RecordTasksOutput {
+	return o
+}
+
+func (o RecordTasksOutput) ToRecordTasksOutputWithContext(ctx context.Context) RecordTasksOutput {
+	return o
+}
+
+func (o RecordTasksOutput) ToRecordTasksPtrOutput() RecordTasksPtrOutput {
+	return o.ToRecordTasksPtrOutputWithContext(context.Background())
+}
+
+func (o RecordTasksOutput) ToRecordTasksPtrOutputWithContext(ctx context.Context) RecordTasksPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, v RecordTasks) *RecordTasks {
+		return &v
+	}).(RecordTasksPtrOutput)
+}
+
+func (o RecordTasksOutput) ToStringOutput() pulumi.StringOutput {
+	return o.ToStringOutputWithContext(context.Background())
+}
+
+func (o RecordTasksOutput) ToStringOutputWithContext(ctx context.Context) pulumi.StringOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e RecordTasks) string {
+		return string(e)
+	}).(pulumi.StringOutput)
+}
+
+func (o RecordTasksOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o RecordTasksOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e RecordTasks) *string {
+		v := string(e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+type RecordTasksPtrOutput struct{ *pulumi.OutputState }
+
+func (RecordTasksPtrOutput) ElementType() reflect.Type {
+	return reflect.TypeOf((**RecordTasks)(nil)).Elem()
+}
+
+func (o RecordTasksPtrOutput) ToRecordTasksPtrOutput() RecordTasksPtrOutput {
+	return o
+}
+
+func (o RecordTasksPtrOutput) ToRecordTasksPtrOutputWithContext(ctx context.Context) RecordTasksPtrOutput {
+	return o
+}
+
+func (o RecordTasksPtrOutput) Elem() RecordTasksOutput {
+	return o.ApplyT(func(v *RecordTasks) RecordTasks {
+		if v != nil {
+			return *v
+		}
+		var ret RecordTasks
+		return ret
+	}).(RecordTasksOutput)
+}
+
+func (o RecordTasksPtrOutput) ToStringPtrOutput() pulumi.StringPtrOutput {
+	return o.ToStringPtrOutputWithContext(context.Background())
+}
+
+func (o RecordTasksPtrOutput) ToStringPtrOutputWithContext(ctx context.Context) pulumi.StringPtrOutput {
+	return o.ApplyTWithContext(ctx, func(_ context.Context, e *RecordTasks) *string {
+		if e == nil {
+			return nil
+		}
+		v := string(*e)
+		return &v
+	}).(pulumi.StringPtrOutput)
+}
+
+// RecordTasksInput is an input type that accepts values of the RecordTasks enum
+// A concrete instance of `RecordTasksInput` can be one of the following:
+//
+//	RecordTasksFAILING
+//	RecordTasksALL
+type RecordTasksInput interface {
+	pulumi.Input
+
+	ToRecordTasksOutput() RecordTasksOutput
+	ToRecordTasksOutputWithContext(context.Context) RecordTasksOutput
+}
+
+var recordTasksPtrType = reflect.TypeOf((**RecordTasks)(nil)).Elem()
+
+type RecordTasksPtrInput interface {
+	pulumi.Input
+
+	ToRecordTasksPtrOutput() RecordTasksPtrOutput
+	ToRecordTasksPtrOutputWithContext(context.Context) RecordTasksPtrOutput
+}
+
+type recordTasksPtr string
+
+func RecordTasksPtr(v string) RecordTasksPtrInput {
+	return (*recordTasksPtr)(&v)
+}
+
+func (*recordTasksPtr) ElementType() reflect.Type {
+	return recordTasksPtrType
+}
+
+func (in *recordTasksPtr) ToRecordTasksPtrOutput() RecordTasksPtrOutput {
+	return pulumi.ToOutput(in).(RecordTasksPtrOutput)
+}
+
+func (in *recordTasksPtr) ToRecordTasksPtrOutputWithContext(ctx context.Context) RecordTasksPtrOutput {
+	return pulumi.ToOutputWithContext(ctx, in).(RecordTasksPtrOutput)
+}
+
 // The name of a source, as a gate's `source` names it: `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`.
 type SourceKind string
 
@@ -2011,6 +2179,8 @@ func init() {
 	pulumi.RegisterInputType(reflect.TypeOf((*MpsStatusInput)(nil)).Elem(), MpsStatus("WAITING"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MpsStatusPtrInput)(nil)).Elem(), MpsStatus("WAITING"))
 	pulumi.RegisterInputType(reflect.TypeOf((*MpsStatusArrayInput)(nil)).Elem(), MpsStatusArray{})
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordTasksInput)(nil)).Elem(), RecordTasks("failing"))
+	pulumi.RegisterInputType(reflect.TypeOf((*RecordTasksPtrInput)(nil)).Elem(), RecordTasks("failing"))
 	pulumi.RegisterInputType(reflect.TypeOf((*WorkspaceStatusFilterInput)(nil)).Elem(), WorkspaceStatusFilter("SUCCESS"))
 	pulumi.RegisterInputType(reflect.TypeOf((*WorkspaceStatusFilterPtrInput)(nil)).Elem(), WorkspaceStatusFilter("SUCCESS"))
 	pulumi.RegisterInputType(reflect.TypeOf((*WorkspaceTaskTypeInput)(nil)).Elem(), WorkspaceTaskType("SCRIPT"))
@@ -2032,6 +2202,8 @@ func init() {
 	pulumi.RegisterOutputType(MpsStatusArrayOutput{})
 	pulumi.RegisterOutputType(MpsTaskTypeOutput{})
 	pulumi.RegisterOutputType(MpsTaskTypePtrOutput{})
+	pulumi.RegisterOutputType(RecordTasksOutput{})
+	pulumi.RegisterOutputType(RecordTasksPtrOutput{})
 	pulumi.RegisterOutputType(SourceKindOutput{})
 	pulumi.RegisterOutputType(SourceKindPtrOutput{})
 	pulumi.RegisterOutputType(TaskStateOutput{})

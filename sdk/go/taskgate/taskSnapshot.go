@@ -20,7 +20,9 @@ import (
 // It reads the list again when its query, settings or `triggers` change (an update, same id);
 // changing the source kind replaces it. Credentials are read at deploy time from the stack config
 // (`tencentcloud:secretKey`, ...) or the environment; credential args are stored as secrets.
-// Command output is recorded only with `includeOutput`, and then as a secret.
+// Command output is recorded only with `includeOutput`, and then as a secret. By default `tasks`
+// keeps the failing tasks only, and `digest` stands for the whole list (`recordTasks: "all"` keeps
+// every task, up to `maxTasks`).
 //
 // ## Example Usage
 //
@@ -44,6 +46,10 @@ type TaskSnapshot struct {
 
 	// With `includeOutput`: each task's command output by task id (tasks with output only). A secret.
 	CommandOutputs pulumi.StringMapOutput `pulumi:"commandOutputs"`
+	// A hash of every task read, recorded or not (its id, state, raw status, target, times, exit
+	// code and error; never its output): a refresh that finds any task changed, new or gone shows
+	// `digest` changing.
+	Digest pulumi.StringOutput `pulumi:"digest"`
 	// Whether command output is recorded.
 	IncludeOutput pulumi.BoolOutput `pulumi:"includeOutput"`
 	// The cap applied to `tasks`.
@@ -52,17 +58,19 @@ type TaskSnapshot struct {
 	QueryId pulumi.StringOutput `pulumi:"queryId"`
 	// When the list was last read (ISO-8601 UTC): at `up`, or at the last `refresh`.
 	ReadAt pulumi.StringOutput `pulumi:"readAt"`
+	// Which tasks `tasks` keeps: `failing` (the default) or `all`.
+	RecordTasks RecordTasksOutput `pulumi:"recordTasks"`
 	// The source kind, e.g. `tatInvocationTasks`.
 	SourceKind SourceKindOutput `pulumi:"sourceKind"`
 	// Counts by state (and by target, where reported) of every task read.
 	Summary TaskSummaryOutput `pulumi:"summary"`
 	// How many tasks were read.
 	TaskCount pulumi.IntOutput `pulumi:"taskCount"`
-	// The recorded tasks by id: state, raw status, target(s), command, times, exit and error codes.
+	// The recorded tasks by id (the failing ones, or all with `recordTasks: "all"`): state, raw status, target(s), command, times, exit and error codes.
 	Tasks SnapshotTaskMapOutput `pulumi:"tasks"`
 	// The total the API reported.
 	TotalCount pulumi.IntOutput `pulumi:"totalCount"`
-	// True when more than `maxTasks` tasks were read: `tasks` holds `maxTasks` of them, failing ones first.
+	// True when `recordTasks` selected more than `maxTasks` tasks: `tasks` holds `maxTasks` of them, failing ones first.
 	Truncated pulumi.BoolOutput `pulumi:"truncated"`
 }
 
@@ -125,11 +133,18 @@ type taskSnapshotArgs struct {
 	IncludeOutput *bool `pulumi:"includeOutput"`
 	// With `includeOutput`: keep the last this many characters of each output (1..65536, default 4096).
 	MaxOutputChars *int `pulumi:"maxOutputChars"`
-	// Record at most this many tasks (1..10000, default 1000). Beyond it the record keeps the
-	// failing tasks first, then the others in the order the API lists them, and sets `truncated`;
-	// `summary` and `taskCount` still count every task read. To read fewer tasks, use the source's
-	// own `maxResults`.
+	// Record at most this many of the tasks `recordTasks` selects (1..10000, default 1000). Beyond
+	// it the record keeps the failing tasks first, then the others in the order the API lists them,
+	// and sets `truncated`; `summary`, `taskCount` and `digest` still cover every task read. To read
+	// fewer tasks, use the source's own `maxResults`.
 	MaxTasks *int `pulumi:"maxTasks"`
+	// Which tasks `tasks` keeps: `"failing"` (default: failed, timed out, cancelled, in an unknown
+	// state, or with failed targets) or `"all"`. Either way `summary` counts every task read and
+	// `digest` hashes every one, so a refresh shows that a task changed even when it is not
+	// recorded. The default keeps the state small (about 300 bytes per failing task, whatever the
+	// list's length) and `pulumi refresh --diff` short; `"all"` keeps about 300 bytes per task, and
+	// a refresh that finds a change prints every recorded task. Capped by `maxTasks` either way.
+	RecordTasks *RecordTasks `pulumi:"recordTasks"`
 	// The task list to record: one of `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`.
 	Source GateSource `pulumi:"source"`
 	// Any values; when they change the list is read again (as in pulumi-command).
@@ -144,11 +159,18 @@ type TaskSnapshotArgs struct {
 	IncludeOutput pulumi.BoolPtrInput
 	// With `includeOutput`: keep the last this many characters of each output (1..65536, default 4096).
 	MaxOutputChars pulumi.IntPtrInput
-	// Record at most this many tasks (1..10000, default 1000). Beyond it the record keeps the
-	// failing tasks first, then the others in the order the API lists them, and sets `truncated`;
-	// `summary` and `taskCount` still count every task read. To read fewer tasks, use the source's
-	// own `maxResults`.
+	// Record at most this many of the tasks `recordTasks` selects (1..10000, default 1000). Beyond
+	// it the record keeps the failing tasks first, then the others in the order the API lists them,
+	// and sets `truncated`; `summary`, `taskCount` and `digest` still cover every task read. To read
+	// fewer tasks, use the source's own `maxResults`.
 	MaxTasks pulumi.IntPtrInput
+	// Which tasks `tasks` keeps: `"failing"` (default: failed, timed out, cancelled, in an unknown
+	// state, or with failed targets) or `"all"`. Either way `summary` counts every task read and
+	// `digest` hashes every one, so a refresh shows that a task changed even when it is not
+	// recorded. The default keeps the state small (about 300 bytes per failing task, whatever the
+	// list's length) and `pulumi refresh --diff` short; `"all"` keeps about 300 bytes per task, and
+	// a refresh that finds a change prints every recorded task. Capped by `maxTasks` either way.
+	RecordTasks RecordTasksPtrInput
 	// The task list to record: one of `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`.
 	Source GateSourceInput
 	// Any values; when they change the list is read again (as in pulumi-command).
@@ -197,6 +219,13 @@ func (o TaskSnapshotOutput) CommandOutputs() pulumi.StringMapOutput {
 	return o.ApplyT(func(v *TaskSnapshot) pulumi.StringMapOutput { return v.CommandOutputs }).(pulumi.StringMapOutput)
 }
 
+// A hash of every task read, recorded or not (its id, state, raw status, target, times, exit
+// code and error; never its output): a refresh that finds any task changed, new or gone shows
+// `digest` changing.
+func (o TaskSnapshotOutput) Digest() pulumi.StringOutput {
+	return o.ApplyT(func(v *TaskSnapshot) pulumi.StringOutput { return v.Digest }).(pulumi.StringOutput)
+}
+
 // Whether command output is recorded.
 func (o TaskSnapshotOutput) IncludeOutput() pulumi.BoolOutput {
 	return o.ApplyT(func(v *TaskSnapshot) pulumi.BoolOutput { return v.IncludeOutput }).(pulumi.BoolOutput)
@@ -217,6 +246,11 @@ func (o TaskSnapshotOutput) ReadAt() pulumi.StringOutput {
 	return o.ApplyT(func(v *TaskSnapshot) pulumi.StringOutput { return v.ReadAt }).(pulumi.StringOutput)
 }
 
+// Which tasks `tasks` keeps: `failing` (the default) or `all`.
+func (o TaskSnapshotOutput) RecordTasks() RecordTasksOutput {
+	return o.ApplyT(func(v *TaskSnapshot) RecordTasksOutput { return v.RecordTasks }).(RecordTasksOutput)
+}
+
 // The source kind, e.g. `tatInvocationTasks`.
 func (o TaskSnapshotOutput) SourceKind() SourceKindOutput {
 	return o.ApplyT(func(v *TaskSnapshot) SourceKindOutput { return v.SourceKind }).(SourceKindOutput)
@@ -232,7 +266,7 @@ func (o TaskSnapshotOutput) TaskCount() pulumi.IntOutput {
 	return o.ApplyT(func(v *TaskSnapshot) pulumi.IntOutput { return v.TaskCount }).(pulumi.IntOutput)
 }
 
-// The recorded tasks by id: state, raw status, target(s), command, times, exit and error codes.
+// The recorded tasks by id (the failing ones, or all with `recordTasks: "all"`): state, raw status, target(s), command, times, exit and error codes.
 func (o TaskSnapshotOutput) Tasks() SnapshotTaskMapOutput {
 	return o.ApplyT(func(v *TaskSnapshot) SnapshotTaskMapOutput { return v.Tasks }).(SnapshotTaskMapOutput)
 }
@@ -242,7 +276,7 @@ func (o TaskSnapshotOutput) TotalCount() pulumi.IntOutput {
 	return o.ApplyT(func(v *TaskSnapshot) pulumi.IntOutput { return v.TotalCount }).(pulumi.IntOutput)
 }
 
-// True when more than `maxTasks` tasks were read: `tasks` holds `maxTasks` of them, failing ones first.
+// True when `recordTasks` selected more than `maxTasks` tasks: `tasks` holds `maxTasks` of them, failing ones first.
 func (o TaskSnapshotOutput) Truncated() pulumi.BoolOutput {
 	return o.ApplyT(func(v *TaskSnapshot) pulumi.BoolOutput { return v.Truncated }).(pulumi.BoolOutput)
 }

@@ -15,6 +15,7 @@ __all__ = [
     'LegacySignatureMethod',
     'MpsStatus',
     'MpsTaskType',
+    'RecordTasks',
     'SourceKind',
     'TaskState',
     'TatCommandType',
@@ -108,6 +109,17 @@ class MpsTaskType(_builtins.str, Enum):
     LIVE_PROCESS_TASK = "LiveProcessTask"
     SCHEDULE_TASK = "ScheduleTask"
     BATCH_TASK = "BatchTask"
+
+
+@pulumi.type_token("taskgate:index:RecordTasks")
+class RecordTasks(_builtins.str, Enum):
+    """
+    Which tasks a snapshot keeps in `tasks`: `failing` (failed, timed out, cancelled, in an unknown
+    state, or with failed targets) or `all`. Either way `summary` counts every task read and `digest`
+    hashes every one.
+    """
+    FAILING = "failing"
+    ALL = "all"
 
 
 @pulumi.type_token("taskgate:index:SourceKind")

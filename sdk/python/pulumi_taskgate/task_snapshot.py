@@ -26,6 +26,7 @@ class TaskSnapshotArgs:
                  include_output: pulumi.Input[Optional[_builtins.bool]] = None,
                  max_output_chars: pulumi.Input[Optional[_builtins.int]] = None,
                  max_tasks: pulumi.Input[Optional[_builtins.int]] = None,
+                 record_tasks: pulumi.Input[Optional['RecordTasks']] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None):
         """
         The set of arguments for constructing a TaskSnapshot resource.
@@ -35,10 +36,16 @@ class TaskSnapshotArgs:
                report none, and asking for it is an error). The output is stored as a Pulumi secret, in
                `commandOutputs`, never in plain text. Default false.
         :param pulumi.Input[_builtins.int] max_output_chars: With `includeOutput`: keep the last this many characters of each output (1..65536, default 4096).
-        :param pulumi.Input[_builtins.int] max_tasks: Record at most this many tasks (1..10000, default 1000). Beyond it the record keeps the
-               failing tasks first, then the others in the order the API lists them, and sets `truncated`;
-               `summary` and `taskCount` still count every task read. To read fewer tasks, use the source's
-               own `maxResults`.
+        :param pulumi.Input[_builtins.int] max_tasks: Record at most this many of the tasks `recordTasks` selects (1..10000, default 1000). Beyond
+               it the record keeps the failing tasks first, then the others in the order the API lists them,
+               and sets `truncated`; `summary`, `taskCount` and `digest` still cover every task read. To read
+               fewer tasks, use the source's own `maxResults`.
+        :param pulumi.Input['RecordTasks'] record_tasks: Which tasks `tasks` keeps: `"failing"` (default: failed, timed out, cancelled, in an unknown
+               state, or with failed targets) or `"all"`. Either way `summary` counts every task read and
+               `digest` hashes every one, so a refresh shows that a task changed even when it is not
+               recorded. The default keeps the state small (about 300 bytes per failing task, whatever the
+               list's length) and `pulumi refresh --diff` short; `"all"` keeps about 300 bytes per task, and
+               a refresh that finds a change prints every recorded task. Capped by `maxTasks` either way.
         :param pulumi.Input[Sequence[Any]] triggers: Any values; when they change the list is read again (as in pulumi-command).
         """
         pulumi.set(__self__, "source", source)
@@ -48,6 +55,8 @@ class TaskSnapshotArgs:
             pulumi.set(__self__, "max_output_chars", max_output_chars)
         if max_tasks is not None:
             pulumi.set(__self__, "max_tasks", max_tasks)
+        if record_tasks is not None:
+            pulumi.set(__self__, "record_tasks", record_tasks)
         if triggers is not None:
             pulumi.set(__self__, "triggers", triggers)
 
@@ -93,16 +102,33 @@ class TaskSnapshotArgs:
     @pulumi.getter(name="maxTasks")
     def max_tasks(self) -> pulumi.Input[Optional[_builtins.int]]:
         """
-        Record at most this many tasks (1..10000, default 1000). Beyond it the record keeps the
-        failing tasks first, then the others in the order the API lists them, and sets `truncated`;
-        `summary` and `taskCount` still count every task read. To read fewer tasks, use the source's
-        own `maxResults`.
+        Record at most this many of the tasks `recordTasks` selects (1..10000, default 1000). Beyond
+        it the record keeps the failing tasks first, then the others in the order the API lists them,
+        and sets `truncated`; `summary`, `taskCount` and `digest` still cover every task read. To read
+        fewer tasks, use the source's own `maxResults`.
         """
         return pulumi.get(self, "max_tasks")
 
     @max_tasks.setter
     def max_tasks(self, value: pulumi.Input[Optional[_builtins.int]]):
         pulumi.set(self, "max_tasks", value)
+
+    @_builtins.property
+    @pulumi.getter(name="recordTasks")
+    def record_tasks(self) -> pulumi.Input[Optional['RecordTasks']]:
+        """
+        Which tasks `tasks` keeps: `"failing"` (default: failed, timed out, cancelled, in an unknown
+        state, or with failed targets) or `"all"`. Either way `summary` counts every task read and
+        `digest` hashes every one, so a refresh shows that a task changed even when it is not
+        recorded. The default keeps the state small (about 300 bytes per failing task, whatever the
+        list's length) and `pulumi refresh --diff` short; `"all"` keeps about 300 bytes per task, and
+        a refresh that finds a change prints every recorded task. Capped by `maxTasks` either way.
+        """
+        return pulumi.get(self, "record_tasks")
+
+    @record_tasks.setter
+    def record_tasks(self, value: pulumi.Input[Optional['RecordTasks']]):
+        pulumi.set(self, "record_tasks", value)
 
     @_builtins.property
     @pulumi.getter
@@ -126,6 +152,7 @@ class TaskSnapshot(pulumi.CustomResource):
                  include_output: pulumi.Input[Optional[_builtins.bool]] = None,
                  max_output_chars: pulumi.Input[Optional[_builtins.int]] = None,
                  max_tasks: pulumi.Input[Optional[_builtins.int]] = None,
+                 record_tasks: pulumi.Input[Optional['RecordTasks']] = None,
                  source: pulumi.Input[Optional[Union['GateSourceArgs', 'GateSourceArgsDict']]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  __props__=None):
@@ -138,7 +165,9 @@ class TaskSnapshot(pulumi.CustomResource):
         It reads the list again when its query, settings or `triggers` change (an update, same id);
         changing the source kind replaces it. Credentials are read at deploy time from the stack config
         (`tencentcloud:secretKey`, ...) or the environment; credential args are stored as secrets.
-        Command output is recorded only with `includeOutput`, and then as a secret.
+        Command output is recorded only with `includeOutput`, and then as a secret. By default `tasks`
+        keeps the failing tasks only, and `digest` stands for the whole list (`recordTasks: "all"` keeps
+        every task, up to `maxTasks`).
 
         ## Example Usage
 
@@ -158,10 +187,16 @@ class TaskSnapshot(pulumi.CustomResource):
                report none, and asking for it is an error). The output is stored as a Pulumi secret, in
                `commandOutputs`, never in plain text. Default false.
         :param pulumi.Input[_builtins.int] max_output_chars: With `includeOutput`: keep the last this many characters of each output (1..65536, default 4096).
-        :param pulumi.Input[_builtins.int] max_tasks: Record at most this many tasks (1..10000, default 1000). Beyond it the record keeps the
-               failing tasks first, then the others in the order the API lists them, and sets `truncated`;
-               `summary` and `taskCount` still count every task read. To read fewer tasks, use the source's
-               own `maxResults`.
+        :param pulumi.Input[_builtins.int] max_tasks: Record at most this many of the tasks `recordTasks` selects (1..10000, default 1000). Beyond
+               it the record keeps the failing tasks first, then the others in the order the API lists them,
+               and sets `truncated`; `summary`, `taskCount` and `digest` still cover every task read. To read
+               fewer tasks, use the source's own `maxResults`.
+        :param pulumi.Input['RecordTasks'] record_tasks: Which tasks `tasks` keeps: `"failing"` (default: failed, timed out, cancelled, in an unknown
+               state, or with failed targets) or `"all"`. Either way `summary` counts every task read and
+               `digest` hashes every one, so a refresh shows that a task changed even when it is not
+               recorded. The default keeps the state small (about 300 bytes per failing task, whatever the
+               list's length) and `pulumi refresh --diff` short; `"all"` keeps about 300 bytes per task, and
+               a refresh that finds a change prints every recorded task. Capped by `maxTasks` either way.
         :param pulumi.Input[Union['GateSourceArgs', 'GateSourceArgsDict']] source: The task list to record: one of `tatInvocationTasks`, `mpsTasks`, `bmCmdTasks`, `cphJobs`, `workspaceScriptTasks`.
         :param pulumi.Input[Sequence[Any]] triggers: Any values; when they change the list is read again (as in pulumi-command).
         """
@@ -180,7 +215,9 @@ class TaskSnapshot(pulumi.CustomResource):
         It reads the list again when its query, settings or `triggers` change (an update, same id);
         changing the source kind replaces it. Credentials are read at deploy time from the stack config
         (`tencentcloud:secretKey`, ...) or the environment; credential args are stored as secrets.
-        Command output is recorded only with `includeOutput`, and then as a secret.
+        Command output is recorded only with `includeOutput`, and then as a secret. By default `tasks`
+        keeps the failing tasks only, and `digest` stands for the whole list (`recordTasks: "all"` keeps
+        every task, up to `maxTasks`).
 
         ## Example Usage
 
@@ -212,6 +249,7 @@ class TaskSnapshot(pulumi.CustomResource):
                  include_output: pulumi.Input[Optional[_builtins.bool]] = None,
                  max_output_chars: pulumi.Input[Optional[_builtins.int]] = None,
                  max_tasks: pulumi.Input[Optional[_builtins.int]] = None,
+                 record_tasks: pulumi.Input[Optional['RecordTasks']] = None,
                  source: pulumi.Input[Optional[Union['GateSourceArgs', 'GateSourceArgsDict']]] = None,
                  triggers: pulumi.Input[Optional[Sequence[Any]]] = None,
                  __props__=None):
@@ -226,11 +264,13 @@ class TaskSnapshot(pulumi.CustomResource):
             __props__.__dict__["include_output"] = include_output
             __props__.__dict__["max_output_chars"] = max_output_chars
             __props__.__dict__["max_tasks"] = max_tasks
+            __props__.__dict__["record_tasks"] = record_tasks
             if source is None and not opts.urn:
                 raise TypeError("Missing required property 'source'")
             __props__.__dict__["source"] = source
             __props__.__dict__["triggers"] = triggers
             __props__.__dict__["command_outputs"] = None
+            __props__.__dict__["digest"] = None
             __props__.__dict__["query_id"] = None
             __props__.__dict__["read_at"] = None
             __props__.__dict__["source_kind"] = None
@@ -264,10 +304,12 @@ class TaskSnapshot(pulumi.CustomResource):
         __props__ = TaskSnapshotArgs.__new__(TaskSnapshotArgs)
 
         __props__.__dict__["command_outputs"] = None
+        __props__.__dict__["digest"] = None
         __props__.__dict__["include_output"] = None
         __props__.__dict__["max_tasks"] = None
         __props__.__dict__["query_id"] = None
         __props__.__dict__["read_at"] = None
+        __props__.__dict__["record_tasks"] = None
         __props__.__dict__["source_kind"] = None
         __props__.__dict__["summary"] = None
         __props__.__dict__["task_count"] = None
@@ -289,6 +331,16 @@ class TaskSnapshot(pulumi.CustomResource):
         With `includeOutput`: each task's command output by task id (tasks with output only). A secret.
         """
         return pulumi.get(self, "command_outputs")
+
+    @_builtins.property
+    @pulumi.getter
+    def digest(self) -> pulumi.Output[_builtins.str]:
+        """
+        A hash of every task read, recorded or not (its id, state, raw status, target, times, exit
+        code and error; never its output): a refresh that finds any task changed, new or gone shows
+        `digest` changing.
+        """
+        return pulumi.get(self, "digest")
 
     @_builtins.property
     @pulumi.getter(name="includeOutput")
@@ -323,6 +375,14 @@ class TaskSnapshot(pulumi.CustomResource):
         return pulumi.get(self, "read_at")
 
     @_builtins.property
+    @pulumi.getter(name="recordTasks")
+    def record_tasks(self) -> pulumi.Output['RecordTasks']:
+        """
+        Which tasks `tasks` keeps: `failing` (the default) or `all`.
+        """
+        return pulumi.get(self, "record_tasks")
+
+    @_builtins.property
     @pulumi.getter(name="sourceKind")
     def source_kind(self) -> pulumi.Output['SourceKind']:
         """
@@ -350,7 +410,7 @@ class TaskSnapshot(pulumi.CustomResource):
     @pulumi.getter
     def tasks(self) -> pulumi.Output[Mapping[str, 'outputs.SnapshotTask']]:
         """
-        The recorded tasks by id: state, raw status, target(s), command, times, exit and error codes.
+        The recorded tasks by id (the failing ones, or all with `recordTasks: "all"`): state, raw status, target(s), command, times, exit and error codes.
         """
         return pulumi.get(self, "tasks")
 
@@ -366,7 +426,7 @@ class TaskSnapshot(pulumi.CustomResource):
     @pulumi.getter
     def truncated(self) -> pulumi.Output[_builtins.bool]:
         """
-        True when more than `maxTasks` tasks were read: `tasks` holds `maxTasks` of them, failing ones first.
+        True when `recordTasks` selected more than `maxTasks` tasks: `tasks` holds `maxTasks` of them, failing ones first.
         """
         return pulumi.get(self, "truncated")
 
