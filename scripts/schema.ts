@@ -437,7 +437,7 @@ function resourcesOf(b: SchemaBuilder, exported: Array<{ name: string; symbol: t
         resources[token("index", name)] = {
             description: b.doc(symbol, name),
             properties,
-            required: Object.keys(properties).filter((p) => !/\|\s*undefined\s*>?$/.test(decl.members.find((m) => m.name?.getText() === p)?.getText() ?? "")),
+            required: Object.keys(properties).filter((p) => !/\|\s*undefined\s*>?;?$/.test(decl.members.find((m) => m.name?.getText() === p)?.getText() ?? "")),
             inputProperties: inputs.properties,
             ...(inputs.required ? { requiredInputs: inputs.required } : {}),
         };

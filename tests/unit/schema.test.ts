@@ -63,6 +63,26 @@ describe("the plugin's schema", function () {
         assert.deepEqual(CHECKED_IN.provider.inputProperties, CHECKED_IN.config.variables);
     });
 
+    it("requires exactly the resource outputs whose declaration cannot be undefined", () => {
+        const checker = program.getTypeChecker();
+        for (const [cls, file] of [
+            ["TaskGate", "sdk/taskGate.ts"],
+            ["TaskSnapshot", "sdk/taskSnapshot.ts"],
+        ]) {
+            const source = program.getSourceFiles().find((f) => f.fileName.endsWith(file));
+            const decl = source?.statements.find((st): st is ts.ClassDeclaration => ts.isClassDeclaration(st) && st.name?.text === cls);
+            assert.ok(decl, `${cls} in ${file}`);
+            const optional = decl.members
+                .filter((m): m is ts.PropertyDeclaration => ts.isPropertyDeclaration(m) && !!m.type)
+                .filter((m) => checker.typeToString(checker.getTypeAtLocation(m.type!)).includes("undefined>"))
+                .map((m) => m.name.getText());
+            const resource = CHECKED_IN.resources[`taskgate:index:${cls}`];
+            assert.ok(optional.length > 0, `${cls} declares some output that may be undefined`);
+            for (const name of optional) assert.ok(!resource.required?.includes(name), `${cls}.${name} may be undefined, yet the schema requires it`);
+            assert.deepEqual(sorted(resource.required ?? []), sorted(Object.keys(resource.properties).filter((p) => !optional.includes(p))));
+        }
+    });
+
     it("each function takes exactly the args its source's validator accepts, and so does the source of a gate or snapshot", () => {
         const gateSource = typeOfRef(CHECKED_IN.resources["taskgate:index:TaskGate"].inputProperties.source.$ref) as ObjectSpec;
         assert.deepEqual(sorted(Object.keys(gateSource.properties)), sorted(SOURCE_KINDS));

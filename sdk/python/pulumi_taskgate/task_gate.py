@@ -351,7 +351,7 @@ class TaskGate(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def tolerated(self) -> pulumi.Output[Sequence['outputs.ToleratedTarget']]:
+    def tolerated(self) -> pulumi.Output[Optional[Sequence['outputs.ToleratedTarget']]]:
         """
         With `tolerateFailuresOn`: the tolerated targets whose task did not succeed (or that had none), set aside: target, state, task id.
         """

@@ -326,7 +326,7 @@ class TaskSnapshot(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter(name="commandOutputs")
-    def command_outputs(self) -> pulumi.Output[Mapping[str, _builtins.str]]:
+    def command_outputs(self) -> pulumi.Output[Optional[Mapping[str, _builtins.str]]]:
         """
         With `includeOutput`: each task's command output by task id (tasks with output only). A secret.
         """
