@@ -170,7 +170,7 @@ describe("end to end: the taskgate plugin from a Pulumi YAML program", function 
 
 describe("end to end: the dynamic TaskGate and the plugin's TaskGate judge alike", function () {
     this.timeout(900_000);
-    const seed = (emu: Emulator) => emu.generate(GATE_SCENARIOS.flatMap((g) => (g.seed ? [g.seed] : [])));
+    const seed = (emu: Emulator) => emu.generate(GATE_SCENARIOS.flatMap((g) => g.seed ?? []));
     const stacks: OfflineStack[] = [];
     let yamlDir: string;
 
@@ -209,10 +209,20 @@ describe("end to end: the dynamic TaskGate and the plugin's TaskGate judge alike
                 reasons: o.reasons,
                 failedTaskCount: o.failedTaskCount,
                 failedTasks: o.failedTasks,
+                tolerated: o.tolerated,
             });
             assert.deepEqual(judged(b.outputs), judged(a.outputs), `${g.name}: what was judged`);
             assert.deepEqual(gateFailureMessage(yaml.stdout, g.name), gateFailureMessage(ts.stdout, g.name), `${g.name}: the message a person reads`);
         }
+        // The expectations went through the plugin's schema as lists and times, and judged as they should.
+        const out = (name: string) => named(plugin, name)!.outputs!;
+        assert.match(out("tat-fleet-missing-host").reasons.join("\n"), /never got a task \(ins-parity03\)/);
+        assert.deepEqual([out("tat-known-bad-tolerated").passed, out("tat-known-bad-tolerated").tolerated.length], [true, 1]);
+        assert.deepEqual(
+            [out("tat-last-week-ignored").passed, out("tat-last-week-ignored").summary.failed],
+            [true, 2],
+            "last week's 2 failures read, not judged",
+        );
     });
 });
 

@@ -12,7 +12,7 @@ export interface GateScenario {
     /** The gate's resource name. */
     name: string;
     /** What the emulator holds for it (undefined: nothing, for the empty list). */
-    seed?: GenerateSpec;
+    seed?: GenerateSpec | GenerateSpec[];
     /** The gate's `source`: exactly one source kind. */
     source: GateSource;
     require?: GateRequirements;
@@ -67,6 +67,41 @@ export const GATE_SCENARIOS: GateScenario[] = [
     {
         name: "tat-nothing-matched",
         source: { tatInvocationTasks: { invocationId: "inv-parity99" } },
+    },
+    {
+        name: "tat-fleet-missing-host",
+        seed: {
+            api: "tat",
+            count: 2,
+            seed: "parity-fleet",
+            invocationId: "inv-parity06",
+            instanceIds: ["ins-parity01", "ins-parity02"],
+            statusMix: { SUCCESS: 1 },
+        },
+        source: { tatInvocationTasks: { invocationId: "inv-parity06" } },
+        require: { minSuccessRatio: 1, expectTargets: ["ins-parity01", "ins-parity02", "ins-parity03"] },
+    },
+    {
+        name: "tat-known-bad-tolerated",
+        seed: {
+            api: "tat",
+            count: 3,
+            seed: "parity-tolerate",
+            invocationId: "inv-parity07",
+            instanceIds: ["ins-parity11", "ins-parity12", "ins-parity13"],
+            statusMix: { SUCCESS: 2, FAILED: 1 },
+        },
+        source: { tatInvocationTasks: { invocationId: "inv-parity07" } },
+        require: { maxFailed: 0, tolerateFailuresOn: ["ins-parity11", "ins-parity12", "ins-parity13"] },
+    },
+    {
+        name: "tat-last-week-ignored",
+        seed: [
+            { api: "tat", count: 2, seed: "parity-old", invocationId: "inv-parity08", baseTime: "2026-11-01T00:00:00Z", statusMix: { FAILED: 1 } },
+            { api: "tat", count: 2, seed: "parity-new", invocationId: "inv-parity08", statusMix: { SUCCESS: 1 } },
+        ],
+        source: { tatInvocationTasks: { invocationId: "inv-parity08" } },
+        require: { maxFailed: 0, createdAfter: "2026-11-15T00:00:00Z" },
     },
     {
         name: "tat-waited-for",
