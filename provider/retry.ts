@@ -42,10 +42,12 @@ export function backoffMs(policy: RetryPolicy, attempt: number, err: TaskgateClo
  * ends those waits, never a clock.
  */
 export interface Clock {
-    /** Milliseconds on a monotonic scale. */
+    /** Milliseconds on a monotonic scale (not a date: `performance.now()` on the real clock). */
     now(): number;
     /** Resolves after `ms` of this clock's time. */
     sleep(ms: number): Promise<void>;
+    /** Milliseconds since the epoch, for a time written down as a date; a test clock without it keeps real dates. */
+    wallTime?(): number;
 }
 
 /** Resolves after `ms`. */
@@ -54,7 +56,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** Real time: `performance.now()` and timers. */
-export const REAL_CLOCK: Clock = { now: () => performance.now(), sleep };
+export const REAL_CLOCK: Clock = { now: () => performance.now(), sleep, wallTime: () => Date.now() };
 
 /** What {@link withRetry} needs. */
 export interface RetryContext {

@@ -357,7 +357,7 @@ export async function applyGate(
     news: GateInputs,
     signal?: AbortSignal,
     /** When the gate was first created (kept in its state); now for a new gate, or one whose state predates it. */
-    createdAt = new Date(clock.now()).toISOString(),
+    createdAt = new Date(clock.wallTime?.() ?? Date.now()).toISOString(),
 ): Promise<{ id: string; outs: GateOutputs }> {
     rejectInvalid(checkInputs(news));
     const src = sourceOf(news.source) as { kind: SourceKind; args: Record<string, unknown> };

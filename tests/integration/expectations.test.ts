@@ -132,9 +132,22 @@ describe("gate expectations against the emulator", function () {
         assert.match(e.message, /1 task failed/);
     });
 
+    it("gateCreation on the real clock is today's date, not the monotonic clock's milliseconds since the process started", async () => {
+        gate.setClock(undefined);
+        ctx.emu.seed({ tat: [tatTask("invt-old00001", "ins-web00001", "FAILED", "2026-11-24T10:00:00+00:00")] } as never);
+        const before = Date.now();
+        const e = await failure(
+            gate.create({ gateName: "deploy", source: { tatInvocationTasks: { invocationId: "inv-fleet001" } }, require: { createdAfter: "gateCreation" } }),
+        );
+        const after = Date.now();
+        const createdAt = Date.parse(e.properties.createdAt!);
+        assert.ok(createdAt >= Math.floor(before / 1000) * 1000 && createdAt <= after, `createdAt ${e.properties.createdAt}`);
+        assert.match(e.message, /no tasks created at or after .* matched the query .*, and 1 older task was ignored/);
+    });
+
     it("TAT: a gate on a command ignores last week's failed run with createdAfter, and gateCreation stays the time the gate was created", async () => {
         const created = Date.parse("2026-12-01T10:00:00.600Z");
-        gate.setClock({ now: () => created, sleep: async () => undefined });
+        gate.setClock({ now: () => created, wallTime: () => created, sleep: async () => undefined });
         ctx.emu.seed({ tat: [tatTask("invt-old00001", "ins-web00001", "FAILED", "2026-11-24T10:00:00+00:00", { CommandId: "cmd-deploy01" })] } as never);
         const source = { tatInvocationTasks: { commandId: "cmd-deploy01" } };
         const sinceCreation = { createdAfter: "gateCreation" };
@@ -153,7 +166,7 @@ describe("gate expectations against the emulator", function () {
             ],
         } as never);
         // The next up, an hour later: the gate judges again from the time it was created, not from now.
-        gate.setClock({ now: () => created + 3_600_000, sleep: async () => undefined });
+        gate.setClock({ now: () => created + 3_600_000, wallTime: () => created + 3_600_000, sleep: async () => undefined });
         const again = await gate.update("taskgate-1", first.properties, { gateName: "deploy", source, require: sinceCreation });
         assert.equal(again.outs.passed, true);
         assert.equal(again.outs.createdAt, "2026-12-01T10:00:00.600Z");
