@@ -25,7 +25,7 @@ import { plural, seconds } from "../words";
 import { progressLogger } from "./engineLog";
 import { watchEngine } from "./engineWatch";
 import { withoutHostEcho } from "./hostEcho";
-import { refreshChanges } from "./refreshChanges";
+import { type DiffAnswer, refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, hashOf, publicQuery, publicSource, sourceOf, UNKNOWN } from "./sourceInputs";
 
 /**
@@ -166,8 +166,9 @@ const refreshed = refreshChanges<GateOutputs>((p) => hashOf([p.passed, p.summary
  * changed: the engine defines a refresh's diff as what an `up` would then do, and that is to judge
  * the gate again. (`up --refresh` calls diff twice in one process: both answers are the same.)
  */
-export function diff(id: string, olds: Partial<GateOutputs>, news: GateInputs): { changes: boolean; replaces: string[] } {
-    if (refreshed.take(id, olds)) return { changes: true, replaces: [] };
+export function diff(id: string, olds: Partial<GateOutputs>, news: GateInputs): DiffAnswer<GateOutputs> {
+    const refreshedFrom = refreshed.take(id, olds);
+    if (refreshedFrom) return { changes: true, replaces: [], refreshedFrom };
     return diffInputs(olds, news);
 }
 

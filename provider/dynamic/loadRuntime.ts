@@ -65,7 +65,9 @@ export function forwardingProvider<R extends DynamicRuntime>(id: string): pulumi
             return { inputs: news, failures: runtime().checkInputs(news) };
         },
         async diff(id, olds, news) {
-            return runtime().diff(id, olds, news);
+            // A dynamic provider cannot send a detailed diff: what a refresh read before is the plugin's to use.
+            const { changes, replaces } = runtime().diff(id, olds, news);
+            return { changes, replaces };
         },
         async create(inputs) {
             return runtime().create(inputs);

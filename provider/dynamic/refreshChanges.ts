@@ -9,21 +9,33 @@
  * @param fingerprint what a change is made of (never a timestamp of the read itself).
  */
 export function refreshChanges<P>(fingerprint: (props: Partial<P>) => string) {
-    /** Fingerprint of the refreshed outputs, by resource id; cleared once reported. */
-    const changed = new Map<string, string>();
+    /** Fingerprint of the refreshed outputs and the state before the read, by resource id; cleared once reported. */
+    const changed = new Map<string, { fingerprint: string; before: Partial<P> }>();
     return {
         /** Called by `read` with the state before and the outputs it read. */
         noteRead(id: string, before: Partial<P>, after: Partial<P>): void {
             const f = fingerprint(after);
-            if (fingerprint(before) !== f) changed.set(id, f);
+            if (fingerprint(before) !== f) changed.set(id, { fingerprint: f, before });
             else changed.delete(id);
         },
-        /** Called by `diff`: true once, for the refreshed outputs `read` found changed. */
-        take(id: string, olds: Partial<P>): boolean {
-            const f = changed.get(id);
-            if (f === undefined || f !== fingerprint(olds)) return false;
+        /**
+         * Called by `diff`: once, for the refreshed outputs `read` found changed, the state before
+         * that read (so that a front end that can send a detailed diff names only what changed);
+         * otherwise undefined.
+         */
+        take(id: string, olds: Partial<P>): Partial<P> | undefined {
+            const noted = changed.get(id);
+            if (noted === undefined || noted.fingerprint !== fingerprint(olds)) return undefined;
             changed.delete(id);
-            return true;
+            return noted.before;
         },
     };
+}
+
+/** What `diff` answers: whether the resource changes, what must be replaced, and after a refresh that read something new, the state before it. */
+export interface DiffAnswer<P> {
+    changes: boolean;
+    replaces: string[];
+    /** Set only for the diff that follows a refresh's read: the outputs before that read. */
+    refreshedFrom?: Partial<P>;
 }

@@ -15,7 +15,7 @@ import type { Logger, TaskSummary } from "../types";
 import { plural } from "../words";
 import { progressLogger } from "./engineLog";
 import { withoutHostEcho } from "./hostEcho";
-import { refreshChanges } from "./refreshChanges";
+import { type DiffAnswer, refreshChanges } from "./refreshChanges";
 import { checkSource, containsUnknown, credentialArgs, hashOf, publicQuery, publicSource, sourceOf } from "./sourceInputs";
 
 /**
@@ -135,8 +135,9 @@ export function inputsHash(news: SnapshotInputs): string {
  * rotating change nothing. During a refresh, a record that the read changed is reported as a
  * change, so that the engine shows the refresh's diff.
  */
-export function diff(id: string, olds: Partial<SnapshotOutputs>, news: SnapshotInputs): { changes: boolean; replaces: string[] } {
-    if (refreshed.take(id, olds)) return { changes: true, replaces: [] };
+export function diff(id: string, olds: Partial<SnapshotOutputs>, news: SnapshotInputs): DiffAnswer<SnapshotOutputs> {
+    const refreshedFrom = refreshed.take(id, olds);
+    if (refreshedFrom) return { changes: true, replaces: [], refreshedFrom };
     const src = sourceOf(news.source);
     const replaces = !("property" in src) && olds.sourceKind !== undefined && src.kind !== olds.sourceKind ? ["source"] : [];
     if (containsUnknown(news)) return { changes: true, replaces };

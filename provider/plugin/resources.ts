@@ -1,5 +1,6 @@
 import * as gate from "../dynamic/gateRuntime";
 import * as snapshot from "../dynamic/snapshotRuntime";
+import type { DiffAnswer } from "../dynamic/refreshChanges";
 import type { RuleFailure } from "../gateRules";
 import schema from "./schema.json";
 
@@ -18,7 +19,8 @@ export interface ResourceRuntime {
     /** The inputs the runtime reads, with the resource's name and URN added. */
     named(inputs: Record<string, unknown>, name: string, urn: string): Record<string, unknown>;
     check(news: Record<string, unknown>): RuleFailure[];
-    diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): { changes: boolean; replaces: string[] };
+    /** As the runtime's `diff`; after a refresh that read something new, `refreshedFrom` holds the outputs before it. */
+    diff(id: string, olds: Record<string, unknown>, news: Record<string, unknown>): DiffAnswer<Record<string, unknown>>;
     create(news: Record<string, unknown>, signal: AbortSignal): Promise<{ id: string; outs: object }>;
     update(id: string, olds: Record<string, unknown>, news: Record<string, unknown>, signal: AbortSignal): Promise<{ outs: object }>;
     read(id: string, props: Record<string, unknown>): Promise<{ id: string; props: object }>;
@@ -44,7 +46,7 @@ export const RESOURCES: ReadonlyMap<string, ResourceRuntime> = new Map<string, R
             ...outputsOf(TASK_GATE),
             named: (inputs, name, urn) => ({ ...inputs, gateName: name, gateUrn: urn }),
             check: (news) => gate.checkInputs(news as never),
-            diff: (id, olds, news) => gate.diff(id, olds, news as never),
+            diff: (id, olds, news) => gate.diff(id, olds, news as never) as DiffAnswer<Record<string, unknown>>,
             create: (news, signal) => gate.create(news as never, signal),
             update: (id, olds, news, signal) => gate.update(id, olds, news as never, signal),
             read: (id, props) => gate.read(id, props as never),
@@ -57,7 +59,7 @@ export const RESOURCES: ReadonlyMap<string, ResourceRuntime> = new Map<string, R
             ...outputsOf(TASK_SNAPSHOT, ["credentials"]),
             named: (inputs, name, urn) => ({ ...inputs, snapshotName: name, snapshotUrn: urn }),
             check: (news) => snapshot.checkInputs(news as never),
-            diff: (id, olds, news) => snapshot.diff(id, olds, news as never),
+            diff: (id, olds, news) => snapshot.diff(id, olds, news as never) as DiffAnswer<Record<string, unknown>>,
             // A snapshot reads the list once, without waiting: nothing for Cancel to stop.
             create: (news) => snapshot.create(news as never),
             update: (id, olds, news) => snapshot.update(id, olds, news as never),

@@ -9,6 +9,7 @@ import {
     DiffResponse,
     GetSchemaResponse,
     InvokeResponse,
+    PropertyDiff,
     ProviderHandshakeResponse,
     ReadResponse,
     UpdateResponse,
@@ -24,6 +25,7 @@ import type { RuleFailure } from "../gateRules";
 import { findOwnPackage } from "../packageInfo";
 import type { SettingsSources } from "../settings";
 import { configFromVariables, configSettings, parseProviderConfig } from "./config";
+import { refreshDetailedDiff } from "./refreshDiff";
 import { invokeFunction } from "./functions";
 import { type GrpcError, grpcError, initFailedError, isInitFailure } from "./grpcErrors";
 import { nameOfUrn, RESOURCES, type ResourceRuntime } from "./resources";
@@ -136,11 +138,18 @@ export class TaskgateProvider {
         diff: unary((req) => {
             const r = resourceOf(req.getType(), req.getUrn());
             const news = r.named(fromStruct(req.getNews()).value, req.getName() || nameOfUrn(req.getUrn()), req.getUrn());
-            const d = r.diff(req.getId(), fromStruct(req.getOlds()).value, news);
-            return new DiffResponse()
+            const olds = fromStruct(req.getOlds()).value;
+            const d = r.diff(req.getId(), olds, news);
+            const res = new DiffResponse()
                 .setChanges(d.changes ? DiffResponse.DiffChanges.DIFF_SOME : DiffResponse.DiffChanges.DIFF_NONE)
                 .setReplacesList(d.replaces)
                 .setDiffsList(changedInputs(fromStruct(req.getOldInputs()).value, fromStruct(req.getNews()).value));
+            if (!d.refreshedFrom) return res;
+            // After a refresh: name only what the read changed, so that `refresh --diff` prints that and little else.
+            const detailed = refreshDetailedDiff(olds, d.refreshedFrom);
+            res.setDiffsList([...new Set([...detailed.keys()].map((path) => path.split(/[.[]/)[0]))]).setHasdetaileddiff(true);
+            for (const [path, kind] of detailed) res.getDetaileddiffMap().set(path, new PropertyDiff().setKind(PropertyDiff.Kind[kind]).setInputdiff(false));
+            return res;
         }),
         create: unary(async (req) => {
             const r = resourceOf(req.getType(), req.getUrn());

@@ -158,6 +158,31 @@ describe("end to end: the taskgate plugin from a Pulumi YAML program", function 
         assert.deepEqual([inProcess.mpsSummary.total, inProcess.bmSummary.failed, inProcess.cphSummary.succeeded], [6, 1, 5], "the lists the test seeded");
     });
 
+    it("`pulumi refresh --diff` of a snapshot through the plugin names the task that changed, not every task recorded", async () => {
+        const recorded = Object.keys(named(s, "audit")!.outputs!.tasks);
+        assert.equal(recorded.length, 10);
+        const changed = recorded[recorded.length - 1];
+        s.emu.mutate({ api: "tat", op: "update", ids: [changed], patch: { TaskStatus: "FAILED" } });
+        const refresh = await s.run(["refresh", "--yes", "--diff"]);
+        assert.equal(refresh.code, 0, refresh.stdout + refresh.stderr);
+        // The snapshot's entry: from its header to the next resource's (or the summary).
+        const rest = refresh.stdout.slice(refresh.stdout.indexOf("taskgate:index:TaskSnapshot: (update)"));
+        const end = rest.search(/\n {4}[~+-] [\w-]+:[\w-]+:\w+|\nResources:/);
+        const block = end < 0 ? rest : rest.slice(0, end);
+        assert.ok(block.includes(`["${changed}"]`) || block.includes(changed), `the changed task in:\n${refresh.stdout}`);
+        const taskLines = block.split("\n").filter((l) => /invt-/.test(l));
+        // Failing tasks are recorded first, so the task that failed stays and the last one recorded before may leave: both are changes.
+        const after = Object.keys(named(s, "audit")!.outputs!.tasks);
+        const unchanged = recorded.filter((id) => id !== changed && after.includes(id));
+        assert.equal(unchanged.length >= 8, true, `${unchanged.length} recorded tasks unchanged`);
+        assert.deepEqual(
+            unchanged.filter((id) => block.includes(id)),
+            [],
+            `the unchanged recorded tasks are not printed:\n${block}`,
+        );
+        assert.ok(taskLines.length <= 3, `${taskLines.length} lines name a task:\n${block}`);
+    });
+
     it("`pulumi destroy` removes every resource", async () => {
         const destroy = await s.run(["destroy", "--yes"]);
         assert.equal(destroy.code, 0, destroy.stdout + destroy.stderr);

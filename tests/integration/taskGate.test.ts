@@ -410,7 +410,11 @@ describe("TaskGate provider against the emulator", function () {
             ctx.emu.seed({ tat: [{ InvocationTaskId: "invt-rfsh0002", InvocationId: "inv-rfsh0001", TaskStatus: "SUCCESS" }] });
             const counted = await gate.read(created.id, same.props);
             assert.equal(counted.props.passed, true);
-            assert.deepEqual(gate.diff(created.id, counted.props, inputs), { changes: true, replaces: [] }, "new counts: shown by the refresh");
+            assert.deepEqual(
+                gate.diff(created.id, counted.props, inputs),
+                { changes: true, replaces: [], refreshedFrom: same.props },
+                "new counts: shown by the refresh, with the state before it",
+            );
             assert.deepEqual(gate.diff(created.id, counted.props, inputs), { changes: false, replaces: [] }, "reported once: a later up has nothing to do");
 
             ctx.emu.mutate({ api: "tat", op: "update", ids: ["invt-rfsh0001"], patch: { TaskStatus: "FAILED" } });
@@ -420,7 +424,8 @@ describe("TaskGate provider against the emulator", function () {
                 progress.lines.at(-1)!,
                 /^taskgate: gate has not passed: 1 task failed, timed out or was cancelled; at most 0 allowed\. The next `pulumi up` judges it again/,
             );
-            for (const call of ["refresh", "up --refresh", "the up after"]) {
+            assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: true, replaces: [], refreshedFrom: counted.props }, "refresh");
+            for (const call of ["up --refresh", "the up after"]) {
                 assert.deepEqual(gate.diff(created.id, changed.props, inputs), { changes: true, replaces: [] }, call);
             }
         });

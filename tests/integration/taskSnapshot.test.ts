@@ -490,7 +490,11 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.equal(p.inputsHash, same.props.inputsHash, "refresh does not make the inputs look changed");
             assert.notEqual(p.recordHash, same.props.recordHash);
             // The engine then diffs the refreshed outputs against the old inputs: a change, reported once.
-            assert.deepEqual(snap.diff(created.id, p, tat({ recordTasks: "all", triggers: ["again"] })), { changes: true, replaces: [] });
+            assert.deepEqual(snap.diff(created.id, p, tat({ recordTasks: "all", triggers: ["again"] })), {
+                changes: true,
+                replaces: [],
+                refreshedFrom: same.props,
+            });
             assert.deepEqual(
                 snap.diff(created.id, p, tat({ recordTasks: "all", triggers: ["again"] })),
                 { changes: false, replaces: [] },
@@ -506,7 +510,7 @@ describe("TaskSnapshot runtime against the emulator", function () {
             assert.deepEqual(props.tasks, created.outs.tasks, "the failing tasks did not change");
             assert.notEqual(props.digest, created.outs.digest);
             assert.deepEqual([props.summary.running, props.summary.succeeded], [0, 2]);
-            assert.deepEqual(snap.diff(created.id, props, tat()), { changes: true, replaces: [] });
+            assert.deepEqual(snap.diff(created.id, props, tat()), { changes: true, replaces: [], refreshedFrom: created.outs });
             assert.deepEqual(snap.diff(created.id, props, tat()), { changes: false, replaces: [] });
             const again = await snap.read(created.id, props);
             assert.equal(again.props.recordHash, props.recordHash, "read again unchanged: the same record (no RequestId nor read time in it)");

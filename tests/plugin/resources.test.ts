@@ -8,6 +8,7 @@ import {
     type CreateResponse,
     DiffRequest,
     DiffResponse,
+    PropertyDiff,
     ReadRequest,
     type ReadResponse,
 } from "@pulumi/pulumi/proto/provider_pb";
@@ -210,6 +211,16 @@ describe("plugin: TaskGate and TaskSnapshot against the emulator", function () {
         assert.match(warned.at(-1)?.message ?? "", /gate "refreshed" has not passed: /);
         const d = await diff(GATE, "refreshed", created.getId(), after, news);
         assert.equal(d.getChanges(), DiffResponse.DiffChanges.DIFF_SOME);
+        // A detailed diff of what the read changed, framed as the engine asks (the refreshed outputs as the old state), so a refresh prints that alone.
+        assert.ok(d.getHasdetaileddiff());
+        const detailed = Object.fromEntries([...d.getDetaileddiffMap().entries()].map(([path, p]) => [path, [p.getKind(), p.getInputdiff()]]));
+        const U = PropertyDiff.Kind.UPDATE;
+        assert.deepEqual(detailed.passed, [U, false]);
+        assert.deepEqual(detailed["summary.failed"], [U, false]);
+        assert.equal(detailed.sourceKind, undefined, "what the read did not change is not named");
+        assert.equal(detailed["summary.total"], undefined);
+        // The diff an up computes has no detailed diff: only the one that follows a refresh's read.
+        assert.equal((await diff(GATE, "refreshed", created.getId(), after, news)).getHasdetaileddiff(), false);
     });
 
     it("a TaskSnapshot records the list, command output and credentials as secrets, and refresh reads it again", async () => {
