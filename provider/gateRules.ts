@@ -2,7 +2,7 @@ import { TaskgateError, TaskgateValidationError } from "./errors";
 import { terminalText } from "./safeText";
 import type { TaskState, TaskSummary } from "./types";
 import { INSTANT_TEXT, isIdText, parseInstant } from "./validate";
-import { PROGRAM_WORDS, type Wording } from "./wording";
+import { PROGRAM_WORDS, type Wording, wordList } from "./wording";
 import { nounFor, plural, type Noun } from "./words";
 
 /**
@@ -81,7 +81,7 @@ export const TARGETED_SOURCES = "TAT invocation tasks (instances) and CPH jobs (
 export const WAIT_NAMES = ["timeoutSeconds", "pollIntervalSeconds", "failFast"] as const satisfies ReadonlyArray<keyof GateWait>;
 
 /** `a, b, c and/or d`, for messages that list names. */
-const andOr = (names: readonly string[]) => `${names.slice(0, -1).join(", ")} and/or ${names[names.length - 1]}`;
+const andOr = (names: readonly string[]) => wordList(names, "and/or");
 
 /** How a gate waits for its tasks to finish. */
 export interface GateWait {
@@ -332,7 +332,7 @@ const TARGETS_NAMED = 10;
 export function namesInWords(ids: readonly string[]): string {
     const shown = ids.slice(0, TARGETS_NAMED).map(terminalText);
     const items = ids.length > shown.length ? [...shown, plural(ids.length - shown.length, "other")] : shown;
-    return items.length <= 1 ? (items[0] ?? "") : `${items.slice(0, -1).join(", ")} and ${items[items.length - 1]}`;
+    return wordList(items, "and");
 }
 
 function validateWait(wait: unknown, isUnknown: (v: unknown) => boolean): RuleFailure[] {

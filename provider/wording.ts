@@ -51,7 +51,12 @@ export const PROGRAM_WORDS: Wording = {
     field: (path) => path,
 };
 
+/** `a, b or c` (with `last` "or"; "and" gives `a, b and c`) of words already in the reader's words. */
+export function wordList(words: readonly string[], last: string): string {
+    return words.length <= 1 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} ${last} ${words[words.length - 1]}`;
+}
+
 /** `a, b or c` of names already in the reader's words. */
 export function orList(names: readonly string[]): string {
-    return names.length <= 1 ? (names[0] ?? "") : `${names.slice(0, -1).join(", ")} or ${names[names.length - 1]}`;
+    return wordList(names, "or");
 }
