@@ -469,6 +469,14 @@ export interface TaskFacts {
     readonly createdAt?: string;
 }
 
+/**
+ * Whether the requirements choose which tasks are judged (`expectTargets`, `createdAfter`,
+ * `tolerateFailuresOn`); without them every task read is judged, as the list's summary counts it.
+ */
+export function selectsTasks(req: ResolvedRequirements): boolean {
+    return req.expectTargets !== undefined || req.createdAfter !== undefined || req.tolerateFailuresOn !== undefined;
+}
+
 /** The tasks a gate judges under `createdAfter`, `expectTargets` and `tolerateFailuresOn`, and what it left out. */
 export interface Selection<T> {
     /** The tasks counted: with `expectTargets`, the newest task of each expected target, less those set aside. */

@@ -10,6 +10,7 @@ import {
     type ResolvedWait,
     resolveWait,
     type RuleFailure,
+    selectsTasks,
     type ToleratedTarget,
     unitNoun,
     validateGateSettings,
@@ -267,8 +268,7 @@ export async function runGate(
  * running does not keep the gate waiting).
  */
 function judgedDone(result: TaskListResult<{ state: TaskState }>, t: Verdict["tally"], req: ResolvedRequirements): boolean {
-    const selecting = req.expectTargets !== undefined || req.createdAfter !== undefined || req.tolerateFailuresOn !== undefined;
-    return selecting ? t.pending === 0 && t.unknownTasks === 0 : result.summary.done;
+    return selectsTasks(req) ? t.pending === 0 && t.unknownTasks === 0 : result.summary.done;
 }
 
 /** `p`, or its rejection with the signal's reason as soon as `signal` aborts (`p` then settles unobserved). */

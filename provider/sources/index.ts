@@ -2,6 +2,7 @@ import { TaskgateValidationError } from "../errors";
 import {
     evaluate,
     resolveRequirements,
+    selectsTasks,
     selectTasks,
     tally,
     validateGateSettings,
@@ -122,7 +123,7 @@ export function judgeResult(
     const def = sourceDefinition(kind);
     const traits = def.traits;
     const query = describeQuery(kind, result.query, words);
-    if (!req.expectTargets && !req.createdAfter && !req.tolerateFailuresOn) {
+    if (!selectsTasks(req)) {
         return {
             verdict: evaluate(tally(result.summary, traits, targetGaps(kind, result.tasks)), req, traits, query, words),
             failed: failingTasks(kind, result.tasks),
