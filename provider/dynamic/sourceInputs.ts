@@ -45,16 +45,27 @@ export function checkSource(source: unknown, settings: SettingsSources): { kind?
     const src = sourceOf(source);
     if ("property" in src) return { failures: [src] };
     if (containsUnknown(src.args)) return { kind: src.kind, failures: [] };
-    const def = sourceDefinition(src.kind);
-    for (const step of [() => def.plan(src.args), () => def.connection(src.args, settings)]) {
+    const e = argsError(src.kind, src.args, settings);
+    if (e === undefined) return { kind: src.kind, failures: [] };
+    const field = (e as { field?: string }).field;
+    return { kind: src.kind, failures: [{ property: `source.${src.kind}${field ? `.${field}` : ""}`, reason: (e as Error).message }] };
+}
+
+/**
+ * What is wrong with a source's args, as its data source would find it before sending anything:
+ * the query args first (the more useful error when both are wrong), then the connection settings.
+ * The error thrown, or undefined when both hold.
+ */
+export function argsError(kind: SourceKind, args: unknown, settings: SettingsSources): unknown {
+    const def = sourceDefinition(kind);
+    for (const step of [() => def.plan(args), () => def.connection(args, settings)]) {
         try {
             step();
         } catch (e) {
-            const field = (e as { field?: string }).field;
-            return { kind: src.kind, failures: [{ property: `source.${src.kind}${field ? `.${field}` : ""}`, reason: (e as Error).message }] };
+            return e;
         }
     }
-    return { kind: src.kind, failures: [] };
+    return undefined;
 }
 
 /** The source args without credentials: what state may hold in plain text and what a result depends on. */

@@ -1,4 +1,4 @@
-import { containsUnknown } from "../dynamic/sourceInputs";
+import { argsError, containsUnknown } from "../dynamic/sourceInputs";
 import { TaskgateValidationError } from "../errors";
 import type { RuleFailure } from "../gateRules";
 import type { SettingsSources } from "../settings";
@@ -34,14 +34,9 @@ export async function invokeFunction(token: string, args: Record<string, unknown
     const kind = FUNCTIONS.get(token);
     if (!kind) throw new TaskgateValidationError("tok", `names no taskgate function; the functions are ${[...FUNCTIONS.keys()].join(", ")}`, token);
     if (containsUnknown(args)) return { result: {} };
-    const def = sourceDefinition(kind);
-    try {
-        def.plan(args);
-        def.connection(args, settings);
-    } catch (e) {
-        if (e instanceof TaskgateValidationError) return { failures: [{ property: e.field, reason: e.message }] };
-        throw e;
-    }
-    const result = await def.read(args, settings, { log });
+    const e = argsError(kind, args, settings);
+    if (e instanceof TaskgateValidationError) return { failures: [{ property: e.field, reason: e.message }] };
+    if (e !== undefined) throw e;
+    const result = await sourceDefinition(kind).read(args, settings, { log });
     return { result: result as unknown as Record<string, unknown> };
 }
