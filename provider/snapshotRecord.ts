@@ -251,7 +251,7 @@ export function readArgs(kind: SourceKind, args: Record<string, unknown>, settin
 export interface SnapshotRecord {
     /** The recorded tasks by id (the failing ones, or all, as `recordTasks` says); at most `maxTasks`. */
     readonly tasks: Record<string, SnapshotTask>;
-    /** A hash of every task read (see {@link listDigest}). */
+    /** A hash of every task read (see {@link recordsDigest}). */
     readonly digest: string;
     /** Command output by task id (tasks with output only), present when `includeOutput` is set. */
     readonly commandOutputs?: Record<string, string>;
@@ -271,6 +271,8 @@ export interface SnapshotRecord {
 export function snapshotRecord(kind: SourceKind, list: ReadonlyArray<{ state: TaskState }>, settings: SnapshotSettings): SnapshotRecord {
     const c = compactor(kind);
     const idOf = sourceDefinition(kind).idOf;
+    // Each task's record once: the digest hashes every one, and `tasks` keeps some of the same.
+    const records = new Map(list.map((t) => [idOf(t), taskRecord(kind, t)]));
     const failing = new Set(failingTasks(kind, list).map((t) => t.id));
     const isFailing = (t: { state: TaskState }) => failing.has(idOf(t));
     const selected = settings.recordTasks === "all" ? [...list.filter(isFailing), ...list.filter((t) => !isFailing(t))] : list.filter(isFailing);
@@ -279,13 +281,13 @@ export function snapshotRecord(kind: SourceKind, list: ReadonlyArray<{ state: Ta
     const outputs: Record<string, string> = {};
     for (const t of kept) {
         const id = idOf(t);
-        tasks[id] = taskRecord(kind, t);
+        tasks[id] = records.get(id)!;
         const output = settings.includeOutput ? c.output?.(t) : undefined;
         if (output) outputs[id] = tail(output, settings.maxOutputChars);
     }
     return {
         tasks,
-        digest: listDigest(kind, list),
+        digest: recordsDigest(records),
         ...(settings.includeOutput ? { commandOutputs: outputs } : {}),
         taskCount: list.length,
         truncated: kept.length < selected.length,
@@ -299,9 +301,8 @@ export function snapshotRecord(kind: SourceKind, list: ReadonlyArray<{ state: Ta
  * what the default record leaves out. Command output is left out: it is a secret, and a short
  * one could be guessed from its hash.
  */
-export function listDigest(kind: SourceKind, list: ReadonlyArray<{ state: TaskState }>): string {
-    const idOf = sourceDefinition(kind).idOf;
-    const lines = list.map((t) => JSON.stringify([idOf(t), taskRecord(kind, t)])).sort();
+function recordsDigest(records: ReadonlyMap<string, SnapshotTask>): string {
+    const lines = [...records].map((entry) => JSON.stringify(entry)).sort();
     const hash = createHash("sha256");
     for (const line of lines) hash.update(line).update("\n");
     return hash.digest("hex").slice(0, 32);
