@@ -192,9 +192,22 @@ go_build() {
   (cd "$dir" && GOTOOLCHAIN=local go build -mod=readonly -buildvcs=false -trimpath -tags "$BUILD_TAGS" "$@" -o "$out" "$pkg")
 }
 
+# build_into_bin NAME STAMP_NAME STAMP MODULE_DIR PACKAGE [go build args...]: builds NAME into $BIN through a
+# temporary file (so a failed build leaves the last good binary), records its stamp, and appends to `did` how long
+# it took.
+did=()
+build_into_bin() {
+  local name=$1 stamp_name=$2 stamp=$3 dir=$4 pkg=$5 t0
+  shift 5
+  t0=$(date +%s)
+  go_build "$dir" "$BIN/.$name.new" "$pkg" "$@"
+  mv -f "$BIN/.$name.new" "$BIN/$name"
+  printf '%s\n' "$stamp" >"$ROOT/.stamp-$stamp_name"
+  did+=("built $name in $(($(date +%s) - t0)) s")
+}
+
 # yaml_host [WHY]: builds pulumi-language-yaml into $BIN unless its stamp says it is current; appends what was
 # done to `did`. pulumi-yaml's release builds with CGO off (.goreleaser.yml), so this one does too.
-did=()
 yaml_host() {
   local ldf="-s -w -X github.com/pulumi/pulumi-yaml/pkg/version.Version=v$YAML_VERSION"
   local stamp="yaml=v$YAML_VERSION module=$(module_stamp "$yaml_mod") cgo=0 tags=$BUILD_TAGS ldflags=$ldf"
@@ -203,12 +216,7 @@ yaml_host() {
   fi
   require_go "$YAML_GO_MIN" "github.com/pulumi/pulumi-yaml@v$YAML_VERSION" "$@"
   log "building $YAML_HOST v$YAML_VERSION (engine/language-yaml; about 90 s on 2 cores with a cold Go build cache)"
-  local t0
-  t0=$(date +%s)
-  CGO_ENABLED=0 go_build "$yaml_mod" "$BIN/.$YAML_HOST.new" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml -ldflags "$ldf"
-  mv -f "$BIN/.$YAML_HOST.new" "$BIN/$YAML_HOST"
-  printf '%s\n' "$stamp" >"$ROOT/.stamp-yaml"
-  did+=("built $YAML_HOST in $(($(date +%s) - t0)) s")
+  CGO_ENABLED=0 build_into_bin "$YAML_HOST" yaml "$stamp" "$yaml_mod" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml -ldflags "$ldf"
 }
 
 # ---------------------------------------------------------------------------------------------------------
@@ -282,19 +290,11 @@ if [ "$need_cli" = 1 ] || [ "$need_host" = 1 ]; then
 
   if [ "$need_host" = 1 ]; then
     log "building $HOST (engine/language-host, sdk/v3 v$PULUMI_VERSION)"
-    t0=$(date +%s)
-    go_build "$host_mod" "$BIN/.$HOST.new" . -ldflags "$ldflags -X main.version=$PULUMI_VERSION-taskgate"
-    mv -f "$BIN/.$HOST.new" "$BIN/$HOST"
-    printf '%s\n' "$host_stamp" >"$ROOT/.stamp-langhost"
-    did+=("built $HOST in $(($(date +%s) - t0)) s")
+    build_into_bin "$HOST" langhost "$host_stamp" "$host_mod" . -ldflags "$ldflags -X main.version=$PULUMI_VERSION-taskgate"
   fi
   if [ "$need_cli" = 1 ]; then
     log "building pulumi v$PULUMI_VERSION (engine/cli; about 5 min on 2 cores with a cold Go build cache, seconds when warm)"
-    t0=$(date +%s)
-    go_build "$cli_mod" "$BIN/.pulumi.new" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi -ldflags "$ldflags"
-    mv -f "$BIN/.pulumi.new" "$BIN/pulumi"
-    printf '%s\n' "$cli_stamp" >"$ROOT/.stamp-cli"
-    did+=("built pulumi in $(($(date +%s) - t0)) s")
+    build_into_bin pulumi cli "$cli_stamp" "$cli_mod" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi -ldflags "$ldflags"
   fi
 fi
 hosts=$HOST
